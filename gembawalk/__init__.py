@@ -1,0 +1,81 @@
+"""Gemba Walk: plan, record and review customer visits and gemba walks."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import config as settings
+from .extensions import csrf, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings first, then extensions, blueprints, error pages and commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_path()),
+        static_folder=str(settings.PROJECT_ROOT / "static"),
+        template_folder=str(settings.PROJECT_ROOT / "templates"),
+    )
+    app.config.from_mapping(settings.from_environment())
+    if config:
+        # Tests and tools pass explicit settings that win over the environment.
+        app.config.from_mapping(config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_templates(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers every table before migrations look)
+    from .assets import init_assets
+    from .auth.session import init_login
+    from .database import init_database
+    from .extensions import db
+
+    init_database(app)
+    # Batch mode lets SQLite alter tables; compare_type keeps column types honest.
+    migrate.init_app(
+        app,
+        db,
+        directory=str(settings.PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    init_login(app)
+    init_assets(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .main.views import bp as main_bp
+    from .walks.views import bp as walks_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(walks_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_errors(app: Flask) -> None:
+    from .errors import init_errors
+
+    init_errors(app)
+
+
+def register_templates(app: Flask) -> None:
+    from .templating import init_templating
+
+    init_templating(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import bp as cli_bp
+
+    app.register_blueprint(cli_bp)

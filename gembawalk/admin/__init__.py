@@ -1,0 +1,1 @@
+"""Admin pages: people, org units and the customer register."""

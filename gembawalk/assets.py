@@ -1,0 +1,18 @@
+"""CSS and JS bundles: minified and versioned into static/gen/ (never committed)."""
+
+from flask import Flask
+from webassets import Bundle
+
+from .extensions import assets
+
+CSS = Bundle("css/app.css", filters="rcssmin", output="gen/app.%(version)s.css")
+JS = Bundle("js/app.js", filters="rjsmin", output="gen/app.%(version)s.js")
+
+
+def init_assets(app: Flask) -> None:
+    # The version is in the file name, so no cache-busting query string is needed.
+    app.config.setdefault("ASSETS_URL_EXPIRE", False)
+    assets.init_app(app)
+    if "css_all" not in assets:
+        assets.register("css_all", CSS)
+        assets.register("js_all", JS)

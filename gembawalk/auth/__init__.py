@@ -1,0 +1,1 @@
+"""Signing in and out, changing passwords, and the first-run page."""

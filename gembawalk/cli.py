@@ -1,0 +1,45 @@
+"""Commands for a shell: `flask demo` and `flask create-admin`, thin wrappers over services."""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint
+
+from .services import people
+from .services.errors import DomainError
+
+bp = Blueprint("cli", __name__, cli_group=None)
+
+
+@bp.cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", "display_name", prompt="Name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin(email: str, display_name: str, password: str) -> None:
+    """Create an admin account (works on an empty database and on a running one)."""
+    try:
+        admin = people.bootstrap_admin(
+            email=email, display_name=display_name, password=password, only_if_empty=False
+        )
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Admin {admin.email} created.")
+
+
+@bp.cli.command("demo")
+def demo() -> None:
+    """Load the demo organisation into an empty database."""
+    from .services import demo as demo_data
+
+    try:
+        summary = demo_data.load_demo()
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(summary.describe())
+
+
+@bp.cli.command("demo-if-empty")
+def demo_if_empty() -> None:
+    """Load the demo only when nobody exists yet (what `make run` calls)."""
+    if people.count_people() == 0:
+        demo.callback()

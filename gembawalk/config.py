@@ -1,0 +1,82 @@
+"""Settings read from the environment, with safe development defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_TIMEZONE = "Europe/London"
+# Placeholder values that must never sign sessions in production.
+UNSAFE_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret"}
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable application."""
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("GEMBAWALK_INSTANCE", PROJECT_ROOT / "instance")).resolve()
+
+
+def _development_secret_key(folder: Path) -> str:
+    """A key made once per checkout and kept in instance/, so sessions survive restarts."""
+    key_file = folder / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    folder.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"GEMBAWALK_TIMEZONE={name!r} is not an IANA time zone") from exc
+    return name
+
+
+def database_url(env: dict[str, str], folder: Path) -> str:
+    url = env.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{folder / 'gembawalk.sqlite'}"
+    # Hosted PostgreSQL often hands out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def from_environment(env: dict[str, str] | None = None) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    env = dict(os.environ if env is None else env)
+    folder = instance_path()
+    production = env.get("GEMBAWALK_ENV", "development") == "production"
+    secret_key = env.get("SECRET_KEY", "")
+    if production and secret_key.strip().lower() in UNSAFE_SECRET_KEYS:
+        raise ConfigError("SECRET_KEY must be set to a long random value in production")
+    if not secret_key:
+        secret_key = _development_secret_key(folder)
+    return {
+        "ENV_NAME": "production" if production else "development",
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url(env, folder),
+        "GEMBAWALK_TIMEZONE": _timezone(env.get("GEMBAWALK_TIMEZONE", DEFAULT_TIMEZONE)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "ASSETS_DEBUG": False,
+        # Bundle versions live in a manifest, so production serves prebuilt files by name.
+        "ASSETS_MANIFEST": f"file:{PROJECT_ROOT / 'static' / 'gen' / 'manifest.txt'}",
+        "ASSETS_CACHE": False,  # two small files: rebuilding beats a cache folder to manage
+        "ASSETS_AUTO_BUILD": not production,
+    }

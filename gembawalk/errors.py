@@ -1,0 +1,84 @@
+"""Error pages in the app's look (never a traceback), and JSON errors under /api/."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+from .services.errors import Conflict, Forbidden, Invalid, NotFound
+
+MESSAGES = {
+    400: ("Something in that request was not right", "Please go back and try again."),
+    401: ("Please sign in", "Sign in to continue."),
+    403: ("You may not open this page", "Your account does not have access to it."),
+    404: ("We could not find that page", "It may have moved, or it may not be yours to see."),
+    405: ("That did not work", "This page does not accept that kind of request."),
+    409: ("That no longer applies", "It changed in the meantime. Reload and look again."),
+    413: ("That was too large", "Send something smaller."),
+    422: ("That could not be saved", "Some of what was sent breaks a rule."),
+    500: (
+        "Something went wrong on our side",
+        "Nothing you did caused this. Please try again in a moment.",
+    ),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, reason: str | None = None, incident: str | None = None):
+    title, detail = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    if wants_json():
+        body = {"error": reason or title, "status": status}
+        if incident:
+            body["incident"] = incident
+        return jsonify(body), status
+    return render_template(
+        "errors/error.html", status=status, title=title, detail=reason or detail, incident=incident
+    ), status
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return error_response(400, "The form expired. Go back, reload the page and send it again.")
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound):
+        return error_response(404)
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error: Forbidden):
+        return error_response(403, str(error))
+
+    @app.errorhandler(Conflict)
+    def conflict(error: Conflict):
+        return error_response(409, str(error))
+
+    @app.errorhandler(Invalid)
+    def invalid(error: Invalid):
+        return error_response(422, str(error))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code < 400:
+            return error
+        return error_response(error.code or 500)
+
+    @app.errorhandler(InternalServerError)
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
+            return http_error(error)
+        db.session.rollback()
+        incident = secrets.token_hex(6)
+        original = getattr(error, "original_exception", None) or error
+        app.logger.error(
+            "incident %s on %s %s", incident, request.method, request.path, exc_info=original
+        )
+        return error_response(500, incident=incident)

@@ -1,0 +1,26 @@
+"""Glue between forms and services: a refused operation's messages land on the right fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import flash
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from .services.errors import Invalid
+
+
+def show_errors(form: FlaskForm, error: Invalid) -> None:
+    """Attach each message to its field, or flash it when no field on the form matches."""
+    for name, message in error.errors.items():
+        field = form._fields.get(name) if name else None
+        if field is None:
+            flash(message, "error")
+        else:
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+
+
+def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
+    """Choices for select, radio and checkbox fields, from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]

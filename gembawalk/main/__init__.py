@@ -1,0 +1,1 @@
+"""The home page (Today) and the first-run redirect."""

@@ -1,0 +1,38 @@
+"""Today: the manager's home, with the walks of the day one thumb away."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..models import Category, Role
+from ..services import people, walks
+
+bp = Blueprint("main", __name__)
+
+OPEN_ENDPOINTS = {"auth.first_run", "static"}
+
+
+@bp.before_app_request
+def first_run_until_someone_exists():
+    # Once anybody exists, nobody is ever deleted, so the question is asked only until then.
+    if current_app.extensions.get("gembawalk.has_people"):
+        return None
+    if people.count_people() > 0:
+        current_app.extensions["gembawalk.has_people"] = True
+        return None
+    if request.endpoint not in OPEN_ENDPOINTS and not request.path.startswith("/api/"):
+        return redirect(url_for("auth.first_run"))
+    return None
+
+
+@bp.route("/")
+@login_required
+def home():
+    if not current_user.has_role(Role.MANAGER):
+        if current_user.has_role(Role.ADMIN):
+            return redirect(url_for("admin.people"))
+        return render_template("main/welcome.html")
+    return render_template(
+        "main/today.html", view=walks.today_view(current_user), categories=list(Category)
+    )

@@ -1,0 +1,37 @@
+"""The data model, one module per aggregate; importing this registers every table."""
+
+from .customers import Customer, CustomerKind
+from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
+from .walks import (
+    Category,
+    FollowUp,
+    FollowUpStatus,
+    Observation,
+    SaidBy,
+    Walk,
+    WalkKind,
+    WalkStatus,
+    WasteType,
+    walk_customers,
+)
+
+__all__ = [
+    "Category",
+    "Customer",
+    "CustomerKind",
+    "FollowUp",
+    "FollowUpStatus",
+    "Observation",
+    "OrgUnit",
+    "Person",
+    "PersonRole",
+    "Role",
+    "SaidBy",
+    "Walk",
+    "WalkKind",
+    "WalkStatus",
+    "WasteType",
+    "coach_assignments",
+    "unit_leaders",
+    "walk_customers",
+]

@@ -1,0 +1,160 @@
+"""People, their roles, and the organisation tree they work in."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    MANAGER = "manager"
+    DIRECTOR = "director"
+    COACH = "coach"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+coach_assignments = Table(
+    "coach_assignments",
+    db.metadata,
+    Column("coach_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("manager_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+)
+
+unit_leaders = Table(
+    "unit_leaders",
+    db.metadata,
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("org_unit_id", ForeignKey("org_units.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class OrgUnit(db.Model):
+    __tablename__ = "org_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[OrgUnit]] = relationship(back_populates="parent", order_by="OrgUnit.name")
+    leaders: Mapped[list[Person]] = relationship(
+        secondary=unit_leaders, back_populates="leads", order_by="Person.display_name"
+    )
+
+    def ancestors(self) -> list[OrgUnit]:
+        """This unit's parents, nearest first."""
+        chain, unit = [], self.parent
+        while unit is not None:
+            chain.append(unit)
+            unit = unit.parent
+        return chain
+
+    @property
+    def path(self) -> str:
+        return " › ".join(u.name for u in [*reversed(self.ancestors()), self])
+
+    def __repr__(self) -> str:
+        return f"<OrgUnit {self.id} {self.name!r}>"
+
+
+class PersonRole(db.Model):
+    __tablename__ = "person_roles"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(
+        db.Enum(
+            Role,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+            create_constraint=True,
+            name="role",
+        ),
+        primary_key=True,
+    )
+
+
+class Person(UserMixin, db.Model):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased by the services, so the unique constraint ignores case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of the login cookie: rotating it signs out every session of this person.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    org_unit: Mapped[OrgUnit | None] = relationship()
+    role_rows: Mapped[list[PersonRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    coaches: Mapped[list[Person]] = relationship(
+        secondary=coach_assignments,
+        primaryjoin=lambda: Person.id == coach_assignments.c.manager_id,
+        secondaryjoin=lambda: Person.id == coach_assignments.c.coach_id,
+        back_populates="coachees",
+        order_by="Person.display_name",
+    )
+    coachees: Mapped[list[Person]] = relationship(
+        secondary=coach_assignments,
+        primaryjoin=lambda: Person.id == coach_assignments.c.coach_id,
+        secondaryjoin=lambda: Person.id == coach_assignments.c.manager_id,
+        back_populates="coaches",
+        order_by="Person.display_name",
+    )
+    leads: Mapped[list[OrgUnit]] = relationship(
+        secondary=unit_leaders, back_populates="leaders", order_by="OrgUnit.name"
+    )
+
+    @property
+    def roles(self) -> set[Role]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive people
+        return self.active
+
+    def get_id(self) -> str:
+        # Flask-Login's "alternative token": the cookie names the person and their current
+        # session token, so rotating the token ends every session made before.
+        return f"{self.id}:{self.session_token}"
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.email}>"
+
+
+__all__ = [
+    "OrgUnit",
+    "Person",
+    "PersonRole",
+    "Role",
+    "coach_assignments",
+    "unit_leaders",
+]

@@ -1,0 +1,193 @@
+"""Walks, the observations made on them, and the follow-ups that come out of those."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import UTCDateTime, local, utcnow
+from .customers import Customer
+from .people import Person
+
+
+def _enum(cls: type[enum.Enum], name: str):
+    return db.Enum(
+        cls,
+        native_enum=False,
+        length=20,
+        create_constraint=True,
+        name=name,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Labelled(enum.StrEnum):
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.value, self.value.replace("_", " ").capitalize())
+
+
+class WalkKind(Labelled):
+    CUSTOMER_VISIT = "customer_visit"
+    GEMBA_WALK = "gemba_walk"
+
+
+class WalkStatus(Labelled):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Category(Labelled):
+    WHAT_MATTERS = "what_matters"
+    VALUE_DEMAND = "value_demand"
+    FAILURE_DEMAND = "failure_demand"
+    WASTE = "waste"
+    FRONTLINE_IDEA = "frontline_idea"
+    GOOD_PRACTICE = "good_practice"
+
+
+class WasteType(Labelled):
+    # TIMWOOD plus unused skills.
+    TRANSPORT = "transport"
+    INVENTORY = "inventory"
+    MOTION = "motion"
+    WAITING = "waiting"
+    OVERPRODUCTION = "overproduction"
+    OVER_PROCESSING = "over_processing"
+    DEFECTS = "defects"
+    SKILLS = "skills"
+
+
+class SaidBy(Labelled):
+    CUSTOMER = "customer"
+    FRONTLINE = "frontline"
+    WALKER = "walker"
+
+
+class FollowUpStatus(Labelled):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+LABELS = {
+    "customer_visit": "Customer visit",
+    "gemba_walk": "Gemba walk",
+    "in_progress": "In progress",
+    "what_matters": "What matters",
+    "frontline_idea": "Frontline idea",
+    "over_processing": "Over-processing",
+    "skills": "Unused skills",
+    "frontline": "Frontline staff",
+    "walker": "Me (the walker)",
+}
+
+walk_customers = Table(
+    "walk_customers",
+    db.metadata,
+    Column("walk_id", ForeignKey("walks.id", ondelete="CASCADE"), primary_key=True),
+    Column("customer_id", ForeignKey("customers.id"), primary_key=True),
+)
+
+
+class Walk(db.Model):
+    __tablename__ = "walks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Made on the device, so a walk planned offline keeps its identity when it is sent.
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    kind: Mapped[WalkKind] = mapped_column(_enum(WalkKind, "walk_kind"))
+    purpose: Mapped[str] = mapped_column(String(500), default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    planned_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The IANA zone the walk was planned in: its wall-clock time is what the manager meant.
+    timezone: Mapped[str] = mapped_column(String(64))
+    planned_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    status: Mapped[WalkStatus] = mapped_column(
+        _enum(WalkStatus, "walk_status"), default=WalkStatus.PLANNED, index=True
+    )
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    frontline_met: Mapped[str] = mapped_column(String(500), default="")
+    customers_spoken_to: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    manager: Mapped[Person] = relationship()
+    customers: Mapped[list[Customer]] = relationship(
+        secondary=walk_customers, order_by="Customer.name"
+    )
+    observations: Mapped[list[Observation]] = relationship(
+        back_populates="walk", order_by="Observation.made_at", cascade="all, delete-orphan"
+    )
+
+    @property
+    def local_start(self) -> datetime:
+        return local(self.planned_start, self.timezone)
+
+    def is_missed(self, today: date) -> bool:
+        """Planned, and its day has passed without it being done (derived, never stored)."""
+        return self.status == WalkStatus.PLANNED and self.local_start.date() < today
+
+    def __repr__(self) -> str:
+        return f"<Walk {self.uuid} {self.kind} {self.status}>"
+
+
+class Observation(db.Model):
+    __tablename__ = "observations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
+    walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    category: Mapped[Category] = mapped_column(_enum(Category, "category"))
+    waste_type: Mapped[WasteType | None] = mapped_column(_enum(WasteType, "waste_type"))
+    said_by: Mapped[SaidBy] = mapped_column(_enum(SaidBy, "said_by"), default=SaidBy.WALKER)
+    text: Mapped[str] = mapped_column(Text)
+    # When the note was made on the device, which may be long before the server heard of it.
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    walk: Mapped[Walk] = relationship(back_populates="observations")
+    author: Mapped[Person] = relationship()
+    follow_ups: Mapped[list[FollowUp]] = relationship(
+        back_populates="observation", order_by="FollowUp.due_date"
+    )
+
+
+class FollowUp(db.Model):
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
+    walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"), index=True)
+    observation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("observations.id", ondelete="CASCADE"), index=True
+    )
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    action: Mapped[str] = mapped_column(String(500))
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[FollowUpStatus] = mapped_column(
+        _enum(FollowUpStatus, "follow_up_status"), default=FollowUpStatus.OPEN
+    )
+    closing_note: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    walk: Mapped[Walk] = relationship()
+    observation: Mapped[Observation | None] = relationship(back_populates="follow_ups")
+    owner: Mapped[Person] = relationship(foreign_keys=[owner_id])
+    created_by: Mapped[Person] = relationship(foreign_keys=[created_by_id])

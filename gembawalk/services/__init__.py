@@ -1,0 +1,1 @@
+"""The business rules: plain functions that take the acting person and own the transaction."""

@@ -1,0 +1,45 @@
+"""Domain errors raised by the services; views and the API turn them into answers."""
+
+from __future__ import annotations
+
+import functools
+
+from ..extensions import db
+
+
+class DomainError(Exception):
+    """Base of every rule the services refuse to break."""
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or the acting person may not know that it does."""
+
+
+class Forbidden(DomainError):
+    """The acting person may see the thing but not do this to it."""
+
+
+class Invalid(DomainError):
+    """Input that breaks a rule; `errors` maps a field name (or "" for the whole) to a message."""
+
+    def __init__(self, errors: dict[str, str] | str):
+        self.errors = {"": errors} if isinstance(errors, str) else dict(errors)
+        super().__init__("; ".join(self.errors.values()))
+
+
+class Conflict(DomainError):
+    """The thing changed since the caller last saw it, or the action no longer applies."""
+
+
+def rolls_back(fn):
+    """Undo whatever a refused operation had begun, so nothing half-written survives it."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception:
+            db.session.rollback()
+            raise
+
+    return wrapper

@@ -1,0 +1,219 @@
+"""Accounts: signing in, passwords, sessions, and the admin's management of people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import OrgUnit, Person, PersonRole, Role
+from ..models.people import new_session_token
+from . import passwords, validation
+from .errors import Forbidden, Invalid, NotFound, rolls_back
+from .org import get_unit, require_admin
+
+# Verified when no account matches, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = passwords.hash_password("not-a-real-password-0000")
+
+
+def count_people() -> int:
+    return db.session.scalar(select(func.count(Person.id))) or 0
+
+
+def zone_for(person: Person) -> str:
+    """The person's own IANA zone, else the organisation's."""
+    return person.timezone or current_app.config["GEMBAWALK_TIMEZONE"]
+
+
+def find_by_email(email: str) -> Person | None:
+    return db.session.scalar(select(Person).where(Person.email == email.strip().lower()))
+
+
+def load_session_person(cookie_id: str) -> Person | None:
+    """The person a login cookie names, if its session token is still current."""
+    person_id, _, token = cookie_id.partition(":")
+    if not person_id.isdigit() or not token:
+        return None
+    person = db.session.get(Person, int(person_id))
+    if person is None or not person.active or person.session_token != token:
+        return None
+    return person
+
+
+def authenticate(email: str, password: str) -> Person | None:
+    person = find_by_email(email or "")
+    if person is None or not person.active:
+        passwords.verify_password(_DUMMY_HASH, password or "")
+        return None
+    if not passwords.verify_password(person.password_hash, password or ""):
+        return None
+    if passwords.needs_rehash(person.password_hash):
+        person.password_hash = passwords.hash_password(password)
+        db.session.commit()
+    return person
+
+
+def end_sessions(person: Person) -> None:
+    """Sign the person out everywhere: every cookie made before now stops working."""
+    person.session_token = new_session_token()
+    db.session.commit()
+
+
+@rolls_back
+def change_password(actor: Person, *, current: str, new: str) -> None:
+    if not passwords.verify_password(actor.password_hash, current or ""):
+        raise Invalid({"current_password": "That is not your current password."})
+    passwords.check_policy(new, "new_password")
+    if new == current:
+        raise Invalid({"new_password": "Choose a password different from the current one."})
+    actor.password_hash = passwords.hash_password(new)
+    end_sessions(actor)
+
+
+def _roles(values: Iterable[str]) -> set[Role]:
+    try:
+        return {Role(v) for v in values}
+    except ValueError as exc:
+        raise Invalid({"roles": "Choose roles from the list."}) from exc
+
+
+def _people(ids: Iterable[int], field: str, role: Role) -> list[Person]:
+    ids = set(ids)
+    if not ids:
+        return []
+    found = list(db.session.scalars(select(Person).where(Person.id.in_(ids))))
+    if len(found) != len(ids) or not all(p.has_role(role) for p in found):
+        raise Invalid({field: f"Choose people who hold the {role.value} role."})
+    return found
+
+
+def _units(ids: Iterable[int], field: str) -> list[OrgUnit]:
+    ids = set(ids)
+    found = list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))) if ids else []
+    if len(found) != len(ids):
+        raise Invalid({field: "Choose org units from the list."})
+    return found
+
+
+def _apply(
+    person: Person,
+    *,
+    email: str,
+    display_name: str,
+    roles: Iterable[str],
+    org_unit_id: int | None,
+    coach_ids: Iterable[int],
+    leads_unit_ids: Iterable[int],
+    timezone: str | None,
+) -> None:
+    email = validation.email(email)
+    clash = find_by_email(email)
+    if clash is not None and clash is not person:
+        raise Invalid({"email": "Someone already has this email address."})
+    person.email = email
+    person.display_name = validation.text(
+        display_name, "display_name", "display_name", required=True, label="Name"
+    )
+    wanted = _roles(roles)
+    if not wanted:
+        raise Invalid({"roles": "Give at least one role."})
+    person.org_unit_id = get_unit(org_unit_id).id if org_unit_id else None
+    if Role.MANAGER in wanted and person.org_unit_id is None:
+        raise Invalid({"org_unit_id": "A manager needs an org unit."})
+    coaches = _people(coach_ids, "coach_ids", Role.COACH)
+    if any(c is person for c in coaches):
+        raise Invalid({"coach_ids": "Nobody coaches themselves."})
+    person.coaches = coaches
+    person.leads = _units(leads_unit_ids, "leads_unit_ids")
+    person.timezone = timezone or None
+    current = {row.role: row for row in person.role_rows}
+    person.role_rows = [current.get(r) or PersonRole(role=r) for r in sorted(wanted)]
+
+
+@rolls_back
+def create_person(actor: Person, *, password: str, **fields) -> Person:
+    require_admin(actor)
+    passwords.check_policy(password)
+    person = Person(password_hash="")
+    _apply(person, **fields)
+    person.password_hash = passwords.hash_password(password)
+    db.session.add(person)
+    db.session.commit()
+    return person
+
+
+def get_person(actor: Person, person_id: int) -> Person:
+    require_admin(actor)
+    person = db.session.get(Person, person_id)
+    if person is None:
+        raise NotFound("No such person.")
+    return person
+
+
+@rolls_back
+def update_person(actor: Person, person_id: int, **fields) -> Person:
+    person = get_person(actor, person_id)
+    with db.session.no_autoflush:
+        _apply(person, **fields)
+    if person is actor and Role.ADMIN not in person.roles:
+        raise Invalid({"roles": "You cannot remove your own admin role."})
+    db.session.commit()
+    return person
+
+
+@rolls_back
+def set_active(actor: Person, person_id: int, active: bool) -> Person:
+    person = get_person(actor, person_id)
+    if person is actor and not active:
+        raise Forbidden("You cannot deactivate yourself.")
+    person.active = active
+    if not active:
+        person.session_token = new_session_token()
+    db.session.commit()
+    return person
+
+
+def list_people(actor: Person) -> list[Person]:
+    require_admin(actor)
+    query = (
+        select(Person)
+        .options(selectinload(Person.org_unit), selectinload(Person.coaches))
+        .order_by(Person.active.desc(), Person.display_name)
+    )
+    return list(db.session.scalars(query))
+
+
+def people_with_role(role: Role) -> list[Person]:
+    query = (
+        select(Person)
+        .join(PersonRole)
+        .where(PersonRole.role == role, Person.active.is_(True))
+        .order_by(Person.display_name)
+    )
+    return list(db.session.scalars(query))
+
+
+@rolls_back
+def bootstrap_admin(
+    *, email: str, display_name: str, password: str, only_if_empty: bool = True
+) -> Person:
+    """Make an admin without an acting admin: the first-run page, or `flask create-admin`."""
+    if only_if_empty and count_people() > 0:
+        raise Forbidden("The first admin already exists.")
+    passwords.check_policy(password)
+    person = Person(
+        email=validation.email(email),
+        display_name=validation.text(
+            display_name, "display_name", "display_name", required=True, label="Name"
+        ),
+        password_hash=passwords.hash_password(password),
+        role_rows=[PersonRole(role=Role.ADMIN)],
+    )
+    if find_by_email(person.email):
+        raise Invalid({"email": "Someone already has this email address."})
+    db.session.add(person)
+    db.session.commit()
+    return person

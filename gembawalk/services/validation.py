@@ -1,0 +1,53 @@
+"""Field checks shared by the services: each limit stated once, holding on every database."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+
+from .errors import Invalid
+
+# Lengths match the columns; SQLite does not enforce them, PostgreSQL does.
+LIMITS = {
+    "email": 254,
+    "display_name": 120,
+    "unit_name": 120,
+    "customer_name": 160,
+    "notes": 2000,
+    "purpose": 500,
+    "place": 200,
+    "frontline_met": 500,
+    "summary": 4000,
+    "observation": 2000,
+    "action": 500,
+}
+
+
+def text(
+    value: str | None, field: str, limit: str, *, required: bool = False, label: str = "This"
+) -> str:
+    """Strip a text value and hold it to its limit; refuse NUL bytes (PostgreSQL would)."""
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise Invalid({field: f"{label} contains a character that cannot be stored."})
+    if required and not value:
+        raise Invalid({field: f"{label} is required."})
+    maximum = LIMITS[limit]
+    if len(value) > maximum:
+        raise Invalid({field: f"{label} is {len(value)} characters long; the limit is {maximum}."})
+    return value
+
+
+def email(value: str | None, field: str = "email") -> str:
+    value = text(value, field, "email", required=True, label="Email")
+    try:
+        return validate_email(value, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise Invalid({field: f"Enter a valid email address ({exc})."}) from exc
+
+
+def count(value: int | None, field: str, *, maximum: int, label: str) -> int:
+    if value is None:
+        raise Invalid({field: f"{label} is required."})
+    if value < 0 or value > maximum:
+        raise Invalid({field: f"{label} must be between 0 and {maximum}."})
+    return value

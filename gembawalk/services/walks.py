@@ -1,0 +1,346 @@
+"""The walk loop: plan a walk, start it, add observations, complete it, find it again."""
+
+from __future__ import annotations
+
+import uuid as uuid_lib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import (
+    Category,
+    Observation,
+    Person,
+    Role,
+    SaidBy,
+    Walk,
+    WalkKind,
+    WalkStatus,
+    WasteType,
+)
+from ..timeutil import NonexistentLocalTime, day_range_utc, local_today, to_utc, utcnow
+from . import customers as customer_register
+from . import validation
+from .errors import Conflict, Forbidden, Invalid, NotFound, rolls_back
+from .people import zone_for
+
+# A device clock a little ahead of the server's is not an impossible completion time.
+CLOCK_SKEW = timedelta(minutes=5)
+MAX_MINUTES = 12 * 60
+MAX_CUSTOMERS_SPOKEN_TO = 1000
+
+
+@dataclass
+class WalkPlan:
+    """What a manager says when planning (or re-planning) a walk."""
+
+    kind: str
+    day: date | None
+    at: time | None
+    place: str = ""
+    purpose: str = ""
+    planned_minutes: int | None = 60
+    customer_ids: list[int] = field(default_factory=list)
+    new_customer_name: str = ""
+    new_customer_kind: str = "external"
+
+
+@dataclass
+class WalkRecord:
+    """What a manager says when completing a walk: who was met, when, and how it went."""
+
+    started_at: datetime | None  # naive local wall times, read in the walk's zone
+    completed_at: datetime | None
+    customers_spoken_to: int | None
+    customer_ids: list[int] = field(default_factory=list)
+    frontline_met: str = ""
+    summary: str = ""
+
+
+@dataclass
+class TodayView:
+    today: date
+    in_progress: list[Walk]
+    planned_today: list[Walk]
+    coming_up: list[Walk]
+
+
+@dataclass
+class MyWalks:
+    today: date
+    upcoming: list[Walk]
+    missed: list[Walk]
+    done: list[Walk]
+    cancelled: list[Walk]
+
+
+def _require_manager(actor: Person) -> None:
+    if not actor.has_role(Role.MANAGER):
+        raise Forbidden("Only managers record walks.")
+
+
+def _choice(enum_cls, value, field_name: str, message: str):
+    try:
+        return enum_cls(value)
+    except ValueError as exc:
+        raise Invalid({field_name: message}) from exc
+
+
+def _instant(day: date | None, at: time | None, zone: str, day_field: str, time_field: str):
+    if day is None:
+        raise Invalid({day_field: "Enter a date."})
+    if at is None:
+        raise Invalid({time_field: "Enter a time."})
+    try:
+        return to_utc(day, at, zone)
+    except NonexistentLocalTime as exc:
+        raise Invalid({time_field: f"{exc}. Choose another time."}) from exc
+
+
+def _local_instant(value: datetime | None, zone: str, field_name: str, label: str) -> datetime:
+    if value is None:
+        raise Invalid({field_name: f"Enter when the walk {label}."})
+    return _instant(value.date(), value.time(), zone, field_name, field_name)
+
+
+def get_own_walk(actor: Person, walk_id: uuid_lib.UUID) -> Walk:
+    """A manager's own walk; anyone else's answers as if it did not exist."""
+    walk = db.session.scalar(select(Walk).where(Walk.uuid == walk_id))
+    if walk is None or walk.manager_id != actor.id:
+        raise NotFound("No such walk.")
+    return walk
+
+
+def _apply_plan(
+    actor: Person, walk: Walk, plan: WalkPlan, now: datetime, allow_past: bool = False
+) -> None:
+    zone = walk.timezone or zone_for(actor)
+    walk.timezone = zone
+    walk.kind = _choice(WalkKind, plan.kind, "kind", "Choose a customer visit or a gemba walk.")
+    walk.planned_start = _instant(plan.day, plan.at, zone, "day", "at")
+    if not allow_past and plan.day < local_today(zone, now):
+        raise Invalid({"day": "Choose today or a later day."})
+    if plan.planned_minutes is None or not 5 <= plan.planned_minutes <= MAX_MINUTES:
+        raise Invalid({"planned_minutes": f"Plan between 5 and {MAX_MINUTES} minutes."})
+    walk.planned_minutes = plan.planned_minutes
+    walk.place = validation.text(plan.place, "place", "place", label="Place")
+    walk.purpose = validation.text(plan.purpose, "purpose", "purpose", label="Purpose")
+    chosen = customer_register.resolve_choice(actor, plan.customer_ids)
+    if plan.new_customer_name.strip():
+        chosen.append(
+            customer_register.add_on_the_spot(
+                actor, name=plan.new_customer_name, kind=plan.new_customer_kind
+            )
+        )
+    walk.customers = chosen
+
+
+@rolls_back
+def plan_walk(
+    actor: Person,
+    plan: WalkPlan,
+    *,
+    walk_id: uuid_lib.UUID | None = None,
+    start_now: bool = False,
+    now: datetime | None = None,
+) -> Walk:
+    """Plan a walk (or plan and start it at once). Sending the same walk id twice plans once."""
+    _require_manager(actor)
+    now = now or utcnow()
+    if walk_id is not None:
+        existing = db.session.scalar(select(Walk).where(Walk.uuid == walk_id))
+        if existing is not None:
+            if existing.manager_id != actor.id:
+                raise Conflict("That walk id is already taken.")
+            return existing  # a repeated submit: the walk is already planned
+    walk = Walk(
+        uuid=walk_id or uuid_lib.uuid4(),
+        manager_id=actor.id,
+        timezone=zone_for(actor),
+        status=WalkStatus.PLANNED,
+    )
+    with db.session.no_autoflush:
+        _apply_plan(actor, walk, plan, now)
+    if start_now:
+        walk.status, walk.started_at = WalkStatus.IN_PROGRESS, now
+    db.session.add(walk)
+    db.session.commit()
+    return walk
+
+
+@rolls_back
+def update_walk(
+    actor: Person, walk_id: uuid_lib.UUID, plan: WalkPlan, now: datetime | None = None
+) -> Walk:
+    walk = get_own_walk(actor, walk_id)
+    if walk.status != WalkStatus.PLANNED:
+        raise Conflict("Only a planned walk can be changed.")
+    with db.session.no_autoflush:
+        _apply_plan(actor, walk, plan, now or utcnow())
+    walk.version += 1
+    db.session.commit()
+    return walk
+
+
+@rolls_back
+def cancel_walk(actor: Person, walk_id: uuid_lib.UUID, now: datetime | None = None) -> Walk:
+    walk = get_own_walk(actor, walk_id)
+    if walk.status == WalkStatus.CANCELLED:
+        return walk
+    if walk.status != WalkStatus.PLANNED:
+        raise Conflict("Only a planned walk can be cancelled.")
+    walk.status, walk.cancelled_at = WalkStatus.CANCELLED, now or utcnow()
+    walk.version += 1
+    db.session.commit()
+    return walk
+
+
+@rolls_back
+def start_walk(actor: Person, walk_id: uuid_lib.UUID, now: datetime | None = None) -> Walk:
+    walk = get_own_walk(actor, walk_id)
+    if walk.status == WalkStatus.IN_PROGRESS:
+        return walk  # a second tap on "Start" changes nothing
+    if walk.status != WalkStatus.PLANNED:
+        raise Conflict(f"This walk is {walk.status.label.lower()}; it cannot be started.")
+    walk.status, walk.started_at = WalkStatus.IN_PROGRESS, now or utcnow()
+    walk.version += 1
+    db.session.commit()
+    return walk
+
+
+@rolls_back
+def add_observation(
+    actor: Person,
+    walk_id: uuid_lib.UUID,
+    *,
+    category: str,
+    text: str,
+    said_by: str = SaidBy.WALKER.value,
+    waste_type: str | None = None,
+    observation_id: uuid_lib.UUID | None = None,
+    made_at: datetime | None = None,
+) -> Observation:
+    """Add a note to a walk being recorded (or just done). The same id twice adds it once."""
+    walk = get_own_walk(actor, walk_id)
+    if walk.status not in (WalkStatus.IN_PROGRESS, WalkStatus.DONE):
+        raise Conflict("Start the walk before adding observations.")
+    if observation_id is not None:
+        existing = db.session.scalar(select(Observation).where(Observation.uuid == observation_id))
+        if existing is not None:
+            if existing.walk_id != walk.id:
+                raise Conflict("That observation id is already taken.")
+            return existing
+    chosen = _choice(Category, category, "category", "Choose a category.")
+    waste = None
+    if chosen == Category.WASTE:
+        waste = _choice(WasteType, waste_type, "waste_type", "Choose which waste this is.")
+    observation = Observation(
+        uuid=observation_id or uuid_lib.uuid4(),
+        walk=walk,
+        author_id=actor.id,
+        category=chosen,
+        waste_type=waste,
+        said_by=_choice(SaidBy, said_by, "said_by", "Choose who said it."),
+        text=validation.text(text, "text", "observation", required=True, label="The note"),
+        made_at=made_at or utcnow(),
+        received_at=utcnow(),
+    )
+    db.session.add(observation)
+    db.session.commit()
+    return observation
+
+
+@rolls_back
+def complete_walk(
+    actor: Person, walk_id: uuid_lib.UUID, record: WalkRecord, now: datetime | None = None
+) -> Walk:
+    walk = get_own_walk(actor, walk_id)
+    if walk.status == WalkStatus.DONE:
+        return walk
+    if walk.status != WalkStatus.IN_PROGRESS:
+        raise Conflict("Start the walk before completing it.")
+    now = now or utcnow()
+    started = _local_instant(record.started_at, walk.timezone, "started_at", "started")
+    completed = _local_instant(record.completed_at, walk.timezone, "completed_at", "finished")
+    if completed < started:
+        raise Invalid({"completed_at": "A walk cannot finish before it started."})
+    if completed > now + CLOCK_SKEW:
+        raise Invalid({"completed_at": "That time has not come yet."})
+    walk.customers_spoken_to = validation.count(
+        record.customers_spoken_to,
+        "customers_spoken_to",
+        maximum=MAX_CUSTOMERS_SPOKEN_TO,
+        label="Customers spoken to",
+    )
+    with db.session.no_autoflush:
+        walk.customers = customer_register.resolve_choice(actor, record.customer_ids)
+    walk.frontline_met = validation.text(
+        record.frontline_met, "frontline_met", "frontline_met", label="Frontline people met"
+    )
+    walk.summary = validation.text(record.summary, "summary", "summary", label="The summary")
+    walk.started_at, walk.completed_at = started, completed
+    walk.status = WalkStatus.DONE
+    walk.version += 1
+    db.session.commit()
+    return walk
+
+
+def _own_walks(actor: Person):
+    return (
+        select(Walk)
+        .where(Walk.manager_id == actor.id)
+        .options(selectinload(Walk.customers), selectinload(Walk.observations))
+    )
+
+
+def today_view(actor: Person, now: datetime | None = None) -> TodayView:
+    zone = zone_for(actor)
+    today = local_today(zone, now)
+    start, end = day_range_utc(today, zone)
+    in_progress = db.session.scalars(
+        _own_walks(actor).where(Walk.status == WalkStatus.IN_PROGRESS).order_by(Walk.started_at)
+    ).all()
+    planned = db.session.scalars(
+        _own_walks(actor)
+        .where(Walk.status == WalkStatus.PLANNED, Walk.planned_start >= start)
+        .order_by(Walk.planned_start)
+        .limit(20)
+    ).all()
+    return TodayView(
+        today=today,
+        in_progress=list(in_progress),
+        planned_today=[w for w in planned if w.planned_start < end],
+        coming_up=[w for w in planned if w.planned_start >= end][:3],
+    )
+
+
+def my_walks(actor: Person, now: datetime | None = None, done_limit: int = 100) -> MyWalks:
+    today = local_today(zone_for(actor), now)
+    planned = db.session.scalars(
+        _own_walks(actor)
+        .where(Walk.status.in_([WalkStatus.PLANNED, WalkStatus.IN_PROGRESS]))
+        .order_by(Walk.planned_start)
+    ).all()
+    done = db.session.scalars(
+        _own_walks(actor)
+        .where(Walk.status == WalkStatus.DONE)
+        .order_by(Walk.completed_at.desc())
+        .limit(done_limit)
+    ).all()
+    cancelled = db.session.scalars(
+        _own_walks(actor)
+        .where(Walk.status == WalkStatus.CANCELLED)
+        .order_by(Walk.planned_start.desc())
+        .limit(done_limit)
+    ).all()
+    missed = [w for w in planned if w.is_missed(today)]
+    return MyWalks(
+        today=today,
+        upcoming=[w for w in planned if not w.is_missed(today)],
+        missed=list(reversed(missed)),
+        done=list(done),
+        cancelled=list(cancelled),
+    )

@@ -1,0 +1,45 @@
+"""Template filters and globals: times shown in the reader's zone, product words as labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_login import current_user
+
+from .models import Role
+from .services.people import zone_for
+from .timeutil import local
+
+
+def _zone() -> str:
+    from flask import current_app
+
+    if current_user and current_user.is_authenticated:
+        return zone_for(current_user)
+    return current_app.config["GEMBAWALK_TIMEZONE"]
+
+
+def local_time(value: datetime | None, fmt: str = "%a %-d %b %Y, %H:%M", zone: str | None = None):
+    if value is None:
+        return ""
+    return local(value, zone or _zone()).strftime(fmt)
+
+
+def day_label(value: date, today: date) -> str:
+    delta = (value - today).days
+    if delta == 0:
+        return "Today"
+    if delta == 1:
+        return "Tomorrow"
+    if delta == -1:
+        return "Yesterday"
+    if value.year == today.year:
+        return value.strftime("%a %-d %b")
+    return value.strftime("%a %-d %b %Y")
+
+
+def init_templating(app: Flask) -> None:
+    app.add_template_filter(local_time, "local_time")
+    app.add_template_global(day_label, "day_label")
+    app.add_template_global(Role, "Role")

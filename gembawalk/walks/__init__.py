@@ -1,0 +1,1 @@
+"""The manager's walk pages: plan, record, complete, and find walks again."""

@@ -1,0 +1,181 @@
+"""Walk forms: field checks only. Dates and times are local; the service turns them into UTC."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..forms import options
+from ..models import Category, CustomerKind, SaidBy, WalkKind, WasteType
+from ..services.validation import LIMITS
+
+DURATIONS = options(
+    [
+        (15, "15 minutes"),
+        (30, "30 minutes"),
+        (45, "45 minutes"),
+        (60, "1 hour"),
+        (90, "1½ hours"),
+        (120, "2 hours"),
+        (180, "3 hours"),
+        (240, "4 hours"),
+    ]
+)
+
+
+def _options(enum_cls) -> list[SelectChoice]:
+    return options((member.value, member.label) for member in enum_cls)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        pass  # the service checks the choice against the register the person may use
+
+
+class ClientIdField(HiddenField):
+    """An id made when the form is shown, so a form sent twice is saved once."""
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = uuid.UUID(valuelist[0]) if valuelist and valuelist[0] else None
+        except ValueError:
+            self.data = None
+
+    def _value(self):
+        if self.data is None:
+            self.data = uuid.uuid4()
+        return str(self.data)
+
+
+def _limited(limit: str, label: str):
+    return Length(max=LIMITS[limit], message=f"{label} can be at most {LIMITS[limit]} characters.")
+
+
+class PlanWalkForm(FlaskForm):
+    walk_id = ClientIdField()
+    kind = RadioField(
+        "What kind of walk?",
+        choices=_options(WalkKind),
+        default=WalkKind.CUSTOMER_VISIT.value,
+        validators=[InputRequired("Choose a customer visit or a gemba walk.")],
+    )
+    day = DateField("Date", validators=[InputRequired("Enter a date.")])
+    at = TimeField("Time", validators=[InputRequired("Enter a time.")])
+    planned_minutes = SelectField("How long", choices=DURATIONS, coerce=int, default=60)
+    place = StringField(
+        "Place",
+        validators=[_limited("place", "The place")],
+        render_kw={"placeholder": "e.g. Northgate depot, loading bay"},
+    )
+    purpose = TextAreaField(
+        "Purpose",
+        validators=[_limited("purpose", "The purpose")],
+        render_kw={"rows": 3, "placeholder": "What do you want to learn?"},
+    )
+    customer_ids = MultiCheckboxField("Customers you plan to meet", coerce=int)
+    new_customer_name = StringField(
+        "Or add a customer to the register", validators=[_limited("customer_name", "The name")]
+    )
+    new_customer_kind = RadioField(
+        "Kind", choices=_options(CustomerKind), default=CustomerKind.EXTERNAL.value
+    )
+    submit = SubmitField("Plan walk")
+    start_now = SubmitField("Start now")
+
+    def plan_fields(self) -> dict:
+        return {
+            name: self[name].data
+            for name in (
+                "kind",
+                "day",
+                "at",
+                "planned_minutes",
+                "place",
+                "purpose",
+                "customer_ids",
+                "new_customer_name",
+                "new_customer_kind",
+            )
+        }
+
+
+class ObservationForm(FlaskForm):
+    observation_id = ClientIdField()
+    category = RadioField(
+        "Category",
+        choices=_options(Category),
+        validators=[InputRequired("Choose a category first.")],
+    )
+    waste_type = SelectField(
+        "Which waste?", choices=options([("", "Choose…")]) + _options(WasteType)
+    )
+    said_by = RadioField("Who said it?", choices=_options(SaidBy), default=SaidBy.WALKER.value)
+    text = TextAreaField(
+        "Note",
+        validators=[
+            InputRequired("Write what you saw or heard."),
+            _limited("observation", "A note"),
+        ],
+        render_kw={"rows": 4, "placeholder": "In their own words, if you can"},
+    )
+    submit = SubmitField("Add")
+
+    def validate_waste_type(self, field):
+        if self.category.data == Category.WASTE.value and not field.data:
+            field.errors.append("Choose which waste this is.")
+
+
+class CompleteWalkForm(FlaskForm):
+    started_at = DateTimeLocalField(
+        "Started",
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired("Enter when the walk started.")],
+    )
+    completed_at = DateTimeLocalField(
+        "Finished",
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired("Enter when the walk finished.")],
+    )
+    customers_spoken_to = IntegerField(
+        "How many customers did you speak with?",
+        validators=[
+            InputRequired("Enter a number, 0 if none."),
+            NumberRange(0, 1000, "Enter a number from 0 to 1000."),
+        ],
+        render_kw={"inputmode": "numeric", "min": 0, "max": 1000},
+    )
+    customer_ids = MultiCheckboxField("Customers from the register you met", coerce=int)
+    frontline_met = StringField(
+        "Frontline people you met",
+        validators=[_limited("frontline_met", "This")],
+        render_kw={"placeholder": "Roles or names, e.g. Sam (picker), night shift lead"},
+    )
+    summary = TextAreaField(
+        "Summary",
+        validators=[_limited("summary", "The summary")],
+        render_kw={
+            "rows": 5,
+            "placeholder": "What did you learn? Thank and name people; never blame.",
+        },
+    )
+    submit = SubmitField("Complete walk")

@@ -1,0 +1,183 @@
+"""Walk pages. Each view parses a form, calls one service, then renders or redirects."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..forms import options, show_errors
+from ..models import Category, WalkStatus
+from ..services import customers, walks
+from ..services.errors import Conflict, Invalid
+from ..services.people import zone_for
+from ..timeutil import local, local_today, utcnow
+from .forms import CompleteWalkForm, ObservationForm, PlanWalkForm
+
+bp = Blueprint("walks", __name__, url_prefix="/walks")
+
+
+@bp.before_request
+@login_required
+def signed_in():
+    return None
+
+
+def _customer_choices(form) -> None:
+    form.customer_ids.choices = options(
+        (c.id, f"{c.name} ({c.kind.label.lower()})") for c in customers.choosable(current_user)
+    )
+
+
+@bp.get("/")
+def index():
+    return render_template(
+        "walks/index.html",
+        walks=walks.my_walks(current_user),
+        show=request.args.get("show", "upcoming"),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = PlanWalkForm()
+    _customer_choices(form)
+    if request.method == "GET":
+        now = local(utcnow(), zone_for(current_user))
+        form.day.data = now.date()
+        form.at.data = now.replace(second=0, microsecond=0).time()
+    if form.validate_on_submit():
+        try:
+            walk = walks.plan_walk(
+                current_user,
+                walks.WalkPlan(**form.plan_fields()),
+                walk_id=form.walk_id.data,
+                start_now=form.start_now.data,
+            )
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash(
+                "Walk started. Add what you see." if form.start_now.data else "Walk planned.",
+                "success",
+            )
+            return redirect(url_for("walks.show", walk_id=walk.uuid))
+    return render_template("walks/plan.html", form=form, walk=None), 422 if form.errors else 200
+
+
+@bp.route("/<uuid:walk_id>/edit", methods=["GET", "POST"])
+def edit(walk_id: UUID):
+    walk = walks.get_own_walk(current_user, walk_id)
+    form = PlanWalkForm(obj=walk if request.method == "GET" else None)
+    _customer_choices(form)
+    if request.method == "GET":
+        form.day.data, form.at.data = walk.local_start.date(), walk.local_start.time()
+        form.customer_ids.data = [c.id for c in walk.customers]
+    if form.validate_on_submit():
+        try:
+            walks.update_walk(current_user, walk_id, walks.WalkPlan(**form.plan_fields()))
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash("Walk updated.", "success")
+            return redirect(url_for("walks.show", walk_id=walk_id))
+    return render_template("walks/plan.html", form=form, walk=walk), 422 if form.errors else 200
+
+
+@bp.get("/<uuid:walk_id>")
+def show(walk_id: UUID):
+    walk = walks.get_own_walk(current_user, walk_id)
+    form = ObservationForm(category=request.args.get("category"))
+    return _render_walk(walk, form)
+
+
+def _render_walk(walk, form: ObservationForm, status: int = 200):
+    return render_template(
+        "walks/show.html",
+        walk=walk,
+        form=form,
+        categories=list(Category),
+        today=local_today(zone_for(current_user)),
+        WalkStatus=WalkStatus,
+    ), status
+
+
+@bp.post("/<uuid:walk_id>/start")
+def start(walk_id: UUID):
+    walks.start_walk(current_user, walk_id)
+    return redirect(url_for("walks.show", walk_id=walk_id, _anchor="observe"))
+
+
+@bp.post("/<uuid:walk_id>/cancel")
+def cancel(walk_id: UUID):
+    walks.cancel_walk(current_user, walk_id)
+    flash("Walk cancelled.", "info")
+    return redirect(url_for("walks.index"))
+
+
+@bp.post("/<uuid:walk_id>/observations")
+def observe(walk_id: UUID):
+    walk = walks.get_own_walk(current_user, walk_id)
+    form = ObservationForm()
+    if form.validate_on_submit():
+        try:
+            walks.add_observation(
+                current_user,
+                walk_id,
+                category=form.category.data,
+                waste_type=form.waste_type.data,
+                said_by=form.said_by.data,
+                text=form.text.data,
+                observation_id=form.observation_id.data,
+            )
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash("Observation added.", "success")
+            # Keep the category chosen: observations often come in runs of one kind.
+            return redirect(
+                url_for(
+                    "walks.show", walk_id=walk_id, category=form.category.data, _anchor="observe"
+                )
+            )
+    return _render_walk(walk, form, 422)
+
+
+@bp.route("/<uuid:walk_id>/complete", methods=["GET", "POST"])
+def complete(walk_id: UUID):
+    walk = walks.get_own_walk(current_user, walk_id)
+    if walk.status != WalkStatus.IN_PROGRESS:
+        raise Conflict("Only a walk in progress can be completed.")
+    form = CompleteWalkForm()
+    _customer_choices(form)
+    if request.method == "GET":
+        form.started_at.data = local(walk.started_at, walk.timezone).replace(tzinfo=None)
+        form.completed_at.data = local(utcnow(), walk.timezone).replace(
+            tzinfo=None, second=0, microsecond=0
+        )
+        form.customer_ids.data = [c.id for c in walk.customers]
+    if form.validate_on_submit():
+        record = walks.WalkRecord(
+            **{
+                name: form[name].data
+                for name in (
+                    "started_at",
+                    "completed_at",
+                    "customers_spoken_to",
+                    "customer_ids",
+                    "frontline_met",
+                    "summary",
+                )
+            }
+        )
+        try:
+            walks.complete_walk(current_user, walk_id, record)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash("Walk done. Thank you for going to see.", "success")
+            return redirect(url_for("walks.show", walk_id=walk_id))
+    return render_template("walks/complete.html", form=form, walk=walk), (
+        422 if form.errors else 200
+    )

@@ -1,0 +1,92 @@
+"""factory_boy factories bound to the app's session; every object is committed when made."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from gembawalk.extensions import db
+from gembawalk.models import (
+    Category,
+    Customer,
+    CustomerKind,
+    Observation,
+    OrgUnit,
+    Person,
+    PersonRole,
+    Role,
+    SaidBy,
+    Walk,
+    WalkKind,
+    WalkStatus,
+)
+from gembawalk.services.passwords import hash_password
+
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2 is slow on purpose
+
+
+class Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class OrgUnitFactory(Base):
+    class Meta:
+        model = OrgUnit
+
+    name = factory.Sequence(lambda n: f"Unit {n}")
+    parent = None
+
+
+class PersonFactory(Base):
+    class Meta:
+        model = Person
+        exclude = ("roles",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    password_hash = _PASSWORD_HASH
+    org_unit = None
+    roles = ("manager",)
+    role_rows = factory.LazyAttribute(lambda o: [PersonRole(role=Role(r)) for r in o.roles])
+
+
+class CustomerFactory(Base):
+    class Meta:
+        model = Customer
+
+    name = factory.Sequence(lambda n: f"Customer {n}")
+    kind = CustomerKind.EXTERNAL
+    org_unit = factory.SubFactory(OrgUnitFactory)
+
+
+class WalkFactory(Base):
+    class Meta:
+        model = Walk
+
+    uuid = factory.LazyFunction(uuid.uuid4)
+    manager = factory.SubFactory(PersonFactory)
+    kind = WalkKind.CUSTOMER_VISIT
+    place = factory.Sequence(lambda n: f"Site {n}")
+    purpose = "See how customers collect their orders"
+    planned_start = factory.LazyFunction(lambda: datetime.now(UTC) + timedelta(days=1))
+    timezone = "Europe/London"
+    status = WalkStatus.PLANNED
+
+
+class ObservationFactory(Base):
+    class Meta:
+        model = Observation
+
+    uuid = factory.LazyFunction(uuid.uuid4)
+    walk = factory.SubFactory(WalkFactory)
+    author = factory.LazyAttribute(lambda o: o.walk.manager)
+    category = Category.WHAT_MATTERS
+    said_by = SaidBy.CUSTOMER
+    text = "Knowing when the van will come"
