@@ -3,10 +3,12 @@ tables emptied after every test, and a small sign-in helper."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import tempfile
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 # Keep the development secret key and SQLite files of the checkout out of the tests.
@@ -38,8 +40,20 @@ def database_url(request, tmp_path_factory) -> str:
     return _postgres_url()
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, database session and `g`, as in production.
+
+    The test's own session commits first: that ends its transaction (SQLite would otherwise
+    hold the write lock, or keep showing an old snapshot) and expires what it loaded, so the
+    test reads what the request wrote."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 def make_test_app(database_url: str, **extra):
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
@@ -48,6 +62,8 @@ def make_test_app(database_url: str, **extra):
             **extra,
         }
     )
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture(scope="session")

@@ -62,7 +62,8 @@ def change_password():
         except Invalid as error:
             show_errors(form, error)
         else:
-            login_user(current_user)  # the old cookie died with the old token; keep this one
+            # The old cookie died with the old token; give this device a new one.
+            login_user(current_user._get_current_object())
             flash("Your password is changed. Other devices are signed out.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -129,7 +129,7 @@ def _apply_plan(
     walk.place = validation.text(plan.place, "place", "place", label="Place")
     walk.purpose = validation.text(plan.purpose, "purpose", "purpose", label="Purpose")
     chosen = customer_register.resolve_choice(actor, plan.customer_ids)
-    if plan.new_customer_name.strip():
+    if (plan.new_customer_name or "").strip():
         chosen.append(
             customer_register.add_on_the_spot(
                 actor, name=plan.new_customer_name, kind=plan.new_customer_kind

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..forms import options, show_errors
-from ..models import Category, WalkStatus
+from ..models import Category, Role, WalkStatus
 from ..services import customers, walks
 from ..services.errors import Conflict, Invalid
 from ..services.people import zone_for
@@ -20,8 +20,9 @@ bp = Blueprint("walks", __name__, url_prefix="/walks")
 
 @bp.before_request
 @login_required
-def signed_in():
-    return None
+def managers_only():
+    if not current_user.has_role(Role.MANAGER):
+        abort(403)
 
 
 def _customer_choices(form) -> None:
