@@ -24,7 +24,8 @@ def test_development_keeps_one_generated_secret_key(monkeypatch, tmp_path):
     monkeypatch.setenv("GEMBAWALK_INSTANCE", str(tmp_path))
     monkeypatch.delenv("SECRET_KEY", raising=False)
     first, second = from_environment()["SECRET_KEY"], from_environment()["SECRET_KEY"]
-    assert first == second and len(first) >= 64
+    assert first == second
+    assert len(first) >= 64
     assert (tmp_path / "secret_key").read_text() == first
 
 
@@ -53,7 +54,8 @@ def test_not_found_is_a_page_in_the_apps_look(manager_client):
     response = manager_client.get("/no/such/page")
     assert response.status_code == 404
     html = response.get_data(as_text=True)
-    assert "We could not find that page" in html and 'class="bottomnav"' in html
+    assert "We could not find that page" in html
+    assert 'class="bottomnav"' in html
 
 
 def test_a_server_error_shows_an_incident_id_and_no_traceback(app, manager_client, monkeypatch):
@@ -70,5 +72,7 @@ def test_a_server_error_shows_an_incident_id_and_no_traceback(app, manager_clien
         app.config["PROPAGATE_EXCEPTIONS"] = None
     html = response.get_data(as_text=True)
     assert response.status_code == 500
-    assert "Something went wrong on our side" in html and "incident" in html
-    assert "secret internals" not in html and "Traceback" not in html
+    assert "Something went wrong on our side" in html
+    assert "incident" in html
+    assert "secret internals" not in html
+    assert "Traceback" not in html

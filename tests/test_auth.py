@@ -22,7 +22,8 @@ def test_sign_in_page_has_the_labelled_fields(client, manager):
 
 def test_email_is_matched_regardless_of_case(client, manager):
     response = client.post("/sign-in", data={"email": manager.email.upper(), "password": PASSWORD})
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
     assert client.get("/").status_code == 200
 
 
@@ -38,7 +39,8 @@ def test_a_deactivated_person_cannot_sign_in(client, manager):
     manager.active = False
     db.session.commit()
     response = client.post("/sign-in", data={"email": manager.email, "password": PASSWORD})
-    assert response.status_code == 200 and "do not match" in response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "do not match" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -133,7 +135,8 @@ def test_first_run_creates_the_first_admin_and_then_disappears(client):
     )
     assert response.status_code == 302
     admin = db.session.scalar(select(Person))
-    assert admin.email == "ada@example.org" and admin.roles == {Role.ADMIN}
+    assert admin.email == "ada@example.org"
+    assert admin.roles == {Role.ADMIN}
     assert client.get("/first-run").status_code == 404
 
 
@@ -147,7 +150,8 @@ def test_first_run_keeps_what_was_typed_on_error(client):
             "confirm": "short",
         },
     ).get_data(as_text=True)
-    assert 'value="Ada Admin"' in html and "Use between 12 and 128 characters." in html
+    assert 'value="Ada Admin"' in html
+    assert "Use between 12 and 128 characters." in html
     assert db.session.scalar(select(Person)) is None
 
 
@@ -176,7 +180,8 @@ def test_create_admin_from_the_shell(app, manager):
             "a long enough password",
         ]
     )
-    assert again.exit_code != 0 and "already has this email" in again.output
+    assert again.exit_code != 0
+    assert "already has this email" in again.output
 
 
 def test_people_without_the_manager_role_are_not_shown_walks(client, unit):

@@ -59,9 +59,11 @@ def test_plan_a_walk_then_find_it_under_upcoming(manager_client, manager):
     assert response.status_code == 302
     walk = db.session.scalar(select(Walk))
     assert response.headers["Location"] == f"/walks/{walk.uuid}"
-    assert walk.customers == [customer] and walk.manager_id == manager.id
+    assert walk.customers == [customer]
+    assert walk.manager_id == manager.id
     upcoming = manager_client.get("/walks/?show=upcoming").get_data(as_text=True)
-    assert "Northgate depot" in upcoming and "Acme Haulage" in upcoming
+    assert "Northgate depot" in upcoming
+    assert "Acme Haulage" in upcoming
 
 
 def test_a_plan_form_sent_twice_plans_one_walk(manager_client):
@@ -80,7 +82,8 @@ def test_a_bad_plan_keeps_what_was_typed_and_says_what_is_wrong(manager_client):
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'id="day-error"' in html and 'aria-invalid="true"' in html
+    assert 'id="day-error"' in html
+    assert 'aria-invalid="true"' in html
     assert 'value="Loading bay &lt;b&gt;3&lt;/b&gt;"' in html  # kept, and escaped
     assert "See the night shift</textarea>" in html
     assert walk_count() == 0
@@ -91,7 +94,8 @@ def test_a_time_lost_to_the_clocks_going_forward_is_refused_next_to_the_time(man
     response = manager_client.post("/walks/new", data=plan_form(day="2027-03-28", at="01:30"))
     assert response.status_code == 422
     error = re.search(r'id="at-error">([^<]+)<', response.get_data(as_text=True))
-    assert error and "does not exist" in error.group(1)
+    assert error
+    assert "does not exist" in error.group(1)
     assert walk_count() == 0
 
 
@@ -140,7 +144,8 @@ def test_an_observation_without_a_category_is_refused_and_the_text_kept(manager_
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "Choose a category first." in html and "Forms copied twice</textarea>" in html
+    assert "Choose a category first." in html
+    assert "Forms copied twice</textarea>" in html
     assert db.session.scalar(select(func.count(Observation.id))) == 0
 
 
@@ -162,7 +167,8 @@ def test_complete_a_walk_and_find_it_under_done(manager_client, manager):
     )
     assert response.status_code == 302
     db.session.refresh(walk)
-    assert walk.status == WalkStatus.DONE and walk.customers_spoken_to == 2
+    assert walk.status == WalkStatus.DONE
+    assert walk.customers_spoken_to == 2
     done = manager_client.get("/walks/?show=done").get_data(as_text=True)
     assert str(walk.uuid) in done
     record = manager_client.get(f"/walks/{walk.uuid}").get_data(as_text=True)
@@ -184,7 +190,8 @@ def test_completing_before_starting_keeps_the_form(manager_client, manager):
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "A walk cannot finish before it started." in html and "Kept summary" in html
+    assert "A walk cannot finish before it started." in html
+    assert "Kept summary" in html
     db.session.refresh(walk)
     assert walk.status == WalkStatus.IN_PROGRESS
 
@@ -198,7 +205,8 @@ def test_edit_and_cancel_a_planned_walk(manager_client, manager):
     )
     assert response.status_code == 302
     db.session.refresh(walk)
-    assert walk.place == "New place" and walk_count() == 1
+    assert walk.place == "New place"
+    assert walk_count() == 1
     assert manager_client.post(f"/walks/{walk.uuid}/cancel").status_code == 302
     db.session.refresh(walk)
     assert walk.status == WalkStatus.CANCELLED
@@ -212,7 +220,8 @@ def test_missed_walks_are_listed_as_missed(manager_client, manager):
         planned_start=datetime.now(UTC) - timedelta(days=3),
     )
     missed = manager_client.get("/walks/?show=missed").get_data(as_text=True)
-    assert "Forgotten visit" in missed and "Missed" in missed
+    assert "Forgotten visit" in missed
+    assert "Missed" in missed
 
 
 def test_another_managers_walk_answers_404_everywhere(client, manager):

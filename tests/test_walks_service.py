@@ -136,7 +136,8 @@ def test_the_same_walk_id_sent_twice_plans_one_walk(manager):
 def test_the_walk_loop_start_observe_complete(manager):
     walk = walks.plan_walk(manager, plan(day=date(2026, 3, 10), at=time(9, 0)), now=NOW)
     walks.start_walk(manager, walk.uuid, now=NOW)
-    assert walk.status == WalkStatus.IN_PROGRESS and walk.started_at == NOW
+    assert walk.status == WalkStatus.IN_PROGRESS
+    assert walk.started_at == NOW
     walks.add_observation(
         manager,
         walk.uuid,
@@ -209,22 +210,26 @@ def test_a_walk_cannot_finish_before_it_started_or_in_the_future(manager):
     with pytest.raises(Invalid):
         walks.complete_walk(manager, walk.uuid, record(customers_spoken_to=-1), now=NOW)
     db.session.refresh(walk)
-    assert walk.status == WalkStatus.IN_PROGRESS and walk.completed_at is None
+    assert walk.status == WalkStatus.IN_PROGRESS
+    assert walk.completed_at is None
 
 
 def test_completing_twice_counts_once(manager):
     walk = WalkFactory(manager=manager, status=WalkStatus.IN_PROGRESS, started_at=NOW)
     walks.complete_walk(manager, walk.uuid, record(), now=NOW)
     again = walks.complete_walk(manager, walk.uuid, record(customers_spoken_to=9), now=NOW)
-    assert again.customers_spoken_to == 3 and again.version == 2
+    assert again.customers_spoken_to == 3
+    assert again.version == 2
 
 
 def test_only_a_planned_walk_is_changed_or_cancelled(manager):
     walk = walks.plan_walk(manager, plan(), now=NOW)
     walks.update_walk(manager, walk.uuid, plan(place="Southgate"), now=NOW)
-    assert walk.place == "Southgate" and walk.version == 2
+    assert walk.place == "Southgate"
+    assert walk.version == 2
     walks.cancel_walk(manager, walk.uuid, now=NOW)
-    assert walk.status == WalkStatus.CANCELLED and walk.cancelled_at == NOW
+    assert walk.status == WalkStatus.CANCELLED
+    assert walk.cancelled_at == NOW
     with pytest.raises(Conflict):
         walks.update_walk(manager, walk.uuid, plan(place="Eastgate"), now=NOW)
     with pytest.raises(Conflict):
