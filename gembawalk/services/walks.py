@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -106,6 +107,32 @@ def _local_instant(value: datetime | None, zone: str, field_name: str, label: st
     return _instant(value.date(), value.time(), zone, field_name, field_name)
 
 
+def _existing(model, public_id: uuid_lib.UUID | None, ours) -> Walk | Observation | None:
+    """The row that a repeated create names, when it is the caller's to repeat."""
+    if public_id is None:
+        return None
+    found = db.session.scalar(select(model).where(model.uuid == public_id))
+    if found is not None and not ours(found):
+        raise Conflict("That id is already taken.")
+    return found
+
+
+def _insert_once(row, ours):
+    """Insert a row made with a client id. When a concurrent request with the same id won the
+    race, the unique constraint refuses ours and the caller gets the winner's row instead."""
+    public_id = row.uuid
+    db.session.add(row)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        found = _existing(type(row), public_id, ours)
+        if found is None:
+            raise
+        return found
+    return row
+
+
 def get_own_walk(actor: Person, walk_id: uuid_lib.UUID) -> Walk:
     """A manager's own walk; anyone else's answers as if it did not exist."""
     walk = db.session.scalar(select(Walk).where(Walk.uuid == walk_id))
@@ -150,12 +177,13 @@ def plan_walk(
     """Plan a walk (or plan and start it at once). Sending the same walk id twice plans once."""
     _require_manager(actor)
     now = now or utcnow()
-    if walk_id is not None:
-        existing = db.session.scalar(select(Walk).where(Walk.uuid == walk_id))
-        if existing is not None:
-            if existing.manager_id != actor.id:
-                raise Conflict("That walk id is already taken.")
-            return existing  # a repeated submit: the walk is already planned
+
+    def ours(found: Walk) -> bool:
+        return found.manager_id == actor.id
+
+    existing = _existing(Walk, walk_id, ours)
+    if existing is not None:
+        return existing  # a repeated submit: the walk is already planned
     walk = Walk(
         uuid=walk_id or uuid_lib.uuid4(),
         manager_id=actor.id,
@@ -166,9 +194,7 @@ def plan_walk(
         _apply_plan(actor, walk, plan, now)
     if start_now:
         walk.status, walk.started_at = WalkStatus.IN_PROGRESS, now
-    db.session.add(walk)
-    db.session.commit()
-    return walk
+    return _insert_once(walk, ours)
 
 
 @rolls_back
@@ -227,12 +253,13 @@ def add_observation(
     walk = get_own_walk(actor, walk_id)
     if walk.status not in (WalkStatus.IN_PROGRESS, WalkStatus.DONE):
         raise Conflict("Start the walk before adding observations.")
-    if observation_id is not None:
-        existing = db.session.scalar(select(Observation).where(Observation.uuid == observation_id))
-        if existing is not None:
-            if existing.walk_id != walk.id:
-                raise Conflict("That observation id is already taken.")
-            return existing
+
+    def ours(found: Observation) -> bool:
+        return found.walk_id == walk.id
+
+    existing = _existing(Observation, observation_id, ours)
+    if existing is not None:
+        return existing
     chosen = _choice(Category, category, "category", "Choose a category.")
     waste = None
     if chosen == Category.WASTE:
@@ -248,9 +275,7 @@ def add_observation(
         made_at=made_at or utcnow(),
         received_at=utcnow(),
     )
-    db.session.add(observation)
-    db.session.commit()
-    return observation
+    return _insert_once(observation, ours)
 
 
 @rolls_back
