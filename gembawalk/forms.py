@@ -6,7 +6,9 @@ from collections.abc import Iterable
 
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from .services.errors import Invalid
 
@@ -24,3 +26,11 @@ def show_errors(form: FlaskForm, error: Invalid) -> None:
 def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """Choices for select, radio and checkbox fields, from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        pass  # the service checks the choice against the register the person may use

@@ -1,20 +1,211 @@
-"""Placeholder until the admin pages land."""
+"""Admin pages: people, org units and the customer register. Admins only; thin views."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..forms import options, show_errors
+from ..services import customers, org, people
+from ..services.errors import Forbidden, Invalid
+from .forms import COMMON_ZONES, CustomerForm, NewPersonForm, PersonForm, UnitForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+# Depth shown by non-breaking spaces: a select keeps them where it drops plain spaces.
+INDENT = "\u00a0" * 4
 
-@bp.get("/people")
-def people():
-    return "people"
+
+@bp.before_request
+@login_required
+def admins_only() -> None:
+    """Every admin page, GET included: anyone else gets the 403 page (Forbidden)."""
+    org.require_admin(current_user)
+
+
+def _status() -> int:
+    """A form shown again after a POST was refused: 422, so clients and tests can tell."""
+    return 422 if request.method == "POST" else 200
+
+
+def _unit_options(rows, blank: str, disabled: set[int] = frozenset()):
+    """The tree as select options, indented; `disabled` ones are shown but cannot be picked."""
+    choices = options([("", blank), *((r.unit.id, INDENT * r.depth + r.unit.name) for r in rows)])
+    for choice in choices:
+        if choice.value in disabled:
+            choice.render_kw = {"disabled": True}
+    return choices
+
+
+# People
+
+
+@bp.get("/people", endpoint="people")
+def people_list():
+    return render_template("admin/people.html", people=people.list_people(current_user))
+
+
+def _person_choices(form: PersonForm, person=None) -> None:
+    rows = org.tree()
+    paths = org.paths(rows)
+    form.org_unit_id.choices = _unit_options(rows, "No org unit")
+    form.leads_unit_ids.choices = options((row.unit.id, paths[row.unit.id]) for row in rows)
+    form.coach_ids.choices = options(
+        (coach.id, coach.display_name) for coach in people.coach_choices(current_user, person)
+    )
+
+
+def _render_person(form: PersonForm, person=None):
+    return render_template(
+        "admin/person.html", form=form, person=person, zones=COMMON_ZONES
+    ), _status()
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+def new_person():
+    form = NewPersonForm()
+    _person_choices(form)
+    if form.validate_on_submit():
+        try:
+            person = people.create_person(
+                current_user, password=form.password.data, **form.person_fields()
+            )
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash(f"{person.display_name} added. Give them their initial password.", "success")
+            return redirect(url_for("admin.people"))
+    return _render_person(form)
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+def edit_person(person_id: int):
+    person = people.get_person(current_user, person_id)
+    form = PersonForm(obj=person if request.method == "GET" else None)
+    if request.method == "GET":
+        form.coach_ids.data = [coach.id for coach in person.coaches]
+        form.leads_unit_ids.data = [unit.id for unit in person.leads]
+    _person_choices(form, person)
+    if form.validate_on_submit():
+        try:
+            people.update_person(current_user, person_id, **form.person_fields())
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash(f"{person.display_name} saved.", "success")
+            return redirect(url_for("admin.people"))
+    return _render_person(form, person)
+
+
+@bp.post("/people/<int:person_id>/deactivate")
+def deactivate_person(person_id: int):
+    try:
+        person = people.set_active(current_user, person_id, False)
+    except Forbidden as error:  # deactivating oneself: say so where the admin is
+        flash(str(error), "error")
+    else:
+        flash(f"{person.display_name} is deactivated and signed out everywhere.", "success")
+    return redirect(url_for("admin.edit_person", person_id=person_id))
+
+
+@bp.post("/people/<int:person_id>/reactivate")
+def reactivate_person(person_id: int):
+    person = people.set_active(current_user, person_id, True)
+    flash(f"{person.display_name} can sign in again.", "success")
+    return redirect(url_for("admin.edit_person", person_id=person_id))
+
+
+# Org units
 
 
 @bp.get("/units")
 def units():
-    return "units"
+    return render_template("admin/units.html", rows=org.unit_summaries(current_user))
 
 
-@bp.get("/customers")
-def customers():
-    return "customers"
+def _render_unit(form: UnitForm, unit=None):
+    rows = org.tree()
+    below = org.subtree_ids(unit.id) if unit else set()
+    form.parent_id.choices = _unit_options(rows, "Nothing: a top-level unit", below)
+    return render_template("admin/unit.html", form=form, unit=unit), _status()
+
+
+@bp.route("/units/new", methods=["GET", "POST"])
+def new_unit():
+    form = UnitForm(parent_id=request.args.get("parent", type=int))
+    if form.validate_on_submit():
+        try:
+            unit = org.create_unit(current_user, name=form.name.data, parent_id=form.parent_id.data)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash(f"{unit.name} added.", "success")
+            return redirect(url_for("admin.units"))
+    return _render_unit(form)
+
+
+@bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+def edit_unit(unit_id: int):
+    unit = org.find_unit(current_user, unit_id)
+    form = UnitForm(obj=unit if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            org.update_unit(
+                current_user, unit_id, name=form.name.data, parent_id=form.parent_id.data
+            )
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash(f"{unit.name} saved.", "success")
+            return redirect(url_for("admin.units"))
+    return _render_unit(form, unit)
+
+
+# Customer register
+
+
+@bp.get("/customers", endpoint="customers")
+def customers_list():
+    unit_id = request.args.get("unit", type=int)
+    rows = org.tree()
+    return render_template(
+        "admin/customers.html",
+        customers=customers.list_register(current_user, unit_id),
+        unit_options=_unit_options(rows, "All org units"),
+        unit_id=unit_id,
+        paths=org.paths(rows),
+    )
+
+
+def _render_customer(form: CustomerForm, customer=None):
+    form.org_unit_id.choices = _unit_options(org.tree(), "Choose…")
+    return render_template("admin/customer.html", form=form, customer=customer), _status()
+
+
+@bp.route("/customers/new", methods=["GET", "POST"])
+def new_customer():
+    form = CustomerForm(org_unit_id=request.args.get("unit", type=int))
+    if form.validate_on_submit():
+        try:
+            customer = customers.create_customer(current_user, **form.customer_fields())
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash(f"{customer.name} added to the register.", "success")
+            return redirect(url_for("admin.customers", unit=customer.org_unit_id))
+    return _render_customer(form)
+
+
+@bp.route("/customers/<int:customer_id>/edit", methods=["GET", "POST"])
+def edit_customer(customer_id: int):
+    customer = customers.get_customer(current_user, customer_id)
+    form = CustomerForm(obj=customer if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            customers.update_customer(current_user, customer_id, **form.customer_fields())
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash(f"{customer.name} saved.", "success")
+            return redirect(url_for("admin.customers"))
+    return _render_customer(form, customer)

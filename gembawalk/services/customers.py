@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Customer, CustomerKind, Person, Role
 from . import validation
 from .errors import Forbidden, Invalid, NotFound, rolls_back
-from .org import get_unit, lineage_ids, require_admin
+from .org import find_unit, get_unit, lineage_ids, require_admin, subtree_ids
 
 
 def choosable_unit_ids(person: Person) -> list[int]:
@@ -75,13 +75,16 @@ def add_on_the_spot(
     return customer  # the caller's transaction commits it together with the walk
 
 
-def list_register(actor: Person) -> list[Customer]:
+def list_register(actor: Person, unit_id: int | None = None) -> list[Customer]:
+    """The whole register, or one unit's and those of the units below it."""
     require_admin(actor)
     query = (
         select(Customer)
         .options(selectinload(Customer.org_unit))
         .order_by(Customer.active.desc(), func.lower(Customer.name))
     )
+    if unit_id is not None:
+        query = query.where(Customer.org_unit_id.in_(subtree_ids(find_unit(actor, unit_id).id)))
     return list(db.session.scalars(query))
 
 
@@ -94,13 +97,19 @@ def get_customer(actor: Person, customer_id: int) -> Customer:
 
 
 def _apply(
-    customer: Customer, *, name: str, kind: str, org_unit_id: int, notes: str, active: bool = True
+    customer: Customer,
+    *,
+    name: str,
+    kind: str,
+    org_unit_id: int | None,
+    notes: str = "",
+    active: bool = True,
 ) -> None:
     customer.name = validation.text(name, "name", "customer_name", required=True, label="Name")
     customer.kind = _kind(kind)
     customer.org_unit_id = get_unit(org_unit_id).id
     customer.notes = validation.text(notes, "notes", "notes", label="Notes")
-    customer.active = active
+    customer.active = bool(active)
     _check_unique(customer.name, customer.org_unit_id, "name", customer.id)
 
 

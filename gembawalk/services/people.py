@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import zoneinfo
 from collections.abc import Iterable
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -17,6 +20,7 @@ from .org import get_unit, require_admin
 
 # Verified when no account matches, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = passwords.hash_password("not-a-real-password-0000")
+DUPLICATE_EMAIL = "Someone already has this email address."
 
 
 def count_people() -> int:
@@ -98,50 +102,127 @@ def _units(ids: Iterable[int], field: str) -> list[OrgUnit]:
     return found
 
 
+# Present in some system zone folders, but naming no place: a server's own setting, not a zone.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "posix", "right", "Factory"})
+
+
+@functools.cache
+def known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) - _NOT_ZONES
+
+
+def timezone_name(value: str | None, field: str = "timezone") -> str | None:
+    """An IANA zone name such as Europe/London, or None for the organisation's zone."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value not in known_zones():  # also keeps out NUL bytes and paths such as ../etc
+        raise Invalid({field: "Use an IANA time zone name, such as Europe/Paris."})
+    return value
+
+
+def _free_email(value: str, person: Person) -> str:
+    email = validation.email(value)
+    clash = find_by_email(email)
+    if clash is not None and clash.id != person.id:
+        raise Invalid({"email": DUPLICATE_EMAIL})
+    return email
+
+
+def _wanted_roles(values: Iterable[str]) -> set[Role]:
+    wanted = _roles(values)
+    if not wanted:
+        raise Invalid({"roles": "Give at least one role."})
+    return wanted
+
+
+def _coaches(ids: Iterable[int], person: Person) -> list[Person]:
+    coaches = _people(ids, "coach_ids", Role.COACH)
+    if person.id is not None and any(c.id == person.id for c in coaches):
+        raise Invalid({"coach_ids": "Nobody coaches themselves."})
+    return coaches
+
+
 def _apply(
     person: Person,
     *,
     email: str,
     display_name: str,
     roles: Iterable[str],
-    org_unit_id: int | None,
-    coach_ids: Iterable[int],
-    leads_unit_ids: Iterable[int],
-    timezone: str | None,
+    org_unit_id: int | None = None,
+    coach_ids: Iterable[int] = (),
+    leads_unit_ids: Iterable[int] = (),
+    timezone: str | None = None,
 ) -> None:
-    email = validation.email(email)
-    clash = find_by_email(email)
-    if clash is not None and clash is not person:
-        raise Invalid({"email": "Someone already has this email address."})
-    person.email = email
-    person.display_name = validation.text(
-        display_name, "display_name", "display_name", required=True, label="Name"
+    """Check every field first, refusing with all that is wrong at once; then change the person."""
+    errors: dict[str, str] = {}
+
+    def check(rule, fallback=None):
+        try:
+            return rule()
+        except Invalid as error:
+            for field, message in error.errors.items():
+                errors.setdefault(field, message)
+            return fallback
+
+    address = check(lambda: _free_email(email, person))
+    name = check(
+        lambda: validation.text(
+            display_name, "display_name", "display_name", required=True, label="Name"
+        )
     )
-    wanted = _roles(roles)
-    if not wanted:
-        raise Invalid({"roles": "Give at least one role."})
-    person.org_unit_id = get_unit(org_unit_id).id if org_unit_id else None
-    if Role.MANAGER in wanted and person.org_unit_id is None:
-        raise Invalid({"org_unit_id": "A manager needs an org unit."})
-    coaches = _people(coach_ids, "coach_ids", Role.COACH)
-    if any(c is person for c in coaches):
-        raise Invalid({"coach_ids": "Nobody coaches themselves."})
-    person.coaches = coaches
-    person.leads = _units(leads_unit_ids, "leads_unit_ids")
-    person.timezone = timezone or None
+    wanted = check(lambda: _wanted_roles(roles), set())
+    unit = check(lambda: get_unit(org_unit_id) if org_unit_id else None)
+    if Role.MANAGER in wanted and unit is None:
+        errors.setdefault("org_unit_id", "A manager needs an org unit.")
+    coaches = check(lambda: _coaches(coach_ids, person), [])
+    leads = check(lambda: _units(leads_unit_ids, "leads_unit_ids"), [])
+    if leads and Role.DIRECTOR not in wanted:
+        message = "Only a director leads org units: add the director role, or clear these."
+        errors.setdefault("leads_unit_ids", message)
+    zone = check(lambda: timezone_name(timezone))
+    if errors:
+        raise Invalid(errors)
+
+    person.email, person.display_name, person.timezone = address, name, zone
+    person.org_unit_id = unit.id if unit else None
+    person.coaches, person.leads = coaches, leads
+    if Role.COACH not in wanted and person.coachees:
+        # Someone who no longer coaches stops seeing the notes of those they coached.
+        person.coachees = []
     current = {row.role: row for row in person.role_rows}
     person.role_rows = [current.get(r) or PersonRole(role=r) for r in sorted(wanted)]
+
+
+def _commit_person() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        # Two admins adding the same address at once: the unique constraint has the last word.
+        if "email" in str(exc.orig).lower():
+            raise Invalid({"email": DUPLICATE_EMAIL}) from exc
+        raise
 
 
 @rolls_back
 def create_person(actor: Person, *, password: str, **fields) -> Person:
     require_admin(actor)
-    passwords.check_policy(password)
+    errors: dict[str, str] = {}
+    try:
+        passwords.check_policy(password)
+    except Invalid as error:
+        errors.update(error.errors)
     person = Person(password_hash="")
-    _apply(person, **fields)
+    try:
+        with db.session.no_autoflush:
+            _apply(person, **fields)
+    except Invalid as error:
+        errors = {**error.errors, **errors}
+    if errors:
+        raise Invalid(errors)
     person.password_hash = passwords.hash_password(password)
     db.session.add(person)
-    db.session.commit()
+    _commit_person()
     return person
 
 
@@ -158,17 +239,19 @@ def update_person(actor: Person, person_id: int, **fields) -> Person:
     person = get_person(actor, person_id)
     with db.session.no_autoflush:
         _apply(person, **fields)
-    if person is actor and Role.ADMIN not in person.roles:
+    # Ids, not identity: the actor may be a proxy such as Flask-Login's current_user.
+    if person.id == actor.id and Role.ADMIN not in person.roles:
         raise Invalid({"roles": "You cannot remove your own admin role."})
-    db.session.commit()
+    _commit_person()
     return person
 
 
 @rolls_back
 def set_active(actor: Person, person_id: int, active: bool) -> Person:
+    """Deactivate (ending every session at once) or reactivate someone; never oneself."""
     person = get_person(actor, person_id)
-    if person is actor and not active:
-        raise Forbidden("You cannot deactivate yourself.")
+    if person.id == actor.id and not active:
+        raise Forbidden("You cannot deactivate yourself. Ask another admin.")
     person.active = active
     if not active:
         person.session_token = new_session_token()
@@ -180,8 +263,12 @@ def list_people(actor: Person) -> list[Person]:
     require_admin(actor)
     query = (
         select(Person)
-        .options(selectinload(Person.org_unit), selectinload(Person.coaches))
-        .order_by(Person.active.desc(), Person.display_name)
+        .options(
+            selectinload(Person.org_unit),
+            selectinload(Person.coaches),
+            selectinload(Person.leads),
+        )
+        .order_by(Person.active.desc(), func.lower(Person.display_name))
     )
     return list(db.session.scalars(query))
 
@@ -194,6 +281,16 @@ def people_with_role(role: Role) -> list[Person]:
         .order_by(Person.display_name)
     )
     return list(db.session.scalars(query))
+
+
+def coach_choices(actor: Person, person: Person | None = None) -> list[Person]:
+    """Active coaches, plus whoever coaches this person now (so editing never drops them)."""
+    require_admin(actor)
+    found = {c.id: c for c in people_with_role(Role.COACH)}
+    if person is not None:
+        found.update((c.id, c) for c in person.coaches)
+        found.pop(person.id, None)
+    return sorted(found.values(), key=lambda c: c.display_name.lower())
 
 
 @rolls_back
@@ -213,7 +310,7 @@ def bootstrap_admin(
         role_rows=[PersonRole(role=Role.ADMIN)],
     )
     if find_by_email(person.email):
-        raise Invalid({"email": "Someone already has this email address."})
+        raise Invalid({"email": DUPLICATE_EMAIL})
     db.session.add(person)
     db.session.commit()
     return person

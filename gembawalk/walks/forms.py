@@ -12,7 +12,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -20,9 +19,8 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import options
+from ..forms import MultiCheckboxField, options
 from ..models import Category, CustomerKind, SaidBy, WalkKind, WasteType
 from ..services.validation import LIMITS
 
@@ -42,14 +40,6 @@ DURATIONS = options(
 
 def _options(enum_cls) -> list[SelectChoice]:
     return options((member.value, member.label) for member in enum_cls)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def pre_validate(self, form):
-        pass  # the service checks the choice against the register the person may use
 
 
 class ClientIdField(HiddenField):

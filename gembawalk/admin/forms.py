@@ -1,0 +1,154 @@
+"""Admin forms: field checks only. Choices are filled by the views; the services hold the rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length
+
+from ..forms import MultiCheckboxField, options
+from ..models import CustomerKind, Role
+from ..services.passwords import MAX_LENGTH as PASSWORD_MAX
+from ..services.passwords import MIN_LENGTH as PASSWORD_MIN
+from ..services.validation import LIMITS
+
+# The zones offered first; any other IANA name may be typed (the service checks it).
+COMMON_ZONES = (
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Amsterdam",
+    "Europe/Stockholm",
+    "Europe/Warsaw",
+    "Europe/Athens",
+    "Europe/Helsinki",
+    "Europe/Istanbul",
+    "Africa/Johannesburg",
+    "Africa/Lagos",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Perth",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/St_Johns",
+    "America/Halifax",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "America/Sao_Paulo",
+    "America/Mexico_City",
+    "UTC",
+)
+
+
+def optional_id(value) -> int | None:
+    """A select's id, or None for its blank choice ("no unit", "top level")."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # not a real id: the service answers "choose from the list"
+
+
+def _limited(limit: str, label: str):
+    return Length(max=LIMITS[limit], message=f"{label} can be at most {LIMITS[limit]} characters.")
+
+
+class PersonForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[InputRequired("Enter an email address."), _limited("email", "The email")],
+    )
+    display_name = StringField(
+        "Name",
+        validators=[InputRequired("Enter a name."), _limited("display_name", "The name")],
+    )
+    roles = MultiCheckboxField(
+        "Roles", choices=options((role.value, role.label) for role in Role), coerce=str
+    )
+    # validate_choice=False: the service refuses a unit that does not exist.
+    org_unit_id = SelectField("Org unit", coerce=optional_id, validate_choice=False)
+    coach_ids = MultiCheckboxField("Coaches", coerce=int)
+    leads_unit_ids = MultiCheckboxField("Leads these org units", coerce=int)
+    timezone = StringField("Time zone")
+    submit = SubmitField("Save")
+
+    def person_fields(self) -> dict:
+        return {
+            name: self[name].data
+            for name in (
+                "email",
+                "display_name",
+                "roles",
+                "org_unit_id",
+                "coach_ids",
+                "leads_unit_ids",
+                "timezone",
+            )
+        }
+
+
+class NewPersonForm(PersonForm):
+    password = PasswordField(
+        "Initial password",
+        validators=[
+            InputRequired("Enter an initial password."),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters.",
+            ),
+        ],
+    )
+    submit = SubmitField("Add person")
+
+
+class UnitForm(FlaskForm):
+    name = StringField(
+        "Name", validators=[InputRequired("Enter a name."), _limited("unit_name", "The name")]
+    )
+    parent_id = SelectField("Sits below", coerce=optional_id, validate_choice=False)
+    submit = SubmitField("Save")
+
+
+class CustomerForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[InputRequired("Enter a name."), _limited("customer_name", "The name")],
+    )
+    kind = RadioField(
+        "Kind",
+        choices=options((kind.value, kind.label) for kind in CustomerKind),
+        default=CustomerKind.EXTERNAL.value,
+        validate_choice=False,
+    )
+    org_unit_id = SelectField("Org unit", coerce=optional_id, validate_choice=False)
+    notes = TextAreaField(
+        "Notes", validators=[_limited("notes", "The notes")], render_kw={"rows": 3}
+    )
+    active = BooleanField("Active: managers can choose this customer", default=True)
+    submit = SubmitField("Save")
+
+    def customer_fields(self) -> dict:
+        return {
+            name: self[name].data for name in ("name", "kind", "org_unit_id", "notes", "active")
+        }
