@@ -8,6 +8,7 @@ import os
 import tempfile
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -48,7 +49,8 @@ class IsolatedClient(FlaskClient):
     test reads what the request wrote."""
 
     def open(self, *args, **kwargs):
-        db.session.commit()
+        if has_app_context():  # not so while following a redirect, already isolated
+            db.session.commit()
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

@@ -1,0 +1,66 @@
+# Gemba Walk: the commands a newcomer needs. `make run` to try it, `make test` before a push.
+
+PYTHON ?= python3
+PORT ?= 5000
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install: pip runs again only when pyproject.toml changes.
+STAMP := $(VENV)/.installed-stamp
+FLASK := $(BIN)/flask --app gembawalk
+
+.PHONY: install chromium run test screenshots bench clean
+
+# Create the virtual environment and install the app with its development tools.
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Make sure Playwright has a Chromium: the distribution's (as root with apt), else its own.
+chromium: install
+	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; then \
+		: ; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "Installing Playwright's own Chromium for the browser tests..."; \
+		$(BIN)/python -m playwright install chromium; \
+	fi
+
+# Serve the app with demo data on http://127.0.0.1:$(PORT) (debug off).
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo-if-empty
+	@echo
+	@echo "Gemba Walk: http://127.0.0.1:$(PORT)"
+	@echo "Demo sign-ins (password gemba-demo):"
+	@echo "  manager@example.org   director@example.org"
+	@echo "  coach@example.org     admin@example.org"
+	@echo
+	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-debug
+
+# Lint, check formatting, then run every test (browser tests included).
+test: install chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+# Save phone and desktop screenshots of the demo to static/screenshots/.
+screenshots: install chromium
+	$(BIN)/python -m tests.browser.screenshots
+
+# Run the benchmarks in bench/, if there are any yet.
+bench: install
+	@if ls bench/*.py >/dev/null 2>&1; then \
+		for f in bench/*.py; do $(BIN)/python $$f || exit 1; done; \
+	else \
+		echo "No benchmarks yet: they arrive with the engagement and sync work."; \
+	fi
+
+# Remove the environment, built assets and caches (instance/ and its database are kept).
+clean:
+	rm -rf $(VENV) static/gen .pytest_cache .ruff_cache test-results build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

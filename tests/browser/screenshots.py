@@ -1,0 +1,138 @@
+"""Screenshots of the demo as a manager sees it, saved to static/screenshots/.
+
+Run with `make screenshots` (or `python -m tests.browser.screenshots`). It builds the demo in a
+throwaway instance folder, serves it on a free local port and drives Chromium at phone size
+(390×844) and laptop size (1280×800). Importable: `build_demo_app` and `take_screenshots`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import flask_migrate
+from flask import Flask
+from playwright.sync_api import Page, expect, sync_playwright
+
+from gembawalk import create_app
+from gembawalk.extensions import db
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+if __package__ in (None, ""):
+    # Run as a file (python tests/browser/screenshots.py): make `tests` importable.
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from tests.browser import (  # noqa: E402
+    DESKTOP,
+    PHONE,
+    chromium_launch_args,
+    sign_in,
+    start_server,
+)
+
+OUTPUT = PROJECT_ROOT / "static" / "screenshots"
+DEMO_EMAIL = "manager@example.org"
+DEMO_PASSWORD = "gemba-demo"  # documented in the README and printed by `make run`
+
+
+def build_demo_app(instance: Path) -> Flask:
+    """An app on a fresh SQLite database in `instance`, migrated and loaded with the demo."""
+    from gembawalk.services.demo import load_demo
+
+    saved = {name: os.environ.get(name) for name in ("GEMBAWALK_INSTANCE", "DATABASE_URL")}
+    # The instance folder (and so the SQLite file) is read from the environment by create_app.
+    os.environ["GEMBAWALK_INSTANCE"] = str(instance)
+    os.environ.pop("DATABASE_URL", None)
+    try:
+        app = create_app()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    with app.app_context():
+        flask_migrate.upgrade()
+        load_demo()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    return app
+
+
+def _save(page: Page, folder: Path, name: str) -> Path:
+    path = folder / f"{name}.png"
+    # A jump to an #anchor is painted a frame or two after load: wait, or the shot tears.
+    page.wait_for_load_state("load")
+    page.evaluate(
+        "() => document.fonts.ready.then(() => new Promise(done =>"
+        " requestAnimationFrame(() => requestAnimationFrame(done))))"
+    )
+    page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+def _start_todays_walk(page: Page) -> None:
+    """Start the walk planned for today from Today, then add one observation to it."""
+    page.goto("/")
+    planned = page.get_by_role("region", name="Planned for today")
+    start = planned.get_by_role("button", name="Start", exact=True)
+    if start.count() == 0:
+        raise SystemExit("The demo has no walk planned for today to start.")
+    start.first.tap()
+    expect(page.get_by_role("heading", name="Add an observation")).to_be_visible()
+    page.get_by_label("What matters", exact=True).check()
+    page.get_by_label("Note").fill(
+        "“I just want to know when the van will come, so I don't wait in all day.”"
+    )
+    page.get_by_label("Customer", exact=True).check()
+    page.get_by_role("button", name="Add", exact=True).tap()
+    expect(page.get_by_text("Observation added.")).to_be_attached()
+
+
+def take_screenshots(app: Flask, folder: Path = OUTPUT) -> list[Path]:
+    """Sign in to `app` as the demo manager and save the pages' PNGs into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    live = start_server(app)
+    saved: list[Path] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(**chromium_launch_args())
+            # Dates and times as a manager in the demo's organisation sees them.
+            place = {"base_url": live.url, "locale": "en-GB", "timezone_id": "Europe/London"}
+            # Scale 1 keeps the files small; the layout is what matters here.
+            phone = browser.new_context(**place, **{**PHONE, "device_scale_factor": 1})
+            desktop = browser.new_context(**place, **DESKTOP)
+
+            page = desktop.new_page()
+            sign_in(page, DEMO_EMAIL, DEMO_PASSWORD)
+            saved.append(_save(page, folder, "desktop-today"))
+
+            page = phone.new_page()
+            sign_in(page, DEMO_EMAIL, DEMO_PASSWORD)
+            saved.append(_save(page, folder, "today"))
+            page.goto("/walks/new")
+            saved.append(_save(page, folder, "plan"))
+            _start_todays_walk(page)
+            saved.append(_save(page, folder, "record"))
+            page.goto("/walks/?show=done")
+            saved.append(_save(page, folder, "walks"))
+            browser.close()
+    finally:
+        live.stop()
+    return saved
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="gembawalk-screenshots-") as instance:
+        app = build_demo_app(Path(instance))
+        for path in take_screenshots(app):
+            print(f"Saved {path} ({path.stat().st_size // 1024} KB)")
+        with app.app_context():
+            db.engine.dispose()  # close the SQLite file before its folder goes
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
