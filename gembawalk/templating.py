@@ -26,6 +26,10 @@ def local_time(value: datetime | None, fmt: str = "%a %-d %b %Y, %H:%M", zone: s
     return local(value, zone or _zone()).strftime(fmt)
 
 
+def local_date(value: datetime, zone: str | None = None) -> date:
+    return local(value, zone or _zone()).date()
+
+
 def day_label(value: date, today: date) -> str:
     delta = (value - today).days
     if delta == 0:
@@ -41,5 +45,6 @@ def day_label(value: date, today: date) -> str:
 
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(local_date, "local_date")
     app.add_template_global(day_label, "day_label")
     app.add_template_global(Role, "Role")

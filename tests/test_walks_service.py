@@ -271,11 +271,38 @@ def test_today_and_my_walks_sort_walks_by_local_day(manager):
     assert today.coming_up == [tomorrow]
     assert other_manager not in today.planned_today
 
-    mine = walks.my_walks(manager, now=NOW)
-    assert mine.missed == [yesterday]
-    assert mine.upcoming == [earlier_today, live, later_today, tomorrow]
-    assert mine.done == [done]
-    assert mine.cancelled == [cancelled]
+    def listed(show, **kw):
+        return walks.my_walks(manager, show=show, now=NOW, **kw).walks
+
+    assert listed("missed") == [yesterday]
+    assert listed("upcoming") == [earlier_today, live, later_today, tomorrow]
+    assert listed("done") == [done]
+    assert listed("cancelled") == [cancelled]
+    assert walks.my_walks(manager, now=NOW).counts == {
+        "upcoming": 4,
+        "done": 1,
+        "missed": 1,
+        "cancelled": 1,
+    }
+    assert not yesterday.is_missed(walks.day_of(manager, NOW - timedelta(days=1)).day_start)
+    assert yesterday.is_missed(walks.day_of(manager, NOW).day_start)
+
+
+def test_long_lists_come_a_page_at_a_time_newest_first(manager):
+    for days_ago in range(1, 6):
+        when = NOW - timedelta(days=days_ago)
+        WalkFactory(
+            manager=manager,
+            planned_start=when,
+            status=WalkStatus.DONE,
+            started_at=when,
+            completed_at=when,
+            place=f"{days_ago} days ago",
+        )
+    page = walks.my_walks(manager, show="done", limit=2, now=NOW)
+    assert [w.place for w in page.walks] == ["1 days ago", "2 days ago"]
+    assert page.has_more
+    assert not walks.my_walks(manager, show="done", limit=5, now=NOW).has_more
 
 
 def test_a_walk_late_on_sunday_evening_in_phoenix_is_still_today_there(app, unit):
@@ -288,5 +315,7 @@ def test_a_walk_late_on_sunday_evening_in_phoenix_is_still_today_there(app, unit
     )
     sunday_evening = datetime(2026, 3, 16, 3, 0, tzinfo=UTC)
     assert walks.today_view(person, now=sunday_evening).planned_today == [walk]
-    assert walks.my_walks(person, now=sunday_evening + timedelta(hours=3)).missed == []
-    assert walks.my_walks(person, now=sunday_evening + timedelta(hours=22)).missed == [walk]
+    later = sunday_evening + timedelta(hours=3)
+    assert walks.my_walks(person, show="missed", now=later).walks == []
+    next_day = sunday_evening + timedelta(hours=22)
+    assert walks.my_walks(person, show="missed", now=next_day).walks == [walk]

@@ -135,9 +135,10 @@ class Walk(db.Model):
     def local_start(self) -> datetime:
         return local(self.planned_start, self.timezone)
 
-    def is_missed(self, today: date) -> bool:
-        """Planned, and its day has passed without it being done (derived, never stored)."""
-        return self.status == WalkStatus.PLANNED and self.local_start.date() < today
+    def is_missed(self, day_start: datetime) -> bool:
+        """Planned, and its day passed before today began (`day_start`, as UTC) without it
+        being done: derived, never stored (services.walks.missed_clause is the SQL twin)."""
+        return self.status == WalkStatus.PLANNED and self.planned_start < day_start
 
     def __repr__(self) -> str:
         return f"<Walk {self.uuid} {self.kind} {self.status}>"

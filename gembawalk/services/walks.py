@@ -6,7 +6,7 @@ import uuid as uuid_lib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -62,20 +62,42 @@ class WalkRecord:
 
 
 @dataclass
+class Day:
+    """Today as the manager sees it: the local date, its start as UTC, and the zone."""
+
+    today: date
+    day_start: datetime
+    zone: str
+
+
+def day_of(actor: Person, now: datetime | None = None) -> Day:
+    zone = zone_for(actor)
+    today = local_today(zone, now)
+    return Day(today=today, day_start=day_range_utc(today, zone)[0], zone=zone)
+
+
+@dataclass
 class TodayView:
     today: date
+    day_start: datetime  # the start of today in the manager's zone, as UTC
     in_progress: list[Walk]
     planned_today: list[Walk]
     coming_up: list[Walk]
+    done_today: list[Walk]
 
 
 @dataclass
 class MyWalks:
     today: date
-    upcoming: list[Walk]
-    missed: list[Walk]
-    done: list[Walk]
-    cancelled: list[Walk]
+    day_start: datetime
+    show: str
+    walks: list[Walk]
+    counts: dict[str, int]
+    limit: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.counts[self.show] > len(self.walks)
 
 
 def _require_manager(actor: Person) -> None:
@@ -321,6 +343,12 @@ def _own_walks(actor: Person):
     )
 
 
+def missed_clause(day_start: datetime):
+    """Planned, and its day passed before `day_start` (the start of today, as UTC): the SQL
+    side of Walk.is_missed, so lists and badges agree."""
+    return and_(Walk.status == WalkStatus.PLANNED, Walk.planned_start < day_start)
+
+
 def today_view(actor: Person, now: datetime | None = None) -> TodayView:
     zone = zone_for(actor)
     today = local_today(zone, now)
@@ -334,38 +362,61 @@ def today_view(actor: Person, now: datetime | None = None) -> TodayView:
         .order_by(Walk.planned_start)
         .limit(20)
     ).all()
+    done_today = db.session.scalars(
+        _own_walks(actor)
+        .where(Walk.status == WalkStatus.DONE, Walk.completed_at >= start)
+        .order_by(Walk.completed_at)
+    ).all()
     return TodayView(
         today=today,
+        day_start=start,
         in_progress=list(in_progress),
         planned_today=[w for w in planned if w.planned_start < end],
         coming_up=[w for w in planned if w.planned_start >= end][:3],
+        done_today=list(done_today),
     )
 
 
-def my_walks(actor: Person, now: datetime | None = None, done_limit: int = 100) -> MyWalks:
-    today = local_today(zone_for(actor), now)
-    planned = db.session.scalars(
-        _own_walks(actor)
-        .where(Walk.status.in_([WalkStatus.PLANNED, WalkStatus.IN_PROGRESS]))
-        .order_by(Walk.planned_start)
-    ).all()
-    done = db.session.scalars(
-        _own_walks(actor)
-        .where(Walk.status == WalkStatus.DONE)
-        .order_by(Walk.completed_at.desc())
-        .limit(done_limit)
-    ).all()
-    cancelled = db.session.scalars(
-        _own_walks(actor)
-        .where(Walk.status == WalkStatus.CANCELLED)
-        .order_by(Walk.planned_start.desc())
-        .limit(done_limit)
-    ).all()
-    missed = [w for w in planned if w.is_missed(today)]
+MY_WALK_LISTS = ("upcoming", "done", "missed", "cancelled")
+
+
+def my_walks(
+    actor: Person, show: str = "upcoming", limit: int = 30, now: datetime | None = None
+) -> MyWalks:
+    """One list of the manager's walks (upcoming, done, missed or cancelled), newest or
+    soonest first, with the size of every list for the tabs."""
+    zone = zone_for(actor)
+    today = local_today(zone, now)
+    day_start = day_range_utc(today, zone)[0]
+    show = show if show in MY_WALK_LISTS else "upcoming"
+    missed = missed_clause(day_start)
+    open_ = Walk.status.in_([WalkStatus.PLANNED, WalkStatus.IN_PROGRESS])
+    which = case(
+        (missed, "missed"),
+        (open_, "upcoming"),
+        (Walk.status == WalkStatus.DONE, "done"),
+        else_="cancelled",
+    )
+    counts = dict.fromkeys(MY_WALK_LISTS, 0)
+    counts.update(
+        db.session.execute(
+            select(which, func.count()).where(Walk.manager_id == actor.id).group_by(which)
+        ).all()
+    )
+    lists = {
+        "upcoming": (and_(open_, ~missed), Walk.planned_start.asc()),
+        "done": (Walk.status == WalkStatus.DONE, Walk.completed_at.desc()),
+        "missed": (missed, Walk.planned_start.desc()),
+        "cancelled": (Walk.status == WalkStatus.CANCELLED, Walk.planned_start.desc()),
+    }
+    where, order = lists[show]
+    limit = max(1, min(limit, 500))
+    shown = db.session.scalars(_own_walks(actor).where(where).order_by(order).limit(limit)).all()
     return MyWalks(
         today=today,
-        upcoming=[w for w in planned if not w.is_missed(today)],
-        missed=list(reversed(missed)),
-        done=list(done),
-        cancelled=list(cancelled),
+        day_start=day_start,
+        show=show,
+        walks=list(shown),
+        counts=counts,
+        limit=limit,
     )

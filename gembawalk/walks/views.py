@@ -12,7 +12,7 @@ from ..models import Category, Role, WalkStatus
 from ..services import customers, walks
 from ..services.errors import Conflict, Invalid
 from ..services.people import zone_for
-from ..timeutil import local, local_today, utcnow
+from ..timeutil import local, utcnow
 from .forms import CompleteWalkForm, ObservationForm, PlanWalkForm
 
 bp = Blueprint("walks", __name__, url_prefix="/walks")
@@ -33,11 +33,12 @@ def _customer_choices(form) -> None:
 
 @bp.get("/")
 def index():
-    return render_template(
-        "walks/index.html",
-        walks=walks.my_walks(current_user),
+    mine = walks.my_walks(
+        current_user,
         show=request.args.get("show", "upcoming"),
+        limit=request.args.get("limit", 30, type=int),
     )
+    return render_template("walks/index.html", walks=mine)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -99,7 +100,7 @@ def _render_walk(walk, form: ObservationForm, status: int = 200):
         walk=walk,
         form=form,
         categories=list(Category),
-        today=local_today(zone_for(current_user)),
+        when=walks.day_of(current_user),
         WalkStatus=WalkStatus,
     ), status
 
@@ -107,7 +108,7 @@ def _render_walk(walk, form: ObservationForm, status: int = 200):
 @bp.post("/<uuid:walk_id>/start")
 def start(walk_id: UUID):
     walks.start_walk(current_user, walk_id)
-    return redirect(url_for("walks.show", walk_id=walk_id, _anchor="observe"))
+    return redirect(url_for("walks.show", walk_id=walk_id))
 
 
 @bp.post("/<uuid:walk_id>/cancel")
@@ -137,11 +138,7 @@ def observe(walk_id: UUID):
         else:
             flash("Observation added.", "success")
             # Keep the category chosen: observations often come in runs of one kind.
-            return redirect(
-                url_for(
-                    "walks.show", walk_id=walk_id, category=form.category.data, _anchor="observe"
-                )
-            )
+            return redirect(url_for("walks.show", walk_id=walk_id, category=form.category.data))
     return _render_walk(walk, form, 422)
 
 
