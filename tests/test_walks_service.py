@@ -270,6 +270,8 @@ def test_today_and_my_walks_sort_walks_by_local_day(manager):
     assert today.planned_today == [earlier_today, later_today]
     assert today.coming_up == [tomorrow]
     assert other_manager not in today.planned_today
+    assert today.done_today == [done]  # planned for the 8th, done today
+    assert walks.today_view(manager, now=NOW - timedelta(days=2)).done_today == []
 
     def listed(show, **kw):
         return walks.my_walks(manager, show=show, now=NOW, **kw).walks

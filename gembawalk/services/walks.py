@@ -364,7 +364,7 @@ def today_view(actor: Person, now: datetime | None = None) -> TodayView:
     ).all()
     done_today = db.session.scalars(
         _own_walks(actor)
-        .where(Walk.status == WalkStatus.DONE, Walk.completed_at >= start)
+        .where(Walk.status == WalkStatus.DONE, Walk.completed_at >= start, Walk.completed_at < end)
         .order_by(Walk.completed_at)
     ).all()
     return TodayView(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -46,9 +47,10 @@ def new():
     form = PlanWalkForm()
     _customer_choices(form)
     if request.method == "GET":
+        # Suggest the next half hour: a time people plan in, and one that "Start now" fits.
         now = local(utcnow(), zone_for(current_user))
-        form.day.data = now.date()
-        form.at.data = now.replace(second=0, microsecond=0).time()
+        soon = now.replace(second=0, microsecond=0) + timedelta(minutes=30 - now.minute % 30)
+        form.day.data, form.at.data = soon.date(), soon.time()
     if form.validate_on_submit():
         try:
             walk = walks.plan_walk(
