@@ -18,8 +18,14 @@ from . import passwords, validation
 from .errors import Forbidden, Invalid, NotFound, rolls_back
 from .org import get_unit, require_admin
 
-# Verified when no account matches, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = passwords.hash_password("not-a-real-password-0000")
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when no account matches, so a wrong email costs as long as a wrong password
+    (made on first use: hashing is slow on purpose and has no place at import)."""
+    return passwords.hash_password("not-a-real-password-0000")
+
+
 DUPLICATE_EMAIL = "Someone already has this email address."
 
 
@@ -50,7 +56,7 @@ def load_session_person(cookie_id: str) -> Person | None:
 def authenticate(email: str, password: str) -> Person | None:
     person = find_by_email(email or "")
     if person is None or not person.active:
-        passwords.verify_password(_DUMMY_HASH, password or "")
+        passwords.verify_password(_dummy_hash(), password or "")
         return None
     if not passwords.verify_password(person.password_hash, password or ""):
         return None
