@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, String, Text
@@ -11,16 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
 from .people import OrgUnit
+from .vocabulary import Labelled, stored_as_text
 
 
-class CustomerKind(enum.StrEnum):
+class CustomerKind(Labelled):
     # Only contact with external customers counts as customer engagement (seed 004).
     EXTERNAL = "external"
     INTERNAL = "internal"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 class Customer(db.Model):
@@ -29,14 +25,7 @@ class Customer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160))
     kind: Mapped[CustomerKind] = mapped_column(
-        db.Enum(
-            CustomerKind,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-            create_constraint=True,
-            name="customer_kind",
-        ),
+        stored_as_text(CustomerKind, "customer_kind"),
     )
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 
@@ -12,17 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
+from .vocabulary import Labelled, stored_as_text
 
 
-class Role(enum.StrEnum):
+class Role(Labelled):
     MANAGER = "manager"
     DIRECTOR = "director"
     COACH = "coach"
     ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 coach_assignments = Table(
@@ -81,14 +77,7 @@ class PersonRole(db.Model):
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[Role] = mapped_column(
-        db.Enum(
-            Role,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-            create_constraint=True,
-            name="role",
-        ),
+        stored_as_text(Role, "role"),
         primary_key=True,
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import date, datetime
 
@@ -13,23 +12,7 @@ from ..extensions import db
 from ..timeutil import UTCDateTime, local, utcnow
 from .customers import Customer
 from .people import Person
-
-
-def _enum(cls: type[enum.Enum], name: str):
-    return db.Enum(
-        cls,
-        native_enum=False,
-        length=20,
-        create_constraint=True,
-        name=name,
-        values_callable=lambda e: [m.value for m in e],
-    )
-
-
-class Labelled(enum.StrEnum):
-    @property
-    def label(self) -> str:
-        return LABELS.get(self.value, self.value.replace("_", " ").capitalize())
+from .vocabulary import Labelled, stored_as_text
 
 
 class WalkKind(Labelled):
@@ -76,18 +59,6 @@ class FollowUpStatus(Labelled):
     CLOSED = "closed"
 
 
-LABELS = {
-    "customer_visit": "Customer visit",
-    "gemba_walk": "Gemba walk",
-    "in_progress": "In progress",
-    "what_matters": "What matters",
-    "frontline_idea": "Frontline idea",
-    "over_processing": "Over-processing",
-    "skills": "Unused skills",
-    "frontline": "Frontline staff",
-    "walker": "Me (the walker)",
-}
-
 walk_customers = Table(
     "walk_customers",
     db.metadata,
@@ -103,7 +74,7 @@ class Walk(db.Model):
     # Made on the device, so a walk planned offline keeps its identity when it is sent.
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
     manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    kind: Mapped[WalkKind] = mapped_column(_enum(WalkKind, "walk_kind"))
+    kind: Mapped[WalkKind] = mapped_column(stored_as_text(WalkKind, "walk_kind"))
     purpose: Mapped[str] = mapped_column(String(500), default="")
     place: Mapped[str] = mapped_column(String(200), default="")
     planned_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -111,7 +82,7 @@ class Walk(db.Model):
     timezone: Mapped[str] = mapped_column(String(64))
     planned_minutes: Mapped[int] = mapped_column(Integer, default=60)
     status: Mapped[WalkStatus] = mapped_column(
-        _enum(WalkStatus, "walk_status"), default=WalkStatus.PLANNED, index=True
+        stored_as_text(WalkStatus, "walk_status"), default=WalkStatus.PLANNED, index=True
     )
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -151,9 +122,11 @@ class Observation(db.Model):
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
     walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    category: Mapped[Category] = mapped_column(_enum(Category, "category"))
-    waste_type: Mapped[WasteType | None] = mapped_column(_enum(WasteType, "waste_type"))
-    said_by: Mapped[SaidBy] = mapped_column(_enum(SaidBy, "said_by"), default=SaidBy.WALKER)
+    category: Mapped[Category] = mapped_column(stored_as_text(Category, "category"))
+    waste_type: Mapped[WasteType | None] = mapped_column(stored_as_text(WasteType, "waste_type"))
+    said_by: Mapped[SaidBy] = mapped_column(
+        stored_as_text(SaidBy, "said_by"), default=SaidBy.WALKER
+    )
     text: Mapped[str] = mapped_column(Text)
     # When the note was made on the device, which may be long before the server heard of it.
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -181,7 +154,7 @@ class FollowUp(db.Model):
     action: Mapped[str] = mapped_column(String(500))
     due_date: Mapped[date] = mapped_column(Date)
     status: Mapped[FollowUpStatus] = mapped_column(
-        _enum(FollowUpStatus, "follow_up_status"), default=FollowUpStatus.OPEN
+        stored_as_text(FollowUpStatus, "follow_up_status"), default=FollowUpStatus.OPEN
     )
     closing_note: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
