@@ -59,12 +59,12 @@ def test_not_found_is_a_page_in_the_apps_look(manager_client):
 
 
 def test_a_server_error_shows_an_incident_id_and_no_traceback(app, manager_client, monkeypatch):
-    from gembawalk.services import walks
+    from gembawalk.services import agenda
 
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals /srv/app.py")
 
-    monkeypatch.setattr(walks, "my_walks", explode)
+    monkeypatch.setattr(agenda, "my_walks", explode)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     try:
         response = manager_client.get("/walks/")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from gembawalk.extensions import db
 from gembawalk.models import Customer, Observation, Walk, WalkStatus
-from gembawalk.services import walks
+from gembawalk.services import agenda, walks
 from gembawalk.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 from .factories import CustomerFactory, OrgUnitFactory, PersonFactory, WalkFactory
@@ -265,29 +265,29 @@ def test_today_and_my_walks_sort_walks_by_local_day(manager):
     cancelled = at(12, 9, status=WalkStatus.CANCELLED, cancelled_at=NOW)
     other_manager = WalkFactory(planned_start=datetime(2026, 3, 10, 12, tzinfo=UTC))
 
-    today = walks.today_view(manager, now=NOW)
+    today = agenda.today_view(manager, now=NOW)
     assert today.in_progress == [live]
     assert today.planned_today == [earlier_today, later_today]
     assert today.coming_up == [tomorrow]
     assert other_manager not in today.planned_today
     assert today.done_today == [done]  # planned for the 8th, done today
-    assert walks.today_view(manager, now=NOW - timedelta(days=2)).done_today == []
+    assert agenda.today_view(manager, now=NOW - timedelta(days=2)).done_today == []
 
     def listed(show, **kw):
-        return walks.my_walks(manager, show=show, now=NOW, **kw).walks
+        return agenda.my_walks(manager, show=show, now=NOW, **kw).walks
 
     assert listed("missed") == [yesterday]
     assert listed("upcoming") == [earlier_today, live, later_today, tomorrow]
     assert listed("done") == [done]
     assert listed("cancelled") == [cancelled]
-    assert walks.my_walks(manager, now=NOW).counts == {
+    assert agenda.my_walks(manager, now=NOW).counts == {
         "upcoming": 4,
         "done": 1,
         "missed": 1,
         "cancelled": 1,
     }
-    assert not yesterday.is_missed(walks.day_of(manager, NOW - timedelta(days=1)).day_start)
-    assert yesterday.is_missed(walks.day_of(manager, NOW).day_start)
+    assert not yesterday.is_missed(agenda.day_of(manager, NOW - timedelta(days=1)).day_start)
+    assert yesterday.is_missed(agenda.day_of(manager, NOW).day_start)
 
 
 def test_long_lists_come_a_page_at_a_time_newest_first(manager):
@@ -301,10 +301,10 @@ def test_long_lists_come_a_page_at_a_time_newest_first(manager):
             completed_at=when,
             place=f"{days_ago} days ago",
         )
-    page = walks.my_walks(manager, show="done", limit=2, now=NOW)
+    page = agenda.my_walks(manager, show="done", limit=2, now=NOW)
     assert [w.place for w in page.walks] == ["1 days ago", "2 days ago"]
     assert page.has_more
-    assert not walks.my_walks(manager, show="done", limit=5, now=NOW).has_more
+    assert not agenda.my_walks(manager, show="done", limit=5, now=NOW).has_more
 
 
 def test_a_walk_late_on_sunday_evening_in_phoenix_is_still_today_there(app, unit):
@@ -316,8 +316,8 @@ def test_a_walk_late_on_sunday_evening_in_phoenix_is_still_today_there(app, unit
         planned_start=datetime(2026, 3, 16, 5, 0, tzinfo=UTC),
     )
     sunday_evening = datetime(2026, 3, 16, 3, 0, tzinfo=UTC)
-    assert walks.today_view(person, now=sunday_evening).planned_today == [walk]
+    assert agenda.today_view(person, now=sunday_evening).planned_today == [walk]
     later = sunday_evening + timedelta(hours=3)
-    assert walks.my_walks(person, show="missed", now=later).walks == []
+    assert agenda.my_walks(person, show="missed", now=later).walks == []
     next_day = sunday_evening + timedelta(hours=22)
-    assert walks.my_walks(person, show="missed", now=next_day).walks == [walk]
+    assert agenda.my_walks(person, show="missed", now=next_day).walks == [walk]

@@ -108,7 +108,7 @@ class Walk(db.Model):
 
     def is_missed(self, day_start: datetime) -> bool:
         """Planned, and its day passed before today began (`day_start`, as UTC) without it
-        being done: derived, never stored (services.walks.missed_clause is the SQL twin)."""
+        being done: derived, never stored (services.agenda.missed_clause is the SQL twin)."""
         return self.status == WalkStatus.PLANNED and self.planned_start < day_start
 
     def __repr__(self) -> str:

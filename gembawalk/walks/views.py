@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from ..forms import options, show_errors
 from ..models import Category, Role, WalkStatus
-from ..services import customers, walks
+from ..services import agenda, customers, walks
 from ..services.errors import Conflict, Invalid
 from ..services.people import zone_for
 from ..timeutil import local, utcnow
@@ -34,7 +34,7 @@ def _customer_choices(form) -> None:
 
 @bp.get("/")
 def index():
-    mine = walks.my_walks(
+    mine = agenda.my_walks(
         current_user,
         show=request.args.get("show", "upcoming"),
         limit=request.args.get("limit", 30, type=int),
@@ -102,7 +102,7 @@ def _render_walk(walk, form: ObservationForm, status: int = 200):
         walk=walk,
         form=form,
         categories=list(Category),
-        when=walks.day_of(current_user),
+        when=agenda.day_of(current_user),
         WalkStatus=WalkStatus,
     ), status
 
