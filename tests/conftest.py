@@ -6,11 +6,12 @@ from __future__ import annotations
 import contextvars
 import os
 import tempfile
+from contextlib import contextmanager
 
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 # Keep the development secret key and SQLite files of the checkout out of the tests.
 os.environ["GEMBAWALK_INSTANCE"] = tempfile.mkdtemp(prefix="gembawalk-tests-")
@@ -145,3 +146,20 @@ def manager_client(client, manager):
 def admin_client(client, admin):
     sign_in(client, admin)
     return client
+
+
+@contextmanager
+def count_queries():
+    """The SQL statements run inside the block, transaction control left out: pages whose
+    count grows with the data have an N+1 query."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from gembawalk.extensions import db
 from gembawalk.models import Customer, CustomerKind, OrgUnit, Person, Role
@@ -14,23 +13,7 @@ from gembawalk.services import people
 from gembawalk.services.validation import LIMITS
 
 from . import factories
-from .conftest import sign_in
-
-
-@contextmanager
-def count_queries():
-    """The SQL statements run inside the block (transaction control left out)."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from .conftest import count_queries, sign_in
 
 
 def field_error(html: str, field_id: str) -> str:

@@ -12,8 +12,14 @@ from gembawalk.extensions import db
 from gembawalk.models import Observation, Walk, WalkStatus
 from gembawalk.timeutil import local
 
-from .conftest import sign_in
-from .factories import CustomerFactory, OrgUnitFactory, PersonFactory, WalkFactory
+from .conftest import count_queries, sign_in
+from .factories import (
+    CustomerFactory,
+    ObservationFactory,
+    OrgUnitFactory,
+    PersonFactory,
+    WalkFactory,
+)
 
 
 def tomorrow_local() -> str:
@@ -273,3 +279,36 @@ def test_user_text_is_escaped(manager_client, manager):
     html = manager_client.get(f"/walks/{walk.uuid}").get_data(as_text=True)
     assert '<script>alert("x")</script>' not in html
     assert "&lt;script&gt;" in html
+
+
+def test_today_and_my_walks_run_the_same_queries_however_many_walks(manager_client, manager):
+    def grow(n: int) -> None:
+        now = datetime.now(UTC)
+        customer = CustomerFactory(org_unit=manager.org_unit)
+        for i in range(n):
+            live = WalkFactory(
+                manager=manager, status=WalkStatus.IN_PROGRESS, started_at=now, customers=[customer]
+            )
+            ObservationFactory(walk=live)
+            done = WalkFactory(
+                manager=manager,
+                status=WalkStatus.DONE,
+                started_at=now,
+                completed_at=now - timedelta(hours=i),
+                customers=[customer],
+            )
+            ObservationFactory(walk=done)
+            WalkFactory(manager=manager, planned_start=now + timedelta(hours=i + 1))
+
+    pages = ["/", "/walks/?show=upcoming", "/walks/?show=done", "/walks/?show=missed"]
+    grow(1)
+    few = {}
+    for page in pages:
+        with count_queries() as statements:
+            assert manager_client.get(page).status_code == 200
+        few[page] = len(statements)
+    grow(8)
+    for page in pages:
+        with count_queries() as statements:
+            assert manager_client.get(page).status_code == 200
+        assert len(statements) == few[page], page
