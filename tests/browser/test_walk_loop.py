@@ -129,3 +129,35 @@ def test_navigation_sits_at_the_bottom_on_a_phone_and_at_the_top_on_a_laptop(
     expect(top_nav(desktop)).to_be_visible()
     expect(bottom_nav(desktop)).to_be_hidden()
     expect(top_nav(desktop).get_by_role("link", name="Walks")).to_be_visible()
+
+
+def test_from_today_an_observation_takes_two_taps(phone: Page):
+    manager = a_manager()
+    walk = WalkFactory(
+        manager=manager,
+        place="Counter B",
+        status=WalkStatus.IN_PROGRESS,
+        started_at=datetime.now(UTC) - timedelta(minutes=10),
+    )
+    email, walk_id = manager.email, walk.id
+    let_the_server_write()
+    sign_in(phone, email, PASSWORD)
+
+    live = phone.get_by_role("list", name="Add an observation to Counter B")
+    live.get_by_role("link", name="Waste").tap()  # tap one: the category, from Today
+    note = phone.get_by_label("Note")
+    expect(note).to_be_focused()  # ready for the words: no tap needed to start typing
+    expect(phone.get_by_label("Which waste?")).to_be_visible()  # shown for waste only
+    phone.get_by_label("Which waste?").select_option("waiting")
+    note.fill("Queue at the counter while forms are copied")
+    phone.get_by_role("button", name="Add", exact=True).tap()  # tap two
+    expect(phone.get_by_text("Observation added.")).to_be_visible()
+
+    phone.get_by_label("What matters", exact=True).check()
+    expect(phone.get_by_label("Which waste?")).to_be_hidden()
+
+    db.session.rollback()
+    stored = db.session.scalars(select(Walk).where(Walk.id == walk_id)).one().observations
+    assert [(o.category, o.waste_type.value, o.text) for o in stored] == [
+        (Category.WASTE, "waiting", "Queue at the counter while forms are copied")
+    ]
