@@ -189,3 +189,10 @@ def test_people_without_the_manager_role_are_not_shown_walks(client, unit):
     sign_in(client, coach)
     assert "Welcome" in client.get("/").get_data(as_text=True)
     assert client.get("/walks/new").status_code == 403
+
+
+@pytest.mark.parametrize("email", ["person\x00@example.org", "x" * 300 + "@example.org"])
+def test_an_impossible_email_is_a_failed_sign_in_not_an_error(client, manager, email):
+    response = client.post("/sign-in", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "do not match an active account" in response.get_data(as_text=True)

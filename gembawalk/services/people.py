@@ -39,7 +39,10 @@ def zone_for(person: Person) -> str:
 
 
 def find_by_email(email: str) -> Person | None:
-    return db.session.scalar(select(Person).where(Person.email == email.strip().lower()))
+    email = email.strip().lower()
+    if "\x00" in email or len(email) > validation.LIMITS["email"]:
+        return None  # no such address can exist, and PostgreSQL refuses NUL in a query
+    return db.session.scalar(select(Person).where(Person.email == email))
 
 
 def load_session_person(cookie_id: str) -> Person | None:

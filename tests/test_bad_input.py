@@ -1,0 +1,102 @@
+"""Hostile text in every field of every form: a clear refusal, never a server error."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from gembawalk.extensions import db
+from gembawalk.models import Customer, Observation, OrgUnit, Person, Walk, WalkStatus
+
+from .conftest import sign_in
+from .factories import PersonFactory, WalkFactory
+
+NUL = "bad\x00byte"
+LONG = "x" * 10_000
+
+
+def _rows() -> dict[str, int]:
+    return {
+        m.__name__: db.session.scalar(select(func.count()).select_from(m))
+        for m in (Walk, Observation, Customer, OrgUnit, Person)
+    }
+
+
+@pytest.mark.parametrize("value", [NUL, LONG])
+def test_manager_forms_refuse_nul_bytes_and_huge_text(client, manager, value):
+    walk = WalkFactory(manager=manager)
+    live = WalkFactory(
+        manager=manager,
+        status=WalkStatus.IN_PROGRESS,
+        started_at=walk.planned_start.replace(year=2020),
+    )
+    sign_in(client, manager)
+    before = _rows()
+    tomorrow = (walk.planned_start + timedelta(days=1)).strftime("%Y-%m-%d")
+    plan = {
+        "kind": "gemba_walk",
+        "day": tomorrow,
+        "at": "09:30",
+        "planned_minutes": "60",
+        "place": "Dock",
+        "purpose": "See",
+        "new_customer_name": "",
+        "new_customer_kind": "external",
+    }
+    finish = {
+        "started_at": "2020-01-01T09:00",
+        "completed_at": "2020-01-01T10:00",
+        "customers_spoken_to": "1",
+        "frontline_met": "Sam",
+        "summary": "Fine",
+    }
+    forms = {  # a valid form each, then one field at a time made hostile
+        "/walks/new": (plan, ["place", "purpose", "new_customer_name", "day", "at", "kind"]),
+        f"/walks/{walk.uuid}/edit": (plan, ["place", "purpose", "new_customer_name"]),
+        f"/walks/{live.uuid}/observations": (
+            {"category": "waste", "waste_type": "waiting", "said_by": "walker", "text": "Ok"},
+            ["text", "category", "said_by", "waste_type"],
+        ),
+        f"/walks/{live.uuid}/complete": (finish, ["frontline_met", "summary", "started_at"]),
+        "/account/password": (
+            {"current_password": "correct horse battery staple", "confirm": value},
+            ["new_password"],
+        ),
+    }
+    for path, (valid, fields) in forms.items():
+        for name in fields:
+            response = client.post(path, data={**valid, name: value})
+            assert response.status_code in (400, 422, 200), (path, name, response.status_code)
+            assert "Nothing has been saved" in response.get_data(as_text=True), (path, name)
+    assert _rows() == before
+
+
+@pytest.mark.parametrize("value", [NUL, LONG])
+def test_admin_forms_refuse_nul_bytes_and_huge_text(client, admin, unit, value):
+    person = PersonFactory(roles=["coach"])
+    sign_in(client, admin)
+    before = _rows()
+    forms = {
+        "/admin/people/new": ["email", "display_name", "password", "timezone"],
+        f"/admin/people/{person.id}/edit": ["email", "display_name", "timezone"],
+        "/admin/units/new": ["name"],
+        f"/admin/units/{unit.id}/edit": ["name"],
+        "/admin/customers/new": ["name", "notes", "kind"],
+    }
+    for path, fields in forms.items():
+        for name in fields:
+            data = {
+                "email": "ok@example.org",
+                "display_name": "Ok",
+                "roles": "coach",
+                "password": "a long enough password",
+                "name": "Ok",
+                "kind": "external",
+                "org_unit_id": str(unit.id),
+                name: value,
+            }
+            response = client.post(path, data=data)
+            assert response.status_code in (200, 400, 422), (path, name, response.status_code)
+    assert _rows() == before
