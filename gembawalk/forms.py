@@ -8,9 +8,11 @@ from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .services.errors import Invalid
+from .services.validation import LIMITS
 
 
 def show_errors(form: FlaskForm, error: Invalid) -> None:
@@ -34,3 +36,13 @@ class MultiCheckboxField(SelectMultipleField):
 
     def pre_validate(self, form):
         pass  # the service checks the choice against the register the person may use
+
+
+def enum_options(enum_cls) -> list[SelectChoice]:
+    """Choices from one of the product's enums: its values, with their labels."""
+    return options((member.value, member.label) for member in enum_cls)
+
+
+def limited(limit: str, label: str) -> Length:
+    """The form's own check of a text limit, so the message shows beside the field."""
+    return Length(max=LIMITS[limit], message=f"{label} can be at most {LIMITS[limit]} characters.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_login import current_user
 
 from .models import Role
@@ -13,8 +13,6 @@ from .timeutil import local
 
 
 def _zone() -> str:
-    from flask import current_app
-
     if current_user and current_user.is_authenticated:
         return zone_for(current_user)
     return current_app.config["GEMBAWALK_TIMEZONE"]

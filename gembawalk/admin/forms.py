@@ -15,11 +15,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length
 
-from ..forms import MultiCheckboxField, options
+from ..forms import MultiCheckboxField, enum_options, limited
 from ..models import CustomerKind, Role
 from ..services.passwords import MAX_LENGTH as PASSWORD_MAX
 from ..services.passwords import MIN_LENGTH as PASSWORD_MIN
-from ..services.validation import LIMITS
 
 # The zones offered first; any other IANA name may be typed (the service checks it).
 COMMON_ZONES = (
@@ -69,22 +68,16 @@ def optional_id(value) -> int | None:
         return -1  # not a real id: the service answers "choose from the list"
 
 
-def _limited(limit: str, label: str):
-    return Length(max=LIMITS[limit], message=f"{label} can be at most {LIMITS[limit]} characters.")
-
-
 class PersonForm(FlaskForm):
     email = EmailField(
         "Email",
-        validators=[InputRequired("Enter an email address."), _limited("email", "The email")],
+        validators=[InputRequired("Enter an email address."), limited("email", "The email")],
     )
     display_name = StringField(
         "Name",
-        validators=[InputRequired("Enter a name."), _limited("display_name", "The name")],
+        validators=[InputRequired("Enter a name."), limited("display_name", "The name")],
     )
-    roles = MultiCheckboxField(
-        "Roles", choices=options((role.value, role.label) for role in Role), coerce=str
-    )
+    roles = MultiCheckboxField("Roles", choices=enum_options(Role), coerce=str)
     # validate_choice=False: the service refuses a unit that does not exist.
     org_unit_id = SelectField("Org unit", coerce=optional_id, validate_choice=False)
     coach_ids = MultiCheckboxField("Coaches", coerce=int)
@@ -124,7 +117,7 @@ class NewPersonForm(PersonForm):
 
 class UnitForm(FlaskForm):
     name = StringField(
-        "Name", validators=[InputRequired("Enter a name."), _limited("unit_name", "The name")]
+        "Name", validators=[InputRequired("Enter a name."), limited("unit_name", "The name")]
     )
     parent_id = SelectField("Sits below", coerce=optional_id, validate_choice=False)
     submit = SubmitField("Save")
@@ -133,17 +126,17 @@ class UnitForm(FlaskForm):
 class CustomerForm(FlaskForm):
     name = StringField(
         "Name",
-        validators=[InputRequired("Enter a name."), _limited("customer_name", "The name")],
+        validators=[InputRequired("Enter a name."), limited("customer_name", "The name")],
     )
     kind = RadioField(
         "Kind",
-        choices=options((kind.value, kind.label) for kind in CustomerKind),
+        choices=enum_options(CustomerKind),
         default=CustomerKind.EXTERNAL.value,
         validate_choice=False,
     )
     org_unit_id = SelectField("Org unit", coerce=optional_id, validate_choice=False)
     notes = TextAreaField(
-        "Notes", validators=[_limited("notes", "The notes")], render_kw={"rows": 3}
+        "Notes", validators=[limited("notes", "The notes")], render_kw={"rows": 3}
     )
     active = BooleanField("Active: managers can choose this customer", default=True)
     submit = SubmitField("Save")

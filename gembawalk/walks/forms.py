@@ -17,12 +17,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import InputRequired, NumberRange
 
-from ..forms import MultiCheckboxField, options
+from ..forms import MultiCheckboxField, enum_options, limited, options
 from ..models import Category, CustomerKind, SaidBy, WalkKind, WasteType
-from ..services.validation import LIMITS
 
 DURATIONS = options(
     [
@@ -36,10 +34,6 @@ DURATIONS = options(
         (240, "4 hours"),
     ]
 )
-
-
-def _options(enum_cls) -> list[SelectChoice]:
-    return options((member.value, member.label) for member in enum_cls)
 
 
 class ClientIdField(HiddenField):
@@ -57,15 +51,11 @@ class ClientIdField(HiddenField):
         return str(self.data)
 
 
-def _limited(limit: str, label: str):
-    return Length(max=LIMITS[limit], message=f"{label} can be at most {LIMITS[limit]} characters.")
-
-
 class PlanWalkForm(FlaskForm):
     walk_id = ClientIdField()
     kind = RadioField(
         "What kind of walk?",
-        choices=_options(WalkKind),
+        choices=enum_options(WalkKind),
         default=WalkKind.CUSTOMER_VISIT.value,
         validators=[InputRequired("Choose a customer visit or a gemba walk.")],
     )
@@ -74,20 +64,20 @@ class PlanWalkForm(FlaskForm):
     planned_minutes = SelectField("How long", choices=DURATIONS, coerce=int, default=60)
     place = StringField(
         "Place",
-        validators=[_limited("place", "The place")],
+        validators=[limited("place", "The place")],
         render_kw={"placeholder": "e.g. Northgate depot, loading bay"},
     )
     purpose = TextAreaField(
         "Purpose",
-        validators=[_limited("purpose", "The purpose")],
+        validators=[limited("purpose", "The purpose")],
         render_kw={"rows": 3, "placeholder": "What do you want to learn?"},
     )
     customer_ids = MultiCheckboxField("Customers you plan to meet", coerce=int)
     new_customer_name = StringField(
-        "Or add a customer to the register", validators=[_limited("customer_name", "The name")]
+        "Or add a customer to the register", validators=[limited("customer_name", "The name")]
     )
     new_customer_kind = RadioField(
-        "Kind", choices=_options(CustomerKind), default=CustomerKind.EXTERNAL.value
+        "Kind", choices=enum_options(CustomerKind), default=CustomerKind.EXTERNAL.value
     )
     submit = SubmitField("Plan walk")
     start_now = SubmitField("Start now")
@@ -113,18 +103,18 @@ class ObservationForm(FlaskForm):
     observation_id = ClientIdField()
     category = RadioField(
         "Category",
-        choices=_options(Category),
+        choices=enum_options(Category),
         validators=[InputRequired("Choose a category first.")],
     )
     waste_type = SelectField(
-        "Which waste?", choices=options([("", "Choose…")]) + _options(WasteType)
+        "Which waste?", choices=options([("", "Choose…")]) + enum_options(WasteType)
     )
-    said_by = RadioField("Who said it?", choices=_options(SaidBy), default=SaidBy.WALKER.value)
+    said_by = RadioField("Who said it?", choices=enum_options(SaidBy), default=SaidBy.WALKER.value)
     text = TextAreaField(
         "Note",
         validators=[
             InputRequired("Write what you saw or heard."),
-            _limited("observation", "A note"),
+            limited("observation", "A note"),
         ],
         render_kw={"rows": 4, "placeholder": "In their own words, if you can"},
     )
@@ -157,12 +147,12 @@ class CompleteWalkForm(FlaskForm):
     customer_ids = MultiCheckboxField("Customers from the register you met", coerce=int)
     frontline_met = StringField(
         "Frontline people you met",
-        validators=[_limited("frontline_met", "This")],
+        validators=[limited("frontline_met", "This")],
         render_kw={"placeholder": "Roles or names, e.g. Sam (picker), night shift lead"},
     )
     summary = TextAreaField(
         "Summary",
-        validators=[_limited("summary", "The summary")],
+        validators=[limited("summary", "The summary")],
         render_kw={
             "rows": 5,
             "placeholder": "What did you learn? Thank and name people; never blame.",
