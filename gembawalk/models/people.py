@@ -62,10 +62,6 @@ class OrgUnit(db.Model):
             unit = unit.parent
         return chain
 
-    @property
-    def path(self) -> str:
-        return " › ".join(u.name for u in [*reversed(self.ancestors()), self])
-
     def __repr__(self) -> str:
         return f"<OrgUnit {self.id} {self.name!r}>"
 
