@@ -1,5 +1,6 @@
 """The data model, one module per aggregate; importing this registers every table."""
 
+from .coaching import Comment, Notification, NotificationKind, Review
 from .customers import Customer, CustomerKind
 from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
 from .walks import (
@@ -17,6 +18,10 @@ from .walks import (
 
 __all__ = [
     "Category",
+    "Comment",
+    "Notification",
+    "NotificationKind",
+    "Review",
     "Customer",
     "CustomerKind",
     "FollowUp",
