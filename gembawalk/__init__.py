@@ -54,13 +54,19 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .coaching.views import bp as coaching_bp
+    from .followups.views import bp as followups_bp
     from .main.views import bp as main_bp
+    from .notifications.views import bp as notifications_bp
     from .walks.views import bp as walks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(walks_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(coaching_bp)
+    app.register_blueprint(followups_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def register_errors(app: Flask) -> None:

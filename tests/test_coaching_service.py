@@ -55,12 +55,14 @@ def test_the_queue_holds_done_unreviewed_walks_of_my_managers_oldest_first(world
     assert [w.place for w in queue.walks] == ["Older", "Packing line"]
     assert queue.count == 2
     assert timedelta(hours=49) < queue.oldest_wait < timedelta(hours=51)
-    assert older in queue.walks and world.other_walk not in queue.walks
+    assert older in queue.walks
+    assert world.other_walk not in queue.walks
 
 
 def test_a_reviewed_walk_leaves_the_queue_and_the_manager_is_told(world):
     review, made = coaching.mark_reviewed(world.coach, world.walk.uuid)
-    assert made and review.reviewer_id == world.coach.id
+    assert made
+    assert review.reviewer_id == world.coach.id
     assert coaching.review_queue(world.coach).count == 0
     assert coaching.waiting_count(world.coach) == 0
     [told] = inbox(world.maya, NotificationKind.REVIEW)
@@ -71,7 +73,8 @@ def test_a_reviewed_walk_leaves_the_queue_and_the_manager_is_told(world):
 def test_marking_reviewed_twice_keeps_one_review_and_one_notification(world):
     first, _ = coaching.mark_reviewed(world.coach, world.walk.uuid)
     again, made = coaching.mark_reviewed(world.coach, world.walk.uuid)
-    assert not made and again.id == first.id
+    assert not made
+    assert again.id == first.id
     assert count(Review) == 1
     assert len(inbox(world.maya)) == 1
 
@@ -98,19 +101,22 @@ def test_a_comment_on_an_observation_reaches_the_manager_and_a_reply_the_coach(w
     comment, made = coaching.add_comment(
         world.coach, world.walk.uuid, "What did the driver say?", observation_id=world.obs.uuid
     )
-    assert made and comment.observation_id == world.obs.id
+    assert made
+    assert comment.observation_id == world.obs.id
     [told] = inbox(world.maya, NotificationKind.COMMENT)
     assert told.link.endswith(f"#comment-{comment.uuid}")
     reply, _ = coaching.add_comment(
         world.maya, world.walk.uuid, "That the app shows no time", parent_id=comment.uuid
     )
-    assert reply.parent_id == comment.id and reply.observation_id == world.obs.id
+    assert reply.parent_id == comment.id
+    assert reply.observation_id == world.obs.id
     [answered] = inbox(world.coach, NotificationKind.REPLY)
     assert "Maya Manager replied" in answered.text
     assert inbox(world.maya, NotificationKind.REPLY) == []  # not told of her own reply
     talk = coaching.conversation(world.walk)
     [thread] = talk.on(world.obs)
-    assert thread.comment == comment and thread.replies == [reply]
+    assert thread.comment == comment
+    assert thread.replies == [reply]
     assert talk.count == 2
 
 
@@ -131,7 +137,8 @@ def test_the_same_comment_sent_twice_is_stored_once_and_a_different_body_is_refu
     again, made = coaching.add_comment(
         world.coach, world.walk.uuid, "Good walk", comment_id=comment_id
     )
-    assert not made and again.uuid == comment_id
+    assert not made
+    assert again.uuid == comment_id
     with pytest.raises(Invalid):
         coaching.add_comment(world.coach, world.walk.uuid, "Other words", comment_id=comment_id)
     assert count(Comment) == 1
@@ -179,7 +186,8 @@ def make_follow_up(world, **overrides):
 
 def test_a_follow_up_from_an_observation_tells_its_owner(world):
     item = make_follow_up(world, owner_id=world.sam.id)
-    assert item.observation_id == world.obs.id and item.status == FollowUpStatus.OPEN
+    assert item.observation_id == world.obs.id
+    assert item.status == FollowUpStatus.OPEN
     [told] = inbox(world.sam, NotificationKind.FOLLOW_UP_ASSIGNED)
     assert "Maya Manager gave you a follow-up" in told.text
     # Sam may not see Maya's walk, but does see the follow-up handed to him.
@@ -221,7 +229,9 @@ def test_my_follow_ups_open_overdue_and_closed(world):
 def test_closing_says_what_was_done_and_shows_on_the_observation(world):
     item = make_follow_up(world)
     closed, made = followups.close_follow_up(world.maya, item.uuid, "We text a time window now")
-    assert made and closed.status == FollowUpStatus.CLOSED and closed.version == 2
+    assert made
+    assert closed.status == FollowUpStatus.CLOSED
+    assert closed.version == 2
     assert closed.closed_by_id == world.maya.id
     [shown] = followups.for_walk(world.walk).on(world.obs)
     assert shown.closing_note == "We text a time window now"
@@ -239,7 +249,8 @@ def test_closing_again_with_the_same_note_is_a_repeat_and_with_another_a_conflic
     item = make_follow_up(world)
     followups.close_follow_up(world.maya, item.uuid, "Done this way")
     again, made = followups.close_follow_up(world.maya, item.uuid, "Done this way")
-    assert not made and again.version == 2
+    assert not made
+    assert again.version == 2
     with pytest.raises(Conflict, match="Already closed by Maya Manager"):
         followups.close_follow_up(world.maya, item.uuid, "Done another way")
 

@@ -196,7 +196,9 @@ def _observation_of(walk: Walk, observation_id: uuid_lib.UUID | None) -> Observa
     if observation_id is None:
         return None
     observation = db.session.scalar(
-        select(Observation).where(Observation.uuid == observation_id, Observation.walk_id == walk.id)
+        select(Observation).where(
+            Observation.uuid == observation_id, Observation.walk_id == walk.id
+        )
     )
     if observation is None:
         raise Invalid({"observation_id": "That observation is not on this walk."})
