@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .api import create_api
     from .auth.views import bp as auth_bp
     from .coaching.views import bp as coaching_bp
     from .followups.views import bp as followups_bp
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(coaching_bp)
     app.register_blueprint(followups_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(create_api())
 
 
 def register_errors(app: Flask) -> None:
