@@ -339,3 +339,37 @@ def edit_comment(
     db.session.commit()
     db.session.refresh(comment)
     return comment
+
+
+@rolls_back
+def put_comment(
+    actor: Person,
+    comment_id: uuid_lib.UUID,
+    *,
+    body: str | None,
+    walk_id: uuid_lib.UUID | None = None,
+    observation_id: uuid_lib.UUID | None = None,
+    parent_id: uuid_lib.UUID | None = None,
+    base_version: int | None = None,
+) -> tuple[Comment, bool]:
+    """The API's create-or-edit by the device's id: a create (no base_version) made again is
+    a repeat; an edit names the version it was made from. Returns the comment and whether
+    this call created it."""
+    existing = db.session.scalar(select(Comment).where(Comment.uuid == comment_id))
+    if existing is None and base_version is not None:
+        raise NotFound("No such comment.")
+    if existing is None or base_version is None:
+        if walk_id is None:
+            raise Invalid({"walk_id": "Name the walk the comment is on."})
+        return add_comment(
+            actor,
+            walk_id,
+            body or "",
+            observation_id=observation_id,
+            parent_id=parent_id,
+            comment_id=comment_id,
+        )
+    comment = get_comment(actor, comment_id)
+    if comment.author_id == actor.id and _body(body) == comment.body:
+        return comment, False  # the retry of an edit that already landed
+    return edit_comment(actor, comment_id, body or "", base_version), False

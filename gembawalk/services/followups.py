@@ -185,7 +185,7 @@ def create_follow_up(
     Returns the follow-up and whether this call made it."""
     walk = access.get_visible_walk(actor, walk_id)
     if walk.status not in (WalkStatus.IN_PROGRESS, WalkStatus.DONE):
-        raise Conflict("Follow-ups come from what was seen: start the walk first.")
+        raise Invalid({"walk_id": "Follow-ups come from what was seen: start the walk first."})
     errors: dict[str, str] = {}
     checked = {}
     for name, rule in (
@@ -442,3 +442,60 @@ def closure_rates(actor: Person, now: datetime | None = None) -> tuple[list[Unit
 
 def _start(day: date, actor: Person) -> datetime:
     return day_start_utc(day, zone_for(actor))
+
+
+@rolls_back
+def put_follow_up(
+    actor: Person,
+    follow_up_id: uuid_lib.UUID,
+    *,
+    walk_id: uuid_lib.UUID | None = None,
+    observation_id: uuid_lib.UUID | None = None,
+    action: str | None = None,
+    owner_id: int | None = None,
+    due_date: date | None = None,
+    status: str | None = None,
+    closing_note: str | None = None,
+    base_version: int | None = None,
+    now: datetime | None = None,
+) -> tuple[FollowUp, bool]:
+    """The API's create-or-edit by the device's id. A create (no base_version) sent again is a
+    repeat; an edit names the version it was made from; status "closed" with a closing note
+    closes it ("you said, we did"). Returns the follow-up and whether this call created it."""
+    if status not in (None, "open", "closed"):
+        raise Invalid({"status": "Send open or closed."})
+    existing = db.session.scalar(select(FollowUp).where(FollowUp.uuid == follow_up_id))
+    if existing is None and base_version is not None:
+        raise NotFound("No such follow-up.")
+    if existing is None or base_version is None:
+        if walk_id is None:
+            raise Invalid({"walk_id": "Name the walk the follow-up comes from."})
+        item, created = create_follow_up(
+            actor,
+            walk_id,
+            action=action or "",
+            owner_id=owner_id,
+            due_date=due_date,
+            observation_id=observation_id,
+            follow_up_id=follow_up_id,
+            now=now,
+        )
+        if created and status == "closed":  # made and done while offline
+            item, _ = close_follow_up(actor, item.uuid, closing_note or "", now=now)
+        return item, created
+    item = get_follow_up(actor, follow_up_id)
+    if status == "closed":
+        if item.status == FollowUpStatus.CLOSED and item.closing_note == _note(closing_note):
+            return item, False  # the retry of a close that already landed
+        return close_follow_up(
+            actor, follow_up_id, closing_note or "", base_version=base_version, now=now
+        )[0], False
+    return update_follow_up(
+        actor,
+        follow_up_id,
+        action=action if action is not None else item.action,
+        owner_id=owner_id if owner_id is not None else item.owner_id,
+        due_date=due_date if due_date is not None else item.due_date,
+        base_version=base_version,
+        now=now,
+    ), False
