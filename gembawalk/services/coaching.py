@@ -140,6 +140,15 @@ def mark_reviewed(
         return existing, False
     review = Review(walk_id=walk.id, reviewer_id=actor.id, reviewed_at=now or utcnow())
     db.session.add(review)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another coach's review landed between our look and our insert: theirs stands.
+        db.session.rollback()
+        existing = review_of(walk)
+        if existing is None:
+            raise
+        return existing, False
     notify(
         walk.manager_id,
         NotificationKind.REVIEW,
@@ -148,15 +157,7 @@ def mark_reviewed(
         walk_link(walk),
         actor_id=actor.id,
     )
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Another coach's review landed between our look and our insert: theirs stands.
-        db.session.rollback()
-        existing = review_of(walk)
-        if existing is None:
-            raise
-        return existing, False
+    db.session.commit()
     return review, True
 
 
@@ -295,10 +296,8 @@ def add_comment(
         body=text,
     )
     db.session.add(comment)
-    db.session.flush()
-    _notify_about(comment, walk, actor, parent)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         # The same id sent twice at once: the first stands; a repeat of it is not an error.
         db.session.rollback()
@@ -306,6 +305,8 @@ def add_comment(
         if found is not None and _same_comment(found, actor, walk, text, parent, observation):
             return found, False
         raise
+    _notify_about(comment, walk, actor, parent)
+    db.session.commit()
     return comment, True
 
 

@@ -226,16 +226,16 @@ def create_follow_up(
         status=FollowUpStatus.OPEN,
     )
     db.session.add(item)
-    db.session.flush()
-    _tell_owner(item, actor)
     try:
-        db.session.commit()
-    except IntegrityError:
+        db.session.flush()
+    except IntegrityError:  # the same id sent twice at once: the first stands
         db.session.rollback()
         found = db.session.scalar(select(FollowUp).where(FollowUp.uuid == item.uuid))
         if found is not None and _same(found, actor, walk, observation, text, owner, due):
             return found, False
         raise
+    _tell_owner(item, actor)
+    db.session.commit()
     return item, True
 
 
