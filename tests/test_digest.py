@@ -112,7 +112,7 @@ def test_each_person_gets_their_week_as_text_and_html(mail_app, smtp):
     assert "Loading bay" in text
     assert "OVERDUE since Mon 5 Jan: Print the label first" in text
     assert "Ask the night shift" in text
-    assert "2 overdue" not in text and "1 overdue" in text
+    assert "(2, 1 overdue)" in text
     assert "https://walks.example.org/" in text
     assert 'href="https://walks.example.org/"' in html
     assert "Print the label first" in html
