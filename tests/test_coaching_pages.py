@@ -62,6 +62,23 @@ def test_each_role_sees_exactly_the_walks_the_rule_allows(app, world, who):
         assert new.status_code == status
 
 
+@pytest.mark.parametrize("who", SEES)
+def test_a_follow_up_is_seen_by_those_who_see_its_walk_and_by_its_owner(app, world, who):
+    item, _ = followups.create_follow_up(
+        world.maya, world.walk.uuid, action="Act", owner_id=world.sam.id,
+        due_date=datetime.now(UTC).date() + timedelta(days=3),
+    )  # fmt: skip
+    client = app.test_client()
+    sign_in(client, world.people()[who])
+    expected = 200 if who == "sam" else SEES[who][0]  # Sam owns it
+    assert client.get(f"/follow-ups/{item.uuid}").status_code == expected
+    closing = client.post(f"/follow-ups/{item.uuid}/close", data={"closing_note": "Done"})
+    may_close = who in ("maya", "sam")  # the maker and the owner
+    assert closing.status_code == (302 if may_close else 403 if expected == 200 else 404)
+    if who == "sam":  # he may not see Maya's walk: no link to it
+        assert f"/walks/{world.walk.uuid}" not in html(client.get(f"/follow-ups/{item.uuid}"))
+
+
 def test_someone_elses_walk_is_read_only(app, world):
     client = app.test_client()
     sign_in(client, world.director)
