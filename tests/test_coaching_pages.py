@@ -108,6 +108,12 @@ def test_the_coach_reviews_from_the_queue(app, world):
     assert "Reviewed" in html(client.get(f"/walks/{world.walk.uuid}"))
 
 
+def test_a_coach_starts_at_the_review_queue(app, world):
+    client = app.test_client()
+    sign_in(client, world.coach)
+    assert client.get("/").headers["Location"] == "/coaching/"
+
+
 def test_the_queue_is_for_coaches(app, world):
     client = app.test_client()
     sign_in(client, world.maya)
