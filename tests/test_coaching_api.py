@@ -184,3 +184,15 @@ def test_anonymous_callers_get_401_json(client, world):
     response = client.put(f"/api/v1/comments/{uuid.uuid4()}", json={"body": "x"})
     assert response.status_code == 401
     assert response.is_json
+
+
+def test_a_body_over_the_limit_is_413_json(app, world):
+    client = signed_in(app, world.coach)
+    response = client.put(
+        f"/api/v1/comments/{uuid.uuid4()}",
+        data=b'{"body": "' + b"x" * 100_000 + b'"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response.get_json()["status"] == 413
+    assert rows(Comment) == 0
