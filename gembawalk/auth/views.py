@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..calendar.views import feed_url
 from ..forms import show_errors
 from ..services import people
 from ..services.errors import Invalid
@@ -93,4 +94,4 @@ def first_run():
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("auth/account.html")
+    return render_template("auth/account.html", calendar_feed_url=feed_url(current_user))
