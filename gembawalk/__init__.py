@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .api import create_api
     from .auth.views import bp as auth_bp
     from .calendar.views import bp as calendar_bp
     from .main.views import bp as main_bp
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(walks_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(create_api())
     app.register_blueprint(calendar_bp)
 
 

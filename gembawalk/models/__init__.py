@@ -1,5 +1,6 @@
 """The data model, one module per aggregate; importing this registers every table."""
 
+from .cadence import CadencePeriod
 from .customers import Customer, CustomerKind
 from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
 from .series import RepeatRule, WalkSeries, series_customers
@@ -17,6 +18,7 @@ from .walks import (
 )
 
 __all__ = [
+    "CadencePeriod",
     "Category",
     "Customer",
     "CustomerKind",

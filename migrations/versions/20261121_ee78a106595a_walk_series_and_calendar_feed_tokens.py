@@ -1,7 +1,7 @@
 """Repeating walks (walk_series, each walk's series and day) and calendar feed tokens.
 
 Revision ID: ee78a106595a
-Revises: e6d76e64251e
+Revises: 7c1d0a4b2e91
 Create Date: 2026-11-21 21:01:57.008771
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ee78a106595a'
-down_revision = 'e6d76e64251e'
+down_revision = '7c1d0a4b2e91'
 branch_labels = None
 depends_on = None
 
