@@ -188,3 +188,14 @@ def test_someone_elses_walk_cannot_be_downloaded(manager_client, manager):
     other = factories.PersonFactory(roles=["manager"], org_unit=manager.org_unit)
     walk = factories.WalkFactory(manager=other)
     assert manager_client.get(f"/calendar/walks/{walk.uuid}.ics").status_code == 404
+
+
+def test_api_me_includes_the_calendar_feed_url(manager_client, manager):
+    from .openapi_check import assert_documented
+
+    response = manager_client.get("/api/v1/me")
+    assert response.status_code == 200
+    url = response.get_json()["calendar_feed_url"]
+    assert url == f"http://localhost/calendar/{calendar_feed.feed_token(manager)}.ics"
+    assert_documented(manager_client, response, "get", "/me")
+    assert manager_client.get(url).status_code == 200
