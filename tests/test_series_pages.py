@@ -125,3 +125,15 @@ def test_generate_walks_command_is_idempotent(app, manager_client):
     assert first.exit_code == second.exit_code == 0
     assert first.output == second.output == "0 walks planned.\n"
     assert _count(Walk) == 8
+
+
+def test_the_demo_manager_has_repeating_walks_that_the_generator_carries_on(app):
+    from gembawalk.models import Person
+    from gembawalk.services.demo import load_demo
+
+    load_demo()
+    manager = db.session.scalar(select(Person).where(Person.email == "manager@example.org"))
+    mine = list(db.session.scalars(select(WalkSeries).where(WalkSeries.manager_id == manager.id)))
+    assert len(mine) == 3
+    assert series_service.generate() > 0  # from the demo's two weeks to eight
+    assert series_service.generate() == 0
