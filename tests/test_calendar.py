@@ -199,3 +199,21 @@ def test_api_me_includes_the_calendar_feed_url(manager_client, manager):
     assert url == f"http://localhost/calendar/{calendar_feed.feed_token(manager)}.ics"
     assert_documented(manager_client, response, "get", "/me")
     assert manager_client.get(url).status_code == 200
+
+
+def test_the_feed_takes_the_same_queries_whatever_the_number_of_walks(client, manager):
+    from .conftest import count_queries
+
+    customer = factories.CustomerFactory(org_unit=manager.org_unit)
+    for _ in range(3):
+        factories.WalkFactory(manager=manager, customers=[customer])
+    token = calendar_feed.feed_token(manager)
+    client.get(f"/calendar/{token}.ics")  # warm up: the first request checks for a first run
+    with count_queries() as few:
+        client.get(f"/calendar/{token}.ics")
+    for _ in range(20):
+        factories.WalkFactory(manager=manager, customers=[customer])
+    with count_queries() as many:
+        response = client.get(f"/calendar/{token}.ics")
+    assert len(Calendar.from_ical(response.data).walk("VEVENT")) == 23
+    assert len(many) == len(few) <= 4

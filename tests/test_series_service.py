@@ -306,3 +306,16 @@ def test_describe_says_the_rule_in_words(app, manager):
         manager, _plan(day=date(2027, 3, 9)), repeat="monthly_weekday", now=NOW
     )
     assert series_service.describe(walk.series) == "Monthly on the 2nd Tuesday at 09:00"
+
+
+def test_this_and_later_without_a_repeat_stops_the_series_at_this_walk(app, manager):
+    walk = series_service.plan_series(manager, _plan(), repeat="weekly", now=NOW)
+    old_id = walk.series_id
+    third = _walks(old_id)[2]
+    changed = series_service.update_this_and_later(
+        manager, third.uuid, _plan(day=date(2027, 3, 16), place="Last one"), repeat="", now=NOW
+    )
+    assert changed.series_id is None
+    assert [w.occurrence_date.day for w in _walks(old_id)] == [2, 9]
+    assert [w.place for w in _walks()] == ["Dock 4", "Dock 4", "Last one"]
+    assert series_service.generate(now=NOW + timedelta(weeks=3)) == 0

@@ -304,7 +304,8 @@ def update_this_and_later(
 ) -> Walk:
     """Change this occurrence and every later one. The old series ends the day before this
     occurrence (earlier walks keep what they were); a new series starts from this walk with
-    the new settings, and the old series' later forecast walks make way for the new ones."""
+    the new settings, and the old series' later forecast walks make way for the new ones.
+    With no repeat rule (`repeat` empty), the series stops here and this walk stays, alone."""
     now = now or utcnow()
     walk = _get_own_walk(actor, walk_id)
     if walk.series is None:
@@ -318,23 +319,29 @@ def update_this_and_later(
             _apply_plan(actor, walk, plan, now)
         except Invalid as error:
             errors.update(error.errors)
+        rule = None
         try:
-            rule = _repeat_rule(repeat)
-            _check_until(until, plan.day)
+            if repeat != NO_REPEAT:
+                rule = _repeat_rule(repeat)
+                _check_until(until, plan.day)
         except Invalid as error:
             errors.update(error.errors)
         if errors:
             raise Invalid(errors)
         _drop_planned(old, Walk.occurrence_date > cut)
         old.ends_on = cut - timedelta(days=1)
-        walk.series = _series_for(walk, rule, plan.day, plan.at, until)
-        walk.occurrence_date = plan.day
+        if rule is None:
+            walk.series, walk.occurrence_date = None, None
+        else:
+            walk.series = _series_for(walk, rule, plan.day, plan.at, until)
+            walk.occurrence_date = plan.day
         walk.version += 1
     db.session.flush()
     if db.session.scalar(select(Walk.id).where(Walk.series_id == old.id).limit(1)) is None:
         db.session.delete(old)  # nothing walked under the old rule: no need to keep it
     db.session.commit()
-    extend(walk.series, now)
+    if walk.series is not None:
+        extend(walk.series, now)
     return walk
 
 
