@@ -319,3 +319,36 @@ def test_this_and_later_without_a_repeat_stops_the_series_at_this_walk(app, mana
     assert [w.occurrence_date.day for w in _walks(old_id)] == [2, 9]
     assert [w.place for w in _walks()] == ["Dock 4", "Dock 4", "Last one"]
     assert series_service.generate(now=NOW + timedelta(weeks=3)) == 0
+
+
+def test_the_same_series_sent_from_several_threads_is_planned_once(app, manager):
+    import uuid
+
+    manager_id, walk_id = manager.id, uuid.uuid4()
+    db.session.commit()
+    errors = []
+    barrier = threading.Barrier(6)
+
+    def run():
+        with app.app_context():
+            try:
+                barrier.wait()
+                actor = db.session.get(Person, manager_id)
+                walk = series_service.plan_series(
+                    actor, _plan(), repeat="weekly", walk_id=walk_id, now=NOW
+                )
+                assert walk.uuid == walk_id
+            except BaseException as error:  # noqa: BLE001  (reported below)
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert db.session.scalar(select(func.count(WalkSeries.id))) == 1
+    days = [w.occurrence_date for w in _walks()]
+    assert len(days) == len(set(days)) == 8
