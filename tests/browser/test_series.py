@@ -55,7 +55,6 @@ def test_a_weekly_walk_shows_its_next_occurrences_on_today_and_in_my_walks(phone
     page.goto("/walks/")
     upcoming = page.get_by_role("region", name="Upcoming walks")
     expect(upcoming.get_by_role("heading", name="Loading bay")).to_have_count(len(planned))
-    page.screenshot(path=str(_shots() / "series-my-walks-phone.png"), full_page=True)
 
 
 def test_the_calendar_link_can_be_copied_and_subscribed_to(desktop: Page, new_context):
@@ -79,10 +78,3 @@ def test_the_calendar_link_can_be_copied_and_subscribed_to(desktop: Page, new_co
     assert anonymous.headers["content-type"].startswith("text/calendar")
     assert anonymous.text().startswith("BEGIN:VCALENDAR")
 
-
-def _shots():
-    from pathlib import Path
-
-    folder = Path(__file__).resolve().parents[2] / "instance" / "shots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
