@@ -217,3 +217,12 @@ def test_the_feed_takes_the_same_queries_whatever_the_number_of_walks(client, ma
         response = client.get(f"/calendar/{token}.ics")
     assert len(Calendar.from_ical(response.data).walk("VEVENT")) == 23
     assert len(many) == len(few) <= 4
+
+
+def test_an_unchanged_feed_answers_304(client, manager):
+    factories.WalkFactory(manager=manager)
+    url = f"/calendar/{calendar_feed.feed_token(manager)}.ics"
+    first = client.get(url)
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.data == b""

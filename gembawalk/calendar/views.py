@@ -35,7 +35,9 @@ def _ics(body: bytes, filename: str | None = None) -> Response:
     response.headers["Cache-Control"] = "private, max-age=300"
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    # Calendar apps poll: an unchanged feed answers 304 without sending it again.
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/<token>.ics")
