@@ -77,4 +77,3 @@ def test_the_calendar_link_can_be_copied_and_subscribed_to(desktop: Page, new_co
     assert anonymous.status == 200
     assert anonymous.headers["content-type"].startswith("text/calendar")
     assert anonymous.text().startswith("BEGIN:VCALENDAR")
-
