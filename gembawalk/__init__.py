@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .api import create_api
     from .auth.views import bp as auth_bp
+    from .calendar.views import bp as calendar_bp
     from .main.views import bp as main_bp
     from .walks.views import bp as walks_bp
 
@@ -63,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(walks_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(create_api())
+    app.register_blueprint(calendar_bp)
 
 
 def register_errors(app: Flask) -> None:
