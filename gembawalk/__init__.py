@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .api import create_api
     from .auth.views import bp as auth_bp
+    from .calendar.views import bp as calendar_bp
     from .coaching.views import bp as coaching_bp
     from .followups.views import bp as followups_bp
     from .main.views import bp as main_bp
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(followups_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(create_api())
+    app.register_blueprint(calendar_bp)
 
 
 def register_errors(app: Flask) -> None:

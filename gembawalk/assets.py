@@ -5,8 +5,14 @@ from webassets import Bundle
 
 from .extensions import assets
 
-CSS = Bundle("css/app.css", "css/coaching.css", filters="rcssmin", output="gen/app.%(version)s.css")
-JS = Bundle("js/app.js", filters="rjsmin", output="gen/app.%(version)s.js")
+CSS = Bundle(
+    "css/app.css",
+    "css/calendar.css",
+    "css/coaching.css",
+    filters="rcssmin",
+    output="gen/app.%(version)s.css",
+)
+JS = Bundle("js/app.js", "js/calendar.js", filters="rjsmin", output="gen/app.%(version)s.js")
 
 
 def init_assets(app: Flask) -> None:

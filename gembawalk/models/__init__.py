@@ -4,6 +4,7 @@ from .cadence import CadencePeriod
 from .coaching import Comment, Notification, NotificationKind, Review
 from .customers import Customer, CustomerKind
 from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
+from .series import RepeatRule, WalkSeries, series_customers
 from .walks import (
     Category,
     FollowUp,
@@ -32,13 +33,16 @@ __all__ = [
     "OrgUnit",
     "Person",
     "PersonRole",
+    "RepeatRule",
     "Role",
     "SaidBy",
     "Walk",
     "WalkKind",
     "WalkStatus",
+    "WalkSeries",
     "WasteType",
     "coach_assignments",
+    "series_customers",
     "unit_leaders",
     "walk_customers",
 ]

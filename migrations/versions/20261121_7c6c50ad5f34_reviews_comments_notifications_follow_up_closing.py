@@ -1,7 +1,7 @@
 """Add reviews, comment threads and notifications; record who closed a follow-up and when it changed.
 
 Revision ID: 7c6c50ad5f34
-Revises: 7c1d0a4b2e91
+Revises: ee78a106595a
 Create Date: 2026-11-21 21:00:30.274838
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7c6c50ad5f34'
-down_revision = '7c1d0a4b2e91'
+down_revision = 'ee78a106595a'
 branch_labels = None
 depends_on = None
 
