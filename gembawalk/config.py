@@ -70,9 +70,6 @@ def mail_settings(env: dict[str, str]) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS"), default=True),
         "MAIL_FROM": env.get("MAIL_FROM", "").strip() or "Gemba Walk <gembawalk@localhost>",
-        # Where people open the app: links in emails are made from it.
-        "GEMBAWALK_BASE_URL": env.get("GEMBAWALK_BASE_URL", "").strip().rstrip("/")
-        or "http://127.0.0.1:5000",
     }
 
 

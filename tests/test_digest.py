@@ -47,14 +47,15 @@ def smtp():
 @pytest.fixture
 def mail_app(app, smtp):
     _, port = smtp
-    saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")}
-    app.config.update(
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=port,
-        MAIL_USE_TLS=False,
-        MAIL_FROM="Gemba Walk <walks@example.org>",
-        GEMBAWALK_BASE_URL="https://walks.example.org",
-    )
+    settings = {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": port,
+        "MAIL_USE_TLS": False,
+        "MAIL_FROM": "Gemba Walk <walks@example.org>",
+        "GEMBAWALK_BASE_URL": "https://walks.example.org",
+    }
+    saved = {name: app.config.get(name) for name in settings}  # the app lives all session
+    app.config.update(settings)
     yield app
     app.config.update(saved)
 
@@ -88,7 +89,7 @@ def parts(message) -> dict[str, str]:
 def test_with_no_mail_server_it_says_so_and_sends_nothing(app, smtp):
     inbox, _ = smtp
     week_of_things()
-    app.config["MAIL_SERVER"] = ""
+    assert not app.config["MAIL_SERVER"]  # the default
     result = app.test_cli_runner().invoke(args=["send-digests"])
     assert result.exit_code == 0
     assert "No mail server configured" in result.output
@@ -128,10 +129,11 @@ def test_each_person_gets_their_week_as_text_and_html(mail_app, smtp):
 
 def test_an_unreachable_server_is_reported_not_a_traceback(app):
     week_of_things()
+    saved = {name: app.config[name] for name in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")}
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1, MAIL_USE_TLS=False)
     try:
         result = app.test_cli_runner().invoke(args=["send-digests"])
     finally:
-        app.config["MAIL_SERVER"] = ""
+        app.config.update(saved)
     assert result.exit_code == 1
     assert "Could not send through 127.0.0.1:1" in result.output

@@ -24,6 +24,8 @@ def send_digests() -> None:
     if not config.get("MAIL_SERVER"):
         click.echo("No mail server configured (set MAIL_SERVER): no digests sent.")
         return
+    if not config.get("GEMBAWALK_BASE_URL"):
+        click.echo(f"GEMBAWALK_BASE_URL is not set: links point at {digest.base_url(config)}.")
     try:
         run = digest.send_all(config)
     except (OSError, smtplib.SMTPException) as error:

@@ -93,6 +93,15 @@ def compose(digest: Digest, base_url: str, sender: str) -> EmailMessage:
     return message
 
 
+# Where links in emails point when GEMBAWALK_BASE_URL is not set (a command has no request
+# to learn the host from): what `make run` serves.
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def base_url(config: Mapping) -> str:
+    return (config.get("GEMBAWALK_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+
+
 def _connect(config: Mapping) -> smtplib.SMTP:
     server = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
     if config.get("MAIL_USE_TLS"):
@@ -127,7 +136,7 @@ def send_all(
         return run
     with connect(config) as server:
         for digest in digests:
-            message = compose(digest, config["GEMBAWALK_BASE_URL"], config["MAIL_FROM"])
+            message = compose(digest, base_url(config), config["MAIL_FROM"])
             try:
                 server.send_message(message)
             except smtplib.SMTPException as error:
