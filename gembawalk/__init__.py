@@ -56,13 +56,19 @@ def register_blueprints(app: Flask) -> None:
     from .api import create_api
     from .auth.views import bp as auth_bp
     from .calendar.views import bp as calendar_bp
+    from .coaching.views import bp as coaching_bp
+    from .followups.views import bp as followups_bp
     from .main.views import bp as main_bp
+    from .notifications.views import bp as notifications_bp
     from .walks.views import bp as walks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(walks_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(coaching_bp)
+    app.register_blueprint(followups_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(create_api())
     app.register_blueprint(calendar_bp)
 

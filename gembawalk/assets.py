@@ -5,7 +5,13 @@ from webassets import Bundle
 
 from .extensions import assets
 
-CSS = Bundle("css/app.css", "css/calendar.css", filters="rcssmin", output="gen/app.%(version)s.css")
+CSS = Bundle(
+    "css/app.css",
+    "css/calendar.css",
+    "css/coaching.css",
+    filters="rcssmin",
+    output="gen/app.%(version)s.css",
+)
 JS = Bundle("js/app.js", "js/calendar.js", filters="rjsmin", output="gen/app.%(version)s.js")
 
 

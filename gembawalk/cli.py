@@ -5,10 +5,12 @@ from __future__ import annotations
 import click
 from flask import Blueprint
 
+from .notifications import commands as notification_commands
 from .services import people
 from .services.errors import DomainError
 
 bp = Blueprint("cli", __name__, cli_group=None)
+notification_commands.register(bp.cli)
 
 
 @bp.cli.command("create-admin")

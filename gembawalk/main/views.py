@@ -30,6 +30,8 @@ def first_run_until_someone_exists():
 @login_required
 def home():
     if not current_user.has_role(Role.MANAGER):
+        if current_user.has_role(Role.COACH):
+            return redirect(url_for("coaching.queue"))
         if current_user.has_role(Role.ADMIN):
             return redirect(url_for("admin.people"))
         return render_template("main/welcome.html")

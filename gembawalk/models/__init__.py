@@ -1,6 +1,7 @@
 """The data model, one module per aggregate; importing this registers every table."""
 
 from .cadence import CadencePeriod
+from .coaching import Comment, Notification, NotificationKind, Review
 from .customers import Customer, CustomerKind
 from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
 from .series import RepeatRule, WalkSeries, series_customers
@@ -20,6 +21,10 @@ from .walks import (
 __all__ = [
     "CadencePeriod",
     "Category",
+    "Comment",
+    "Notification",
+    "NotificationKind",
+    "Review",
     "Customer",
     "CustomerKind",
     "FollowUp",

@@ -179,10 +179,16 @@ class FollowUp(db.Model):
     )
     closing_note: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     walk: Mapped[Walk] = relationship()
     observation: Mapped[Observation | None] = relationship(back_populates="follow_ups")
     owner: Mapped[Person] = relationship(foreign_keys=[owner_id])
     created_by: Mapped[Person] = relationship(foreign_keys=[created_by_id])
+    closed_by: Mapped[Person | None] = relationship(foreign_keys=[closed_by_id])
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == FollowUpStatus.OPEN and self.due_date < today

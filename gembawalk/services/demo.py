@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..timeutil import NonexistentLocalTime, day_start_utc, local, to_utc, utcnow
 from . import demo_texts as texts
+from .coaching_demo import add_coaching
 from .demo_series import add_repeating_walks
 from .errors import Conflict, rolls_back
 from .passwords import hash_password
@@ -127,6 +128,7 @@ def load_demo(now: datetime | None = None, seed: int = 7) -> DemoSummary:
         raise Conflict("People already exist: the demo loads only into an empty database.")
     builder = _Builder(now or utcnow(), random.Random(seed))
     summary = builder.build()
+    add_coaching(builder.now, random.Random(seed))  # reviews, comments, notifications
     db.session.commit()
     return summary
 

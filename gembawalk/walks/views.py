@@ -8,9 +8,10 @@ from uuid import UUID
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..coaching.walk_page import walk_extras
 from ..forms import options, show_errors
 from ..models import Category, Role, WalkStatus
-from ..services import agenda, customers, series, walks
+from ..services import access, agenda, customers, series, walks
 from ..services.errors import Conflict, Invalid
 from ..services.people import zone_for
 from ..timeutil import local, utcnow
@@ -22,6 +23,8 @@ bp = Blueprint("walks", __name__, url_prefix="/walks")
 @bp.before_request
 @login_required
 def managers_only():
+    if request.endpoint == "walks.show":
+        return  # read-only for whoever the one permission rule lets see the walk
     if not current_user.has_role(Role.MANAGER):
         abort(403)
 
@@ -109,12 +112,13 @@ def edit(walk_id: UUID):
 
 @bp.get("/<uuid:walk_id>")
 def show(walk_id: UUID):
-    walk = walks.get_own_walk(current_user, walk_id)
-    form = ObservationForm(category=request.args.get("category"))
-    return _render_walk(walk, form)
+    walk = access.get_visible_walk(current_user, walk_id)
+    return render_walk(walk)
 
 
-def _render_walk(walk, form: ObservationForm, status: int = 200):
+def render_walk(walk, form: ObservationForm | None = None, status: int = 200, **extra):
+    """The walk's page: the owner records on it, others with access read it."""
+    form = form or ObservationForm(category=request.args.get("category"))
     return render_template(
         "walks/show.html",
         walk=walk,
@@ -122,6 +126,7 @@ def _render_walk(walk, form: ObservationForm, status: int = 200):
         categories=list(Category),
         when=agenda.day_of(current_user),
         WalkStatus=WalkStatus,
+        **walk_extras(walk, **extra),
     ), status
 
 
@@ -168,7 +173,7 @@ def observe(walk_id: UUID):
             flash("Observation added.", "success")
             # Keep the category chosen: observations often come in runs of one kind.
             return redirect(url_for("walks.show", walk_id=walk_id, category=form.category.data))
-    return _render_walk(walk, form, 422)
+    return render_walk(walk, form, 422)
 
 
 @bp.route("/<uuid:walk_id>/complete", methods=["GET", "POST"])
