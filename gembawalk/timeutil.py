@@ -67,3 +67,34 @@ def day_start_utc(day: date, zone: str) -> datetime:
 
 def day_range_utc(day: date, zone: str) -> tuple[datetime, datetime]:
     return day_start_utc(day, zone), day_start_utc(day + timedelta(days=1), zone)
+
+
+def week_start(day: date) -> date:
+    """The Monday that starts the week holding `day`: weeks run Monday to Sunday."""
+    return day - timedelta(days=day.weekday())
+
+
+def offset_changes(zone: str, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+    """The zone's UTC offset (in seconds) from `start`, then at each change before `end`:
+    [(start, offset), (change, new offset), ...]. Lets SQL without time-zone support (SQLite)
+    turn UTC instants into local ones with a CASE of a few branches."""
+    tz = ZoneInfo(zone)
+
+    def offset(at: datetime) -> int:
+        return int(at.astimezone(tz).utcoffset().total_seconds())
+
+    changes = [(start, offset(start))]
+    step, at = timedelta(hours=6), start
+    while at < end:
+        nxt = min(at + step, end)
+        if offset(nxt) != changes[-1][1]:
+            low, high = at, nxt  # the change lies in (low, high]: narrow it to the second
+            while high - low > timedelta(seconds=1):
+                mid = low + (high - low) / 2
+                if offset(mid) == changes[-1][1]:
+                    low = mid
+                else:
+                    high = mid
+            changes.append((high.replace(microsecond=0), offset(nxt)))
+        at = nxt
+    return changes

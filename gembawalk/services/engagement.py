@@ -1,0 +1,361 @@
+"""Engagement figures, each defined once here, exactly as PRODUCT.md words them.
+
+Every figure is computed for a set of managers over a period with a fixed number of queries:
+aggregates grouped per manager in SQL, bounded by the period and the managers asked about,
+never by loading history. Times are read in the organisation's zone; weeks start on Monday.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import and_, case, exists, func, literal_column, select
+
+from ..extensions import db
+from ..models import (
+    Category,
+    Customer,
+    CustomerKind,
+    FollowUp,
+    FollowUpStatus,
+    Observation,
+    Person,
+    PersonRole,
+    Role,
+    Walk,
+    WalkKind,
+    WalkStatus,
+    walk_customers,
+)
+from ..timeutil import day_start_utc, local
+from .agenda import missed_clause
+from .periods import LocalClock, Period
+
+STREAK_CAP_WEEKS = 52  # a streak of a year or more shows as "52+": its cost stays bounded
+# Written into the SQL rather than bound, so both databases match the partial index
+# ix_walks_customer_contact (whose WHERE says the same) whatever the plan.
+ONE = literal_column("1")
+
+
+# -- The definitions ---------------------------------------------------------------------
+
+
+def with_external_customer():
+    """At least one external customer is on the walk: only they count (seed 004)."""
+    return exists().where(
+        walk_customers.c.walk_id == Walk.id,
+        walk_customers.c.customer_id == Customer.id,
+        Customer.kind == CustomerKind.EXTERNAL,
+    )
+
+
+def spoke_with_customers():
+    return and_(Walk.status == WalkStatus.DONE, Walk.customers_spoken_to >= ONE)
+
+
+def customer_engagement():
+    """A done walk on which the manager spoke with customers, at least one of them external.
+    A walk is one row however often it was edited or sent, so it counts once."""
+    return and_(spoke_with_customers(), with_external_customer())
+
+
+def done_within(start: datetime, end: datetime):
+    """Done walks count in the period (or week) they were completed in."""
+    return and_(Walk.status == WalkStatus.DONE, Walk.completed_at >= start, Walk.completed_at < end)
+
+
+def share(part: int, whole: int | float | None) -> float | None:
+    """part ÷ whole, or None where there is nothing to divide by."""
+    return part / whole if whole else None
+
+
+# -- One manager's figures -----------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """One manager over one period."""
+
+    manager: Person
+    weekly_target: float = 1.0
+    period_weeks: float = 1.0
+    customer_engagements: int = 0
+    customer_contacts: int = 0
+    gemba_walks: int = 0
+    done: int = 0
+    on_time: int = 0
+    planned_done: int = 0
+    planned_missed: int = 0
+    planned_cancelled: int = 0
+    observations: int = 0
+    value_demand: int = 0
+    failure_demand: int = 0
+    follow_ups_open: int = 0
+    follow_ups_overdue: int = 0
+    last_engagement: date | None = None  # local day of the last one up to the period's end
+    days_since_last: int | None = None
+    streak_weeks: int = 0
+    rank: int = 0
+
+    @property
+    def target(self) -> float:
+        """Customer engagements the cadence asks for over the whole period."""
+        return self.weekly_target * self.period_weeks
+
+    @property
+    def cadence_attainment(self) -> float | None:
+        return share(self.customer_engagements, self.target)
+
+    @property
+    def plan_adherence(self) -> float | None:
+        planned = self.planned_done + self.planned_missed + self.planned_cancelled
+        return share(self.planned_done, planned)
+
+    @property
+    def on_time_share(self) -> float | None:
+        return share(self.on_time, self.done)
+
+    @property
+    def failure_demand_share(self) -> float | None:
+        return share(self.failure_demand, self.value_demand + self.failure_demand)
+
+    @property
+    def streak_capped(self) -> bool:
+        return self.streak_weeks >= STREAK_CAP_WEEKS
+
+    @property
+    def never(self) -> bool:
+        return self.last_engagement is None
+
+    @property
+    def left(self) -> bool:
+        return not self.manager.active
+
+    @property
+    def active_in_period(self) -> bool:
+        return bool(
+            self.done or self.planned_done + self.planned_missed + self.planned_cancelled
+        ) or bool(self.observations)
+
+    def rank_key(self) -> tuple:
+        """Cadence attainment, then customer engagements, then fewest days since the last
+        one; "never" at the bottom."""
+        return (
+            self.never,
+            -(self.cadence_attainment or 0),
+            -self.customer_engagements,
+            self.days_since_last if self.days_since_last is not None else 0,
+        )
+
+
+def weekly_targets(managers: list[Person]) -> dict[int, float]:
+    """Customer engagements a week each manager's cadence asks for."""
+    return {m.id: 1.0 for m in managers}
+
+
+def figures_for(managers: list[Person], period: Period) -> dict[int, Figures]:
+    """Every figure for these managers over the period, in seven queries whatever the data."""
+    ids = [m.id for m in managers]
+    targets = weekly_targets(managers)
+    found = {
+        m.id: Figures(manager=m, weekly_target=targets[m.id], period_weeks=period.weeks)
+        for m in managers
+    }
+    if not ids:
+        return found
+    start, end = period.start, period.end
+    as_of_end = day_start_utc(period.as_of + timedelta(days=1), period.zone)
+    clock = LocalClock(period.zone, start - timedelta(weeks=STREAK_CAP_WEEKS + 1), end)
+    mine = Walk.manager_id.in_(ids)
+
+    engaged = customer_engagement()
+    done_rows = db.session.execute(
+        select(
+            Walk.manager_id,
+            func.count(),
+            func.sum(case((Walk.kind == WalkKind.GEMBA_WALK, 1), else_=0)),
+            func.sum(
+                case((clock.day(Walk.started_at) == clock.day(Walk.planned_start), 1), else_=0)
+            ),
+            func.sum(case((Walk.customers_spoken_to >= ONE, case((engaged, 1), else_=0)), else_=0)),
+            func.sum(
+                case(
+                    (
+                        Walk.customers_spoken_to >= ONE,
+                        case((engaged, Walk.customers_spoken_to), else_=0),
+                    ),
+                    else_=0,
+                )
+            ),
+        )
+        .where(mine, done_within(start, end))
+        .group_by(Walk.manager_id)
+    )
+    for manager_id, done, gemba, on_time, engagements, contacts in done_rows:
+        row = found[manager_id]
+        row.done, row.gemba_walks, row.on_time = done, gemba or 0, on_time or 0
+        row.customer_engagements, row.customer_contacts = engagements or 0, contacts or 0
+
+    # Plan adherence: of the walks planned for the period, done ÷ (done + missed + cancelled).
+    missed = missed_clause(period.today_start)
+    planned_rows = db.session.execute(
+        select(
+            Walk.manager_id,
+            func.sum(case((Walk.status == WalkStatus.DONE, 1), else_=0)),
+            func.sum(case((missed, 1), else_=0)),
+            func.sum(case((Walk.status == WalkStatus.CANCELLED, 1), else_=0)),
+        )
+        .where(mine, Walk.planned_start >= start, Walk.planned_start < end)
+        .group_by(Walk.manager_id)
+    )
+    for manager_id, done, missed_count, cancelled in planned_rows:
+        row = found[manager_id]
+        row.planned_done, row.planned_missed = done or 0, missed_count or 0
+        row.planned_cancelled = cancelled or 0
+
+    # The last engagement up to the period's end: the newest row of each manager's slice of
+    # the partial index, so it costs the same whatever their history.
+    latest = (
+        select(Walk.completed_at)
+        .where(Walk.manager_id == Person.id, engaged, Walk.completed_at < as_of_end)
+        .order_by(Walk.completed_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    for manager_id, last in db.session.execute(select(Person.id, latest).where(Person.id.in_(ids))):
+        if last is not None:
+            row = found[manager_id]
+            row.last_engagement = local(_aware(last), period.zone).date()
+            row.days_since_last = (period.as_of - row.last_engagement).days
+
+    # Streak: weeks with an engagement, counted back from the period's last week.
+    last_monday = _monday(period.as_of)
+    window_start = day_start_utc(last_monday - timedelta(weeks=STREAK_CAP_WEEKS - 1), period.zone)
+    week = clock.monday(Walk.completed_at)
+    weeks: dict[int, set[date]] = {}
+    for manager_id, monday in db.session.execute(
+        select(Walk.manager_id, week)
+        .where(mine, engaged, Walk.completed_at >= window_start, Walk.completed_at < as_of_end)
+        .group_by(Walk.manager_id, week)
+    ):
+        weeks.setdefault(manager_id, set()).add(monday)
+    for manager_id, mondays in weeks.items():
+        found[manager_id].streak_weeks = streak(mondays, last_monday, period.today)
+
+    value, failure = Category.VALUE_DEMAND, Category.FAILURE_DEMAND
+    for author_id, count, values, failures in db.session.execute(
+        select(
+            Observation.author_id,
+            func.count(),
+            func.sum(case((Observation.category == value, 1), else_=0)),
+            func.sum(case((Observation.category == failure, 1), else_=0)),
+        )
+        .where(
+            Observation.author_id.in_(ids),
+            Observation.made_at >= start,
+            Observation.made_at < end,
+        )
+        .group_by(Observation.author_id)
+    ):
+        row = found[author_id]
+        row.observations, row.value_demand, row.failure_demand = count, values or 0, failures or 0
+
+    # Follow-ups are counted as they stand today: open now, and open past their due date.
+    for owner_id, open_count, overdue in db.session.execute(
+        select(
+            FollowUp.owner_id,
+            func.count(),
+            func.sum(case((FollowUp.due_date < period.today, 1), else_=0)),
+        )
+        .where(FollowUp.owner_id.in_(ids), FollowUp.status == FollowUpStatus.OPEN)
+        .group_by(FollowUp.owner_id)
+    ):
+        found[owner_id].follow_ups_open, found[owner_id].follow_ups_overdue = (
+            open_count,
+            overdue or 0,
+        )
+    return found
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def streak(mondays: set[date], last_monday: date, today: date) -> int:
+    """Consecutive weeks, up to `last_monday`'s, each with an engagement. A week still under
+    way that has none yet does not break the streak: it is counted from the week before."""
+    monday = last_monday
+    if monday not in mondays and monday <= today <= monday + timedelta(days=6):
+        monday -= timedelta(weeks=1)
+    count = 0
+    while monday in mondays and count < STREAK_CAP_WEEKS:
+        count += 1
+        monday -= timedelta(weeks=1)
+    return count
+
+
+def ranked(figures: list[Figures]) -> list[Figures]:
+    """The board's order, with equal keys sharing a rank (1, 2, 2, 4)."""
+    rows = sorted(figures, key=lambda f: (f.rank_key(), f.manager.display_name.lower()))
+    previous = None
+    for position, row in enumerate(rows, start=1):
+        key = row.rank_key()
+        row.rank = position if key != previous else rows[position - 2].rank
+        previous = key
+    return rows
+
+
+def managers_in(unit_ids: set[int] | list[int]) -> list[Person]:
+    """Everyone with the manager role whose unit is one of these, those who left included."""
+    return list(
+        db.session.scalars(
+            select(Person)
+            .join(PersonRole, PersonRole.person_id == Person.id)
+            .where(Person.org_unit_id.in_(list(unit_ids)), PersonRole.role == Role.MANAGER)
+            .order_by(Person.display_name)
+        )
+    )
+
+
+@dataclass
+class WeekCount:
+    monday: date
+    customer_engagements: int = 0
+    gemba_walks: int = 0
+
+
+@dataclass
+class MyEngagement:
+    figures: Figures
+    period: Period
+    weeks: list[WeekCount] = field(default_factory=list)
+
+
+def weekly_counts(manager_ids: list[int], mondays: list[date], zone: str) -> list[WeekCount]:
+    """Customer engagements and done gemba walks per week, for a chart, in one query."""
+    rows = {monday: WeekCount(monday) for monday in mondays}
+    if not mondays or not manager_ids:
+        return list(rows.values())
+    start = day_start_utc(mondays[0], zone)
+    end = day_start_utc(mondays[-1] + timedelta(weeks=1), zone)
+    clock = LocalClock(zone, start, end)
+    week = clock.monday(Walk.completed_at)
+    engaged = customer_engagement()
+    for monday, engagements, gemba in db.session.execute(
+        select(
+            week,
+            func.sum(case((Walk.customers_spoken_to >= ONE, case((engaged, 1), else_=0)), else_=0)),
+            func.sum(case((Walk.kind == WalkKind.GEMBA_WALK, 1), else_=0)),
+        )
+        .where(Walk.manager_id.in_(manager_ids), done_within(start, end))
+        .group_by(week)
+    ):
+        if monday in rows:
+            rows[monday].customer_engagements = engagements or 0
+            rows[monday].gemba_walks = gemba or 0
+    return list(rows.values())
