@@ -1,6 +1,7 @@
 """The data model, one module per aggregate; importing this registers every table."""
 
 from .customers import Customer, CustomerKind
+from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
 from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
 from .walks import (
     Category,
