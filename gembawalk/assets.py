@@ -5,7 +5,9 @@ from webassets import Bundle
 
 from .extensions import assets
 
-CSS = Bundle("css/app.css", filters="rcssmin", output="gen/app.%(version)s.css")
+CSS = Bundle(
+    "css/app.css", "css/engagement.css", filters="rcssmin", output="gen/app.%(version)s.css"
+)
 JS = Bundle("js/app.js", filters="rjsmin", output="gen/app.%(version)s.js")
 
 

@@ -28,10 +28,12 @@ from ..models import (
     WalkStatus,
     walk_customers,
 )
-from ..timeutil import day_start_utc, local
+from ..timeutil import day_start_utc, local, week_start
+from . import cadence
 from .agenda import missed_clause
-from .periods import LocalClock, Period
+from .periods import LocalClock, Period, choose_period
 
+CHART_WEEKS = 26  # of history on a manager's own chart
 STREAK_CAP_WEEKS = 52  # a streak of a year or more shows as "52+": its cost stays bounded
 # Written into the SQL rather than bound, so both databases match the partial index
 # ix_walks_customer_contact (whose WHERE says the same) whatever the plan.
@@ -78,8 +80,7 @@ class Figures:
     """One manager over one period."""
 
     manager: Person
-    weekly_target: float = 1.0
-    period_weeks: float = 1.0
+    target: float = 0.0  # customer engagements the cadence asks for over the whole period
     customer_engagements: int = 0
     customer_contacts: int = 0
     gemba_walks: int = 0
@@ -97,11 +98,6 @@ class Figures:
     days_since_last: int | None = None
     streak_weeks: int = 0
     rank: int = 0
-
-    @property
-    def target(self) -> float:
-        """Customer engagements the cadence asks for over the whole period."""
-        return self.weekly_target * self.period_weeks
 
     @property
     def cadence_attainment(self) -> float | None:
@@ -149,17 +145,12 @@ class Figures:
         )
 
 
-def weekly_targets(managers: list[Person]) -> dict[int, float]:
-    """Customer engagements a week each manager's cadence asks for."""
-    return {m.id: 1.0 for m in managers}
-
-
 def figures_for(managers: list[Person], period: Period) -> dict[int, Figures]:
-    """Every figure for these managers over the period, in seven queries whatever the data."""
+    """Every figure for these managers over the period, in eight queries whatever the data."""
     ids = [m.id for m in managers]
-    targets = weekly_targets(managers)
+    targets = cadence.targets_for(managers)
     found = {
-        m.id: Figures(manager=m, weekly_target=targets[m.id], period_weeks=period.weeks)
+        m.id: Figures(manager=m, target=targets[m.id].expected_visits(period.first, period.last))
         for m in managers
     }
     if not ids:
@@ -230,7 +221,7 @@ def figures_for(managers: list[Person], period: Period) -> dict[int, Figures]:
             row.days_since_last = (period.as_of - row.last_engagement).days
 
     # Streak: weeks with an engagement, counted back from the period's last week.
-    last_monday = _monday(period.as_of)
+    last_monday = week_start(period.as_of)
     window_start = day_start_utc(last_monday - timedelta(weeks=STREAK_CAP_WEEKS - 1), period.zone)
     week = clock.monday(Walk.completed_at)
     weeks: dict[int, set[date]] = {}
@@ -280,10 +271,6 @@ def figures_for(managers: list[Person], period: Period) -> dict[int, Figures]:
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def streak(mondays: set[date], last_monday: date, today: date) -> int:
@@ -359,3 +346,15 @@ def weekly_counts(manager_ids: list[int], mondays: list[date], zone: str) -> lis
             rows[monday].customer_engagements = engagements or 0
             rows[monday].gemba_walks = gemba or 0
     return list(rows.values())
+
+
+def my_engagement(actor: Person, now: datetime | None = None) -> MyEngagement:
+    """A manager's own figures over the last 4 weeks, and their last 26 weeks week by week."""
+    period = choose_period("4w", now=now)
+    this_monday = week_start(period.today)
+    mondays = [this_monday - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
+    return MyEngagement(
+        figures=figures_for([actor], period)[actor.id],
+        period=period,
+        weeks=weekly_counts([actor.id], mondays, period.zone),
+    )

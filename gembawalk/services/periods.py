@@ -8,6 +8,7 @@ with the few UTC offsets the zone has over the span (SQLite knows nothing of zon
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -26,6 +27,21 @@ PRESETS = {
     "custom": "From – to",
 }
 MAX_DAYS = 2 * 366  # a custom period's cost follows its length: keep it bounded
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_day(text: str | None, field: str) -> date | None:
+    """A YYYY-MM-DD day from a query string, or None when absent."""
+    if not text:
+        return None
+    try:
+        if not ISO_DAY.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise Invalid({field: "Give the day as YYYY-MM-DD."}) from exc
 
 
 def org_zone() -> str:
@@ -101,6 +117,7 @@ def choose_period(
     default: str = "4w",
     zone: str | None = None,
     now: datetime | None = None,
+    names: tuple[str, str] = ("from", "to"),
 ) -> Period:
     """A preset, or from–to (either end alone runs from it to today, or for 4 weeks up to it)."""
     zone = zone or org_zone()
@@ -125,9 +142,9 @@ def choose_period(
         first = week_start(today) - timedelta(weeks=25)
         last = week_start(today) + timedelta(days=6)
     if last < first:
-        raise Invalid({"to": "The end of the period comes before its start."})
+        raise Invalid({names[1]: "The end of the period comes before its start."})
     if (last - first).days + 1 > MAX_DAYS:
-        raise Invalid({"from": f"Choose a period of at most {MAX_DAYS} days."})
+        raise Invalid({names[0]: f"Choose a period of at most {MAX_DAYS} days."})
     return Period(first=first, last=last, zone=zone, today=today, preset=preset)
 
 
