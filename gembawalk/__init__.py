@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .api import create_api
     from .auth.views import bp as auth_bp
     from .engagement.views import bp as engagement_bp
     from .main.views import bp as main_bp
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(walks_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(create_api())
     app.register_blueprint(engagement_bp)
 
 

@@ -1,5 +1,6 @@
 """The data model, one module per aggregate; importing this registers every table."""
 
+from .cadence import CadencePeriod
 from .customers import Customer, CustomerKind
 from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
 from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
@@ -17,6 +18,7 @@ from .walks import (
 )
 
 __all__ = [
+    "CadencePeriod",
     "Category",
     "Customer",
     "CustomerKind",

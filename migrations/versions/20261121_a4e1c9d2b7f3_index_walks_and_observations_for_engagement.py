@@ -1,7 +1,7 @@
 """Index walks, observations, follow-ups and walk customers for the engagement figures.
 
 Revision ID: a4e1c9d2b7f3
-Revises: e6d76e64251e
+Revises: 7c1d0a4b2e91
 Create Date: 2026-11-21 21:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a4e1c9d2b7f3'
-down_revision = 'e6d76e64251e'
+down_revision = '7c1d0a4b2e91'
 branch_labels = None
 depends_on = None
 
