@@ -104,6 +104,8 @@ def bar_chart(
     stacked: bool = False,
     notes: Sequence[str] | None = None,
     extra_columns: Sequence[tuple[str, Sequence[object]]] = (),
+    width: int = WIDTH,
+    height: int = HEIGHT,
 ) -> Markup:
     """Vertical bars per label (weeks, usually): side by side, or stacked. `notes` are short
     texts drawn above each bar (a share, say); `extra_columns` go only into the table."""
@@ -116,18 +118,18 @@ def bar_chart(
         for i in range(len(labels))
     ]
     top = _nice_max(max(totals, default=0) or 1)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
     slot = plot_w / count
     parts = []
     for tick in range(5):
         value = top * tick / 4
         y = TOP + plot_h - plot_h * tick / 4
         parts.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
+            f'<line class="grid" x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
             + _axis_text(LEFT - 4, y + 4, _fmt(value))
         )
     bar_w = slot * 0.7 / (1 if stacked else len(series))
-    every = max(1, round(count / 8))
+    every = max(1, round(count / (8 if width >= WIDTH else 4)))
     for i, label in enumerate(labels):
         x0, base = LEFT + slot * i + slot * 0.15, TOP + plot_h
         for n, s in enumerate(series):
@@ -150,7 +152,7 @@ def bar_chart(
             )
         if i % every == 0:
             parts.append(
-                f'<text class="axis" x="{LEFT + slot * (i + 0.5):.1f}" y="{HEIGHT - 8}" '
+                f'<text class="axis" x="{LEFT + slot * (i + 0.5):.1f}" y="{height - 8}" '
                 f'text-anchor="middle">{escape(label)}</text>'
             )
     head = ["", *(s.name for s in series), *(name for name, _ in extra_columns)]
@@ -158,7 +160,7 @@ def bar_chart(
         [label, *(s.values[i] for s in series), *(values[i] for _, values in extra_columns)]
         for i, label in enumerate(labels)
     ]
-    svg = _frame(chart_id, title, desc, WIDTH, HEIGHT, "".join(parts))
+    svg = _frame(chart_id, title, desc, width, height, "".join(parts))
     return _figure(svg, _legend(series) + _table(title, head, rows))
 
 

@@ -49,6 +49,8 @@ def _pickers(form_class=BoardForm, default: str = "4w"):
     """The form read from the query string, the period it asks for (or the default when it
     asks for nonsense, with the reason on the field) and the status to answer with."""
     form = form_class(request.args)
+    if not form.period.raw_data:
+        form.period.data = default
     try:
         return form, form.chosen(default), 200
     except Invalid as error:

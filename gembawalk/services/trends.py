@@ -154,6 +154,10 @@ class CustomerReach:
     total: int
     truncated: bool
 
+    @property
+    def unit(self):
+        return self.scope.unit
+
 
 def customer_reach(
     actor: Person,
