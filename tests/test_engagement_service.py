@@ -6,13 +6,16 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import literal, select
 
+from gembawalk.extensions import db
 from gembawalk.models import Category, CustomerKind, FollowUp, WalkKind, WalkStatus
 from gembawalk.services import engagement, walks
 from gembawalk.services.periods import LocalClock, choose_period
-from gembawalk.timeutil import to_utc
+from gembawalk.timeutil import UTCDateTime, to_utc
 
 from . import factories
+from .conftest import count_queries
 
 LONDON = "Europe/London"
 NEW_YORK = "America/New_York"
@@ -72,11 +75,6 @@ def test_weeks_hold_across_the_clocks_changing(app, zone):
     instants = []
     for sunday in (spring, autumn):
         instants += [at(sunday, 23, 30, zone), at(sunday + timedelta(days=1), 0, 30, zone)]
-    from gembawalk.extensions import db
-    from sqlalchemy import literal, select
-
-    from gembawalk.timeutil import UTCDateTime
-
     clock = LocalClock(zone, instants[0] - timedelta(days=30), instants[-1] + timedelta(days=30))
     found = [
         db.session.execute(
@@ -199,7 +197,8 @@ def test_never_engaged_shows_none_and_ranks_last(manager, external, unit):
     )
     assert [r.manager.display_name for r in rows] == ["Zed Steady", "Lee Lapsed", "Maya Manager"]
     assert [r.rank for r in rows] == [1, 2, 3]
-    assert rows[2].never and rows[2].days_since_last is None
+    assert rows[2].never
+    assert rows[2].days_since_last is None
     assert rows[1].days_since_last == 90
 
 
@@ -216,7 +215,8 @@ def test_a_future_period_has_nothing_to_divide(manager, external):
     row = figures(manager, date(2026, 7, 1), date(2026, 7, 31), now=at(today, 18))
     assert row.customer_engagements == 0
     assert row.cadence_attainment == 0
-    assert row.plan_adherence is None and row.on_time_share is None
+    assert row.plan_adherence is None
+    assert row.on_time_share is None
     assert row.failure_demand_share is None
     assert row.days_since_last == 0  # counted to today, not to a day that has not come
 
@@ -231,8 +231,6 @@ def test_failure_demand_share_and_follow_ups(manager, external):
         Category.WHAT_MATTERS,
     ):
         factories.ObservationFactory(walk=walk, category=category, made_at=at(day, 9, 30))
-    from gembawalk.extensions import db
-
     for due, status in (
         (day - timedelta(days=1), "open"),
         (day + timedelta(days=9), "open"),
@@ -257,8 +255,6 @@ def test_failure_demand_share_and_follow_ups(manager, external):
 
 
 def test_figures_take_a_fixed_number_of_queries(manager, external, unit):
-    from .conftest import count_queries
-
     period = choose_period("quarter", zone=LONDON, now=datetime(2026, 5, 28, 12, tzinfo=UTC))
     with count_queries() as few:
         engagement.figures_for(engagement.managers_in({unit.id}), period)
