@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -74,17 +75,26 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def offset_changes(zone: str, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+def offset_changes(zone: str, start: datetime, end: datetime) -> tuple[tuple[datetime, int], ...]:
     """The zone's UTC offset (in seconds) from `start`, then at each change before `end`:
     [(start, offset), (change, new offset), ...]. Lets SQL without time-zone support (SQLite)
     turn UTC instants into local ones with a CASE of a few branches."""
+    first = start.astimezone(UTC).date()
+    last = end.astimezone(UTC).date() + timedelta(days=1)
+    return _offset_changes(zone, first, last)
+
+
+@functools.lru_cache(maxsize=256)
+def _offset_changes(zone: str, first: date, last: date) -> tuple[tuple[datetime, int], ...]:
     tz = ZoneInfo(zone)
 
     def offset(at: datetime) -> int:
         return int(at.astimezone(tz).utcoffset().total_seconds())
 
-    changes = [(start, offset(start))]
-    step, at = timedelta(hours=6), start
+    at = datetime.combine(first, time(), UTC)
+    end = datetime.combine(last, time(), UTC)
+    changes = [(at, offset(at))]
+    step = timedelta(days=1)  # clocks change at most once a day
     while at < end:
         nxt = min(at + step, end)
         if offset(nxt) != changes[-1][1]:
@@ -97,4 +107,4 @@ def offset_changes(zone: str, start: datetime, end: datetime) -> list[tuple[date
                     high = mid
             changes.append((high.replace(microsecond=0), offset(nxt)))
         at = nxt
-    return changes
+    return tuple(changes)  # cached: nobody may change it

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from wtforms import Form, SelectField, StringField
 
+from ..forms import options
 from ..services.org import TreeRow
 from ..services.periods import PRESETS, choose_period, parse_day
 
 
 class PeriodForm(Form):
-    period = SelectField("Period", choices=list(PRESETS.items()), default="4w")
+    period = SelectField("Period", choices=options(PRESETS.items()), default="4w")
     first = StringField("From", render_kw={"type": "date"})
     last = StringField("To", render_kw={"type": "date"})
 
@@ -32,9 +33,9 @@ class BoardForm(PeriodForm):
 
     def offer(self, choices: list[TreeRow]) -> None:
         top = min((row.depth for row in choices), default=0)
-        self.unit.choices = [
+        self.unit.choices = options(
             (row.unit.id, "\u2003" * (row.depth - top) + row.unit.name) for row in choices
-        ]
+        )
 
     @property
     def unit_id(self) -> int | None:

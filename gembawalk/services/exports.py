@@ -107,7 +107,6 @@ def walks_rows(actor: Person, board: Board) -> Iterator[list[object]]:
             ),
         )
         .order_by(Person.display_name, Walk.planned_start)
-        .execution_options(yield_per=2000)
     )
     today_start = period.today_start
     for walk, name, email, external, notes in db.session.execute(query):

@@ -17,6 +17,7 @@ from .org import TreeRow, subtree_ids, tree
 from .periods import Period
 
 DETAIL_LIMIT = 200  # walks and observations listed on a manager's page
+PAGE_SIZE = 50  # rows of a board on one page; the exports hold every row
 
 
 @dataclass
@@ -36,6 +37,15 @@ class Board:
     @property
     def unit(self) -> OrgUnit:
         return self.scope.unit
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.rows) // PAGE_SIZE))
+
+    def page(self, number: int) -> list[Figures]:
+        """The rows on page `number` (from 1; out of range gives the nearest page)."""
+        number = min(max(number, 1), self.pages)
+        return self.rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
 
 
 @dataclass
