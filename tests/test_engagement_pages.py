@@ -162,7 +162,7 @@ def test_trends_draw_charts_with_their_numbers(client, org):
 
 def test_customers_not_seen_for_90_days(client, org):
     seen = org["customer"]
-    forgotten = factories.CustomerFactory(org_unit=org["north"], name="Mr Forgotten")
+    factories.CustomerFactory(org_unit=org["north"], name="Mr Forgotten")
     lapsed = factories.CustomerFactory(org_unit=org["north"], name="Ms Lapsed")
     engage(org["ana"], seen, days_ago=5)
     engage(org["ben"], lapsed, days_ago=120)

@@ -269,4 +269,16 @@ def test_figures_take_a_fixed_number_of_queries(manager, external, unit):
         shown = engagement.managers_in({unit.id})
         engagement.figures_for(shown, period)
     assert len(shown) == 6
-    assert len(many) == len(few) <= 10
+    assert len(many) == len(few) <= 12
+
+
+@pytest.mark.parametrize(("weeks", "expected"), [(20, 20), (60, engagement.STREAK_CAP_WEEKS)])
+def test_long_streaks_are_read_past_the_recent_weeks_up_to_the_cap(
+    manager, external, weeks, expected
+):
+    today = date(2026, 5, 27)  # a Wednesday, with an engagement this week
+    for n in range(weeks):
+        done_walk(manager, at(today - timedelta(weeks=n), 9), customers=[external])
+    row = figures(manager, today - timedelta(days=6), today)
+    assert row.streak_weeks == expected
+    assert row.streak_capped == (expected == engagement.STREAK_CAP_WEEKS)

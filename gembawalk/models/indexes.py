@@ -11,11 +11,13 @@ ENGAGEMENT_INDEXES = (
     # Walks planned for a period, per manager (plan adherence).
     Index("ix_walks_manager_planned", Walk.manager_id, Walk.planned_start),
     # Walks on which customers were spoken to: the last engagement and the streak read only
-    # these, so a manager's gemba walks never lengthen the search.
+    # these (from the index alone), so a manager's gemba walks never lengthen the search.
     Index(
         "ix_walks_customer_contact",
         Walk.manager_id,
         Walk.completed_at,
+        Walk.status,
+        Walk.customers_spoken_to,
         sqlite_where=text("customers_spoken_to >= 1"),
         postgresql_where=text("customers_spoken_to >= 1"),
     ),

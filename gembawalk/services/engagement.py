@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, exists, func, literal_column, select
 
@@ -34,6 +35,7 @@ from .agenda import missed_clause
 from .periods import LocalClock, Period, choose_period
 
 CHART_WEEKS = 26  # of history on a manager's own chart
+RECENT_WEEKS = 14  # a streak is read this far back first, then to the cap if it goes on
 STREAK_CAP_WEEKS = 52  # a streak of a year or more shows as "52+": its cost stays bounded
 # Written into the SQL rather than bound, so both databases match the partial index
 # ix_walks_customer_contact (whose WHERE says the same) whatever the plan.
@@ -146,96 +148,163 @@ class Figures:
 
 
 def figures_for(managers: list[Person], period: Period) -> dict[int, Figures]:
-    """Every figure for these managers over the period, in eight queries whatever the data."""
+    """Every figure for these managers over the period, in ten queries whatever the data."""
     ids = [m.id for m in managers]
     targets = cadence.targets_for(managers)
     found = {
         m.id: Figures(manager=m, target=targets[m.id].expected_visits(period.first, period.last))
         for m in managers
     }
-    if not ids:
-        return found
-    start, end = period.start, period.end
-    as_of_end = day_start_utc(period.as_of + timedelta(days=1), period.zone)
-    clock = LocalClock(period.zone, start - timedelta(weeks=STREAK_CAP_WEEKS + 1), end)
-    mine = Walk.manager_id.in_(ids)
+    if ids:
+        for count in (
+            _count_done,
+            _count_engagements,
+            _count_planned,
+            _find_last_engagements,
+            _count_streaks,
+            _count_observations,
+            _count_follow_ups,
+        ):
+            count(found, ids, period)
+    return found
 
-    engaged = customer_engagement()
-    done_rows = db.session.execute(
+
+def _count_done(found: dict[int, Figures], ids: list[int], period: Period) -> None:
+    """Done walks in the period, the gemba walks among them, and those done on time: on the
+    local day they were planned for."""
+    clock = LocalClock(period.zone, period.start, period.end)
+    on_time = clock.day(Walk.started_at) == clock.day(Walk.planned_start)
+    for manager_id, done, gemba, timely in _rows(
         select(
             Walk.manager_id,
             func.count(),
             func.sum(case((Walk.kind == WalkKind.GEMBA_WALK, 1), else_=0)),
-            func.sum(
-                case((clock.day(Walk.started_at) == clock.day(Walk.planned_start), 1), else_=0)
-            ),
-            func.sum(case((Walk.customers_spoken_to >= ONE, case((engaged, 1), else_=0)), else_=0)),
-            func.sum(
-                case(
-                    (
-                        Walk.customers_spoken_to >= ONE,
-                        case((engaged, Walk.customers_spoken_to), else_=0),
-                    ),
-                    else_=0,
-                )
-            ),
+            func.sum(case((on_time, 1), else_=0)),
         )
-        .where(mine, done_within(start, end))
+        .where(Walk.manager_id.in_(ids), done_within(period.start, period.end))
         .group_by(Walk.manager_id)
-    )
-    for manager_id, done, gemba, on_time, engagements, contacts in done_rows:
+    ):
         row = found[manager_id]
-        row.done, row.gemba_walks, row.on_time = done, gemba or 0, on_time or 0
-        row.customer_engagements, row.customer_contacts = engagements or 0, contacts or 0
+        row.done, row.gemba_walks, row.on_time = done, gemba or 0, timely or 0
 
-    # Plan adherence: of the walks planned for the period, done ÷ (done + missed + cancelled).
+
+def _count_engagements(found: dict[int, Figures], ids: list[int], period: Period) -> None:
+    """Customer engagements in the period and the customers spoken with on them."""
+    for manager_id, engagements, contacts in _rows(
+        select(Walk.manager_id, func.count(), func.sum(Walk.customers_spoken_to))
+        .where(Walk.manager_id.in_(ids), customer_engagement())
+        .where(Walk.completed_at >= period.start, Walk.completed_at < period.end)
+        .group_by(Walk.manager_id)
+    ):
+        found[manager_id].customer_engagements = engagements
+        found[manager_id].customer_contacts = contacts or 0
+
+
+def _count_planned(found: dict[int, Figures], ids: list[int], period: Period) -> None:
+    """Plan adherence: of the walks planned for the period, done ÷ (done + missed + cancelled)."""
     missed = missed_clause(period.today_start)
-    planned_rows = db.session.execute(
+    for manager_id, done, missed_count, cancelled in _rows(
         select(
             Walk.manager_id,
             func.sum(case((Walk.status == WalkStatus.DONE, 1), else_=0)),
             func.sum(case((missed, 1), else_=0)),
             func.sum(case((Walk.status == WalkStatus.CANCELLED, 1), else_=0)),
         )
-        .where(mine, Walk.planned_start >= start, Walk.planned_start < end)
+        .where(Walk.manager_id.in_(ids))
+        .where(Walk.planned_start >= period.start, Walk.planned_start < period.end)
         .group_by(Walk.manager_id)
-    )
-    for manager_id, done, missed_count, cancelled in planned_rows:
+    ):
         row = found[manager_id]
         row.planned_done, row.planned_missed = done or 0, missed_count or 0
         row.planned_cancelled = cancelled or 0
 
-    # The last engagement up to the period's end: the newest row of each manager's slice of
-    # the partial index, so it costs the same whatever their history.
+
+def _as_of_end(period: Period) -> datetime:
+    return day_start_utc(period.as_of + timedelta(days=1), period.zone)
+
+
+def _find_last_engagements(found: dict[int, Figures], ids: list[int], period: Period) -> None:
+    """The last engagement up to the period's end: the newest row of each manager's slice of
+    the partial index, so it costs the same whatever their history."""
     latest = (
         select(Walk.completed_at)
-        .where(Walk.manager_id == Person.id, engaged, Walk.completed_at < as_of_end)
+        .where(
+            Walk.manager_id == Person.id,
+            customer_engagement(),
+            Walk.completed_at < _as_of_end(period),
+        )
         .order_by(Walk.completed_at.desc())
         .limit(1)
         .scalar_subquery()
     )
-    for manager_id, last in db.session.execute(select(Person.id, latest).where(Person.id.in_(ids))):
+    for manager_id, last in _rows(select(Person.id, latest).where(Person.id.in_(ids))):
         if last is not None:
             row = found[manager_id]
             row.last_engagement = local(_aware(last), period.zone).date()
             row.days_since_last = (period.as_of - row.last_engagement).days
 
-    # Streak: weeks with an engagement, counted back from the period's last week.
-    last_monday = week_start(period.as_of)
-    window_start = day_start_utc(last_monday - timedelta(weeks=STREAK_CAP_WEEKS - 1), period.zone)
-    week = clock.monday(Walk.completed_at)
-    weeks: dict[int, set[date]] = {}
-    for manager_id, monday in db.session.execute(
-        select(Walk.manager_id, week)
-        .where(mine, engaged, Walk.completed_at >= window_start, Walk.completed_at < as_of_end)
-        .group_by(Walk.manager_id, week)
-    ):
-        weeks.setdefault(manager_id, set()).add(monday)
-    for manager_id, mondays in weeks.items():
-        found[manager_id].streak_weeks = streak(mondays, last_monday, period.today)
 
+def _runs(ids: list[int], zone: str, first: date, end: datetime) -> dict[int, tuple[int, ...]]:
+    """Each manager's weeks with an engagement from the Monday `first` up to `end`, numbered
+    from 0, summed up in SQL: (the latest such week, the run of consecutive weeks ending at
+    the window's last week, the run ending at the week before). Within one manager's weeks
+    listed newest first, week + position stays constant along a run, so a window function
+    finds the runs and only one row per manager comes back."""
+    start = day_start_utc(first, zone)
+    top = (
+        week_start((end - timedelta(seconds=1)).astimezone(ZoneInfo(zone)).date()) - first
+    ).days // 7
+    number = LocalClock(zone, start, end).week_number(Walk.completed_at, first)
+    weeks = (
+        select(Walk.manager_id.label("manager_id"), number.label("week"))
+        .where(Walk.manager_id.in_(ids), customer_engagement())
+        .where(Walk.completed_at >= start, Walk.completed_at < end)
+        .group_by(Walk.manager_id, number)
+        .subquery()
+    )
+    position = func.row_number().over(partition_by=weeks.c.manager_id, order_by=weeks.c.week.desc())
+    ranked = select(weeks.c.manager_id, weeks.c.week, position.label("position")).subquery()
+    along = ranked.c.week + ranked.c.position
+    return {
+        manager_id: (latest, to_top or 0, to_week_before or 0, top)
+        for manager_id, latest, to_top, to_week_before in _rows(
+            select(
+                ranked.c.manager_id,
+                func.max(ranked.c.week),
+                func.sum(case((along == top + 1, 1), else_=0)),
+                func.sum(case((along == top, 1), else_=0)),
+            ).group_by(ranked.c.manager_id)
+        )
+    }
+
+
+def _count_streaks(found: dict[int, Figures], ids: list[int], period: Period) -> None:
+    """Streaks read the recent weeks for everyone, then further back (up to the cap) only for
+    those whose streak reaches that far: two queries, most rows never read."""
+    last_monday = week_start(period.as_of)
+    under_way = last_monday <= period.today <= last_monday + timedelta(days=6)
+    recent = last_monday - timedelta(weeks=RECENT_WEEKS - 1)
+    longer = []
+    for manager_id, (latest, to_top, to_week_before, top) in _runs(
+        ids, period.zone, recent, _as_of_end(period)
+    ).items():
+        # A week still under way without an engagement yet does not break the streak.
+        count = to_top if latest == top else (to_week_before if under_way else 0)
+        found[manager_id].streak_weeks = count
+        if count and count >= (top if latest != top else top + 1):
+            longer.append(manager_id)  # the run reaches the window's first week
+    earliest = last_monday - timedelta(weeks=STREAK_CAP_WEEKS - 1)
+    for manager_id, (latest, to_top, _, top) in _runs(
+        longer, period.zone, earliest, day_start_utc(recent, period.zone)
+    ).items():
+        if latest == top:
+            row = found[manager_id]
+            row.streak_weeks = min(STREAK_CAP_WEEKS, row.streak_weeks + to_top)
+
+
+def _count_observations(found: dict[int, Figures], ids: list[int], period: Period) -> None:
     value, failure = Category.VALUE_DEMAND, Category.FAILURE_DEMAND
-    for author_id, count, values, failures in db.session.execute(
+    for author_id, count, values, failures in _rows(
         select(
             Observation.author_id,
             func.count(),
@@ -244,16 +313,18 @@ def figures_for(managers: list[Person], period: Period) -> dict[int, Figures]:
         )
         .where(
             Observation.author_id.in_(ids),
-            Observation.made_at >= start,
-            Observation.made_at < end,
+            Observation.made_at >= period.start,
+            Observation.made_at < period.end,
         )
         .group_by(Observation.author_id)
     ):
         row = found[author_id]
         row.observations, row.value_demand, row.failure_demand = count, values or 0, failures or 0
 
-    # Follow-ups are counted as they stand today: open now, and open past their due date.
-    for owner_id, open_count, overdue in db.session.execute(
+
+def _count_follow_ups(found: dict[int, Figures], ids: list[int], period: Period) -> None:
+    """Follow-ups as they stand today: open now, and open past their due date."""
+    for owner_id, open_count, overdue in _rows(
         select(
             FollowUp.owner_id,
             func.count(),
@@ -262,28 +333,18 @@ def figures_for(managers: list[Person], period: Period) -> dict[int, Figures]:
         .where(FollowUp.owner_id.in_(ids), FollowUp.status == FollowUpStatus.OPEN)
         .group_by(FollowUp.owner_id)
     ):
-        found[owner_id].follow_ups_open, found[owner_id].follow_ups_overdue = (
-            open_count,
-            overdue or 0,
-        )
-    return found
+        row = found[owner_id]
+        row.follow_ups_open, row.follow_ups_overdue = open_count, overdue or 0
+
+
+def _rows(statement):
+    """Run an aggregate on the session's connection: plain rows, none of the ORM's per-row
+    work, which costs more than the query itself when a board has thousands of rows."""
+    return db.session.connection().execute(statement)
 
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def streak(mondays: set[date], last_monday: date, today: date) -> int:
-    """Consecutive weeks, up to `last_monday`'s, each with an engagement. A week still under
-    way that has none yet does not break the streak: it is counted from the week before."""
-    monday = last_monday
-    if monday not in mondays and monday <= today <= monday + timedelta(days=6):
-        monday -= timedelta(weeks=1)
-    count = 0
-    while monday in mondays and count < STREAK_CAP_WEEKS:
-        count += 1
-        monday -= timedelta(weeks=1)
-    return count
 
 
 def ranked(figures: list[Figures]) -> list[Figures]:
@@ -333,7 +394,7 @@ def weekly_counts(manager_ids: list[int], mondays: list[date], zone: str) -> lis
     clock = LocalClock(zone, start, end)
     week = clock.monday(Walk.completed_at)
     engaged = customer_engagement()
-    for monday, engagements, gemba in db.session.execute(
+    for monday, engagements, gemba in _rows(
         select(
             week,
             func.sum(case((Walk.customers_spoken_to >= ONE, case((engaged, 1), else_=0)), else_=0)),

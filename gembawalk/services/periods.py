@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Date, case, cast, func, literal, type_coerce
+from sqlalchemy import Date, Integer, case, cast, func, literal, type_coerce
 
 from ..extensions import db
 from ..timeutil import day_start_utc, local_today, offset_changes, utcnow, week_start
@@ -187,3 +187,13 @@ class LocalClock:
             return cast(func.date_trunc("week", func.timezone(self.zone, column)), Date)
         # 'weekday 0' moves on to the Sunday ending the week (or stays on it); -6 days: Monday.
         return type_coerce(func.date(column, self._modifier(column), "weekday 0", "-6 days"), Date)
+
+    def week_number(self, column, first: date):
+        """Whole weeks from the Monday `first` to the local week of the timestamp (0, 1, ...)."""
+        if self.postgres:
+            days = type_coerce(self.monday(column) - literal(first, Date), Integer)
+            return days // 7
+        local_days = func.julianday(column, self._modifier(column)) - func.julianday(
+            first.isoformat()
+        )
+        return cast(local_days / 7, Integer)

@@ -22,7 +22,8 @@ def upgrade():
     # Partial: only walks on which customers were spoken to (the engagement queries say the
     # same condition with the literal 1, so both databases can use it).
     op.create_index(
-        'ix_walks_customer_contact', 'walks', ['manager_id', 'completed_at'],
+        'ix_walks_customer_contact', 'walks',
+        ['manager_id', 'completed_at', 'status', 'customers_spoken_to'],
         sqlite_where=sa.text('customers_spoken_to >= 1'),
         postgresql_where=sa.text('customers_spoken_to >= 1'),
     )
