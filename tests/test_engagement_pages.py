@@ -269,3 +269,48 @@ def test_pages_take_a_fixed_number_of_queries(client, org):
         engage(org["director"], customer, days_ago=n + 1)
         engage(org["ana"], customer, days_ago=n + 1)
     assert counts() == before
+
+
+def test_managers_who_left_stay_for_the_periods_they_worked(client, org):
+    engage(org["ana"], org["customer"], days_ago=10)
+    org["ana"].active = False  # left the organisation after that walk
+    org["ben"].active = False  # left, with nothing done in the period
+    db.session.commit()
+    sign_in(client, org["director"])
+    page = client.get("/engagement/leaderboard").get_data(as_text=True)
+    assert "Ana North" in page
+    assert "Left" in page
+    assert "Ben North" not in page
+    names = [r["manager"]["name"] for r in client.get("/api/v1/leaderboard").get_json()["rows"]]
+    assert names == ["Ana North", "Dee Director"]
+
+
+def test_a_manager_who_moved_unit_is_counted_where_they_are_now(client, org):
+    engage(org["sam"], org["customer"], days_ago=10)
+    org["sam"].org_unit = org["north"]
+    db.session.commit()
+    sign_in(client, org["director"])
+    rows = client.get("/api/v1/leaderboard").get_json()["rows"]
+    assert rows[0]["manager"]["name"] == "Sam South"
+    assert rows[0]["customer_engagements"] == 1
+
+
+def test_an_empty_unit_has_an_empty_board(client, org):
+    empty = factories.OrgUnitFactory(name="Nobody yet", parent=org["north"])
+    sign_in(client, org["director"])
+    response = client.get(f"/engagement/leaderboard?unit={empty.id}")
+    assert response.status_code == 200
+    assert "No managers in Nobody yet" in response.get_data(as_text=True)
+    body = client.get(f"/api/v1/leaderboard?unit={empty.id}").get_json()
+    assert body["rows"] == []
+    assert client.get(f"/engagement/trends?unit={empty.id}").status_code == 200
+    assert client.get(f"/engagement/customers?unit={empty.id}").status_code == 200
+    csv_text = client.get(f"/engagement/walks.csv?unit={empty.id}").get_data().decode("utf-8-sig")
+    assert csv_text.count("\n") == 1  # the header alone
+
+
+def test_a_future_period_says_so(client, org):
+    sign_in(client, org["director"])
+    page = client.get("/engagement/leaderboard?period=custom&first=2031-01-06&last=2031-01-12")
+    assert page.status_code == 200
+    assert "has not started yet" in page.get_data(as_text=True)
