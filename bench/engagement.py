@@ -247,44 +247,65 @@ FOLLOW_COLUMNS = ["id", "uuid", "walk_id", "observation_id", "owner_id", "create
                   "created_at"]  # fmt: skip
 
 
-def make_app(database_url: str):
+def make_app(database_url: str, reuse: bool = False):
+    """The app on a freshly migrated, empty database; or, with `reuse`, on one already built
+    (then the second value says so)."""
     from flask_migrate import upgrade
-    from sqlalchemy import text
+    from sqlalchemy import inspect, text
 
     from gembawalk import create_app
     from gembawalk.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False})
     with app.app_context():
+        if reuse and inspect(db.engine).has_table("walks"):
+            with db.engine.connect() as conn:
+                if conn.execute(text("SELECT count(*) FROM walks")).scalar():
+                    upgrade()
+                    return app, True
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
-    return app
+    return app, False
 
 
-def timed(client, path: str, rounds: int) -> tuple[float, float]:
+def counted(engine) -> dict[str, int]:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return {
+            table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608
+            for table in ("walks", "observations", "follow_ups")
+        }
+
+
+def timed(client, path: str, rounds: int) -> tuple[float, float, float]:
+    """Wall-clock p50 and p95 of the request, and the p50 of this process's CPU time (what
+    the app and SQLite cost, whatever else the machine is doing)."""
     client.get(path)  # warm caches and the asset build
-    samples = []
+    samples, cpu = [], []
     for _ in range(rounds):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
-        response.get_data()  # a streamed CSV is made while it is read
+        response.get_data()
         samples.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200, (path, response.status_code)
     samples.sort()
-    return statistics.median(samples), samples[max(0, round(len(samples) * 0.95) - 1)]
+    p95 = samples[max(0, round(len(samples) * 0.95) - 1)]
+    return statistics.median(samples), p95, statistics.median(cpu)
 
 
-def run(database_url: str, managers: int, weeks: int, rounds: int, pages: bool = True):
+def run(database_url: str, managers: int, weeks: int, rounds: int, pages: bool = True, reuse=False):
     from gembawalk.extensions import db
 
-    app = make_app(database_url)
+    app, reused = make_app(database_url, reuse)
     now = datetime.now(UTC)
     with app.app_context():
         began = time.perf_counter()
-        counts = build(db.engine, managers, weeks, now)
-        built = time.perf_counter() - began
+        counts = counted(db.engine) if reused else build(db.engine, managers, weeks, now)
+        built = -1 if reused else time.perf_counter() - began
     client = app.test_client()
     response = client.post(
         "/sign-in", data={"email": "director@bench.example", "password": PASSWORD}
@@ -312,11 +333,14 @@ def run(database_url: str, managers: int, weeks: int, rounds: int, pages: bool =
 
 
 def report(label: str, counts, built: float, results) -> None:
+    how = "reused" if built < 0 else f"built in {built:.0f} s"
+    load = os.getloadavg()[0]
     print(f"\n{label}: {counts['walks']:,} walks, {counts['observations']:,} observations, "
-          f"{counts['follow_ups']:,} follow-ups, built in {built:.0f} s")  # fmt: skip
-    print(f"  {'page':<50} {'p50 ms':>8} {'p95 ms':>8}")
-    for name, (p50, p95) in results.items():
-        print(f"  {name:<50} {p50:>8.1f} {p95:>8.1f}")
+          f"{counts['follow_ups']:,} follow-ups, {how}; load average {load:.1f}")  # fmt: skip
+    print(f"  {'page':<50} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8}")
+    for name, (p50, p95, cpu) in results.items():
+        print(f"  {name:<50} {p50:>8.1f} {p95:>8.1f} {cpu:>8.1f}")
+    sys.stdout.flush()
 
 
 def main() -> int:
@@ -330,25 +354,42 @@ def main() -> int:
         default=200,
         help="managers in the 1-year against 10-year scaling check (0 skips it)",
     )
-    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the SQLite files in DIR and reuse what an earlier run built there "
+        "(PostgreSQL is always built afresh)",
+    )
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="gembawalk-bench-"))
+    folder = Path(args.keep or tempfile.mkdtemp(prefix="gembawalk-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
     os.environ["GEMBAWALK_INSTANCE"] = str(folder)
-    targets = [("SQLite", lambda name: f"sqlite:///{folder / name}")]
+    targets = []
+    if args.only != "postgresql":
+        targets.append(("SQLite", lambda name: f"sqlite:///{folder / name}"))
     postgres = os.environ.get("BENCH_DATABASE_URL")
-    if postgres and not args.sqlite_only:
+    if postgres and args.only != "sqlite":
         targets.append(("PostgreSQL", lambda name: postgres))
-    else:
+    elif args.only != "sqlite":
         print("PostgreSQL: skipped (set BENCH_DATABASE_URL to a database it may wipe)")
     for label, url in targets:
-        counts, built, results = run(url("big.sqlite"), args.managers, args.weeks, args.rounds)
+        reuse = bool(args.keep) and label == "SQLite"
+        counts, built, results = run(
+            url("big.sqlite"), args.managers, args.weeks, args.rounds, reuse=reuse
+        )
         report(f"{label}, {args.managers:,} managers, {args.weeks} weeks", counts, built, results)
         if not args.scaling_managers:
             continue
         ratio_rows = {}
         for years in (1, 10):
             counts, built, results = run(
-                url(f"scale{years}.sqlite"), args.scaling_managers, 52 * years, args.rounds, False
+                url(f"scale{years}.sqlite"),
+                args.scaling_managers,
+                52 * years,
+                args.rounds,
+                pages=False,
+                reuse=reuse,
             )
             ratio_rows[years] = results[LEADERBOARD]
             report(f"{label}, scaling: {args.scaling_managers} managers, {years} year(s)", counts,
