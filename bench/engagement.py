@@ -98,8 +98,17 @@ class Writer:
             ):
                 last = f"SELECT coalesce(max(id), 1) FROM {table}"  # noqa: S608
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), ({last}))")
-        cursor.execute("ANALYZE")
         self.raw.commit()
+        if self.postgres:
+            # VACUUM sets the visibility map, without which PostgreSQL cannot answer from an
+            # index alone (autovacuum does this in production, in its own time).
+            driver = self.raw.driver_connection
+            driver.autocommit = True
+            driver.execute("VACUUM ANALYZE")
+            driver.autocommit = False
+        else:
+            cursor.execute("ANALYZE")
+            self.raw.commit()
         self.raw.close()
 
 
@@ -260,9 +269,10 @@ def make_app(database_url: str, reuse: bool = False):
     with app.app_context():
         if reuse and inspect(db.engine).has_table("walks"):
             with db.engine.connect() as conn:
-                if conn.execute(text("SELECT count(*) FROM walks")).scalar():
-                    upgrade()
-                    return app, True
+                built = conn.execute(text("SELECT count(*) FROM walks")).scalar()
+            if built:
+                upgrade()
+                return app, True
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Observation, OrgUnit, Person, Role, Walk
 from . import access
-from .engagement import Figures, figures_for, managers_in, ranked
+from .engagement import Figures, figures_for, manager_ids_in, managers_in, ranked
 from .errors import Forbidden, NotFound
 from .org import TreeRow, subtree_ids, tree
 from .periods import Period
@@ -96,8 +96,8 @@ def leaderboard(actor: Person, unit_id: int | None, period: Period) -> Board:
     """Every manager in the unit and below, ranked. Someone who left (deactivated) stays on
     the board for a period in which they did something, marked as having left."""
     scope = scope_for(actor, unit_id)
-    managers = managers_in(subtree_ids(scope.unit.id))
-    figures = figures_for(managers, period).values()
+    units = subtree_ids(scope.unit.id)
+    figures = figures_for(managers_in(units), period, among=manager_ids_in(units)).values()
     shown = [row for row in figures if not row.left or row.active_in_period]
     return Board(scope=scope, period=period, rows=ranked(shown))
 

@@ -21,6 +21,7 @@ from .engagement import (
     ONE,
     customer_engagement,
     done_within,
+    manager_ids_in,
     managers_in,
     share,
     spoke_with_customers,
@@ -71,13 +72,14 @@ def trends(actor: Person, unit_id: int | None, period: Period) -> Trends:
     """Customer engagements per week for the unit and per manager, value against failure
     demand per week, and wastes by type: five queries whatever the unit's size or history."""
     scope = scope_for(actor, unit_id)
-    managers = managers_in(subtree_ids(scope.unit.id))
-    ids = [m.id for m in managers]
+    units = subtree_ids(scope.unit.id)
+    managers = managers_in(units)
+    ids = manager_ids_in(units)
     weeks = {monday: UnitWeek(monday) for monday in period.mondays}
     per_manager: dict[int, dict[date, int]] = {}
     clock = LocalClock(period.zone, period.start, period.end)
     wastes: dict[WasteType, int] = dict.fromkeys(WasteType, 0)
-    if ids:
+    if managers:
         week = clock.monday(Walk.completed_at)
         engaged = case(
             (Walk.customers_spoken_to >= ONE, case((customer_engagement(), 1), else_=0)), else_=0
