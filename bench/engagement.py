@@ -361,7 +361,7 @@ def main() -> int:
     parser.add_argument(
         "--scaling-managers",
         type=int,
-        default=200,
+        default=100,
         help="managers in the 1-year against 10-year scaling check (0 skips it)",
     )
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
