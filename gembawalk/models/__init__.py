@@ -1,7 +1,9 @@
 """The data model, one module per aggregate; importing this registers every table."""
 
+from .conflicts import ConflictResolution, SyncConflict
 from .customers import Customer, CustomerKind
 from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
+from .photos import Photo
 from .walks import (
     Category,
     FollowUp,
@@ -17,6 +19,7 @@ from .walks import (
 
 __all__ = [
     "Category",
+    "ConflictResolution",
     "Customer",
     "CustomerKind",
     "FollowUp",
@@ -25,8 +28,10 @@ __all__ = [
     "OrgUnit",
     "Person",
     "PersonRole",
+    "Photo",
     "Role",
     "SaidBy",
+    "SyncConflict",
     "Walk",
     "WalkKind",
     "WalkStatus",
