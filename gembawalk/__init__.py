@@ -55,12 +55,14 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .main.views import bp as main_bp
+    from .pwa.views import bp as pwa_bp
     from .walks.views import bp as walks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(walks_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(pwa_bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -5,8 +5,18 @@ from webassets import Bundle
 
 from .extensions import assets
 
-CSS = Bundle("css/app.css", filters="rcssmin", output="gen/app.%(version)s.css")
-JS = Bundle("js/app.js", filters="rjsmin", output="gen/app.%(version)s.js")
+CSS = Bundle("css/app.css", "css/offline.css", filters="rcssmin", output="gen/app.%(version)s.css")
+# The offline modules in load order: store, capture, sync, status, pages, shell, then start-up.
+OFFLINE_JS = (
+    "js/gw-store.js",
+    "js/gw-capture.js",
+    "js/gw-sync.js",
+    "js/gw-status.js",
+    "js/gw-enhance.js",
+    "js/gw-shell.js",
+    "js/gw-boot.js",
+)
+JS = Bundle("js/app.js", *OFFLINE_JS, filters="rjsmin", output="gen/app.%(version)s.js")
 
 
 def init_assets(app: Flask) -> None:
