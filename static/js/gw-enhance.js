@@ -59,7 +59,7 @@
     var item = h("li", { class: "observation obs-" + obs.category }, [
       h("p", { class: "obs-meta" }, [
         h("span", { class: "badge badge-" + obs.category, text: label }),
-        h("span", { class: "muted", text: obs.saidByLabel + " · " + new Date(obs.made_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) }),
+        h("span", { class: "muted", text: obs.saidByLabel + " · " + new Date(obs.made_at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }) }),
         h("span", { class: "record-state", "data-record": obs.uuid, "data-state": "pending", text: "Saved on this device" })
       ]),
       h("p", { class: "prose", text: obs.text }),

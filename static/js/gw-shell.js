@@ -427,7 +427,7 @@
           else if (section === "walks") view = walksList(walks, records);
           else if (section === "today") view = today(walks, records);
           else view = notFound();
-          if (section === "today" || section === "walks") {
+          if (!match && (section === "today" || section === "walks")) {
             view.splice(1, 0, h("p", { class: "muted small synced-note", text: "As last synced " + Gemba.status.timeLabel(found[3]) + "." }));
           }
           return view;

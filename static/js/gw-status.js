@@ -33,8 +33,8 @@
     var when = new Date(ms);
     var today = new Date().toDateString() === when.toDateString();
     return today
-      ? when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
-      : when.toLocaleString([], { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+      ? when.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })
+      : when.toLocaleString("en-GB", { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
   }
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
@@ -55,13 +55,13 @@
         var trouble = records.filter(function (r) { return ["attention", "conflict", "removed"].indexOf(r.state) !== -1 && !r.dismissed; });
         var others = me ? waiting.filter(function (r) { return r.userId !== me.id; }) : [];
         var parts = [];
-        if (!navigator.onLine) parts.push(banner("offline", "You are offline. What you record is saved on this device and sent when there is signal."));
+        if (!navigator.onLine) parts.push(banner("offline", "Offline: what you record is saved on this device and sent when there is signal."));
         if (sync.running && sync.total) parts.push(banner("syncing", "Syncing " + Math.min(sync.done + 1, sync.total) + " of " + sync.total + "…"));
-        if (sync.signIn) parts.push(banner("signin", "Sign in to sync. " + plural(waiting.length, "record") + " wait on this device. ", [
+        if (sync.signIn) parts.push(banner("signin", "Sign in to sync. " + plural(waiting.length, "record") + (waiting.length === 1 ? " waits" : " wait") + " on this device. ", [
           h("a", { href: "/sign-in?next=" + encodeURIComponent(location.pathname), text: "Sign in" })]));
-        if (others.length) parts.push(banner("others", plural(others.length, "record") + " from another account wait here until that person signs in again."));
-        if (ui.storageAtRisk && (waiting.length || ui.forceShow)) parts.push(banner("storage", "Storage at risk: this browser may clear what is saved on this device. Add the app to your home screen, or sync soon."));
-        if (trouble.length) parts.push(banner("attention", plural(trouble.length, "record") + " need attention. ", [h("a", { href: "/outbox", text: "Open the outbox" })]));
+        if (others.length) parts.push(banner("others", plural(others.length, "record") + " from another account " + (others.length === 1 ? "waits" : "wait") + " here until that person signs in again."));
+        if (ui.storageAtRisk && (waiting.length || ui.forceShow)) parts.push(banner("storage", "Storage at risk: this browser may clear unsent records. Add the app to your home screen, or sync soon."));
+        if (trouble.length) parts.push(banner("attention", plural(trouble.length, "record") + (trouble.length === 1 ? " needs" : " need") + " attention. ", [h("a", { href: "/outbox", text: "Open the outbox" })]));
         if (ui.updateReady) parts.push(banner("update", "A new version of Gemba Walk is ready. ", [
           h("button", { type: "button", class: "button button-small", "data-update": true, text: "Update", onclick: ui.updateReady })]));
 
