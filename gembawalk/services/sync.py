@@ -486,6 +486,70 @@ def conflicting_record(conflict: SyncConflict) -> Walk | Observation | None:
     return db.session.scalar(select(model).where(model.uuid == conflict.record_uuid))
 
 
+LABELS = {
+    "kind": "Kind",
+    "status": "Status",
+    "planned_start": "Planned for",
+    "planned_minutes": "Minutes planned",
+    "place": "Place",
+    "purpose": "Purpose",
+    "customer_ids": "Customers",
+    "started_at": "Started",
+    "completed_at": "Finished",
+    "customers_spoken_to": "Customers spoken to",
+    "frontline_met": "Frontline people met",
+    "summary": "Summary",
+    "category": "Category",
+    "waste_type": "Waste",
+    "said_by": "Said by",
+    "text": "Note",
+    "made_at": "Made at",
+}
+
+
+@dataclass
+class ConflictView:
+    """A conflict as the manager reads it: what each side says where they differ."""
+
+    conflict: SyncConflict
+    record: Walk | Observation | None
+    differences: list[tuple[str, Any, Any]]  # (label, the device's, the server's)
+
+
+def _shown(value: Any, zone: str) -> Any:
+    if isinstance(value, datetime):
+        return local(value, zone).strftime("%-d %b %Y %H:%M")
+    if hasattr(value, "label"):
+        return value.label
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return "" if value is None else value
+
+
+def conflict_views(actor: Person) -> list[ConflictView]:
+    views = []
+    for conflict in open_conflicts(actor):
+        record = conflicting_record(conflict)
+        differences = []
+        if record is not None:
+            body = json.loads(conflict.body)
+            try:
+                if conflict.record_type == "walk":
+                    wanted, state, zone = _wanted_walk(body), walk_state(record), record.timezone
+                else:
+                    wanted = _wanted_observation(body)
+                    state, zone = observation_state(record), record.walk.timezone
+            except Invalid:
+                wanted, state, zone = {}, {}, zone_for(actor)
+            for name in LABELS:
+                if name in wanted and wanted[name] != state.get(name):
+                    differences.append(
+                        (LABELS[name], _shown(wanted[name], zone), _shown(state[name], zone))
+                    )
+        views.append(ConflictView(conflict, record, differences))
+    return views
+
+
 @rolls_back
 def keep_server(actor: Person, conflict_id: int, now: datetime | None = None) -> SyncConflict:
     """The manager keeps what the server holds; the device's edit stays on record."""
