@@ -53,7 +53,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .api import create_api
     from .auth.views import bp as auth_bp
+    from .conflicts.views import bp as conflicts_bp
     from .main.views import bp as main_bp
     from .pwa.views import bp as pwa_bp
     from .walks.views import bp as walks_bp
@@ -63,6 +65,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(walks_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(pwa_bp)
+    app.register_blueprint(create_api())
+    app.register_blueprint(conflicts_bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -31,12 +31,19 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, reason: str | None = None, incident: str | None = None):
+def error_response(
+    status: int,
+    reason: str | None = None,
+    incident: str | None = None,
+    fields: dict[str, str] | None = None,
+):
     title, detail = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
     if wants_json():
         body = {"error": reason or title, "status": status}
         if incident:
             body["incident"] = incident
+        if fields:
+            body["fields"] = fields
         return jsonify(body), status
     return render_template(
         "errors/error.html", status=status, title=title, detail=reason or detail, incident=incident
@@ -46,6 +53,12 @@ def error_response(status: int, reason: str | None = None, incident: str | None 
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        if wants_json():
+            return error_response(
+                400,
+                "The CSRF token is missing or expired: get a fresh one from GET /api/v1/csrf "
+                "and send it in the X-CSRFToken header.",
+            )
         return error_response(400, "The form expired. Go back, reload the page and send it again.")
 
     @app.errorhandler(NotFound)
@@ -62,7 +75,8 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(Invalid)
     def invalid(error: Invalid):
-        return error_response(422, str(error))
+        fields = {name: message for name, message in error.errors.items() if name}
+        return error_response(422, str(error), fields=fields or None)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

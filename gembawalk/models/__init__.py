@@ -1,5 +1,6 @@
 """The data model, one module per aggregate; importing this registers every table."""
 
+from .cadence import CadencePeriod
 from .conflicts import ConflictResolution, SyncConflict
 from .customers import Customer, CustomerKind
 from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
@@ -18,6 +19,7 @@ from .walks import (
 )
 
 __all__ = [
+    "CadencePeriod",
     "Category",
     "ConflictResolution",
     "Customer",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
+from .cadence import CadenceTargets
 from .vocabulary import Labelled, stored_as_text
 
 
@@ -40,7 +41,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class OrgUnit(db.Model):
+class OrgUnit(CadenceTargets, db.Model):
     __tablename__ = "org_units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +79,7 @@ class PersonRole(db.Model):
     )
 
 
-class Person(UserMixin, db.Model):
+class Person(CadenceTargets, UserMixin, db.Model):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)

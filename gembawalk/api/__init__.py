@@ -1,0 +1,29 @@
+"""The JSON API used by the offline client, under /api/v1: JSON errors, 401 never a redirect.
+
+Each module in MODULES brings a blueprint (`bp`) and describes what it serves for the OpenAPI
+document (`PATHS`, `SCHEMAS`, optionally `RESPONSES`); adding an endpoint means adding both.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from . import core, openapi
+from .http import no_store
+
+MODULES = (core,)
+
+API_VERSION = "1.0.0"
+
+
+def openapi_document():
+    return jsonify(openapi.document(MODULES, API_VERSION))
+
+
+def create_api() -> Blueprint:
+    api = Blueprint("api", __name__, url_prefix="/api/v1")
+    for module in MODULES:
+        api.register_blueprint(module.bp)
+    api.add_url_rule("/openapi.json", "openapi", openapi_document)
+    api.after_request(no_store)
+    return api

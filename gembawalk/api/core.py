@@ -1,0 +1,149 @@
+"""Signing in, the CSRF token and who am I: what every API client needs first."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+
+from ..services import people
+from .http import json_object, person_json, refuse
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/csrf")
+def csrf_token():
+    # Tied to this session and valid for an hour: clients fetch one before each batch of
+    # writes and never keep it.
+    return jsonify(
+        csrf_token=generate_csrf(), expires_in=current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    )
+
+
+@bp.get("/me")
+@login_required
+def me():
+    return jsonify(person_json(current_user))
+
+
+@bp.post("/session")
+def sign_in():
+    body = json_object()
+    email, password = body.get("email"), body.get("password")
+    if not isinstance(email, str) or not isinstance(password, str):
+        refuse(400, "Send email and password as strings.")
+    person = people.authenticate(email, password)
+    if person is None:
+        refuse(401, "That email and password do not match an active account.")
+    login_user(person)
+    return jsonify(person_json(person))
+
+
+@bp.delete("/session")
+@login_required
+def sign_out():
+    people.end_sessions(current_user)
+    logout_user()
+    return "", 204
+
+
+ME = {
+    "type": "object",
+    "required": ["id", "name", "email", "roles", "org_unit", "timezone"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "email": {"type": "string"},
+        "roles": {
+            "type": "array",
+            "items": {"enum": ["manager", "director", "coach", "admin"]},
+        },
+        "org_unit": {
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": ["id", "name"],
+                    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                },
+            ]
+        },
+        "timezone": {"type": ["string", "null"], "description": "Own IANA zone, if set."},
+    },
+}
+
+SCHEMAS = {
+    "Me": ME,
+    "CsrfToken": {
+        "type": "object",
+        "required": ["csrf_token", "expires_in"],
+        "properties": {
+            "csrf_token": {"type": "string"},
+            "expires_in": {"type": ["integer", "null"], "description": "Seconds."},
+        },
+    },
+    "Credentials": {
+        "type": "object",
+        "required": ["email", "password"],
+        "properties": {"email": {"type": "string"}, "password": {"type": "string"}},
+    },
+}
+
+PATHS = {
+    "/csrf": {
+        "get": {
+            "summary": "A fresh CSRF token for this session",
+            "description": "Send it as the X-CSRFToken header on every POST, PUT and DELETE. "
+            "Fetch a new one before each batch of writes; never store it.",
+            "security": [],
+            "responses": {"200": {"$ref": "#/components/responses/CsrfToken"}},
+        }
+    },
+    "/me": {
+        "get": {
+            "summary": "The signed-in person",
+            "responses": {
+                "200": {"$ref": "#/components/responses/Me"},
+                "401": {"$ref": "#/components/responses/Error"},
+            },
+        }
+    },
+    "/session": {
+        "post": {
+            "summary": "Sign in (sets the session cookie)",
+            "security": [{"csrf": []}],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Credentials"}}
+                },
+            },
+            "responses": {
+                "200": {"$ref": "#/components/responses/Me"},
+                "400": {"$ref": "#/components/responses/Error"},
+                "401": {"$ref": "#/components/responses/Error"},
+            },
+        },
+        "delete": {
+            "summary": "Sign out this person's every session",
+            "security": [{"session": [], "csrf": []}],
+            "responses": {
+                "204": {"description": "Signed out"},
+                "400": {"$ref": "#/components/responses/Error"},
+                "401": {"$ref": "#/components/responses/Error"},
+            },
+        },
+    },
+}
+
+RESPONSES = {
+    "Me": {
+        "description": "The signed-in person",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}},
+    },
+    "CsrfToken": {
+        "description": "A CSRF token",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CsrfToken"}}},
+    },
+}
