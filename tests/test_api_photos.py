@@ -60,7 +60,7 @@ def test_a_photo_sent_twice_is_stored_once(app, manager_client):
     first = put_photo(manager_client, observation_id, photo_id, data)
     assert first.status_code == 201, first.get_json()
     assert_documented(
-        manager_client, first, "put", "/observations/{observation_uuid}/photos/{uuid}"
+        manager_client, first, "put", "/observations/{observation_id}/photos/{photo_id}"
     )
     body = first.get_json()
     assert body["uuid"] == photo_id

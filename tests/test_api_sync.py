@@ -76,13 +76,13 @@ def test_a_walk_is_created_once_and_the_repeat_answers_the_same(manager_client):
     walk_id = str(uuid.uuid4())
     first = put_walk(manager_client, walk_id, walk_body())
     assert first.status_code == 201
-    assert_documented(manager_client, first, "put", "/walks/{uuid}")
+    assert_documented(manager_client, first, "put", "/walks/{walk_id}")
     assert first.get_json()["uuid"] == walk_id
     assert first.get_json()["version"] == 1
 
     again = put_walk(manager_client, walk_id, walk_body())
     assert again.status_code == 200
-    assert_documented(manager_client, again, "put", "/walks/{uuid}")
+    assert_documented(manager_client, again, "put", "/walks/{walk_id}")
     assert again.get_json() == first.get_json()
     assert count(Walk) == 1
 
@@ -92,7 +92,7 @@ def test_the_same_uuid_with_a_different_body_on_create_is_422(manager_client):
     assert put_walk(manager_client, walk_id, walk_body()).status_code == 201
     response = put_walk(manager_client, walk_id, walk_body(place="Somewhere else"))
     assert response.status_code == 422
-    assert_documented(manager_client, response, "put", "/walks/{uuid}")
+    assert_documented(manager_client, response, "put", "/walks/{walk_id}")
     assert "different walk" in response.get_json()["error"]
     assert db.session.scalar(select(Walk.place)) == "Loading dock"
 
@@ -132,7 +132,7 @@ def test_bad_fields_are_422_with_a_reason_per_field(manager_client):
     response = put_walk(manager_client, uuid.uuid4(), walk_body(kind="picnic"))
     assert response.status_code == 422
     assert "kind" in response.get_json()["fields"]
-    assert_documented(manager_client, response, "put", "/walks/{uuid}")
+    assert_documented(manager_client, response, "put", "/walks/{walk_id}")
     assert count(Walk) == 0
 
 
@@ -140,7 +140,7 @@ def test_a_body_over_the_limit_is_413(manager_client):
     response = put_walk(manager_client, uuid.uuid4(), walk_body(summary="x" * 2_000_000))
     assert response.status_code == 413
     assert response.is_json
-    assert_documented(manager_client, response, "put", "/walks/{uuid}")
+    assert_documented(manager_client, response, "put", "/walks/{walk_id}")
 
 
 def test_someone_elses_walk_id_is_refused_and_left_alone(manager_client, unit):
@@ -172,7 +172,7 @@ def test_two_devices_edit_the_same_version_the_second_is_a_conflict_nothing_lost
     assert phone.status_code == 200
     laptop = put_walk(manager_client, walk_id, walk_body(place="Laptop's place", base_version=1))
     assert laptop.status_code == 409
-    assert_documented(manager_client, laptop, "put", "/walks/{uuid}")
+    assert_documented(manager_client, laptop, "put", "/walks/{walk_id}")
     body = laptop.get_json()
     assert body["uuid"] == walk_id
     assert body["version"] == 2
@@ -273,7 +273,7 @@ def test_an_observation_is_created_once(manager_client):
     body = observation_body(walk_id)
     first = put_observation(manager_client, observation_id, body)
     assert first.status_code == 201
-    assert_documented(manager_client, first, "put", "/observations/{uuid}")
+    assert_documented(manager_client, first, "put", "/observations/{observation_id}")
     assert first.get_json()["uuid"] == observation_id
     again = put_observation(manager_client, observation_id, body)
     assert again.status_code == 200
@@ -313,7 +313,7 @@ def test_observation_edits_and_conflicts(manager_client):
     stale_body = {**body, "text": "B", "base_version": 1}
     stale = put_observation(manager_client, observation_id, stale_body)
     assert stale.status_code == 409
-    assert_documented(manager_client, stale, "put", "/observations/{uuid}")
+    assert_documented(manager_client, stale, "put", "/observations/{observation_id}")
     assert db.session.scalar(select(Observation.category)).value == "waste"
     assert count(SyncConflict) == 1
 

@@ -51,7 +51,7 @@ def show(photo_id: UUID):
 
 
 PATHS = {
-    "/observations/{observation_uuid}/photos/{uuid}": {
+    "/observations/{observation_id}/photos/{photo_id}": {
         "put": {
             "summary": "Store a photo of an observation once (safe to repeat)",
             "description": "The raw image is the body (not multipart). The server checks the "
@@ -59,8 +59,8 @@ PATHS = {
             "bombs (422) and bodies over 10 MiB (413).",
             "security": [{"session": [], "csrf": []}],
             "parameters": [
-                {"name": "observation_uuid", **UUID_PARAM},
-                {"name": "uuid", **UUID_PARAM},
+                {"name": "observation_id", **UUID_PARAM},
+                {"name": "photo_id", **UUID_PARAM},
             ],
             "requestBody": {
                 "required": True,
@@ -77,10 +77,10 @@ PATHS = {
             },
         }
     },
-    "/photos/{uuid}": {
+    "/photos/{photo_id}": {
         "get": {
             "summary": "A photo, for whoever may see its walk",
-            "parameters": [{"name": "uuid", **UUID_PARAM}],
+            "parameters": [{"name": "photo_id", **UUID_PARAM}],
             "responses": {
                 "200": {
                     "description": "The image",

@@ -414,7 +414,7 @@ def _put(what: str, schema: str) -> dict:
     return {
         "summary": f"Create or update a {what} by its device UUID (safe to repeat)",
         "security": [{"session": [], "csrf": []}],
-        "parameters": [{"name": "uuid", **UUID_PARAM}],
+        "parameters": [{"name": f"{what}_id", **UUID_PARAM}],
         "requestBody": {"required": True, **_json(f"{schema}Input")},
         "responses": {
             "200": _answer(f"Already held (a repeat), or the edit applied: the {what}", schema),
@@ -451,8 +451,8 @@ PATHS = {
             "responses": {"200": _answer("Customers", "CustomerList"), **ERRORS},
         }
     },
-    "/walks/{uuid}": {"put": _put("walk", "Walk")},
-    "/observations/{uuid}": {"put": _put("observation", "Observation")},
+    "/walks/{walk_id}": {"put": _put("walk", "Walk")},
+    "/observations/{observation_id}": {"put": _put("observation", "Observation")},
     "/sync/status": {
         "post": {
             "summary": "Which of these records the server holds, at which version",
