@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid as uuid_lib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -62,6 +64,18 @@ class Outcome:
     record: Walk | Observation | Photo
     created: bool = False
     conflict: SyncConflict | None = None
+
+
+@contextmanager
+def answer_from_memory() -> Iterator[None]:
+    """Keep what was just written loaded after the commit, so that the answer is built from it
+    instead of a second transaction reading it back (on SQLite, a second write lock)."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = True
 
 
 # --- reading a body -------------------------------------------------------------------------
@@ -191,10 +205,11 @@ def _require_manager(actor: Person) -> None:
         raise Forbidden("Only managers record walks.")
 
 
-def _locked(model, public_id: uuid_lib.UUID):
+def _locked(model, public_id: uuid_lib.UUID, *options):
     # FOR UPDATE on PostgreSQL; on SQLite the write transaction (BEGIN IMMEDIATE) already
     # keeps other writers out, so two edits of one version cannot both pass the check.
-    return db.session.scalar(select(model).where(model.uuid == public_id).with_for_update())
+    query = select(model).where(model.uuid == public_id).options(*options).with_for_update()
+    return db.session.scalar(query)
 
 
 def _plan_for(walk: Walk, merged: dict[str, Any]) -> walks.WalkPlan:
@@ -279,7 +294,11 @@ def put_walk(
 ) -> Outcome:
     """Create or update a walk from a device's body (see API_NOTES / the OpenAPI document)."""
     _require_manager(actor)
-    now = now or utcnow()
+    with answer_from_memory():
+        return _put_walk(actor, walk_id, body, now or utcnow())
+
+
+def _put_walk(actor: Person, walk_id: uuid_lib.UUID, body: dict, now: datetime) -> Outcome:
     wanted = _wanted_walk(body)
     base_version = _base_version(body)
     walk = _locked(Walk, walk_id)
@@ -364,10 +383,16 @@ def put_observation(
     actor: Person, observation_id: uuid_lib.UUID, body: dict, now: datetime | None = None
 ) -> Outcome:
     _require_manager(actor)
-    now = now or utcnow()
+    with answer_from_memory():
+        return _put_observation(actor, observation_id, body, now or utcnow())
+
+
+def _put_observation(
+    actor: Person, observation_id: uuid_lib.UUID, body: dict, now: datetime
+) -> Outcome:
     wanted = _wanted_observation(body)
     base_version = _base_version(body)
-    observation = _locked(Observation, observation_id)
+    observation = _locked(Observation, observation_id, selectinload(Observation.photos))
     if observation is None:
         return _create_observation(actor, observation_id, wanted, now)
     if observation.walk.manager_id != actor.id:
@@ -417,6 +442,7 @@ def _create_observation(
         made_at=min(wanted.get("made_at") or now, now + walks.CLOCK_SKEW),
         received_at=now,
         version=1,
+        photos=[],  # known empty: answering needs no query
     )
     with db.session.no_autoflush:
         walks.describe(
