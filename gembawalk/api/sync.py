@@ -10,6 +10,7 @@ from uuid import UUID
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
+from ..database import read_first
 from ..models import Observation, Walk
 from ..models.photos import Photo
 from ..services import agenda, customers, sync
@@ -23,9 +24,16 @@ MAX_JSON_BYTES = 1024 * 1024
 
 
 @bp.before_request
+def read_first_then_sign_in():
+    request.max_content_length = MAX_JSON_BYTES
+    # Devices send records again and again: check without a write lock, write only if needed.
+    read_first()
+    return signed_in()
+
+
 @login_required
 def signed_in():
-    request.max_content_length = MAX_JSON_BYTES
+    return None
 
 
 def _when(instant: datetime | None, zone: str) -> str | None:

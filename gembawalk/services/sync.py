@@ -21,6 +21,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..database import writing
 from ..extensions import db
 from ..models import Observation, Person, Role, Walk, WalkKind, WalkStatus
 from ..models.conflicts import ConflictResolution, SyncConflict
@@ -298,8 +299,29 @@ def put_walk(
         return _put_walk(actor, walk_id, body, now or utcnow())
 
 
+def _already_held(model, public_id: uuid_lib.UUID, holds, *options):
+    """A repeat is answered without a lock or a write. Anything else ends the (read)
+    transaction, so that the caller starts over in a write transaction."""
+    found = db.session.scalar(select(model).where(model.uuid == public_id).options(*options))
+    if found is not None and holds(found):
+        db.session.commit()
+        return found
+    db.session.rollback()
+    return None
+
+
 def _put_walk(actor: Person, walk_id: uuid_lib.UUID, body: dict, now: datetime) -> Outcome:
     wanted = _wanted_walk(body)
+    held = _already_held(Walk, walk_id, lambda w: w.manager_id == actor.id and _holds(w, wanted))
+    if held is not None:
+        return Outcome(held)
+    with writing():
+        return _write_walk(actor, walk_id, body, wanted, now)
+
+
+def _write_walk(
+    actor: Person, walk_id: uuid_lib.UUID, body: dict, wanted: dict, now: datetime
+) -> Outcome:
     base_version = _base_version(body)
     walk = _locked(Walk, walk_id)
     if walk is None:
@@ -391,8 +413,25 @@ def _put_observation(
     actor: Person, observation_id: uuid_lib.UUID, body: dict, now: datetime
 ) -> Outcome:
     wanted = _wanted_observation(body)
+    photos = selectinload(Observation.photos)
+    held = _already_held(
+        Observation,
+        observation_id,
+        lambda o: o.walk.manager_id == actor.id and _observation_holds(o, wanted),
+        photos,
+    )
+    if held is not None:
+        return Outcome(held)
+    with writing():
+        return _write_observation(actor, observation_id, body, wanted, now)
+
+
+def _write_observation(
+    actor: Person, observation_id: uuid_lib.UUID, body: dict, wanted: dict, now: datetime
+) -> Outcome:
     base_version = _base_version(body)
-    observation = _locked(Observation, observation_id, selectinload(Observation.photos))
+    photos = selectinload(Observation.photos)
+    observation = _locked(Observation, observation_id, photos)
     if observation is None:
         return _create_observation(actor, observation_id, wanted, now)
     if observation.walk.manager_id != actor.id:
