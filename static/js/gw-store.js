@@ -64,16 +64,16 @@
   // Run `work(stores)` in one transaction; resolves with its result once committed.
   function transact(names, mode, work) {
     return open().then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var tx = db.transaction(names, mode);
-        var stores = {};
-        names.forEach(function (name) { stores[name] = tx.objectStore(name); });
-        var result;
-        Promise.resolve(work(stores)).then(function (value) { result = value; }, reject);
-        tx.oncomplete = function () { resolve(result); };
+      var tx = db.transaction(names, mode);
+      var stores = {};
+      names.forEach(function (name) { stores[name] = tx.objectStore(name); });
+      var committed = new Promise(function (resolve, reject) {
+        tx.oncomplete = resolve;
         tx.onerror = function () { reject(tx.error); };
         tx.onabort = function () { reject(tx.error || new Error("transaction aborted")); };
       });
+      // Both: the work's value may arrive a moment after the commit event, never before it.
+      return Promise.all([Promise.resolve(work(stores)), committed]).then(function (both) { return both[0]; });
     });
   }
 

@@ -189,12 +189,11 @@
         state.signIn = false;
         state.me = me;
         Gemba.store.setMeta("me", { id: me.id, display_name: me.display_name || me.name || "" });
-        var mine = list.filter(function (r) { return r.userId === me.id; });
-        if (!mine.length) return null;
-        state.running = true; state.done = 0; state.total = mine.length; emit();
+        if (!list.some(function (r) { return r.userId === me.id; })) return null;
         return freshToken().then(function (token) {
           if (token && token.signedOut) { state.signIn = true; return null; }
-          return sendEach(mine, token, 0);
+          state.running = true; state.done = 0; state.total = 0;
+          return round(me, { token: token }, {});
         });
       });
     }).catch(function (error) {
@@ -211,16 +210,33 @@
     }).then(scheduleRetry).then(emit);
   }
 
-  function sendEach(list, token, index) {
-    if (index >= list.length) return Promise.resolve();
+  // One pass over what is due; then another, for records that waited on one just sent
+  // (the observations of a walk made on the device go once the walk has).
+  function round(me, session, tried) {
+    return Gemba.store.records().then(function (records) {
+      var list = due(records, Date.now()).filter(function (r) {
+        return r.userId === me.id && !tried[r.uuid];
+      });
+      if (!list.length) return null;
+      list.forEach(function (r) { tried[r.uuid] = true; });
+      state.total += list.length; emit();
+      return sendEach(list, session, 0).then(function (result) {
+        return result === "stop" ? null : round(me, session, tried);
+      });
+    });
+  }
+
+  function sendEach(list, session, index) {
+    if (index >= list.length) return Promise.resolve("done");
     // Read it again: another tab may have sent it, or it was edited, since the list was made.
     return Gemba.store.record(list[index].uuid).then(function (record) {
       if (!record || record.state !== "pending") return "next";
-      return sendOne(record, token, true);
+      return sendOne(record, session.token, true);
     }).then(function (result) {
-      if (result === "stop") return null;
-      state.done = index + 1; emit();
-      return sendEach(list, result && result.token ? result.token : token, index + 1);
+      if (result === "stop") return "stop";
+      if (result && result.token) session.token = result.token;
+      state.done += 1; emit();
+      return sendEach(list, session, index + 1);
     });
   }
 
