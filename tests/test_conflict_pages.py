@@ -63,3 +63,11 @@ def test_someone_elses_conflict_is_not_found(client, manager, unit):
     assert client.post(f"/sync/conflicts/{conflict_id}/use-mine").status_code == 404
     assert "No conflicts" in client.get("/sync/conflicts/").get_data(as_text=True)
     assert db.session.scalar(select(SyncConflict.resolved_at)) is None
+
+
+def test_today_points_to_conflicts_waiting(manager_client):
+    assert "your choice" not in manager_client.get("/").get_data(as_text=True)
+    _conflict(manager_client)
+    page = manager_client.get("/").get_data(as_text=True)
+    assert "1 change from your devices needs your choice" in page
+    assert 'href="/sync/conflicts/"' in page

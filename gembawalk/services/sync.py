@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -537,6 +537,13 @@ def open_conflicts(actor: Person) -> list[SyncConflict]:
         .order_by(SyncConflict.created_at)
     )
     return list(db.session.scalars(query))
+
+
+def count_open_conflicts(actor: Person) -> int:
+    query = select(func.count(SyncConflict.id)).where(
+        SyncConflict.person_id == actor.id, SyncConflict.resolved_at.is_(None)
+    )
+    return db.session.scalar(query) or 0
 
 
 def get_conflict(actor: Person, conflict_id: int) -> SyncConflict:
