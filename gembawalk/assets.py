@@ -5,7 +5,13 @@ from webassets import Bundle
 
 from .extensions import assets
 
-CSS = Bundle("css/app.css", "css/offline.css", filters="rcssmin", output="gen/app.%(version)s.css")
+CSS = Bundle(
+    "css/app.css",
+    "css/offline.css",
+    "css/photos.css",
+    filters="rcssmin",
+    output="gen/app.%(version)s.css",
+)
 # The offline modules in load order: store, capture, sync, status, pages, shell, then start-up.
 OFFLINE_JS = (
     "js/gw-store.js",

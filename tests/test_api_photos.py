@@ -174,3 +174,13 @@ def test_the_same_photo_from_several_threads_is_stored_once(app, manager_client)
     assert [f.name for f in stored_files(app) if not f.name.startswith(".")].count(
         photo.stored_name
     ) == 1
+
+
+def test_the_walk_page_shows_the_photos(manager_client):
+    walk_id = started_walk(manager_client)
+    observation_id = str(uuid.uuid4())
+    put_observation(manager_client, observation_id, observation_body(walk_id))
+    photo_id = str(uuid.uuid4())
+    put_photo(manager_client, observation_id, photo_id, image_bytes())
+    page = manager_client.get(f"/walks/{walk_id}").get_data(as_text=True)
+    assert f'src="/api/v1/photos/{photo_id}"' in page

@@ -33,7 +33,10 @@ class Photo(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     observation: Mapped[Observation] = relationship(
-        backref=backref("photos", order_by="Photo.id", cascade="all, delete-orphan")
+        # Loaded with the observations in one more query, never one per observation.
+        backref=backref(
+            "photos", order_by="Photo.id", cascade="all, delete-orphan", lazy="selectin"
+        )
     )
 
     @property
