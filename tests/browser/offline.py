@@ -189,7 +189,9 @@ def status(code: int, body: str = '{"error": "injected", "status": %d}', ctype="
 
 def observations_saying(text: str) -> int:
     db.session.rollback()  # a fresh transaction sees what the server saved
-    return db.session.scalar(select(func.count()).where(Observation.text == text))
+    count = db.session.scalar(select(func.count()).where(Observation.text == text))
+    let_the_server_write()  # and ends at once: on SQLite it holds the write lock
+    return count
 
 
 def a_photo(width: int = 3000, height: int = 2000) -> bytes:

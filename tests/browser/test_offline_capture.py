@@ -189,6 +189,7 @@ def test_14_records_flush_across_a_new_release_and_a_schema_upgrade(
     sign_in(page, email, "correct horse battery staple")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     wait_for_states(page, {old_uuid: "sent"})
+    until(page, "async () => !!(await Gemba.store.getMeta('pulledAt'))")
     assert observations_saying("Kept through the upgrade") == 1
     assert page.evaluate("async () => (await Gemba.store.open()).version") == 2
 
