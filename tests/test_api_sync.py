@@ -435,3 +435,19 @@ def test_edits_of_one_version_from_several_threads_apply_once(app, manager_clien
     assert statuses == [200] + [409] * (THREADS - 1)
     assert db.session.scalar(select(Walk.version)) == 2
     assert count(SyncConflict) == THREADS - 1
+
+
+def test_times_from_a_device_clock_far_ahead_are_refused(manager_client):
+    ahead = _iso(datetime.now(UTC) + timedelta(hours=3))
+    response = put_walk(
+        manager_client, uuid.uuid4(), walk_body(status="in_progress", started_at=ahead)
+    )
+    assert response.status_code == 422
+    assert "started_at" in response.get_json()["fields"]
+    walk_id = started_walk(manager_client)
+    response = put_observation(
+        manager_client, uuid.uuid4(), observation_body(walk_id, made_at=ahead)
+    )
+    assert response.status_code == 422
+    assert "made_at" in response.get_json()["fields"]
+    assert count(Observation) == 0

@@ -140,6 +140,13 @@ def _enum(enum_cls, body: dict, name: str, default=None):
         raise Invalid({name: f"Send one of: {choices}."}) from exc
 
 
+def _not_future(moment: datetime, now: datetime, name: str) -> datetime:
+    # The same allowance for a device clock as completing a walk on the page gives.
+    if moment > now + walks.CLOCK_SKEW:
+        raise Invalid({name: "That time has not come yet."})
+    return moment
+
+
 def _wanted_walk(body: dict) -> dict[str, Any]:
     """The walk a body describes, in the model's own terms, for the fields the body names."""
     readers = {
@@ -264,7 +271,7 @@ def _move_walk(actor: Person, walk: Walk, wanted: dict[str, Any], now: datetime,
         )
     for step in steps:
         if step == "start":
-            walks.begin(walk, min(merged["started_at"] or now, now + walks.CLOCK_SKEW))
+            walks.begin(walk, _not_future(merged["started_at"] or now, now, "started_at"))
         elif step == "cancel":
             walks.call_off(walk, now)
         else:
@@ -459,7 +466,7 @@ def _write_observation(
             text=merged["text"],
         )
     if merged["made_at"] is not None:
-        observation.made_at = merged["made_at"]
+        observation.made_at = _not_future(merged["made_at"], now, "made_at")
     observation.version += 1
     db.session.commit()
     return Outcome(observation)
@@ -478,7 +485,7 @@ def _create_observation(
         uuid=observation_id,
         walk=walk,
         author_id=actor.id,
-        made_at=min(wanted.get("made_at") or now, now + walks.CLOCK_SKEW),
+        made_at=_not_future(wanted.get("made_at") or now, now, "made_at"),
         received_at=now,
         version=1,
         photos=[],  # known empty: answering needs no query
