@@ -68,10 +68,21 @@
     list.insertBefore(item, list.firstChild);
   }
 
+  // The same message place and look as the server's flash after a plain post.
+  function flash(text) {
+    var main = document.querySelector("main");
+    var box = main.querySelector(".flashes");
+    if (!box) {
+      box = Gemba.status.h("div", { class: "flashes", role: "status" });
+      main.insertBefore(box, main.firstChild);
+    }
+    box.replaceChildren(Gemba.status.h("p", { class: "flash flash-success", text: text }));
+  }
+
   function labelOf(form, name, value) {
     var input = form.querySelector("[name=" + name + "][value='" + value + "']");
     if (input && input.tagName === "OPTION") return input.textContent.trim();
-    var label = input && form.querySelector("label[for='" + input.id + "']");
+    var label = input && (input.closest("label") || form.querySelector("label[for='" + input.id + "']"));
     return label ? label.textContent.trim() : value;
   }
 
@@ -95,6 +106,7 @@
         obs.wasteLabel = obs.waste_type ? labelOf(form, "waste_type", obs.waste_type) : "";
         obs.saidByLabel = labelOf(form, "said_by", obs.said_by);
         showSaved(list, obs);
+        flash("Observation added. Saved on this device; it shows “Sent” once the server has it.");
         form.querySelector("textarea[name=text]").value = "";
         photos.value = "";
         var count = document.querySelector("#obs-heading .count");

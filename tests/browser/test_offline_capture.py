@@ -206,8 +206,8 @@ def test_14_records_flush_across_a_new_release_and_a_schema_upgrade(
     page.reload()
     update = page.get_by_role("button", name="Update")
     expect(update).to_be_visible()  # the new worker waits for the manager
-    update.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the page reloads once the new worker has taken over
+        update.click()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     until(
         page,
