@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from ..database import read_first
 from ..models import Observation, Walk
 from ..models.photos import Photo
-from ..services import agenda, customers, sync
+from ..services import agenda, customers, downloads, sync
 from ..timeutil import local
 from .http import json_object, refuse
 
@@ -131,7 +131,7 @@ def list_walks():
     today = agenda.day_of(current_user)
     first = _day("from", today.today - timedelta(days=7))
     last = _day("to", today.today + timedelta(days=28))
-    found = sync.walks_between(current_user, first, last)
+    found = downloads.walks_between(current_user, first, last)
     return jsonify(
         {
             "from": first.isoformat(),
@@ -168,7 +168,7 @@ def put_observation(observation_id: UUID):
 
 @bp.post("/sync/status")
 def status():
-    found, missing = sync.held(current_user, json_object().get("uuids"))
+    found, missing = downloads.held(current_user, json_object().get("uuids"))
     return jsonify({"held": found, "missing": missing})
 
 
@@ -391,7 +391,7 @@ SCHEMAS = {
         "properties": {
             "uuids": {
                 "type": "array",
-                "maxItems": sync.MAX_STATUS_UUIDS,
+                "maxItems": downloads.MAX_STATUS_UUIDS,
                 "items": {"type": "string", "format": "uuid"},
             }
         },

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..services import sync
+from ..services import conflicts
 from ..services.errors import Conflict, Invalid
 
 bp = Blueprint("conflicts", __name__, url_prefix="/sync/conflicts")
@@ -20,17 +20,17 @@ def signed_in():
 @bp.app_context_processor
 def conflicts_waiting():
     # Called by the Today page's banner only, so other pages run no query for it.
-    return {"open_conflict_count": lambda: sync.count_open_conflicts(current_user)}
+    return {"open_conflict_count": lambda: conflicts.count_open_conflicts(current_user)}
 
 
 @bp.get("/")
 def index():
-    return render_template("conflicts/index.html", views=sync.conflict_views(current_user))
+    return render_template("conflicts/index.html", views=conflicts.conflict_views(current_user))
 
 
 @bp.post("/<int:conflict_id>/keep-server")
 def keep_server(conflict_id: int):
-    sync.keep_server(current_user, conflict_id)
+    conflicts.keep_server(current_user, conflict_id)
     flash("Kept what the server had. Your device's version stays on record.", "success")
     return redirect(url_for("conflicts.index"))
 
@@ -38,7 +38,7 @@ def keep_server(conflict_id: int):
 @bp.post("/<int:conflict_id>/use-mine")
 def use_mine(conflict_id: int):
     try:
-        sync.apply_mine(current_user, conflict_id)
+        conflicts.apply_mine(current_user, conflict_id)
     except (Invalid, Conflict) as error:
         flash(f"Your version could not be used: {error}", "error")
     else:

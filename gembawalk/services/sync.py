@@ -14,24 +14,23 @@ import uuid as uuid_lib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..database import writing
 from ..extensions import db
 from ..models import Observation, Person, Role, Walk, WalkKind, WalkStatus
-from ..models.conflicts import ConflictResolution, SyncConflict
+from ..models.conflicts import SyncConflict
 from ..models.photos import Photo
-from ..timeutil import day_range_utc, local, utcnow
+from ..timeutil import local, utcnow
 from . import walks
 from .errors import Conflict, Forbidden, Invalid, NotFound, rolls_back
 from .people import timezone_name, zone_for
 
-MAX_STATUS_UUIDS = 500
 PLAN_FIELDS = ("kind", "planned_start", "planned_minutes", "place", "purpose", "customer_ids")
 RECORD_FIELDS = (
     "started_at",
@@ -113,7 +112,7 @@ def _integer(body: dict, name: str) -> int | None:
     return value
 
 
-def _uuid(value: Any, name: str) -> uuid_lib.UUID:
+def parse_uuid(value: Any, name: str) -> uuid_lib.UUID:
     try:
         return uuid_lib.UUID(str(value))
     except ValueError as exc:
@@ -147,7 +146,7 @@ def _not_future(moment: datetime, now: datetime, name: str) -> datetime:
     return moment
 
 
-def _wanted_walk(body: dict) -> dict[str, Any]:
+def wanted_walk(body: dict) -> dict[str, Any]:
     """The walk a body describes, in the model's own terms, for the fields the body names."""
     readers = {
         "kind": lambda: _enum(WalkKind, body, "kind"),
@@ -318,7 +317,7 @@ def _already_held(model, public_id: uuid_lib.UUID, holds, *options):
 
 
 def _put_walk(actor: Person, walk_id: uuid_lib.UUID, body: dict, now: datetime) -> Outcome:
-    wanted = _wanted_walk(body)
+    wanted = wanted_walk(body)
     held = _already_held(Walk, walk_id, lambda w: w.manager_id == actor.id and _holds(w, wanted))
     if held is not None:
         return Outcome(held)
@@ -379,9 +378,9 @@ def _create_walk(actor: Person, walk_id: uuid_lib.UUID, wanted: dict, now: datet
 # --- observations ---------------------------------------------------------------------------
 
 
-def _wanted_observation(body: dict) -> dict[str, Any]:
+def wanted_observation(body: dict) -> dict[str, Any]:
     readers = {
-        "walk_id": lambda: _uuid(body.get("walk_id"), "walk_id"),
+        "walk_id": lambda: parse_uuid(body.get("walk_id"), "walk_id"),
         "category": lambda: body.get("category"),
         "waste_type": lambda: body.get("waste_type"),
         "said_by": lambda: body.get("said_by"),
@@ -419,7 +418,7 @@ def put_observation(
 def _put_observation(
     actor: Person, observation_id: uuid_lib.UUID, body: dict, now: datetime
 ) -> Outcome:
-    wanted = _wanted_observation(body)
+    wanted = wanted_observation(body)
     photos = selectinload(Observation.photos)
     held = _already_held(
         Observation,
@@ -535,190 +534,3 @@ def _keep_conflict(actor: Person, record_type: str, record, base_version: int, b
         db.session.rollback()
         return db.session.scalar(query)
     return conflict
-
-
-def open_conflicts(actor: Person) -> list[SyncConflict]:
-    query = (
-        select(SyncConflict)
-        .where(SyncConflict.person_id == actor.id, SyncConflict.resolved_at.is_(None))
-        .order_by(SyncConflict.created_at)
-    )
-    return list(db.session.scalars(query))
-
-
-def count_open_conflicts(actor: Person) -> int:
-    query = select(func.count(SyncConflict.id)).where(
-        SyncConflict.person_id == actor.id, SyncConflict.resolved_at.is_(None)
-    )
-    return db.session.scalar(query) or 0
-
-
-def get_conflict(actor: Person, conflict_id: int) -> SyncConflict:
-    conflict = db.session.get(SyncConflict, conflict_id)
-    if conflict is None or conflict.person_id != actor.id:
-        raise NotFound("No such conflict.")
-    return conflict
-
-
-def conflicting_record(conflict: SyncConflict) -> Walk | Observation | None:
-    model = Walk if conflict.record_type == "walk" else Observation
-    return db.session.scalar(select(model).where(model.uuid == conflict.record_uuid))
-
-
-LABELS = {
-    "kind": "Kind",
-    "status": "Status",
-    "planned_start": "Planned for",
-    "planned_minutes": "Minutes planned",
-    "place": "Place",
-    "purpose": "Purpose",
-    "customer_ids": "Customers",
-    "started_at": "Started",
-    "completed_at": "Finished",
-    "customers_spoken_to": "Customers spoken to",
-    "frontline_met": "Frontline people met",
-    "summary": "Summary",
-    "category": "Category",
-    "waste_type": "Waste",
-    "said_by": "Said by",
-    "text": "Note",
-    "made_at": "Made at",
-}
-
-
-@dataclass
-class ConflictView:
-    """A conflict as the manager reads it: what each side says where they differ."""
-
-    conflict: SyncConflict
-    record: Walk | Observation | None
-    differences: list[tuple[str, Any, Any]]  # (label, the device's, the server's)
-
-
-def _shown(value: Any, zone: str) -> Any:
-    if isinstance(value, datetime):
-        return local(value, zone).strftime("%-d %b %Y %H:%M")
-    if hasattr(value, "label"):
-        return value.label
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
-    return "" if value is None else value
-
-
-def conflict_views(actor: Person) -> list[ConflictView]:
-    views = []
-    for conflict in open_conflicts(actor):
-        record = conflicting_record(conflict)
-        differences = []
-        if record is not None:
-            body = json.loads(conflict.body)
-            try:
-                if conflict.record_type == "walk":
-                    wanted, state, zone = _wanted_walk(body), walk_state(record), record.timezone
-                else:
-                    wanted = _wanted_observation(body)
-                    state, zone = observation_state(record), record.walk.timezone
-            except Invalid:
-                wanted, state, zone = {}, {}, zone_for(actor)
-            for name in LABELS:
-                if name in wanted and wanted[name] != state.get(name):
-                    differences.append(
-                        (LABELS[name], _shown(wanted[name], zone), _shown(state[name], zone))
-                    )
-        views.append(ConflictView(conflict, record, differences))
-    return views
-
-
-@rolls_back
-def keep_server(actor: Person, conflict_id: int, now: datetime | None = None) -> SyncConflict:
-    """The manager keeps what the server holds; the device's edit stays on record."""
-    conflict = get_conflict(actor, conflict_id)
-    if conflict.resolved_at is None:
-        conflict.resolved_at, conflict.resolution = now or utcnow(), ConflictResolution.KEPT_SERVER
-        db.session.commit()
-    return conflict
-
-
-def apply_mine(actor: Person, conflict_id: int, now: datetime | None = None) -> SyncConflict:
-    """The manager chooses the device's edit: it is applied over the current version, through
-    the same rules as any edit (a rule it breaks is refused as Invalid)."""
-    conflict = get_conflict(actor, conflict_id)
-    if conflict.resolved_at is not None:
-        return conflict
-    record = conflicting_record(conflict)
-    if record is None:
-        raise NotFound("That record is no longer held.")
-    body = {**json.loads(conflict.body), "base_version": record.version}
-    put = put_walk if conflict.record_type == "walk" else put_observation
-    outcome = put(actor, record.uuid, body, now=now)
-    if outcome.conflict is not None:
-        raise Conflict("It changed again in the meantime. Look again.")
-    conflict = get_conflict(actor, conflict_id)
-    conflict.resolved_at, conflict.resolution = now or utcnow(), ConflictResolution.APPLIED_MINE
-    db.session.commit()
-    return conflict
-
-
-# --- what the server holds ------------------------------------------------------------------
-
-
-def held(actor: Person, uuids: list) -> tuple[list[dict], list[str]]:
-    """Which of these ids the server holds for this person, and at which version."""
-    if not isinstance(uuids, list) or len(uuids) > MAX_STATUS_UUIDS:
-        raise Invalid({"uuids": f"Send a list of at most {MAX_STATUS_UUIDS} ids."})
-    wanted = {_uuid(value, "uuids") for value in uuids}
-    found: dict[uuid_lib.UUID, dict] = {}
-    if wanted:
-        for walk_uuid, version in db.session.execute(
-            select(Walk.uuid, Walk.version).where(
-                Walk.uuid.in_(wanted), Walk.manager_id == actor.id
-            )
-        ):
-            found[walk_uuid] = {"uuid": str(walk_uuid), "type": "walk", "version": version}
-        for obs_uuid, version in db.session.execute(
-            select(Observation.uuid, Observation.version)
-            .join(Observation.walk)
-            .where(Observation.uuid.in_(wanted), Walk.manager_id == actor.id)
-        ):
-            found[obs_uuid] = {"uuid": str(obs_uuid), "type": "observation", "version": version}
-        for (photo_uuid,) in db.session.execute(
-            select(Photo.uuid)
-            .join(Photo.observation)
-            .join(Observation.walk)
-            .where(Photo.uuid.in_(wanted), Walk.manager_id == actor.id)
-        ):
-            found[photo_uuid] = {"uuid": str(photo_uuid), "type": "photo", "version": 1}
-    missing = sorted(str(u) for u in wanted if u not in found)
-    return list(found.values()), missing
-
-
-# --- what a device downloads ----------------------------------------------------------------
-
-MAX_DAYS = 400
-
-
-def walks_between(actor: Person, first: date, last: date) -> list[Walk]:
-    """The manager's walks planned from `first` to `last` (their local days, inclusive), and
-    any walk in progress, with customers, observations and photos loaded in a few queries."""
-    if last < first:
-        raise Invalid({"to": "The end comes before the start."})
-    if (last - first).days > MAX_DAYS:
-        raise Invalid({"to": f"Ask for at most {MAX_DAYS} days at a time."})
-    zone = zone_for(actor)
-    start, end = day_range_utc(first, zone)[0], day_range_utc(last, zone)[1]
-    query = (
-        select(Walk)
-        .where(
-            Walk.manager_id == actor.id,
-            or_(
-                and_(Walk.planned_start >= start, Walk.planned_start < end),
-                Walk.status == WalkStatus.IN_PROGRESS,
-            ),
-        )
-        .options(
-            selectinload(Walk.customers),
-            selectinload(Walk.observations).selectinload(Observation.photos),
-        )
-        .order_by(Walk.planned_start)
-    )
-    return list(db.session.scalars(query))
