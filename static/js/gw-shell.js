@@ -231,8 +231,9 @@
     var parts = [
       h("div", { class: "page-head" }, [h("div", {}, [
         h("p", { class: "eyebrow" }, [h("span", { class: "badge badge-" + walk.kind, text: label(KINDS, walk.kind) }), " ",
-          h("span", { class: "badge badge-" + walk.status, text: STATUS[walk.status] }), " ", recordState(records[walk.uuid])]),
+          h("span", { class: "badge badge-" + walk.status, text: STATUS[walk.status] })]),
         h("h1", { text: walkTitle(walk) }),
+        records[walk.uuid] ? h("p", { class: "walk-state" }, [recordState(records[walk.uuid])]) : null,
         h("p", { class: "muted", text: walk.status === "in_progress"
           ? "Started " + fmt(walk.started_at, zone, { hour: "2-digit", minute: "2-digit" }) + (walk.purpose ? " · " + walk.purpose : "")
           : "Planned for " + fmt(walk.planned_start, zone, { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" }) })

@@ -55,7 +55,7 @@
         var trouble = records.filter(function (r) { return ["attention", "conflict", "removed"].indexOf(r.state) !== -1 && !r.dismissed; });
         var others = me ? waiting.filter(function (r) { return r.userId !== me.id; }) : [];
         var parts = [];
-        if (!navigator.onLine) parts.push(banner("offline", "Offline: what you record is saved on this device and sent when there is signal."));
+        if (!navigator.onLine) parts.push(banner("offline", "Offline: what you record is saved on this device, and sent when there is signal."));
         if (sync.running && sync.total) parts.push(banner("syncing", "Syncing " + Math.min(sync.done + 1, sync.total) + " of " + sync.total + "…"));
         if (sync.signIn) parts.push(banner("signin", "Sign in to sync. " + plural(waiting.length, "record") + (waiting.length === 1 ? " waits" : " wait") + " on this device. ", [
           h("a", { href: "/sign-in?next=" + encodeURIComponent(location.pathname), text: "Sign in" })]));
@@ -65,10 +65,12 @@
         if (ui.updateReady) parts.push(banner("update", "A new version of Gemba Walk is ready. ", [
           h("button", { type: "button", class: "button button-small", "data-update": true, text: "Update", onclick: ui.updateReady })]));
 
-        var summary = h("p", { class: "syncbar-summary" }, [
-          h("span", { "data-pending-count": waiting.length, text: waiting.length ? plural(waiting.length, "record") + " waiting to be sent" : "Everything is sent" }),
-          h("span", { class: "muted", "data-last-synced": true, text: " · Last synced " + timeLabel(found[1]) }),
-          h("span", { class: "syncbar-actions" }, [
+        var onOutbox = location.pathname === "/outbox";
+        var summary = h("div", { class: "syncbar-summary" }, [
+          h("p", {}, [
+            h("span", { class: "syncbar-count", "data-pending-count": waiting.length, text: waiting.length ? plural(waiting.length, "record") + " waiting to be sent" : "Everything is sent" }),
+            h("span", { class: "muted", "data-last-synced": true, text: "Last synced " + timeLabel(found[1]) })]),
+          onOutbox ? null : h("span", { class: "syncbar-actions" }, [
             h("button", { type: "button", class: "button button-small", "data-sync-now": true, text: "Sync now",
               onclick: function () { Gemba.sync.syncNow(); } }),
             h("a", { href: "/outbox", class: "button button-small button-quiet", text: "Outbox" })])
