@@ -51,6 +51,7 @@ test: install chromium
 # Save phone and desktop screenshots of the demo to static/screenshots/.
 screenshots: install chromium
 	$(BIN)/python -m tests.browser.screenshots
+	$(BIN)/python -m tests.browser.offline_screenshots
 
 # Run the benchmarks in bench/, if there are any yet.
 bench: install

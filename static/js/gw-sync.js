@@ -168,10 +168,14 @@
     });
   }
 
+  var failures = 0;  // flushes in a row that could not even ask who is signed in
+
   function scheduleRetry() {
     return Gemba.store.records().then(function (records) {
-      var next = records.filter(function (r) { return r.state === "pending" && r.nextAttemptAt; })
+      var pending = records.filter(function (r) { return r.state === "pending"; });
+      var next = pending.filter(function (r) { return r.nextAttemptAt; })
         .map(function (r) { return r.nextAttemptAt; }).sort()[0];
+      if (!next && failures && pending.length) next = Date.now() + backoff(failures);
       clearTimeout(timer);
       if (next) timer = setTimeout(function () { flush("timer"); }, Math.max(1000, next - Date.now()));
     });
@@ -196,8 +200,9 @@
           return round(me, { token: token }, {});
         });
       });
-    }).catch(function (error) {
-      // No network (or the reply was not ours): everything waits for the next chance.
+    }).then(function () { failures = 0; }, function (error) {
+      // No network (or the reply was not ours): everything waits, and the timer tries again.
+      failures += 1;
       console.warn("Gemba Walk sync:", error);
     }).then(function () {
       state.running = false;
