@@ -8,6 +8,8 @@ from .extensions import assets
 CSS = Bundle(
     "css/app.css",
     "css/offline.css",
+    "css/calendar.css",
+    "css/coaching.css",
     "css/photos.css",
     filters="rcssmin",
     output="gen/app.%(version)s.css",
@@ -22,7 +24,9 @@ OFFLINE_JS = (
     "js/gw-shell.js",
     "js/gw-boot.js",
 )
-JS = Bundle("js/app.js", *OFFLINE_JS, filters="rjsmin", output="gen/app.%(version)s.js")
+JS = Bundle(
+    "js/app.js", "js/calendar.js", *OFFLINE_JS, filters="rjsmin", output="gen/app.%(version)s.js"
+)
 
 
 def init_assets(app: Flask) -> None:

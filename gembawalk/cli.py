@@ -5,10 +5,12 @@ from __future__ import annotations
 import click
 from flask import Blueprint
 
+from .notifications import commands as notification_commands
 from .services import people
 from .services.errors import DomainError
 
 bp = Blueprint("cli", __name__, cli_group=None)
+notification_commands.register(bp.cli)
 
 
 @bp.cli.command("create-admin")
@@ -43,3 +45,13 @@ def demo_if_empty() -> None:
     """Load the demo only when nobody exists yet (what `make run` calls)."""
     if people.count_people() == 0:
         demo.callback()
+
+
+@bp.cli.command("generate-walks")
+def generate_walks() -> None:
+    """Make the planned walks of every repeating series up to eight weeks ahead (for cron;
+    running it twice, or twice at once, makes nothing twice)."""
+    from .services import series
+
+    made = series.generate()
+    click.echo(f"{made} walk{'s' if made != 1 else ''} planned.")

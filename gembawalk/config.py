@@ -52,6 +52,27 @@ def database_url(env: dict[str, str], folder: Path) -> str:
     return url
 
 
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def mail_settings(env: dict[str, str]) -> dict:
+    """SMTP for the weekly digest; with no MAIL_SERVER nothing is sent."""
+    port = env.get("MAIL_PORT", "").strip()
+    if port and not port.isdigit():
+        raise ConfigError(f"MAIL_PORT={port!r} is not a port number")
+    return {
+        "MAIL_SERVER": env.get("MAIL_SERVER", "").strip(),
+        "MAIL_PORT": int(port) if port else 587,
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS"), default=True),
+        "MAIL_FROM": env.get("MAIL_FROM", "").strip() or "Gemba Walk <gembawalk@localhost>",
+    }
+
+
 def from_environment(env: dict[str, str] | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
@@ -67,6 +88,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url(env, folder),
         "GEMBAWALK_TIMEZONE": _timezone(env.get("GEMBAWALK_TIMEZONE", DEFAULT_TIMEZONE)),
+        # Links in calendar events, e.g. https://gemba.example.org; empty: the host asked.
+        "GEMBAWALK_BASE_URL": env.get("GEMBAWALK_BASE_URL", "").strip().rstrip("/"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -80,4 +103,5 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "ASSETS_MANIFEST": f"file:{PROJECT_ROOT / 'static' / 'gen' / 'manifest.txt'}",
         "ASSETS_CACHE": False,  # two small files: rebuilding beats a cache folder to manage
         "ASSETS_AUTO_BUILD": not production,
+        **mail_settings(env),
     }

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from .models import Role
 from .services.people import zone_for
+from .services.series import describe as describe_series
 from .timeutil import local
 
 
@@ -46,3 +47,4 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(local_date, "local_date")
     app.add_template_global(day_label, "day_label")
     app.add_template_global(Role, "Role")
+    app.add_template_filter(describe_series, "repeat_rule")

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -13,10 +14,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..forms import MultiCheckboxField, enum_options, limited
-from ..models import CustomerKind, Role
+from ..forms import MultiCheckboxField, enum_options, limited, options
+from ..models import CadencePeriod, CustomerKind, Role
 from ..services.passwords import MAX_LENGTH as PASSWORD_MAX
 from ..services.passwords import MIN_LENGTH as PASSWORD_MIN
 
@@ -144,4 +145,36 @@ class CustomerForm(FlaskForm):
     def customer_fields(self) -> dict:
         return {
             name: self[name].data for name in ("name", "kind", "org_unit_id", "notes", "active")
+        }
+
+
+class CadenceForm(FlaskForm):
+    """A person's own cadence or a unit's default; "inherit" clears it."""
+
+    mode = RadioField(
+        "Cadence",
+        choices=options([("inherit", "Use the default from above"), ("own", "Set targets")]),
+        default="inherit",
+    )
+    customer_visits = IntegerField(
+        "Customer visits",
+        validators=[Optional(), NumberRange(0, 50, "A whole number from 0 to 50.")],
+        render_kw={"inputmode": "numeric", "min": 0, "max": 50},
+    )
+    gemba_walks = IntegerField(
+        "Gemba walks",
+        validators=[Optional(), NumberRange(0, 50, "A whole number from 0 to 50.")],
+        render_kw={"inputmode": "numeric", "min": 0, "max": 50},
+    )
+    period = RadioField(
+        "Per", choices=enum_options(CadencePeriod), default=CadencePeriod.WEEK.value
+    )
+    submit = SubmitField("Save cadence")
+
+    def setting_fields(self) -> dict:
+        return {
+            "own": self.mode.data == "own",
+            "customer_visits": self.customer_visits.data,
+            "gemba_walks": self.gemba_walks.data,
+            "period": self.period.data,
         }

@@ -6,9 +6,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..forms import options, show_errors
-from ..services import customers, org, people
+from ..services import cadence_settings, customers, org, people
 from ..services.errors import Forbidden, Invalid
-from .forms import COMMON_ZONES, CustomerForm, NewPersonForm, PersonForm, UnitForm
+from .forms import (
+    COMMON_ZONES,
+    CadenceForm,
+    CustomerForm,
+    NewPersonForm,
+    PersonForm,
+    UnitForm,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -159,6 +166,62 @@ def edit_unit(unit_id: int):
             flash(f"{unit.name} saved.", "success")
             return redirect(url_for("admin.units"))
     return _render_unit(form, unit)
+
+
+# Cadence: a person's own targets, or a unit's default for the people in and below it
+
+
+def _cadence_page(row, save, inherited, heading: str, back: str):
+    form = CadenceForm()
+    if request.method == "GET":
+        own = row.cadence_period is not None
+        form.mode.data = "own" if own else "inherit"
+        form.customer_visits.data = (
+            row.cadence_customer_visits if own else inherited.customer_visits
+        )
+        form.gemba_walks.data = row.cadence_gemba_walks if own else inherited.gemba_walks
+        form.period.data = (row.cadence_period or inherited.period).value
+    if form.validate_on_submit():
+        try:
+            save(cadence_settings.CadenceSetting(**form.setting_fields()))
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash("Cadence saved.", "success")
+            return redirect(back)
+    return render_template(
+        "admin/cadence.html",
+        form=form,
+        heading=heading,
+        inherited=inherited,
+        describe=cadence_settings.describe,
+        source=cadence_settings.source,
+        back=back,
+    ), _status()
+
+
+@bp.route("/people/<int:person_id>/cadence", methods=["GET", "POST"])
+def person_cadence(person_id: int):
+    person = people.get_person(current_user, person_id)
+    return _cadence_page(
+        person,
+        lambda setting: cadence_settings.set_person_cadence(current_user, person_id, setting),
+        cadence_settings.inherited_by_person(current_user, person),
+        f"Cadence for {person.display_name}",
+        url_for("admin.edit_person", person_id=person_id),
+    )
+
+
+@bp.route("/units/<int:unit_id>/cadence", methods=["GET", "POST"])
+def unit_cadence(unit_id: int):
+    unit = org.find_unit(current_user, unit_id)
+    return _cadence_page(
+        unit,
+        lambda setting: cadence_settings.set_unit_cadence(current_user, unit_id, setting),
+        cadence_settings.inherited_by_unit(current_user, unit),
+        f"Default cadence for {unit.name}",
+        url_for("admin.edit_unit", unit_id=unit_id),
+    )
 
 
 # Customer register

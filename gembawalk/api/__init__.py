@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from . import core, openapi, photos, sync
+from . import coaching, core, openapi, photos, sync
 from .http import no_store
 
-MODULES = (core, sync, photos)
+MODULES = (core, coaching, sync, photos)
 
 API_VERSION = "1.0.0"
 

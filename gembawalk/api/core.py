@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
+from ..calendar.views import feed_url
 from ..services import people
 from .http import json_object, person_json, refuse
 
@@ -24,7 +25,7 @@ def csrf_token():
 @bp.get("/me")
 @login_required
 def me():
-    return jsonify(person_json(current_user))
+    return jsonify({**person_json(current_user), "calendar_feed_url": feed_url(current_user)})
 
 
 @bp.post("/session")
@@ -70,6 +71,12 @@ ME = {
             ]
         },
         "timezone": {"type": ["string", "null"], "description": "Own IANA zone, if set."},
+        "calendar_feed_url": {
+            "type": "string",
+            "format": "uri",
+            "description": "GET /me only: the person's private iCalendar feed of their walks, "
+            "for Outlook, Google or Apple Calendar. Keep it secret; it changes when regenerated.",
+        },
     },
 }
 

@@ -7,8 +7,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..calendar.views import feed_url
 from ..forms import show_errors
-from ..services import people
+from ..models import Role
+from ..services import cadence, cadence_settings, people
 from ..services.errors import Invalid
 from .forms import ChangePasswordForm, FirstAdminForm, SignInForm
 
@@ -93,4 +95,10 @@ def first_run():
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("auth/account.html")
+    target = cadence.target_for(current_user) if current_user.has_role(Role.MANAGER) else None
+    return render_template(
+        "auth/account.html",
+        calendar_feed_url=feed_url(current_user),
+        cadence=cadence_settings.describe(target) if target else None,
+        cadence_source=cadence_settings.source(target) if target else None,
+    )

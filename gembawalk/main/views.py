@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 
 from ..models import Category, Role
-from ..services import agenda, people
+from ..services import agenda, cadence_due, people
 
 bp = Blueprint("main", __name__)
 
@@ -30,9 +30,14 @@ def first_run_until_someone_exists():
 @login_required
 def home():
     if not current_user.has_role(Role.MANAGER):
+        if current_user.has_role(Role.COACH):
+            return redirect(url_for("coaching.queue"))
         if current_user.has_role(Role.ADMIN):
             return redirect(url_for("admin.people"))
         return render_template("main/welcome.html")
     return render_template(
-        "main/today.html", view=agenda.today_view(current_user), categories=list(Category)
+        "main/today.html",
+        view=agenda.today_view(current_user),
+        categories=list(Category),
+        cadence_due=cadence_due.due_now(current_user),
     )

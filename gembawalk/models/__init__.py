@@ -1,10 +1,12 @@
 """The data model, one module per aggregate; importing this registers every table."""
 
 from .cadence import CadencePeriod
+from .coaching import Comment, Notification, NotificationKind, Review
 from .conflicts import ConflictResolution, SyncConflict
 from .customers import Customer, CustomerKind
 from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
 from .photos import Photo
+from .series import RepeatRule, WalkSeries, series_customers
 from .walks import (
     Category,
     FollowUp,
@@ -21,24 +23,31 @@ from .walks import (
 __all__ = [
     "CadencePeriod",
     "Category",
+    "Comment",
     "ConflictResolution",
     "Customer",
     "CustomerKind",
     "FollowUp",
     "FollowUpStatus",
+    "Notification",
+    "NotificationKind",
     "Observation",
     "OrgUnit",
     "Person",
     "PersonRole",
     "Photo",
+    "RepeatRule",
+    "Review",
     "Role",
     "SaidBy",
     "SyncConflict",
     "Walk",
     "WalkKind",
+    "WalkSeries",
     "WalkStatus",
     "WasteType",
     "coach_assignments",
+    "series_customers",
     "unit_leaders",
     "walk_customers",
 ]

@@ -92,6 +92,8 @@ class Person(CadenceTargets, UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Part of the login cookie: rotating it signs out every session of this person.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # The secret in the person's calendar feed URL; None until first shown, replaced to revoke.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     org_unit: Mapped[OrgUnit | None] = relationship()

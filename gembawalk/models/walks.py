@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, Uuid
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -13,6 +24,9 @@ from ..timeutil import UTCDateTime, local, utcnow
 from .customers import Customer
 from .people import Person
 from .vocabulary import Labelled, stored_as_text
+
+if TYPE_CHECKING:
+    from .series import WalkSeries
 
 
 class WalkKind(Labelled):
@@ -69,6 +83,8 @@ walk_customers = Table(
 
 class Walk(db.Model):
     __tablename__ = "walks"
+    # One walk per day of a series, whoever makes it: the generator may run twice at once.
+    __table_args__ = (UniqueConstraint("series_id", "occurrence_date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Made on the device, so a walk planned offline keeps its identity when it is sent.
@@ -91,10 +107,15 @@ class Walk(db.Model):
     customers_spoken_to: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A walk made by a repeating series, and the day the rule gave it (kept when the walk
+    # alone is moved, so the generator never makes that day's walk again).
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("walk_series.id"), index=True)
+    occurrence_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     manager: Mapped[Person] = relationship()
+    series: Mapped[WalkSeries | None] = relationship()
     customers: Mapped[list[Customer]] = relationship(
         secondary=walk_customers, order_by="Customer.name"
     )
@@ -158,10 +179,16 @@ class FollowUp(db.Model):
     )
     closing_note: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     walk: Mapped[Walk] = relationship()
     observation: Mapped[Observation | None] = relationship(back_populates="follow_ups")
     owner: Mapped[Person] = relationship(foreign_keys=[owner_id])
     created_by: Mapped[Person] = relationship(foreign_keys=[created_by_id])
+    closed_by: Mapped[Person | None] = relationship(foreign_keys=[closed_by_id])
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == FollowUpStatus.OPEN and self.due_date < today

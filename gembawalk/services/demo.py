@@ -30,6 +30,8 @@ from ..models import (
 )
 from ..timeutil import NonexistentLocalTime, day_start_utc, local, to_utc, utcnow
 from . import demo_texts as texts
+from .coaching_demo import add_coaching
+from .demo_series import add_repeating_walks
 from .errors import Conflict, rolls_back
 from .passwords import hash_password
 from .people import count_people
@@ -126,6 +128,7 @@ def load_demo(now: datetime | None = None, seed: int = 7) -> DemoSummary:
         raise Conflict("People already exist: the demo loads only into an empty database.")
     builder = _Builder(now or utcnow(), random.Random(seed))
     summary = builder.build()
+    add_coaching(builder.now, random.Random(seed))  # reviews, comments, notifications
     db.session.commit()
     return summary
 
@@ -164,6 +167,7 @@ class _Builder:
             if habit:
                 self.schedule(self.people[email], HABITS[habit])
         self.today_for(self.people["manager@example.org"])
+        add_repeating_walks(self)
         db.session.add_all([*self.units.values(), *self.people.values(), *self.customers])
         db.session.add_all([*self.walks, *self.observations, *self.follow_ups])
         return self.summary()

@@ -19,6 +19,8 @@ LIMITS = {
     "summary": 4000,
     "observation": 2000,
     "action": 500,
+    "comment": 2000,
+    "closing_note": 2000,
 }
 
 

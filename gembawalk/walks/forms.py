@@ -17,10 +17,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..forms import MultiCheckboxField, enum_options, limited, options
-from ..models import Category, CustomerKind, SaidBy, WalkKind, WasteType
+from ..models import Category, CustomerKind, RepeatRule, SaidBy, WalkKind, WasteType
 
 DURATIONS = options(
     [
@@ -78,6 +78,18 @@ class PlanWalkForm(FlaskForm):
     )
     new_customer_kind = RadioField(
         "Kind", choices=enum_options(CustomerKind), default=CustomerKind.EXTERNAL.value
+    )
+    repeat = SelectField(
+        "Repeat", choices=options([("", "Does not repeat")]) + enum_options(RepeatRule), default=""
+    )
+    repeat_until = DateField(
+        "Until", validators=[Optional()], description="Leave empty to repeat for good."
+    )
+    # Shown when changing a walk of a series: this one alone, or this and all later ones.
+    scope = RadioField(
+        "Change",
+        choices=options([("this", "Only this walk"), ("later", "This and all later walks")]),
+        default="this",
     )
     submit = SubmitField("Plan walk")
     start_now = SubmitField("Start now")

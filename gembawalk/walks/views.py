@@ -8,9 +8,10 @@ from uuid import UUID
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..coaching.walk_page import walk_extras
 from ..forms import options, show_errors
 from ..models import Category, Role, WalkStatus
-from ..services import agenda, customers, walks
+from ..services import access, agenda, customers, series, walks
 from ..services.errors import Conflict, Invalid
 from ..services.people import zone_for
 from ..timeutil import local, utcnow
@@ -22,6 +23,8 @@ bp = Blueprint("walks", __name__, url_prefix="/walks")
 @bp.before_request
 @login_required
 def managers_only():
+    if request.endpoint == "walks.show":
+        return  # read-only for whoever the one permission rule lets see the walk
     if not current_user.has_role(Role.MANAGER):
         abort(403)
 
@@ -52,13 +55,19 @@ def new():
         soon = now.replace(second=0, microsecond=0) + timedelta(minutes=30 - now.minute % 30)
         form.day.data, form.at.data = soon.date(), soon.time()
     if form.validate_on_submit():
+        plan = walks.WalkPlan(**form.plan_fields())
+        extra = {"walk_id": form.walk_id.data, "start_now": form.start_now.data}
         try:
-            walk = walks.plan_walk(
-                current_user,
-                walks.WalkPlan(**form.plan_fields()),
-                walk_id=form.walk_id.data,
-                start_now=form.start_now.data,
-            )
+            if form.repeat.data:
+                walk = series.plan_series(
+                    current_user,
+                    plan,
+                    repeat=form.repeat.data,
+                    until=form.repeat_until.data,
+                    **extra,
+                )
+            else:
+                walk = walks.plan_walk(current_user, plan, **extra)
         except Invalid as error:
             show_errors(form, error)
         else:
@@ -78,9 +87,21 @@ def edit(walk_id: UUID):
     if request.method == "GET":
         form.day.data, form.at.data = walk.local_start.date(), walk.local_start.time()
         form.customer_ids.data = [c.id for c in walk.customers]
+        if walk.series:
+            form.repeat.data, form.repeat_until.data = walk.series.rule.value, walk.series.ends_on
     if form.validate_on_submit():
+        plan = walks.WalkPlan(**form.plan_fields())
         try:
-            walks.update_walk(current_user, walk_id, walks.WalkPlan(**form.plan_fields()))
+            if walk.series and form.scope.data == "later":
+                series.update_this_and_later(
+                    current_user,
+                    walk_id,
+                    plan,
+                    repeat=form.repeat.data,
+                    until=form.repeat_until.data,
+                )
+            else:
+                walks.update_walk(current_user, walk_id, plan)
         except Invalid as error:
             show_errors(form, error)
         else:
@@ -91,12 +112,13 @@ def edit(walk_id: UUID):
 
 @bp.get("/<uuid:walk_id>")
 def show(walk_id: UUID):
-    walk = walks.get_own_walk(current_user, walk_id)
-    form = ObservationForm(category=request.args.get("category"))
-    return _render_walk(walk, form)
+    walk = access.get_visible_walk(current_user, walk_id)
+    return render_walk(walk)
 
 
-def _render_walk(walk, form: ObservationForm, status: int = 200):
+def render_walk(walk, form: ObservationForm | None = None, status: int = 200, **extra):
+    """The walk's page: the owner records on it, others with access read it."""
+    form = form or ObservationForm(category=request.args.get("category"))
     return render_template(
         "walks/show.html",
         walk=walk,
@@ -104,7 +126,17 @@ def _render_walk(walk, form: ObservationForm, status: int = 200):
         categories=list(Category),
         when=agenda.day_of(current_user),
         WalkStatus=WalkStatus,
+        **walk_extras(walk, **extra),
     ), status
+
+
+@bp.post("/series/<uuid:series_id>/end")
+def end_series(series_id: UUID):
+    removed = series.end_series(current_user, series_id)
+    flash(
+        f"The series ends today; {removed} later walk{'s' if removed != 1 else ''} removed.", "info"
+    )
+    return redirect(url_for("walks.index"))
 
 
 @bp.post("/<uuid:walk_id>/start")
@@ -141,7 +173,7 @@ def observe(walk_id: UUID):
             flash("Observation added.", "success")
             # Keep the category chosen: observations often come in runs of one kind.
             return redirect(url_for("walks.show", walk_id=walk_id, category=form.category.data))
-    return _render_walk(walk, form, 422)
+    return render_walk(walk, form, 422)
 
 
 @bp.route("/<uuid:walk_id>/complete", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """Add photos (stored once per device UUID) and sync conflicts (stale edits kept for the manager).
 
 Revision ID: 3a7c0d1e5f21
-Revises: 7c1d0a4b2e91
+Revises: 7c6c50ad5f34
 Create Date: 2026-11-21 21:02:42.725295
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3a7c0d1e5f21'
-down_revision = '7c1d0a4b2e91'
+down_revision = '7c6c50ad5f34'
 branch_labels = None
 depends_on = None
 

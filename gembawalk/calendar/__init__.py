@@ -1,0 +1,1 @@
+"""Calendar feeds and single-walk .ics files."""

@@ -1,0 +1,1 @@
+"""Coaching: the review queue, comments on walks and observations, marking reviewed."""

@@ -1,0 +1,77 @@
+"""Coaching pages: the review queue, and the comment and review actions on a walk's page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import UUID
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..forms import show_errors
+from ..services import access, coaching
+from ..services.errors import Invalid
+from ..walks.views import render_walk
+from .forms import CommentForm, ReviewForm, uuid_or_none
+
+bp = Blueprint("coaching", __name__, url_prefix="/coaching")
+
+
+@bp.before_request
+@login_required
+def signed_in():
+    """Every page here needs someone signed in; the services decide the rest."""
+
+
+@bp.app_template_filter("waited")
+def waited(span: timedelta | None) -> str:
+    """How long something has waited, in the largest whole unit that reads naturally."""
+    if span is None:
+        return ""
+    if span >= timedelta(days=2):
+        return f"{span.days} days"
+    hours = int(span.total_seconds() // 3600)
+    if hours >= 1:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return "less than an hour"
+
+
+@bp.get("/")
+def queue():
+    return render_template("coaching/queue.html", queue=coaching.review_queue(current_user))
+
+
+@bp.post("/walks/<uuid:walk_id>/reviewed")
+def reviewed(walk_id: UUID):
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        flash("The form expired. Reload the page and try again.", "error")
+        return redirect(url_for("walks.show", walk_id=walk_id))
+    review, made = coaching.mark_reviewed(current_user, walk_id)
+    if made:
+        flash("Marked reviewed. Thank you for helping them walk better.", "success")
+    else:
+        flash(f"Already reviewed by {review.reviewer.display_name}.", "info")
+    return redirect(url_for("coaching.queue"))
+
+
+@bp.post("/walks/<uuid:walk_id>/comments")
+def comment(walk_id: UUID):
+    walk = access.get_visible_walk(current_user, walk_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            made, _ = coaching.add_comment(
+                current_user,
+                walk_id,
+                form.body.data,
+                observation_id=uuid_or_none(form.observation_id.data),
+                parent_id=uuid_or_none(form.parent_id.data),
+                comment_id=form.comment_id.data,
+            )
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash("Comment sent.", "success")
+            return redirect(url_for("walks.show", walk_id=walk_id, _anchor=f"comment-{made.uuid}"))
+    return render_walk(walk, status=422, comment_form=form)

@@ -1,0 +1,42 @@
+"""Follow-up forms: field checks only; the service checks the owner and the due date."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired
+
+from ..coaching.forms import strip
+from ..forms import limited
+from ..walks.forms import ClientIdField
+
+
+class OwnerField(SelectField):
+    def pre_validate(self, form):
+        pass  # the service checks the owner belongs to the organisation, with its own message
+
+
+class FollowUpForm(FlaskForm):
+    follow_up_id = ClientIdField()
+    action = TextAreaField(
+        "What will be done?",
+        filters=[strip],
+        validators=[DataRequired("Say what will be done."), limited("action", "The action")],
+        render_kw={"rows": 3, "placeholder": "e.g. Put the list of what we take at the gate"},
+    )
+    owner_id = OwnerField("Owner", coerce=int, validators=[InputRequired("Choose an owner.")])
+    due_date = DateField("Due", validators=[InputRequired("Enter a due date.")])
+    submit = SubmitField("Add follow-up")
+
+
+class CloseForm(FlaskForm):
+    closing_note = TextAreaField(
+        "What was done? (you said, we did)",
+        filters=[strip],
+        validators=[
+            DataRequired("Say what was done before closing."),
+            limited("closing_note", "What was done"),
+        ],
+        render_kw={"rows": 4, "placeholder": "You said …; we …"},
+    )
+    submit = SubmitField("Close follow-up")

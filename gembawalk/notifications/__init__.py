@@ -1,0 +1,1 @@
+"""Notifications in the app, the unread count in the navigation, and the weekly digest."""
