@@ -368,13 +368,17 @@
     walkList.forEach(function (w) { walks[w.uuid] = w; });
     var unsent = records.filter(function (r) { return r.state !== "sent"; });
     var sent = records.filter(function (r) { return r.state === "sent"; }).slice(-20).reverse();
+    var byUuid = byRecord(records);
     function item(r) {
       var other = me && r.userId !== me.id && r.state === "pending";
+      var parent = r.parent && byUuid[r.parent];
+      var blocked = r.state === "pending" && parent && parent.state !== "sent" && parent.baseVersion === null;
       return h("li", { class: "outbox-item state-" + r.state, "data-outbox-record": r.uuid }, [
         h("p", { class: "outbox-what", text: describe(r, walks) }),
         h("p", { class: "obs-meta" }, [recordState(r),
           h("span", { class: "muted", text: "saved " + Gemba.status.timeLabel(r.createdAt) + (r.attempts ? " · " + Gemba.status.plural(r.attempts, "try") .replace("trys", "tries") : "") })]),
         other ? h("p", { class: "muted small", text: "Made under another account: waits for that person to sign in." }) : null,
+        blocked ? h("p", { class: "muted small", text: "Waits until what it belongs to has been sent." }) : null,
         r.state === "conflict" ? h("p", {}, [h("a", { href: r.conflictUrl || "/sync/conflicts", text: "Resolve the conflict" })]) : null
       ]);
     }
