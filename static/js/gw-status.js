@@ -68,15 +68,17 @@
         var onOutbox = location.pathname === "/outbox";
         var summary = h("div", { class: "syncbar-summary" }, [
           h("p", {}, [
-            h("span", { class: "syncbar-count", "data-pending-count": waiting.length, text: waiting.length ? plural(waiting.length, "record") + " waiting to be sent" : "Everything is sent" }),
+            h("span", { class: "syncbar-count", "data-pending-count": waiting.length, text: waiting.length ? plural(waiting.length, "record") + " waiting to be sent" : "Nothing waiting to be sent" }),
             h("span", { class: "muted", "data-last-synced": true, text: "Last synced " + timeLabel(found[1]) })]),
           onOutbox ? null : h("span", { class: "syncbar-actions" }, [
             h("button", { type: "button", class: "button button-small", "data-sync-now": true, text: "Sync now",
               onclick: function () { Gemba.sync.syncNow(); } }),
             h("a", { href: "/outbox", class: "button button-small button-quiet", text: "Outbox" })])
         ]);
-        bar.replaceChildren.apply(bar, parts.concat([summary]));
-        bar.hidden = !(parts.length || waiting.length || ui.forceShow);
+        var show = parts.length || waiting.length || ui.forceShow;
+        // Hidden, it holds nothing: no stray text for readers (or tests) to trip over.
+        bar.replaceChildren.apply(bar, show ? parts.concat([summary]) : []);
+        bar.hidden = !show;
         document.dispatchEvent(new CustomEvent("gemba:status", { detail: { records: records } }));
       });
   }
