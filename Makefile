@@ -69,6 +69,11 @@ bench: install
 		echo "No benchmarks yet: they arrive with the engagement and sync work."; \
 	fi
 
+# Lighthouse (mobile profile) on sign-in, Today, Record a walk and the leaderboard, against
+# gunicorn serving the demo: prints the scores and bytes, fails when a budget is missed.
+audit: install chromium
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python bench/lighthouse/audit.py
+
 # Remove the environment, built assets and caches (instance/ and its database are kept).
 clean:
 	rm -rf $(VENV) static/gen .pytest_cache .ruff_cache test-results build *.egg-info
