@@ -41,9 +41,7 @@ def _bundle(client, kind: str) -> str:
 
 
 @pytest.mark.parametrize("kind", ["css", "js"])
-def test_bundles_are_compressed_and_kept_for_a_year_by_their_versioned_name(
-    client, someone, kind
-):
+def test_bundles_are_compressed_and_kept_for_a_year_by_their_versioned_name(client, someone, kind):
     address = _bundle(client, kind)
     plain = client.get(address).get_data()
     response = client.get(address, headers={"Accept-Encoding": "br, gzip"})
