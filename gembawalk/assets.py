@@ -9,6 +9,7 @@ CSS = Bundle(
     "css/app.css",
     "css/calendar.css",
     "css/coaching.css",
+    "css/engagement.css",
     filters="rcssmin",
     output="gen/app.%(version)s.css",
 )

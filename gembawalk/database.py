@@ -15,7 +15,13 @@ def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         # isolation_level=None hands transaction control to our BEGIN listener below.
         return {"connect_args": {"timeout": 15, "isolation_level": None}}
-    return {"pool_pre_ping": True, "pool_recycle": 1800}
+    # JIT compiling a report's query takes seconds, far longer than running it (measured in
+    # bench/engagement.py): page-sized queries are better off without it.
+    return {
+        "pool_pre_ping": True,
+        "pool_recycle": 1800,
+        "connect_args": {"options": "-c jit=off"},
+    }
 
 
 def _configure_sqlite(engine: Engine) -> None:

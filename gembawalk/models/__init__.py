@@ -3,6 +3,7 @@
 from .cadence import CadencePeriod
 from .coaching import Comment, Notification, NotificationKind, Review
 from .customers import Customer, CustomerKind
+from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
 from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
 from .series import RepeatRule, WalkSeries, series_customers
 from .walks import (
