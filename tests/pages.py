@@ -33,8 +33,6 @@ NOT_PAGES = {
     "api.openapi": "JSON for programs",
     "pwa.manifest": "the web app manifest (JSON)",
     "pwa.service_worker": "the service worker script",
-    "exports.download": "a CSV download",
-    "engagement.export": "a CSV download",
 }
 # Pages no crawl can reach once the demo exists, each with the reason.
 UNREACHABLE = {

@@ -31,7 +31,17 @@ def _labels(html: str, nav_class: str) -> list[str]:
         (
             ["manager", "coach", "admin"],
             ["Today", "Walks", "Follow-ups", "More"],
-            ["Today", "Walks", "Plan", "Review", "Follow-ups", "Inbox", "Admin", "More"],
+            [
+                "Today",
+                "Walks",
+                "Plan",
+                "Review",
+                "Follow-ups",
+                "Inbox",
+                "Leaderboard",
+                "Admin",
+                "More",
+            ],
         ),
     ],
 )
