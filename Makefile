@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 FLASK := $(BIN)/flask --app gembawalk
 
-.PHONY: install chromium run test screenshots bench audit clean
+.PHONY: install chromium run test screenshots icons bench audit clean
 
 # Create the virtual environment and install the app with its development tools, and the
 # checking tools from npm (the Nu Html Checker, Lighthouse) where Java and npm are present.
@@ -60,6 +60,11 @@ test: install chromium
 # Save phone and desktop screenshots of the demo to static/screenshots/.
 screenshots: install chromium
 	$(BIN)/python -m tests.browser.screenshots
+	$(BIN)/python -m tests.browser.offline_screenshots
+
+# Draw the app icons (PNG) from static/icons/icon.svg; commit the result.
+icons: install chromium
+	$(BIN)/python -m tests.browser.make_icons
 
 # Run the benchmarks in bench/, if there are any yet.
 bench: install

@@ -97,6 +97,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "GEMBAWALK_PHOTO_DIR": env.get("GEMBAWALK_PHOTO_DIR") or str(folder / "photos"),
         "ASSETS_DEBUG": False,
         # Bundle versions live in a manifest, so production serves prebuilt files by name.
         "ASSETS_MANIFEST": f"file:{PROJECT_ROOT / 'static' / 'gen' / 'manifest.txt'}",
