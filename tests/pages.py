@@ -1,8 +1,9 @@
 """Every page of the app as each demo role sees it, for the checks that must cover them all
 (HTML validity, accessibility, screenshots).
 
-The list is built, not written: starting from each role's home page, the crawler follows the
-app's own links and keeps one address per page (endpoint and query-string shape). Then
+The list is built, not written: starting from each role's home page and every address of the
+URL map that takes no arguments, the crawler follows the app's own links and keeps one address
+per page (endpoint and query-string shape). Then
 `unvisited` compares what it reached with the URL map, so a page added later without a link to
 it, or left out of the checks, fails the test that uses this module instead of going unchecked.
 """
@@ -69,6 +70,16 @@ def page_endpoints(app: Flask) -> set[str]:
     return found
 
 
+def bare_addresses(app: Flask) -> list[str]:
+    """Addresses of the pages that take no arguments, straight from the URL map."""
+    pages = page_endpoints(app)
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint in pages and not rule.arguments and "GET" in (rule.methods or ())
+    )
+
+
 def _key(app: Flask, address: str) -> tuple | None:
     parts = urlsplit(address)
     if parts.scheme or parts.netloc or not parts.path.startswith("/"):
@@ -88,7 +99,8 @@ def _key(app: Flask, address: str) -> tuple | None:
 def crawl(app: Flask, client, role: str, start: str = "/", limit: int = 60) -> Crawl:
     """Follow links from `start` as the signed-in `client`, one address per page shape."""
     result = Crawl(role)
-    queue = [start]
+    # The links from the home page first, then every page the URL map can address by itself.
+    queue = [start, *bare_addresses(app)]
     seen_keys: set[tuple] = set()
     while queue and len(result.pages) < limit:
         address = queue.pop(0)
