@@ -6,17 +6,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Touched after a successful install: pip runs again only when pyproject.toml changes.
 STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
 FLASK := $(BIN)/flask --app gembawalk
 
-.PHONY: install chromium run test screenshots icons bench clean
+.PHONY: install chromium run test screenshots icons bench audit clean
 
-# Create the virtual environment and install the app with its development tools.
-install: $(STAMP)
+# Create the virtual environment and install the app with its development tools, and the
+# checking tools from npm (the Nu Html Checker, Lighthouse) where Java and npm are present.
+install: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else \
+		echo "npm or Java missing: the HTML validity test and make audit will be skipped."; \
+	fi
 
 # Make sure Playwright has a Chromium: the distribution's (as root with apt), else its own.
 chromium: install
@@ -64,6 +73,11 @@ bench: install
 	else \
 		echo "No benchmarks yet: they arrive with the engagement and sync work."; \
 	fi
+
+# Lighthouse (mobile profile) on sign-in, Today, Record a walk and the leaderboard, against
+# gunicorn serving the demo: prints the scores and bytes, fails when a budget is missed.
+audit: install chromium
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python bench/lighthouse/audit.py
 
 # Remove the environment, built assets and caches (instance/ and its database are kept).
 clean:

@@ -34,6 +34,7 @@ def register_extensions(app: Flask) -> None:
     from .assets import init_assets
     from .auth.session import init_login
     from .database import init_database
+    from .delivery import init_delivery
     from .extensions import db
 
     init_database(app)
@@ -49,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_login(app)
     init_assets(app)
+    init_delivery(app)
 
 
 def register_blueprints(app: Flask) -> None:

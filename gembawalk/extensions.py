@@ -1,6 +1,7 @@
 """The Flask extensions, created here and bound to an app in create_app()."""
 
 from flask_assets import Environment
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +28,4 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 assets = Environment()
+compress = Compress()

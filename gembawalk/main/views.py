@@ -1,4 +1,4 @@
-"""Today: the manager's home, with the walks of the day one thumb away."""
+"""Today: the manager's home, with the walks of the day one thumb away; More: everywhere else."""
 
 from __future__ import annotations
 
@@ -41,3 +41,10 @@ def home():
         categories=list(Category),
         cadence_due=cadence_due.due_now(current_user),
     )
+
+
+@bp.get("/more")
+@login_required
+def more():
+    # The phone's bottom bar holds four places; this page lists every other one.
+    return render_template("main/more.html")

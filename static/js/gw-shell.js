@@ -136,14 +136,15 @@
           h("h1", { text: "Today" })]),
         h("a", { class: "button button-primary", href: "/walks/new", text: "Plan a walk" })
       ]),
-      h("section", { "aria-labelledby": "live-heading" }, live.length ? [h("h2", { id: "live-heading", class: "visually-hidden", text: "In progress" })].concat(live.map(function (walk) {
+      // No walk in progress, no section: one labelled by a heading that is not there is nameless.
+      live.length ? h("section", { "aria-labelledby": "live-heading" }, [h("h2", { id: "live-heading", class: "visually-hidden", text: "In progress" })].concat(live.map(function (walk) {
         return h("section", { class: "card card-live" }, [
           h("p", { class: "eyebrow", text: "In progress since " + fmt(walk.started_at, zoneOf(walk), { hour: "2-digit", minute: "2-digit" }) }),
           h("h2", { text: walkTitle(walk) }),
           h("p", { class: "muted", text: label(KINDS, walk.kind) + " · " + Gemba.status.plural((walk.observations || []).length, "observation") }),
           h("a", { class: "button button-primary button-block button-large", href: "/walks/" + walk.uuid, text: "Continue" })
         ]);
-      })) : []),
+      }))) : null,
       h("section", { "aria-labelledby": "today-heading" }, [h("h2", { id: "today-heading", class: "section-title", text: "Planned for today" })]
         .concat(todays.length ? todays.map(function (w) { return walkCard(w, records, startButton(w)); })
           : [h("div", { class: "empty" }, [h("p", { text: "Nothing planned for today." })])])),

@@ -3,6 +3,9 @@
 Run with `make screenshots` (or `python -m tests.browser.screenshots`). It builds the demo in a
 throwaway instance folder, serves it on a free local port and drives Chromium at phone size
 (390×844) and laptop size (1280×800). Importable: `build_demo_app` and `take_screenshots`.
+
+`--every-page FOLDER` instead saves every page each demo role reaches (tests/pages.py), at both
+sizes, into FOLDER: for looking the whole app over, not for the README.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ if __package__ in (None, ""):
     # Run as a file (python tests/browser/screenshots.py): make `tests` importable.
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from tests import pages  # noqa: E402
 from tests.browser import (  # noqa: E402
     DESKTOP,
     PHONE,
@@ -118,6 +122,55 @@ def take_screenshots(app: Flask, folder: Path = OUTPUT) -> list[Path]:
             saved.append(_save(page, folder, "record"))
             page.goto("/walks/?show=done")
             saved.append(_save(page, folder, "walks"))
+            for name, address in (
+                ("follow-ups", "/follow-ups/"),
+                ("inbox", "/notifications/"),
+                ("more", "/more"),
+            ):
+                page.goto(address)
+                saved.append(_save(page, folder, name))
+            for name, role, address in (
+                ("review", "coach", "/coaching/"),
+                ("admin", "admin", "/admin/people"),
+            ):
+                page = phone.new_page()
+                phone.clear_cookies()
+                sign_in(page, pages.ROLES[role], DEMO_PASSWORD)
+                page.goto(address)
+                saved.append(_save(page, folder, name))
+            browser.close()
+    finally:
+        live.stop()
+    return saved
+
+
+def every_page(app: Flask, folder: Path) -> list[Path]:
+    """Every page each role reaches, phone and laptop, saved as ROLE-SIZE-NN.png."""
+    folder.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    live = start_server(app)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(**chromium_launch_args())
+            place = {"base_url": live.url, "locale": "en-GB", "timezone_id": "Europe/London"}
+            for role, email in pages.ROLES.items():
+                client = app.test_client()
+                client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD})
+                addresses = list(pages.crawl(app, client, role).pages.values())
+                for size, shape in (
+                    ("phone", {**PHONE, "device_scale_factor": 1}),
+                    ("laptop", DESKTOP),
+                ):
+                    context = browser.new_context(**place, **shape)
+                    page = context.new_page()
+                    sign_in(page, email, DEMO_PASSWORD)
+                    for n, address in enumerate(addresses):
+                        page.goto(address)
+                        page.screenshot(
+                            path=str(folder / f"{role}-{size}-{n:02d}.png"), full_page=True
+                        )
+                        saved.append(folder / f"{role}-{size}-{n:02d}.png")
+                    context.close()
             browser.close()
     finally:
         live.stop()
@@ -127,7 +180,12 @@ def take_screenshots(app: Flask, folder: Path = OUTPUT) -> list[Path]:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="gembawalk-screenshots-") as instance:
         app = build_demo_app(Path(instance))
-        for path in take_screenshots(app):
+        if sys.argv[1:2] == ["--every-page"] and len(sys.argv) == 3:
+            app.config["WTF_CSRF_ENABLED"] = False  # the crawl's sign-in, through the test client
+            paths = every_page(app, Path(sys.argv[2]))
+        else:
+            paths = take_screenshots(app)
+        for path in paths:
             print(f"Saved {path} ({path.stat().st_size // 1024} KB)")
         with app.app_context():
             db.engine.dispose()  # close the SQLite file before its folder goes

@@ -120,7 +120,7 @@ def test_navigation_sits_at_the_bottom_on_a_phone_and_at_the_top_on_a_laptop(
     sign_in(phone, email, PASSWORD)
     expect(bottom_nav(phone)).to_be_visible()
     expect(top_nav(phone)).to_be_hidden()
-    for link in ("Today", "Walks", "Plan", "More"):
+    for link in ("Today", "Walks", "Follow-ups", "More"):
         expect(bottom_nav(phone).get_by_role("link", name=link)).to_be_visible()
 
     for path in ("/", "/walks/", "/walks/new", walk_path, f"{walk_path}/complete", "/account"):

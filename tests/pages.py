@@ -1,0 +1,178 @@
+"""Every page of the app as each demo role sees it, for the checks that must cover them all
+(HTML validity, accessibility, screenshots).
+
+The list is built, not written: starting from each role's home page and every address of the
+URL map that takes no arguments, the crawler follows the app's own links and keeps one address
+per page (endpoint and query-string shape). Then
+`unvisited` compares what it reached with the URL map, so a page added later without a link to
+it, or left out of the checks, fails the test that uses this module instead of going unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
+
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+DEMO_PASSWORD = "gemba-demo"  # documented in the README and printed by `make run`
+ROLES = {
+    "manager": "manager@example.org",
+    "director": "director@example.org",
+    "coach": "coach@example.org",
+    "admin": "admin@example.org",
+}
+
+# GET endpoints that are not pages a person reads, each with the reason.
+NOT_PAGES = {
+    "static": "files, not pages",
+    "calendar.feed": "an iCalendar feed for calendar apps",
+    "calendar.walk_ics": "an iCalendar file",
+    "api.openapi": "JSON for programs",
+    "pwa.manifest": "the web app manifest (JSON)",
+    "pwa.service_worker": "the service worker script",
+}
+# Pages no crawl can reach once the demo exists, each with the reason.
+UNREACHABLE = {
+    "auth.first_run": "only before anybody exists; redirects to sign-in afterwards",
+}
+
+HREF = re.compile(r"""href="([^"#]*)(?:#[^"]*)?\"""")
+# Query-string values that make a page look different; other values are one shape.
+SHAPING = {"show", "category", "period", "tab", "view"}
+
+
+@dataclass
+class Crawl:
+    """What one role's crawl reached: page key → address, and its HTML."""
+
+    role: str
+    pages: dict[tuple, str] = field(default_factory=dict)
+    html: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def endpoints(self) -> set[str]:
+        return {key[0] for key in self.pages}
+
+
+def page_endpoints(app: Flask) -> set[str]:
+    """Endpoints answering GET with an HTML page (the API and files left out)."""
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()) or rule.endpoint in NOT_PAGES:
+            continue
+        if rule.rule.startswith("/api/") or rule.rule.endswith((".ics", ".csv", ".json", ".js")):
+            continue
+        found.add(rule.endpoint)
+    return found
+
+
+def bare_addresses(app: Flask) -> list[str]:
+    """Addresses of the pages that take no arguments, straight from the URL map."""
+    pages = page_endpoints(app)
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint in pages and not rule.arguments and "GET" in (rule.methods or ())
+    )
+
+
+def _key(app: Flask, address: str) -> tuple | None:
+    parts = urlsplit(address)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    try:
+        endpoint, _ = app.url_map.bind("localhost").match(parts.path, method="GET")
+    except (HTTPException, RequestRedirect):
+        return None
+    if endpoint in NOT_PAGES or endpoint not in page_endpoints(app):
+        return None
+    shape = tuple(
+        sorted((k, v if k in SHAPING else "") for k, v in parse_qsl(parts.query) if v != "")
+    )
+    return (endpoint, shape)
+
+
+def crawl(app: Flask, client, role: str, start: str = "/", limit: int = 60) -> Crawl:
+    """Follow links from `start` as the signed-in `client`, one address per page shape."""
+    result = Crawl(role)
+    # The links from the home page first, then every page the URL map can address by itself.
+    queue = [start, *bare_addresses(app)]
+    seen_keys: set[tuple] = set()
+    while queue and len(result.pages) < limit:
+        address = queue.pop(0)
+        key = _key(app, address)
+        if key is None or key in seen_keys:
+            continue
+        seen_keys.add(key)
+        response = client.get(address, follow_redirects=True)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        final = response.request.path + (
+            "?" + response.request.query_string.decode() if response.request.query_string else ""
+        )
+        final_key = _key(app, final) or key
+        if final_key in result.pages:
+            continue
+        seen_keys.add(final_key)
+        html = response.get_data(as_text=True)
+        result.pages[final_key] = final
+        result.html[final] = html
+        queue.extend(href.replace("&amp;", "&") for href in HREF.findall(html))
+    return result
+
+
+def unvisited(app: Flask, crawls: list[Crawl]) -> set[str]:
+    """Page endpoints that no role's crawl reached (the known unreachable ones left out)."""
+    reached = set().union(*(c.endpoints for c in crawls)) if crawls else set()
+    return page_endpoints(app) - reached - set(UNREACHABLE)
+
+
+START = re.compile(r'action="(/walks/[0-9a-f-]{36}/start)"')
+
+
+def start_a_walk(client) -> str | None:
+    """Start the first walk planned for today (from Today), so that the record-a-walk screen
+    and Complete exist; returns the walk's address."""
+    html = client.get("/").get_data(as_text=True)
+    found = START.search(html)
+    if not found:
+        return None
+    client.post(found.group(1))
+    return found.group(1).removesuffix("/start")
+
+
+# Forms sent empty, to check how their errors read: address → what to post.
+EMPTY_FORMS = {
+    "manager": ["/walks/new", "{walk}/observations", "{walk}/complete", "/account/password"],
+    "coach": ["/account/password"],
+    "admin": ["/admin/people/new", "/admin/units/new", "/admin/customers/new"],
+}
+
+
+def error_pages(client, role: str, walk: str | None) -> dict[str, str]:
+    """Each of the role's forms sent empty: the page that says what to fix, by a label."""
+    found = {}
+    for address in EMPTY_FORMS.get(role, []):
+        if "{walk}" in address:
+            if walk is None:
+                continue
+            address = address.format(walk=walk)
+        response = client.post(address, data={})
+        if response.mimetype == "text/html" and response.status_code in (200, 400, 422):
+            found[f"POST {address} (empty)"] = response.get_data(as_text=True)
+    return found
+
+
+def anonymous_pages(client) -> dict[str, str]:
+    """What a person sees before signing in, a failed sign-in included, and a missing page."""
+    return {
+        "/sign-in": client.get("/sign-in").get_data(as_text=True),
+        "POST /sign-in (wrong password)": client.post(
+            "/sign-in", data={"email": ROLES["manager"], "password": "not-it"}
+        ).get_data(as_text=True),
+        "/no-such-page": client.get("/no-such-page").get_data(as_text=True),
+    }

@@ -1,0 +1,79 @@
+"""Every page is valid HTML: the Nu Html Checker (npm `vnu-jar`) over each page each demo role
+reaches, the forms' error states and the pages seen before signing in, in one Java run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gembawalk.extensions import db
+from gembawalk.services.demo import load_demo
+
+from . import pages
+
+VNU_JAR = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist"
+
+
+def _vnu() -> list[str]:
+    java = shutil.which("java")
+    if not java:
+        pytest.skip("HTML validity: Java is not installed (the Nu Html Checker needs it)")
+    jar = VNU_JAR / "vnu.jar"
+    if not jar.exists():
+        pytest.skip("HTML validity: vnu.jar is missing; `make install` runs `npm ci` for it")
+    return [java, "-jar", str(jar)]
+
+
+def every_page(app) -> dict[str, str]:
+    """Address (with the role) → HTML, for every page of the demo."""
+    load_demo()
+    found = {f"anonymous {a}": html for a, html in pages.anonymous_pages(app.test_client()).items()}
+    crawls = []
+    for role, email in pages.ROLES.items():
+        client = app.test_client()
+        response = client.post("/sign-in", data={"email": email, "password": pages.DEMO_PASSWORD})
+        assert response.status_code == 302, f"{role} could not sign in"
+        walk = pages.start_a_walk(client) if role == "manager" else None
+        crawl = pages.crawl(app, client, role)
+        crawls.append(crawl)
+        found.update({f"{role} {a}": html for a, html in crawl.html.items()})
+        found.update(
+            {f"{role} {a}": html for a, html in pages.error_pages(client, role, walk).items()}
+        )
+    missing = pages.unvisited(app, crawls) - {"auth.sign_in"}
+    assert not missing, f"pages no role reached, so never checked: {sorted(missing)}"
+    return found
+
+
+def test_every_page_is_valid_html(app, tmp_path):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("markup does not depend on the database: checked once, on SQLite")
+    vnu = _vnu()
+    documents = every_page(app)
+    names = {}
+    for n, (address, html) in enumerate(documents.items()):
+        path = tmp_path / f"page-{n:03d}.html"
+        path.write_text(html, encoding="utf-8")
+        names[path.name] = address
+    assert len(names) > 40, "the crawl found too few pages to mean anything"
+    # One JVM for every page: starting Java is the slow part.
+    run = subprocess.run(  # noqa: S603 - fixed arguments, our own files
+        [*vnu, "--errors-only", "--format", "json", *sorted(map(str, names))],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    messages = json.loads(run.stderr or run.stdout)["messages"]
+    problems = [
+        f"{names.get(Path(m.get('url', '')).name, m.get('url'))}: line {m.get('lastLine')}: "
+        f"{m['message']} [{(m.get('extract') or '').strip()[:80]}]"
+        for m in messages
+        if m.get("type") in ("error", "non-document-error")
+    ]
+    assert not problems, "\n".join(problems)
