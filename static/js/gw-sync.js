@@ -294,8 +294,15 @@
   }
 
   // Fetch the signed-in manager's walks and the customer register for offline use.
+  // A server page rendered for nobody (the sign-in page): nothing to read, and asking
+  // would only log a 401. The offline shell is public too, but it reads for whoever is signed in.
+  function signedOutPage() {
+    var bar = document.querySelector("[data-syncbar]");
+    return !!bar && bar.getAttribute("data-user-id") === "" && !document.querySelector("[data-shell]");
+  }
+
   function pull() {
-    if (!navigator.onLine) return Promise.resolve(null);
+    if (!navigator.onLine || signedOutPage()) return Promise.resolve(null);
     return whoAmI().then(function (me) {
       if (me.signedOut) return null;
       state.me = me;

@@ -184,3 +184,18 @@ def test_13_one_persons_records_are_never_sent_under_anothers_session(live_serve
     sign_in(page, "maya@example.org", PASSWORD)
     wait_for_states(page, {record["uuid"]: "sent"})
     assert observations_saying("Maya's note from the counter") == 1
+
+
+def test_the_sign_in_page_asks_the_api_nothing(live_server, new_context):
+    # Nobody is signed in there: a call to /api/v1/me would only answer 401 and log an error
+    # in the console (Lighthouse counts it against best practices).
+    a_manager()
+    let_the_server_write()
+    context = app_context(new_context)
+    page = context.new_page()
+    asked, errors = [], []
+    page.on("request", lambda request: asked.append(request.url))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto("/sign-in", wait_until="networkidle")  # start-up's flush and pull have run
+    assert not [url for url in asked if "/api/v1/" in url]
+    assert errors == []
