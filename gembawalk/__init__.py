@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from . import config as settings
-from .extensions import csrf, login_manager, migrate
+from .extensions import csrf, limiter, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     from .auth.session import init_login
     from .database import init_database
     from .extensions import db
+    from .security import init_security
 
     init_database(app)
     # Batch mode lets SQLite alter tables; compare_type keeps column types honest.
@@ -49,6 +50,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_login(app)
     init_assets(app)
+    limiter.init_app(app)
+    init_security(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -20,6 +20,7 @@ MESSAGES = {
     409: ("That no longer applies", "It changed in the meantime. Reload and look again."),
     413: ("That was too large", "Send something smaller."),
     422: ("That could not be saved", "Some of what was sent breaks a rule."),
+    429: ("Too many attempts", "Wait a few minutes, then try again."),
     500: (
         "Something went wrong on our side",
         "Nothing you did caused this. Please try again in a moment.",
@@ -50,9 +51,29 @@ def error_response(
     ), status
 
 
+def _audit(kind: str) -> None:
+    """Log a refusal. Never lets the log's own trouble replace the answer being given."""
+    from flask_login import current_user
+
+    from .services import audit
+
+    try:
+        audit.record(
+            kind,
+            actor=current_user,
+            method=request.method,
+            path=request.path,
+            address=request.remote_addr,
+        )
+    except Exception:  # noqa: BLE001  (the database may be what failed)
+        db.session.rollback()
+        current_app.logger.exception("could not write the audit log")
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        _audit("csrf_failed")
         if wants_json():
             return error_response(
                 400,
@@ -63,10 +84,14 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(NotFound)
     def not_found(error: NotFound):
+        # Someone asked for a thing that exists but is not theirs (or that never existed):
+        # the log tells probing from typos. Unknown URLs (werkzeug's 404) are not logged.
+        _audit("not_found")
         return error_response(404)
 
     @app.errorhandler(Forbidden)
     def forbidden(error: Forbidden):
+        _audit("forbidden")
         return error_response(403, str(error))
 
     @app.errorhandler(Conflict)
@@ -82,6 +107,8 @@ def init_errors(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code and error.code < 400:
             return error
+        if error.code == 403:
+            _audit("forbidden")
         return error_response(error.code or 500)
 
     @app.errorhandler(InternalServerError)

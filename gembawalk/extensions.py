@@ -1,6 +1,8 @@
 """The Flask extensions, created here and bound to an app in create_app()."""
 
 from flask_assets import Environment
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 assets = Environment()
+# No default limits: only sign-in is throttled (see auth/throttle.py). The address is the
+# client's own once ProxyFix has read the proxies' headers (GEMBAWALK_PROXY_HOPS).
+limiter = Limiter(key_func=get_remote_address)

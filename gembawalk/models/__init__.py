@@ -1,5 +1,6 @@
 """The data model, one module per aggregate; importing this registers every table."""
 
+from .audit import AuditEvent
 from .cadence import CadencePeriod
 from .coaching import Comment, Notification, NotificationKind, Review
 from .customers import Customer, CustomerKind
@@ -19,6 +20,7 @@ from .walks import (
 )
 
 __all__ = [
+    "AuditEvent",
     "CadencePeriod",
     "Category",
     "Comment",
