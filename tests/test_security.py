@@ -490,3 +490,63 @@ def test_sign_ups_of_new_people_are_logged(admin_client, unit):
 def test_a_person_made_by_the_factory_is_not_an_event(app):
     PersonFactory(roles=["admin"])
     assert events() == []
+
+
+# Passwords (ASVS V2.1)
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password1234",
+        "Password2024!",
+        "qwertyuiop123",
+        "123456789012",
+        "iloveyou1234",
+        "Liverpool2023",
+        "aaaaaaaaaaaa",
+        "correct horse battery staple",
+        "WELCOME12345",
+    ],
+)
+def test_common_and_breached_style_passwords_are_refused(password):
+    from gembawalk.services import passwords
+    from gembawalk.services.errors import Invalid
+
+    with pytest.raises(Invalid, match="too common"):
+        passwords.check_policy(password)
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "a long enough password",
+        "tram stops at the depot",
+        "x" * 3 + "ünïcødé 🚶 walk",
+        "z" * 120 + "abc",
+    ],
+)
+def test_long_uncommon_passwords_of_any_characters_are_accepted(password):
+    from gembawalk.services import passwords
+
+    passwords.check_policy(password)
+
+
+def test_the_shipped_list_holds_thousands_of_long_entries():
+    from gembawalk.services import passwords
+
+    common = passwords.common_passwords()
+    assert len(common) > 5000
+    assert all(len(p) >= 12 for p in common)
+
+
+def test_a_common_password_is_refused_on_the_change_password_form(manager_client):
+    response = manager_client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "Password2024!",
+            "confirm": "Password2024!",
+        },
+    )
+    assert "too common" in response.get_data(as_text=True)
