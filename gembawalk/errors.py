@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from .extensions import db, login_manager
 from .services.errors import Conflict, Forbidden, Invalid, NotFound
 
 MESSAGES = {
@@ -25,7 +27,15 @@ MESSAGES = {
         "Something went wrong on our side",
         "Nothing you did caused this. Please try again in a moment.",
     ),
+    503: (
+        "Gemba Walk is briefly unavailable",
+        "Nothing was saved. Please try again in a moment.",
+    ),
 }
+# OperationalError: cannot connect, connection lost, "database is locked"; the others: the pool
+# gave up or the driver's link broke.
+DatabaseUnavailable = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+RETRY_AFTER_SECONDS = 5
 
 
 def wants_json() -> bool:
@@ -116,10 +126,21 @@ def init_errors(app: Flask) -> None:
     def server_error(error: Exception):
         if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
             return http_error(error)
-        db.session.rollback()
-        incident = secrets.token_hex(6)
         original = getattr(error, "original_exception", None) or error
+        try:
+            db.session.rollback()
+        except DatabaseUnavailable:  # the connection is gone; the pool will make a new one
+            db.session.remove()
+        incident = secrets.token_hex(6)
         app.logger.error(
             "incident %s on %s %s", incident, request.method, request.path, exc_info=original
         )
+        if isinstance(original, DatabaseUnavailable):
+            # Render as nobody: the page must not ask the database who is signed in.
+            g._login_user = login_manager.anonymous_user()
+            # The database is down, restarting or locked: nothing was written (the transaction
+            # rolled back), and the client should simply try again shortly.
+            response = make_response(error_response(503, incident=incident))
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         return error_response(500, incident=incident)
