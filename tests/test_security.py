@@ -550,3 +550,14 @@ def test_a_common_password_is_refused_on_the_change_password_form(manager_client
         },
     )
     assert "too common" in response.get_data(as_text=True)
+
+
+def test_keep_me_signed_in_can_be_turned_off(client, app, manager):
+    app.config["GEMBAWALK_REMEMBER_DAYS"] = 0
+    try:
+        client.post(
+            "/sign-in", data={"email": manager.email, "password": PASSWORD, "remember": "y"}
+        )
+        assert client.get_cookie("remember_token") is None
+    finally:
+        app.config["GEMBAWALK_REMEMBER_DAYS"] = 30

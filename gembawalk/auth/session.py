@@ -21,6 +21,7 @@ def start_session(person: Person, remember: bool = False) -> None:
     """A new session for a sign-in: nothing set before it (a planted session, an old CSRF
     token) carries over, and its clocks start now."""
     session.clear()
+    remember = remember and current_app.config["GEMBAWALK_REMEMBER_DAYS"] > 0
     login_user(person, remember=remember)
     now = int(time.time())
     session[SIGNED_IN_AT] = session[SEEN_AT] = session[PASSWORD_AT] = now
