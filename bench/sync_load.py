@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = int(os.environ.get("SYNC_CLIENTS", "32"))
 DURATION = float(os.environ.get("SYNC_SECONDS", "30"))
 WORKERS = 4
-PASSWORD = "bench load passphrase 2026"
+PASSWORD = "bench load passphrase 2026"  # noqa: S105  (throwaway bench accounts)
 FAULT_AT = 10.0
 
 
@@ -141,9 +141,11 @@ def start_server(database_url: str, instance: Path, port: int) -> subprocess.Pop
 class Phone(threading.Thread):
     """One client: sign in, then PUT comments until time is up, retrying each until acked."""
 
-    def __init__(self, base: str, email: str, walk_id: str, stop_at: float):
+    def __init__(self, base: str, email: str, walk_id: str, go: threading.Event):
         super().__init__(daemon=True)
-        self.base, self.email, self.walk_id, self.stop_at = base, email, walk_id, stop_at
+        self.base, self.email, self.walk_id, self.go = base, email, walk_id, go
+        self.stop_at = 0.0
+        self.ready = threading.Event()
         self.acked: list[str] = []
         self.statuses: Counter[int | str] = Counter()
         self.latencies: list[float] = []
@@ -171,7 +173,11 @@ class Phone(threading.Thread):
             time.sleep(0.2)
 
     def run(self) -> None:
+        # Signing in (argon2, slow on purpose) happens before the clock starts: the load is
+        # the syncing, as on phones that signed in long ago.
         token = self.signed_in()
+        self.ready.set()
+        self.go.wait()
         while time.monotonic() < self.stop_at:
             comment_id = str(uuid.uuid4())
             body = {"walk_id": self.walk_id, "body": f"Seen by {self.email} {comment_id}"}
@@ -243,12 +249,18 @@ def scenario(label: str, database_url: str, fault: str) -> bool:
     port = free_port()
     server = start_server(database_url, instance, port)
     base = f"http://127.0.0.1:{port}"
-    stop_at = time.monotonic() + DURATION
-    phones = [Phone(base, email, walk, stop_at) for email, walk in accounts]
+    go = threading.Event()
+    phones = [Phone(base, email, walk, go) for email, walk in accounts]
     fault_note = ""
     try:
         for phone in phones:
             phone.start()
+        for phone in phones:
+            phone.ready.wait(timeout=600)
+        stop_at = time.monotonic() + DURATION
+        for phone in phones:
+            phone.stop_at = stop_at
+        go.set()
         if fault != "plain":
             time.sleep(FAULT_AT)
             if fault == "kill":
