@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FLASK := $(BIN)/flask --app gembawalk
 
-.PHONY: install chromium run test screenshots bench clean
+.PHONY: install chromium run test screenshots icons bench clean
 
 # Create the virtual environment and install the app with its development tools.
 install: $(STAMP)
@@ -51,6 +51,11 @@ test: install chromium
 # Save phone and desktop screenshots of the demo to static/screenshots/.
 screenshots: install chromium
 	$(BIN)/python -m tests.browser.screenshots
+	$(BIN)/python -m tests.browser.offline_screenshots
+
+# Draw the app icons (PNG) from static/icons/icon.svg; commit the result.
+icons: install chromium
+	$(BIN)/python -m tests.browser.make_icons
 
 # Run the benchmarks in bench/, if there are any yet.
 bench: install

@@ -60,9 +60,12 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .calendar.views import bp as calendar_bp
     from .coaching.views import bp as coaching_bp
+    from .conflicts.views import bp as conflicts_bp
+    from .engagement.views import bp as engagement_bp
     from .followups.views import bp as followups_bp
     from .main.views import bp as main_bp
     from .notifications.views import bp as notifications_bp
+    from .pwa.views import bp as pwa_bp
     from .walks.views import bp as walks_bp
 
     app.register_blueprint(main_bp)
@@ -74,6 +77,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(create_api())
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(engagement_bp)
+    app.register_blueprint(pwa_bp)
+    app.register_blueprint(conflicts_bp)
 
 
 def register_errors(app: Flask) -> None:

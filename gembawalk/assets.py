@@ -7,12 +7,27 @@ from .extensions import assets
 
 CSS = Bundle(
     "css/app.css",
+    "css/offline.css",
     "css/calendar.css",
     "css/coaching.css",
+    "css/engagement.css",
+    "css/photos.css",
     filters="rcssmin",
     output="gen/app.%(version)s.css",
 )
-JS = Bundle("js/app.js", "js/calendar.js", filters="rjsmin", output="gen/app.%(version)s.js")
+# The offline modules in load order: store, capture, sync, status, pages, shell, then start-up.
+OFFLINE_JS = (
+    "js/gw-store.js",
+    "js/gw-capture.js",
+    "js/gw-sync.js",
+    "js/gw-status.js",
+    "js/gw-enhance.js",
+    "js/gw-shell.js",
+    "js/gw-boot.js",
+)
+JS = Bundle(
+    "js/app.js", "js/calendar.js", *OFFLINE_JS, filters="rjsmin", output="gen/app.%(version)s.js"
+)
 
 
 def init_assets(app: Flask) -> None:

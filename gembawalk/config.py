@@ -139,6 +139,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         # Links in calendar events, e.g. https://gemba.example.org; empty: the host asked.
         "GEMBAWALK_BASE_URL": env.get("GEMBAWALK_BASE_URL", "").strip().rstrip("/"),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "GEMBAWALK_PHOTO_DIR": env.get("GEMBAWALK_PHOTO_DIR") or str(folder / "photos"),
         "ASSETS_DEBUG": False,
         # Bundle versions live in a manifest, so production serves prebuilt files by name.
         "ASSETS_MANIFEST": f"file:{PROJECT_ROOT / 'static' / 'gen' / 'manifest.txt'}",

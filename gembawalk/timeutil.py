@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -67,3 +68,43 @@ def day_start_utc(day: date, zone: str) -> datetime:
 
 def day_range_utc(day: date, zone: str) -> tuple[datetime, datetime]:
     return day_start_utc(day, zone), day_start_utc(day + timedelta(days=1), zone)
+
+
+def week_start(day: date) -> date:
+    """The Monday that starts the week holding `day`: weeks run Monday to Sunday."""
+    return day - timedelta(days=day.weekday())
+
+
+def offset_changes(zone: str, start: datetime, end: datetime) -> tuple[tuple[datetime, int], ...]:
+    """The zone's UTC offset (in seconds) from `start`, then at each change before `end`:
+    [(start, offset), (change, new offset), ...]. Lets SQL without time-zone support (SQLite)
+    turn UTC instants into local ones with a CASE of a few branches."""
+    first = start.astimezone(UTC).date()
+    last = end.astimezone(UTC).date() + timedelta(days=1)
+    return _offset_changes(zone, first, last)
+
+
+@functools.lru_cache(maxsize=256)
+def _offset_changes(zone: str, first: date, last: date) -> tuple[tuple[datetime, int], ...]:
+    tz = ZoneInfo(zone)
+
+    def offset(at: datetime) -> int:
+        return int(at.astimezone(tz).utcoffset().total_seconds())
+
+    at = datetime.combine(first, time(), UTC)
+    end = datetime.combine(last, time(), UTC)
+    changes = [(at, offset(at))]
+    step = timedelta(days=1)  # clocks change at most once a day
+    while at < end:
+        nxt = min(at + step, end)
+        if offset(nxt) != changes[-1][1]:
+            low, high = at, nxt  # the change lies in (low, high]: narrow it to the second
+            while high - low > timedelta(seconds=1):
+                mid = low + (high - low) / 2
+                if offset(mid) == changes[-1][1]:
+                    low = mid
+                else:
+                    high = mid
+            changes.append((high.replace(microsecond=0), offset(nxt)))
+        at = nxt
+    return tuple(changes)  # cached: nobody may change it

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from . import coaching, core, openapi
+from . import coaching, core, leaderboard, openapi, photos, sync
 from .http import no_store
 
-MODULES = (core, coaching)
+MODULES = (core, coaching, leaderboard, sync, photos)
 
 API_VERSION = "1.0.0"
 

@@ -3,8 +3,11 @@
 from .audit import AuditEvent
 from .cadence import CadencePeriod
 from .coaching import Comment, Notification, NotificationKind, Review
+from .conflicts import ConflictResolution, SyncConflict
 from .customers import Customer, CustomerKind
+from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
 from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
+from .photos import Photo
 from .series import RepeatRule, WalkSeries, series_customers
 from .walks import (
     Category,
@@ -24,24 +27,27 @@ __all__ = [
     "CadencePeriod",
     "Category",
     "Comment",
-    "Notification",
-    "NotificationKind",
-    "Review",
+    "ConflictResolution",
     "Customer",
     "CustomerKind",
     "FollowUp",
     "FollowUpStatus",
+    "Notification",
+    "NotificationKind",
     "Observation",
     "OrgUnit",
     "Person",
     "PersonRole",
+    "Photo",
     "RepeatRule",
+    "Review",
     "Role",
     "SaidBy",
+    "SyncConflict",
     "Walk",
     "WalkKind",
-    "WalkStatus",
     "WalkSeries",
+    "WalkStatus",
     "WasteType",
     "coach_assignments",
     "series_customers",

@@ -198,12 +198,16 @@ def cancel_walk(actor: Person, walk_id: uuid_lib.UUID, now: datetime | None = No
     walk = get_own_walk(actor, walk_id)
     if walk.status == WalkStatus.CANCELLED:
         return walk
-    if walk.status != WalkStatus.PLANNED:
-        raise Conflict("Only a planned walk can be cancelled.")
-    walk.status, walk.cancelled_at = WalkStatus.CANCELLED, now or utcnow()
+    call_off(walk, now or utcnow())
     walk.version += 1
     db.session.commit()
     return walk
+
+
+def call_off(walk: Walk, at: datetime) -> None:
+    if walk.status != WalkStatus.PLANNED:
+        raise Conflict("Only a planned walk can be cancelled.")
+    walk.status, walk.cancelled_at = WalkStatus.CANCELLED, at
 
 
 @rolls_back
@@ -211,12 +215,17 @@ def start_walk(actor: Person, walk_id: uuid_lib.UUID, now: datetime | None = Non
     walk = get_own_walk(actor, walk_id)
     if walk.status == WalkStatus.IN_PROGRESS:
         return walk  # a second tap on "Start" changes nothing
-    if walk.status != WalkStatus.PLANNED:
-        raise Conflict(f"This walk is {walk.status.label.lower()}; it cannot be started.")
-    walk.status, walk.started_at = WalkStatus.IN_PROGRESS, now or utcnow()
+    begin(walk, now or utcnow())
     walk.version += 1
     db.session.commit()
     return walk
+
+
+def begin(walk: Walk, at: datetime) -> None:
+    """Start a planned walk at a moment (the page says now; a synced device says when)."""
+    if walk.status != WalkStatus.PLANNED:
+        raise Conflict(f"This walk is {walk.status.label.lower()}; it cannot be started.")
+    walk.status, walk.started_at = WalkStatus.IN_PROGRESS, at
 
 
 @rolls_back
@@ -233,8 +242,7 @@ def add_observation(
 ) -> Observation:
     """Add a note to a walk being recorded (or just done). The same id twice adds it once."""
     walk = get_own_walk(actor, walk_id)
-    if walk.status not in (WalkStatus.IN_PROGRESS, WalkStatus.DONE):
-        raise Conflict("Start the walk before adding observations.")
+    check_observable(walk)
 
     def ours(found: Observation) -> bool:
         return found.walk_id == walk.id
@@ -242,22 +250,34 @@ def add_observation(
     existing = _existing(Observation, observation_id, ours)
     if existing is not None:
         return existing
-    chosen = _choice(Category, category, "category", "Choose a category.")
-    waste = None
-    if chosen == Category.WASTE:
-        waste = _choice(WasteType, waste_type, "waste_type", "Choose which waste this is.")
     observation = Observation(
         uuid=observation_id or uuid_lib.uuid4(),
         walk=walk,
         author_id=actor.id,
-        category=chosen,
-        waste_type=waste,
-        said_by=_choice(SaidBy, said_by, "said_by", "Choose who said it."),
-        text=validation.text(text, "text", "observation", required=True, label="The note"),
         made_at=made_at or utcnow(),
         received_at=utcnow(),
     )
+    describe(observation, category=category, waste_type=waste_type, said_by=said_by, text=text)
     return _insert_once(observation, ours)
+
+
+def check_observable(walk: Walk) -> None:
+    if walk.status not in (WalkStatus.IN_PROGRESS, WalkStatus.DONE):
+        raise Conflict("Start the walk before adding observations.")
+
+
+def describe(
+    observation: Observation, *, category: str, waste_type: str | None, said_by: str, text: str
+) -> None:
+    """Set what an observation says, holding each field to its rule (new or edited alike)."""
+    observation.category = _choice(Category, category, "category", "Choose a category.")
+    observation.waste_type = None
+    if observation.category == Category.WASTE:
+        observation.waste_type = _choice(
+            WasteType, waste_type, "waste_type", "Choose which waste this is."
+        )
+    observation.said_by = _choice(SaidBy, said_by, "said_by", "Choose who said it.")
+    observation.text = validation.text(text, "text", "observation", required=True, label="The note")
 
 
 @rolls_back
@@ -267,9 +287,16 @@ def complete_walk(
     walk = get_own_walk(actor, walk_id)
     if walk.status == WalkStatus.DONE:
         return walk
+    finish(actor, walk, record, now or utcnow())
+    walk.version += 1
+    db.session.commit()
+    return walk
+
+
+def finish(actor: Person, walk: Walk, record: WalkRecord, now: datetime) -> None:
+    """Record how a walk in progress went and mark it done; the caller commits."""
     if walk.status != WalkStatus.IN_PROGRESS:
         raise Conflict("Start the walk before completing it.")
-    now = now or utcnow()
     started = _local_instant(record.started_at, walk.timezone, "started_at", "started")
     completed = _local_instant(record.completed_at, walk.timezone, "completed_at", "finished")
     if completed < started:
@@ -290,6 +317,3 @@ def complete_walk(
     walk.summary = validation.text(record.summary, "summary", "summary", label="The summary")
     walk.started_at, walk.completed_at = started, completed
     walk.status = WalkStatus.DONE
-    walk.version += 1
-    db.session.commit()
-    return walk

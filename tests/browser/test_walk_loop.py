@@ -49,7 +49,10 @@ def add_observation(page: Page, category: str, note: str) -> None:
     page.get_by_label(category, exact=True).check()
     page.get_by_label("Note").fill(note)
     page.get_by_role("button", name="Add", exact=True).tap()
-    expect(page.get_by_role("listitem").filter(has_text=note)).to_be_visible()
+    item = page.get_by_role("listitem").filter(has_text=note)
+    expect(item).to_be_visible()
+    # With JavaScript the note is kept on the phone first, then sent by the outbox.
+    expect(item.locator("[data-record]")).to_have_text("Sent")
 
 
 def test_a_manager_plans_records_and_completes_a_walk_on_a_phone(phone: Page):
@@ -152,6 +155,8 @@ def test_from_today_an_observation_takes_two_taps(phone: Page):
     note.fill("Queue at the counter while forms are copied")
     phone.get_by_role("button", name="Add", exact=True).tap()  # tap two
     expect(phone.get_by_text("Observation added.")).to_be_visible()
+    sent = phone.get_by_role("listitem").filter(has_text="Queue at the counter")
+    expect(sent.locator("[data-record]")).to_have_text("Sent")  # kept first, then sent
 
     phone.get_by_label("What matters", exact=True).check()
     expect(phone.get_by_label("Which waste?")).to_be_hidden()

@@ -1,0 +1,97 @@
+"""Photos of observations: sent once as a raw image body, served to those who may see the walk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from uuid import UUID
+
+from flask import Blueprint, current_app, request, send_file
+from flask_login import current_user, login_required
+
+from ..services import photos
+from .http import refuse
+from .sync import ERRORS, UUID_PARAM, _answer, outcome_response, photo_json
+
+bp = Blueprint("photos", __name__)
+
+
+def photo_folder() -> Path:
+    return Path(current_app.config["GEMBAWALK_PHOTO_DIR"])
+
+
+@bp.before_request
+@login_required
+def signed_in():
+    request.max_content_length = photos.MAX_BYTES
+
+
+@bp.put("/observations/<uuid:observation_id>/photos/<uuid:photo_id>")
+def put_photo(observation_id: UUID, photo_id: UUID):
+    declared = request.mimetype
+    if declared not in photos.FORMATS.values():
+        refuse(415, "Send the photo as the raw body with Content-Type image/jpeg, png or webp.")
+    data = request.get_data(cache=False)
+    outcome = photos.put_photo(
+        current_user, observation_id, photo_id, data, declared, photo_folder()
+    )
+    return outcome_response(outcome, photo_json)
+
+
+@bp.get("/photos/<uuid:photo_id>")
+def show(photo_id: UUID):
+    photo = photos.get_photo(current_user, photo_id)
+    response = send_file(
+        photos.photo_path(photo, photo_folder()), mimetype=photo.content_type, max_age=0
+    )
+    # Served from our origin: never let a browser read it as anything but the image it is.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+PATHS = {
+    "/observations/{observation_id}/photos/{photo_id}": {
+        "put": {
+            "summary": "Store a photo of an observation once (safe to repeat)",
+            "description": "The raw image is the body (not multipart). The server checks the "
+            "content, strips EXIF and other metadata by re-encoding, and refuses decompression "
+            "bombs (422) and bodies over 10 MiB (413).",
+            "security": [{"session": [], "csrf": []}],
+            "parameters": [
+                {"name": "observation_id", **UUID_PARAM},
+                {"name": "photo_id", **UUID_PARAM},
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    kind: {"schema": {"type": "string", "contentMediaType": kind}}
+                    for kind in photos.FORMATS.values()
+                },
+            },
+            "responses": {
+                "200": _answer("Already held: the photo", "Photo"),
+                "201": _answer("Stored: the photo", "Photo"),
+                "415": {"$ref": "#/components/responses/Error"},
+                **ERRORS,
+            },
+        }
+    },
+    "/photos/{photo_id}": {
+        "get": {
+            "summary": "A photo, for whoever may see its walk",
+            "parameters": [{"name": "photo_id", **UUID_PARAM}],
+            "responses": {
+                "200": {
+                    "description": "The image",
+                    "content": {
+                        kind: {"schema": {"type": "string", "contentMediaType": kind}}
+                        for kind in photos.FORMATS.values()
+                    },
+                },
+                "401": {"$ref": "#/components/responses/Error"},
+                "404": {"$ref": "#/components/responses/Error"},
+            },
+        }
+    },
+}

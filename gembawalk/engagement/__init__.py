@@ -1,0 +1,1 @@
+"""Engagement pages: my figures on Today, leaderboards, trends, customers and exports."""

@@ -1,0 +1,134 @@
+"""The installable app: the manifest, the service worker from the site root, and the app shell.
+
+The shell is one page with no user data and no CSRF token in it, so the service worker may keep
+it: offline, every navigation is answered with it and its JavaScript draws the page from what
+IndexedDB holds. Nothing the worker caches ever depends on who is signed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, url_for
+
+from ..extensions import assets
+
+bp = Blueprint("pwa", __name__)
+
+SW_SOURCE = Path(__file__).resolve().parents[2] / "static" / "sw.js"
+ICONS = {
+    "192": "icons/icon-192.png",
+    "512": "icons/icon-512.png",
+    "maskable": "icons/icon-maskable-512.png",
+}
+THEME_COLOUR = "#0f5c4d"
+
+
+def _no_cache(response: Response) -> Response:
+    # Always asked again (a 304 when unchanged): a new release reaches installed apps.
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def bundle_urls() -> list[str]:
+    """The versioned CSS and JS bundle URLs, as the pages link them."""
+    return [url for name in ("css_all", "js_all") for url in assets[name].urls()]
+
+
+@cache
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def release() -> str:
+    """The app version: the bundle versions, the worker's own source and the shell.
+
+    A new bundle (or a new worker) gives a new cache name, so a deploy never mixes files.
+    `PWA_RELEASE` is an extra label a deploy (or a test) may set to force a new worker.
+    """
+    digest = hashlib.sha256()
+    for part in (
+        *bundle_urls(),
+        _file_digest(SW_SOURCE),
+        _file_digest(Path(current_app.template_folder) / "pwa" / "shell.html"),
+        str(current_app.config.get("PWA_RELEASE", "")),
+    ):
+        digest.update(part.encode())
+    return digest.hexdigest()[:12]
+
+
+def precache_urls() -> list[str]:
+    """What the worker stores on install: the shell and everything it needs to draw."""
+    return [
+        url_for("pwa.shell"),
+        *bundle_urls(),
+        url_for("static", filename="icons/icon.svg"),
+        url_for("static", filename="icons/sprite.svg"),
+        *(url_for("static", filename=path) for path in ICONS.values()),
+        url_for("pwa.manifest"),
+    ]
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    body = {
+        "id": "/",
+        "name": "Gemba Walk",
+        "short_name": "Gemba Walk",
+        "description": "Plan and record customer visits and gemba walks, with or without signal.",
+        "start_url": url_for("main.home"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": THEME_COLOUR,
+        "background_color": "#f5f6f4",
+        "icons": [
+            {
+                "src": url_for("static", filename=ICONS["192"]),
+                "sizes": "192x192",
+                "type": "image/png",
+                "purpose": "any",
+            },
+            {
+                "src": url_for("static", filename=ICONS["512"]),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "any",
+            },
+            {
+                "src": url_for("static", filename=ICONS["maskable"]),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = current_app.response_class(
+        json.dumps(body, indent=2), mimetype="application/manifest+json"
+    )
+    return _no_cache(response)
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """static/sw.js with this release's name and precache list put in front of it."""
+    config = {"release": release(), "shell": url_for("pwa.shell"), "precache": precache_urls()}
+    source = f"self.GEMBA_SW = {json.dumps(config)};\n" + SW_SOURCE.read_text()
+    response = current_app.response_class(source, mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = "/"
+    return _no_cache(response)
+
+
+@bp.get("/app")
+def shell():
+    """The app shell. Public and the same for everyone: it holds no data and no token."""
+    return _no_cache(Response(render_template("pwa/shell.html", release=release())))
+
+
+@bp.get("/outbox")
+def outbox():
+    """The outbox is drawn from IndexedDB on the device: the page is the shell itself."""
+    return shell()

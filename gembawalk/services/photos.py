@@ -1,0 +1,148 @@
+"""Photos sent from a device: checked by their content, re-encoded without metadata, stored
+once under a random name, and shown only to those who may see the walk."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+import uuid as uuid_lib
+import warnings
+from datetime import datetime
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Observation, Person
+from ..models.photos import Photo
+from ..timeutil import utcnow
+from .access import can_see_person
+from .errors import Invalid, NotFound, rolls_back
+from .sync import Outcome
+
+# What a device may send, by what Pillow finds inside (never by the name or the header alone).
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+MAX_BYTES = 10 * 1024 * 1024
+# Phones downscale to 1600 px before sending; 40 megapixels is room to spare, and refuses
+# small files that would unpack into gigabytes (decompression bombs).
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 2048
+
+
+def _observation_of(actor: Person, observation_id: uuid_lib.UUID) -> Observation:
+    observation = db.session.scalar(
+        select(Observation).join(Observation.walk).where(Observation.uuid == observation_id)
+    )
+    if observation is None or observation.walk.manager_id != actor.id:
+        raise Invalid({"": "No such observation: send the observation first."})
+    return observation
+
+
+def reencode(data: bytes, declared_type: str) -> tuple[bytes, str, int, int]:
+    """The picture drawn again from its pixels: EXIF, GPS and comments stay behind."""
+    if len(data) > MAX_BYTES:
+        raise Invalid({"": f"A photo may be at most {MAX_BYTES // (1024 * 1024)} MiB."})
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            kind = image.format
+            if kind not in FORMATS:
+                raise Invalid({"": "Send a JPEG, PNG or WebP photo."})
+            if FORMATS[kind] != declared_type:
+                raise Invalid({"": f"The photo is {FORMATS[kind]}, not {declared_type}."})
+            if image.width * image.height > MAX_PIXELS:
+                raise Invalid({"": "The photo has too many pixels; send a smaller one."})
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise Invalid({"": "That is not a photo that can be read."}) from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise Invalid({"": "The photo has too many pixels; send a smaller one."}) from exc
+    image = ImageOps.exif_transpose(image)  # keep the way up the camera meant, then drop EXIF
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    if kind == "JPEG" and image.mode != "RGB":
+        image = image.convert("RGB")
+    elif kind != "JPEG" and image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA")
+    out = io.BytesIO()
+    options = {"quality": 85, "optimize": True} if kind == "JPEG" else {}
+    image.save(out, format=kind, **options)
+    return out.getvalue(), kind, image.width, image.height
+
+
+def _write(folder: Path, name: str, data: bytes) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{name}.part"
+    partial.write_bytes(data)
+    os.replace(partial, folder / name)  # never a half-written photo under its real name
+
+
+@rolls_back
+def put_photo(
+    actor: Person,
+    observation_id: uuid_lib.UUID,
+    photo_id: uuid_lib.UUID,
+    data: bytes,
+    declared_type: str,
+    folder: Path,
+    now: datetime | None = None,
+) -> Outcome:
+    """Store a photo of an observation once; the same photo again is a repeat."""
+    observation = _observation_of(actor, observation_id)
+    digest = hashlib.sha256(data).hexdigest()
+    existing = db.session.scalar(select(Photo).where(Photo.uuid == photo_id))
+    if existing is not None:
+        return _repeat(existing, observation, digest)
+    encoded, kind, width, height = reencode(data, declared_type)
+    name = secrets.token_hex(16) + EXTENSIONS[kind]
+    _write(folder, name, encoded)
+    photo = Photo(
+        uuid=photo_id,
+        observation=observation,
+        stored_name=name,
+        content_type=FORMATS[kind],
+        width=width,
+        height=height,
+        size_bytes=len(encoded),
+        received_sha256=digest,
+        created_at=now or utcnow(),
+    )
+    db.session.add(photo)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same photo arrived twice at once: the other request stored it; drop our copy.
+        db.session.rollback()
+        (folder / name).unlink(missing_ok=True)
+        existing = db.session.scalar(select(Photo).where(Photo.uuid == photo_id))
+        if existing is None:
+            raise
+        return _repeat(existing, _observation_of(actor, observation_id), digest)
+    except BaseException:
+        (folder / name).unlink(missing_ok=True)
+        raise
+    return Outcome(photo, created=True)
+
+
+def _repeat(existing: Photo, observation: Observation, digest: str) -> Outcome:
+    if existing.observation_id != observation.id or existing.received_sha256 != digest:
+        raise Invalid({"": "This id already names a different photo; send a new id."})
+    db.session.commit()
+    return Outcome(existing)
+
+
+def photo_path(photo: Photo, folder: Path) -> Path:
+    return folder / photo.stored_name
+
+
+def get_photo(actor: Person, photo_id: uuid_lib.UUID) -> Photo:
+    """A photo for someone who may see its walk; to anyone else it does not exist."""
+    photo = db.session.scalar(select(Photo).where(Photo.uuid == photo_id))
+    if photo is None or not can_see_person(actor, photo.observation.walk.manager_id):
+        raise NotFound("No such photo.")
+    return photo

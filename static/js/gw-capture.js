@@ -1,0 +1,113 @@
+// Gemba Walk capture: every change a manager makes is written to the device first (the walk as
+// it now stands and an outbox record to carry it), then handed to the sync routine.
+(function (Gemba) {
+  "use strict";
+
+  var MAX_SIDE = 1600;
+  var WALK_FIELDS = ["kind", "status", "planned_start", "planned_minutes", "timezone", "purpose",
+    "place", "customer_ids", "started_at", "completed_at", "customers_spoken_to",
+    "frontline_met", "summary"];
+
+  function uuid() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function nowIso() { return new Date().toISOString(); }
+
+  function walkBody(walk) {
+    var body = {};
+    WALK_FIELDS.forEach(function (name) { if (walk[name] !== undefined) body[name] = walk[name]; });
+    return body;
+  }
+
+  function changed() { if (Gemba.sync) Gemba.sync.soon("save"); }
+
+  // A walk record: the full state of the walk; an edit names the version it was based on.
+  function saveWalk(walk, userId) {
+    return Gemba.store.record(walk.uuid).then(function (existing) {
+      var record = { uuid: walk.uuid, type: "walk", userId: userId, walkUuid: walk.uuid, body: walkBody(walk) };
+      var creating = existing ? existing.baseVersion === null && existing.state !== "sent" : !walk.version;
+      record.baseVersion = creating ? null : walk.version;
+      return Gemba.store.saveChange(walk, record);
+    }).then(function (saved) { changed(); return saved; });
+  }
+
+  function planWalk(fields, userId, startNow) {
+    var walk = Object.assign({
+      uuid: uuid(), userId: userId, version: 0, status: "planned", planned_minutes: 60,
+      purpose: "", place: "", customer_ids: [], started_at: null, completed_at: null,
+      customers_spoken_to: null, frontline_met: "", summary: "", observations: [], local: true
+    }, fields);
+    if (startNow) { walk.status = "in_progress"; walk.started_at = nowIso(); }
+    return saveWalk(walk, userId).then(function () { return walk; });
+  }
+
+  function startWalk(walk, userId) {
+    walk.status = "in_progress";
+    walk.started_at = nowIso();
+    return saveWalk(walk, userId);
+  }
+
+  function completeWalk(walk, fields, userId) {
+    Object.assign(walk, fields, { status: "done" });
+    return saveWalk(walk, userId);
+  }
+
+  // An observation, and one record per photo (each photo is sent on its own, resumable).
+  function addObservation(walkUuid, fields, photos, userId) {
+    var obs = Object.assign({
+      uuid: uuid(), version: 0, walk_id: walkUuid, waste_type: null, said_by: "walker",
+      made_at: nowIso(), photos: [], local: true
+    }, fields);
+    if (obs.category !== "waste") obs.waste_type = null;
+    return Gemba.store.walk(walkUuid).then(function (walk) {
+      var body = { walk_id: walkUuid, category: obs.category, waste_type: obs.waste_type,
+        said_by: obs.said_by, text: obs.text, made_at: obs.made_at };
+      var saves = [];
+      (photos || []).forEach(function (photo) {
+        var photoUuid = uuid();
+        obs.photos.push({ uuid: photoUuid, content_type: photo.type, width: photo.width, height: photo.height, local: true });
+        saves.push({ uuid: photoUuid, type: "photo", userId: userId, walkUuid: walkUuid,
+          parent: obs.uuid, body: { data: photo.data, type: photo.type, width: photo.width, height: photo.height } });
+      });
+      if (walk) walk.observations = (walk.observations || []).concat([obs]);
+      var first = Gemba.store.saveChange(walk, { uuid: obs.uuid, type: "observation", userId: userId,
+        walkUuid: walkUuid, parent: walkUuid, body: body });
+      return saves.reduce(function (done, record) {
+        return done.then(function () { return Gemba.store.saveChange(null, record); });
+      }, first);
+    }).then(function () { changed(); return obs; });
+  }
+
+  // Downscale on the device (longest side 1600 px) and keep the bytes with their type: Blobs
+  // in IndexedDB are unreliable on some phones, ArrayBuffers are not.
+  function preparePhoto(file) {
+    return createImageBitmap(file).then(function (bitmap) {
+      var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+      var width = Math.max(1, Math.round(bitmap.width * scale));
+      var height = Math.max(1, Math.round(bitmap.height * scale));
+      var canvas = document.createElement("canvas");
+      canvas.width = width; canvas.height = height;
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, width, height);
+      if (bitmap.close) bitmap.close();
+      return new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", 0.85); })
+        .then(function (blob) { return blob.arrayBuffer().then(function (data) {
+          return { data: data, type: blob.type || "image/jpeg", width: width, height: height };
+        }); });
+    });
+  }
+
+  Gemba.capture = {
+    uuid: uuid,
+    planWalk: planWalk,
+    startWalk: startWalk,
+    completeWalk: completeWalk,
+    addObservation: addObservation,
+    preparePhoto: preparePhoto,
+    walkBody: walkBody
+  };
+})(window.Gemba = window.Gemba || {});

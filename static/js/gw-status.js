@@ -1,0 +1,114 @@
+// Gemba Walk status: what is waiting on this device, when it last synced, and banners for
+// offline, syncing, signing in, storage at risk and a new version ready.
+(function (Gemba) {
+  "use strict";
+
+  var ui = { storageAtRisk: false, updateReady: null, forceShow: false };
+  var STATE_LABELS = {
+    pending: "Saved on this device",
+    sent: "Sent",
+    attention: "Needs attention",
+    conflict: "Conflict",
+    removed: "Removed on the server"
+  };
+
+  function h(tag, attrs, children) {
+    var el = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key === "text") el.textContent = value;
+      else if (key.slice(0, 2) === "on") el.addEventListener(key.slice(2), value);
+      else el.setAttribute(key, value === true ? "" : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined || child === false) return;
+      el.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return el;
+  }
+
+  function timeLabel(ms) {
+    if (!ms) return "never";
+    var when = new Date(ms);
+    var today = new Date().toDateString() === when.toDateString();
+    return today
+      ? when.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })
+      : when.toLocaleString("en-GB", { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  }
+
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
+  function banner(kind, text, extra) {
+    return h("p", { class: "banner banner-" + kind, "data-banner": kind }, [text].concat(extra || []));
+  }
+
+  function render() {
+    var bar = document.querySelector("[data-syncbar]");
+    if (!bar || !Gemba.store) return Promise.resolve();
+    var sync = Gemba.sync.state;
+    return Promise.all([Gemba.store.records(), Gemba.store.getMeta("lastSyncedAt"), Gemba.store.getMeta("me")])
+      .then(function (found) {
+        var records = found[0];
+        var me = sync.me || found[2];
+        var waiting = records.filter(function (r) { return r.state === "pending"; });
+        var trouble = records.filter(function (r) { return ["attention", "conflict", "removed"].indexOf(r.state) !== -1 && !r.dismissed; });
+        var others = me ? waiting.filter(function (r) { return r.userId !== me.id; }) : [];
+        var parts = [];
+        if (!navigator.onLine) parts.push(banner("offline", "Offline: what you record is saved on this device, and sent when there is signal."));
+        if (sync.running && sync.total) parts.push(banner("syncing", "Syncing " + Math.min(sync.done + 1, sync.total) + " of " + sync.total + "…"));
+        if (sync.signIn) parts.push(banner("signin", "Sign in to sync. " + plural(waiting.length, "record") + (waiting.length === 1 ? " waits" : " wait") + " on this device. ", [
+          h("a", { href: "/sign-in?next=" + encodeURIComponent(location.pathname), text: "Sign in" })]));
+        if (others.length) parts.push(banner("others", plural(others.length, "record") + " from another account " + (others.length === 1 ? "waits" : "wait") + " here until that person signs in again."));
+        if (ui.storageAtRisk && (waiting.length || ui.forceShow)) parts.push(banner("storage", "Storage at risk: this browser may clear unsent records. Add the app to your home screen, or sync soon."));
+        if (trouble.length) parts.push(banner("attention", plural(trouble.length, "record") + (trouble.length === 1 ? " needs" : " need") + " attention. ", [h("a", { href: "/outbox", text: "Open the outbox" })]));
+        if (ui.updateReady) parts.push(banner("update", "A new version of Gemba Walk is ready. ", [
+          h("button", { type: "button", class: "button button-small", "data-update": true, text: "Update", onclick: ui.updateReady })]));
+
+        var onOutbox = location.pathname === "/outbox";
+        var summary = h("div", { class: "syncbar-summary" }, [
+          h("p", {}, [
+            h("span", { class: "syncbar-count", "data-pending-count": waiting.length, text: waiting.length ? plural(waiting.length, "record") + " waiting to be sent" : "Nothing waiting to be sent" }),
+            h("span", { class: "muted", "data-last-synced": true, text: "Last synced " + timeLabel(found[1]) })]),
+          onOutbox ? null : h("span", { class: "syncbar-actions" }, [
+            h("button", { type: "button", class: "button button-small", "data-sync-now": true, text: "Sync now",
+              onclick: function () { Gemba.sync.syncNow(); } }),
+            h("a", { href: "/outbox", class: "button button-small button-quiet", text: "Outbox" })])
+        ]);
+        var show = parts.length || waiting.length || ui.forceShow;
+        // Hidden, it holds nothing: no stray text for readers (or tests) to trip over.
+        bar.replaceChildren.apply(bar, show ? parts.concat([summary]) : []);
+        bar.hidden = !show;
+        document.dispatchEvent(new CustomEvent("gemba:status", { detail: { records: records } }));
+      });
+  }
+
+  var pendingRender = null;
+  function refresh() {
+    if (pendingRender) return pendingRender;
+    pendingRender = new Promise(function (resolve) { setTimeout(resolve, 30); })
+      .then(render).catch(function (e) { console.error(e); })
+      .then(function () { pendingRender = null; });
+    return pendingRender;
+  }
+
+  // Ask the browser to keep our storage; say so plainly when it will not.
+  function checkStorage() {
+    if (!navigator.storage || !navigator.storage.persist) { ui.storageAtRisk = true; return refresh(); }
+    return navigator.storage.persisted().then(function (kept) {
+      return kept || navigator.storage.persist();
+    }).then(function (kept) { ui.storageAtRisk = !kept; return refresh(); })
+      .catch(function () { ui.storageAtRisk = true; return refresh(); });
+  }
+
+  Gemba.status = {
+    ui: ui,
+    h: h,
+    LABELS: STATE_LABELS,
+    timeLabel: timeLabel,
+    plural: plural,
+    refresh: refresh,
+    checkStorage: checkStorage,
+    offerUpdate: function (apply) { ui.updateReady = apply; refresh(); }
+  };
+})(window.Gemba = window.Gemba || {});

@@ -1,0 +1,200 @@
+// Gemba Walk offline store: IndexedDB holds the outbox (records not yet acknowledged by the
+// server), the walks and customers as last synced, and a little state (who, when synced).
+(function (Gemba) {
+  "use strict";
+
+  var DB_NAME = "gembawalk";
+  // Version 1 held only the outbox, its records without a state. Version 2 adds the synced
+  // walks, customers and meta, and gives every record a state. Upgrades keep every record.
+  var DB_VERSION = 2;
+  var UNSENT = ["pending", "attention", "conflict"];
+  var dbPromise = null;
+
+  function req(request) {
+    return new Promise(function (resolve, reject) {
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+
+  function upgrade(db, oldVersion, tx) {
+    if (oldVersion < 1) db.createObjectStore("outbox", { keyPath: "uuid" });
+    if (oldVersion < 2) {
+      db.createObjectStore("walks", { keyPath: "uuid" });
+      db.createObjectStore("customers", { keyPath: "id" });
+      db.createObjectStore("meta");
+      var outbox = tx.objectStore("outbox");
+      outbox.createIndex("state", "state");
+      outbox.openCursor().onsuccess = function (event) {
+        var cursor = event.target.result;
+        if (!cursor) return;
+        var record = cursor.value;
+        // Version 1 records were all waiting to be sent.
+        record.state = record.state || "pending";
+        record.rev = record.rev || 1;
+        record.attempts = record.attempts || 0;
+        record.nextAttemptAt = 0;
+        record.walkUuid = record.walkUuid || (record.type === "walk" ? record.uuid : record.body && record.body.walk_id);
+        cursor.update(record);
+        cursor.continue();
+      };
+    }
+  }
+
+  function open() {
+    if (!dbPromise) {
+      dbPromise = new Promise(function (resolve, reject) {
+        var request = indexedDB.open(DB_NAME, DB_VERSION);
+        request.onupgradeneeded = function (event) {
+          upgrade(request.result, event.oldVersion, request.transaction);
+        };
+        request.onsuccess = function () {
+          var db = request.result;
+          // Another tab loaded a newer release: step aside so its upgrade can run.
+          db.onversionchange = function () { db.close(); dbPromise = null; };
+          resolve(db);
+        };
+        request.onerror = function () { reject(request.error); };
+        request.onblocked = function () { /* waits for the other tab to close the old one */ };
+      });
+    }
+    return dbPromise;
+  }
+
+  // Run `work(stores)` in one transaction; resolves with its result once committed.
+  function transact(names, mode, work) {
+    return open().then(function (db) {
+      var tx = db.transaction(names, mode);
+      var stores = {};
+      names.forEach(function (name) { stores[name] = tx.objectStore(name); });
+      var committed = new Promise(function (resolve, reject) {
+        tx.oncomplete = resolve;
+        tx.onerror = function () { reject(tx.error); };
+        tx.onabort = function () { reject(tx.error || new Error("transaction aborted")); };
+      });
+      // Both: the work's value may arrive a moment after the commit event, never before it.
+      return Promise.all([Promise.resolve(work(stores)), committed]).then(function (both) { return both[0]; });
+    });
+  }
+
+  function all(store) { return req(store.getAll()); }
+
+  var store = {
+    UNSENT: UNSENT,
+    open: open,
+    transact: transact,
+    req: req,
+
+    getMeta: function (key) {
+      return transact(["meta"], "readonly", function (s) { return req(s.meta.get(key)); });
+    },
+    setMeta: function (key, value) {
+      return transact(["meta"], "readwrite", function (s) { s.meta.put(value, key); });
+    },
+
+    records: function () {
+      return transact(["outbox"], "readonly", function (s) { return all(s.outbox); }).then(function (list) {
+        return list.sort(function (a, b) { return a.createdAt - b.createdAt; });
+      });
+    },
+    record: function (uuid) {
+      return transact(["outbox"], "readonly", function (s) { return req(s.outbox.get(uuid)); });
+    },
+    putRecord: function (record) {
+      return transact(["outbox"], "readwrite", function (s) { s.outbox.put(record); });
+    },
+    // Change a record in place, unless it changed since `rev` (an edit made while it was sent).
+    updateRecord: function (uuid, change) {
+      return transact(["outbox"], "readwrite", function (s) {
+        return req(s.outbox.get(uuid)).then(function (record) {
+          if (!record) return null;
+          change(record);
+          record.updatedAt = Date.now();
+          s.outbox.put(record);
+          return record;
+        });
+      });
+    },
+
+    walks: function (userId) {
+      return transact(["walks"], "readonly", function (s) { return all(s.walks); }).then(function (list) {
+        return list.filter(function (w) { return w.userId === userId; });
+      });
+    },
+    walk: function (uuid) {
+      return transact(["walks"], "readonly", function (s) { return req(s.walks.get(uuid)); });
+    },
+    customers: function () {
+      return transact(["customers"], "readonly", function (s) { return all(s.customers); });
+    },
+
+    // Save a change made on the device: the walk as the device now sees it, and the outbox
+    // record that will carry it to the server, in one transaction (both or neither).
+    saveChange: function (walk, record) {
+      return transact(["walks", "outbox"], "readwrite", function (s) {
+        if (walk) s.walks.put(walk);
+        return req(s.outbox.get(record.uuid)).then(function (existing) {
+          var now = Date.now();
+          if (existing && existing.state !== "sent" && existing.state !== "removed") {
+            // Not sent yet: the record carries the latest state (a create stays a create).
+            existing.body = record.body;
+            existing.rev += 1;
+            existing.state = "pending";
+            existing.error = "";
+            existing.nextAttemptAt = 0;
+            existing.updatedAt = now;
+            s.outbox.put(existing);
+            return existing;
+          }
+          var fresh = Object.assign({
+            rev: 1, state: "pending", error: "", attempts: 0, nextAttemptAt: 0,
+            createdAt: now, updatedAt: now, baseVersion: null
+          }, record);
+          s.outbox.put(fresh);
+          return fresh;
+        });
+      });
+    },
+
+    // Replace one person's synced walks and the customer register with the server's, keeping
+    // every walk that still has something unsent (the device's view of it is newer).
+    replaceSynced: function (userId, walks, customers) {
+      return transact(["walks", "customers", "outbox"], "readwrite", function (s) {
+        return Promise.all([all(s.walks), all(s.outbox)]).then(function (found) {
+          var busy = {};
+          found[1].forEach(function (r) { if (r.state !== "sent") busy[r.walkUuid] = true; });
+          found[0].forEach(function (w) {
+            if (w.userId === userId && !busy[w.uuid]) s.walks.delete(w.uuid);
+          });
+          walks.forEach(function (w) {
+            if (!busy[w.uuid]) s.walks.put(Object.assign({}, w, { userId: userId }));
+          });
+          if (customers) {
+            s.customers.clear();
+            customers.forEach(function (c) { s.customers.put(c); });
+          }
+        });
+      });
+    },
+
+    // On sign-out: forget the walks shown offline, keep the outbox (it is not sent for others).
+    forgetSynced: function (userId) {
+      return transact(["walks", "meta"], "readwrite", function (s) {
+        return all(s.walks).then(function (list) {
+          list.forEach(function (w) { if (w.userId === userId) s.walks.delete(w.uuid); });
+          s.meta.delete("me");
+        });
+      });
+    },
+
+    setWalkVersion: function (uuid, version) {
+      return transact(["walks"], "readwrite", function (s) {
+        return req(s.walks.get(uuid)).then(function (walk) {
+          if (walk && version > (walk.version || 0)) { walk.version = version; s.walks.put(walk); }
+        });
+      });
+    }
+  };
+
+  Gemba.store = store;
+})(window.Gemba = window.Gemba || {});

@@ -1,0 +1,325 @@
+// Gemba Walk sync: one flush routine sends the outbox in order, one tab at a time (Web Locks),
+// and counts a record as sent only when the server's JSON reply echoes its UUID.
+(function (Gemba) {
+  "use strict";
+
+  var API = "/api/v1";
+  var ORDER = { walk: 0, observation: 1, photo: 2 };
+  var BACKOFF_MAX = 5 * 60 * 1000;
+  var listeners = [];
+  var timer = null;
+  var queued = null;
+  var state = { running: false, done: 0, total: 0, signIn: false, offline: !navigator.onLine, me: null };
+
+  function emit() { listeners.forEach(function (fn) { try { fn(state); } catch (e) { console.error(e); } }); }
+
+  function backoff(attempts) {
+    var base = Math.min(BACKOFF_MAX, 2000 * Math.pow(2, Math.max(0, attempts - 1)));
+    return Math.round(base * (0.75 + Math.random() * 0.5));
+  }
+
+  // A fetch that never follows a redirect (a redirect means the session is gone) and gives up.
+  function call(url, options, timeoutMs) {
+    var controller = new AbortController();
+    var clock = setTimeout(function () { controller.abort(); }, timeoutMs || 30000);
+    var opts = Object.assign({ credentials: "same-origin", redirect: "manual", cache: "no-store",
+      signal: controller.signal }, options);
+    opts.headers = Object.assign({ Accept: "application/json" }, options && options.headers);
+    return fetch(url, opts).finally(function () { clearTimeout(clock); });
+  }
+
+  function signedOut(response) {
+    return response.status === 401 || response.type === "opaqueredirect" || response.redirected ||
+      (response.status >= 300 && response.status < 400);
+  }
+
+  function readJson(response) {
+    var type = response.headers.get("Content-Type") || "";
+    if (type.indexOf("application/json") === -1) return Promise.resolve(null);
+    return response.json().catch(function () { return null; });
+  }
+
+  // Who is signed in here, or null when nobody is (or the answer was not the API's).
+  function whoAmI() {
+    return call(API + "/me").then(function (response) {
+      if (signedOut(response)) return { signedOut: true };
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return readJson(response).then(function (me) {
+        if (!me || me.id === undefined) throw new Error("not the API's answer");
+        return me;
+      });
+    });
+  }
+
+  function freshToken() {
+    return call(API + "/csrf").then(function (response) {
+      if (signedOut(response)) return { signedOut: true };
+      return readJson(response).then(function (body) {
+        if (!response.ok || !body || !body.csrf_token) throw new Error("no CSRF token");
+        return body.csrf_token;
+      });
+    });
+  }
+
+  function request(record, token) {
+    if (record.type === "photo") {
+      return call(API + "/observations/" + record.parent + "/photos/" + record.uuid, {
+        method: "PUT", body: record.body.data,
+        headers: { "Content-Type": record.body.type, "X-CSRFToken": token }
+      }, 120000);
+    }
+    var body = Object.assign({}, record.body);
+    if (record.baseVersion !== null && record.baseVersion !== undefined) body.base_version = record.baseVersion;
+    var path = record.type === "walk" ? "/walks/" : "/observations/";
+    return call(API + path + record.uuid, {
+      method: "PUT", body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token }
+    });
+  }
+
+  function reason(body, fallback) {
+    if (!body) return fallback;
+    var text = body.error || fallback;
+    if (body.fields) {
+      text += ": " + Object.keys(body.fields).map(function (k) { return k + " " + body.fields[k]; }).join("; ");
+    }
+    return text;
+  }
+
+  // One reply, sorted into what happens to the record and whether the flush goes on.
+  function classify(response, record) {
+    if (signedOut(response)) return Promise.resolve({ outcome: "signin" });
+    var status = response.status;
+    return readJson(response).then(function (body) {
+      if (status === 200 || status === 201) {
+        if (body && body.uuid === record.uuid) return { outcome: "sent", version: body.version || 1 };
+        // A captive portal or a proxy answered: not an acknowledgement.
+        return { outcome: "retry", error: "The reply was not from Gemba Walk; will try again." };
+      }
+      if (status === 400) return { outcome: "csrf", error: reason(body, "Request refused") };
+      if (status === 408 || status === 429 || status >= 500) {
+        var wait = parseInt(response.headers.get("Retry-After") || "", 10);
+        return { outcome: "retry", error: "Server busy (" + status + "); will try again.",
+          wait: isNaN(wait) ? null : wait * 1000 };
+      }
+      if (status === 409) return { outcome: "conflict", error: reason(body, "Changed on another device"), body: body };
+      if (status === 410) return { outcome: "removed", error: reason(body, "Removed on the server") };
+      if (status === 413) return { outcome: "attention", error: reason(body, "Too large to send") };
+      return { outcome: "attention", error: reason(body, "Refused (" + status + ")") };
+    });
+  }
+
+  function due(records, now) {
+    var unsent = {};
+    records.forEach(function (r) { if (r.state !== "sent") unsent[r.uuid] = r; });
+    return records.filter(function (r) {
+      return r.state === "pending" && (r.nextAttemptAt || 0) <= now;
+    }).sort(function (a, b) {
+      return (ORDER[a.type] - ORDER[b.type]) || (a.createdAt - b.createdAt);
+    }).filter(function (r) {
+      // A child waits while what it belongs to has not yet reached the server.
+      var parent = r.parent && unsent[r.parent];
+      return !(parent && parent.baseVersion === null);
+    });
+  }
+
+  function markRetry(record, outcome) {
+    return Gemba.store.updateRecord(record.uuid, function (r) {
+      r.attempts = (r.attempts || 0) + 1;
+      r.error = outcome.error || "No connection; will try again.";
+      r.nextAttemptAt = Date.now() + (outcome.wait || backoff(r.attempts));
+    });
+  }
+
+  function markDone(record, outcome) {
+    return Gemba.store.updateRecord(record.uuid, function (r) {
+      if (outcome.outcome === "sent") {
+        if (r.rev !== record.rev) {
+          // Edited while on its way: what was sent is now the base of the next send.
+          r.baseVersion = outcome.version;
+          r.state = "pending";
+          r.nextAttemptAt = 0;
+          return;
+        }
+        r.state = "sent";
+        r.error = "";
+        r.sentAt = Date.now();
+        r.serverVersion = outcome.version;
+        if (r.type === "photo") r.body = { type: r.body.type, width: r.body.width, height: r.body.height };
+      } else {
+        r.state = outcome.outcome;
+        r.error = outcome.error;
+        if (outcome.body && outcome.body.conflict) r.conflictUrl = outcome.body.conflict.url;
+      }
+    }).then(function () {
+      if (outcome.outcome === "sent" && record.type === "walk") return Gemba.store.setWalkVersion(record.uuid, outcome.version);
+      if (outcome.outcome === "sent" && record.type === "observation") return setObservationVersion(record, outcome.version);
+      return null;
+    });
+  }
+
+  function setObservationVersion(record, version) {
+    return Gemba.store.transact(["walks"], "readwrite", function (s) {
+      return Gemba.store.req(s.walks.get(record.walkUuid)).then(function (walk) {
+        if (!walk) return;
+        (walk.observations || []).forEach(function (o) { if (o.uuid === record.uuid) o.version = version; });
+        s.walks.put(walk);
+      });
+    });
+  }
+
+  var failures = 0;  // flushes in a row that could not even ask who is signed in
+
+  function scheduleRetry() {
+    return Gemba.store.records().then(function (records) {
+      var pending = records.filter(function (r) { return r.state === "pending"; });
+      var next = pending.filter(function (r) { return r.nextAttemptAt; })
+        .map(function (r) { return r.nextAttemptAt; }).sort()[0];
+      if (!next && failures && pending.length) next = Date.now() + backoff(failures);
+      clearTimeout(timer);
+      if (next) timer = setTimeout(function () { flush("timer"); }, Math.max(1000, next - Date.now()));
+    });
+  }
+
+  // Send everything due, in order. Returns when done; runs in one tab at a time.
+  function sendAll() {
+    if (!navigator.onLine) { state.offline = true; emit(); return Promise.resolve(); }
+    state.offline = false;
+    return Gemba.store.records().then(function (records) {
+      var list = due(records, Date.now());
+      if (!list.length) return null;
+      return whoAmI().then(function (me) {
+        if (me.signedOut) { state.signIn = true; return null; }
+        state.signIn = false;
+        state.me = me;
+        Gemba.store.setMeta("me", { id: me.id, display_name: me.display_name || me.name || "" });
+        if (!list.some(function (r) { return r.userId === me.id; })) return null;
+        return freshToken().then(function (token) {
+          if (token && token.signedOut) { state.signIn = true; return null; }
+          state.running = true; state.done = 0; state.total = 0;
+          return round(me, { token: token }, {});
+        });
+      });
+    }).then(function () { failures = 0; }, function (error) {
+      // No network (or the reply was not ours): everything waits, and the timer tries again.
+      failures += 1;
+      console.warn("Gemba Walk sync:", error);
+    }).then(function () {
+      state.running = false;
+      return Gemba.store.records().then(function (records) {
+        if (!records.some(function (r) { return r.state === "pending"; }) && !state.signIn) {
+          return Gemba.store.setMeta("lastSyncedAt", Date.now());
+        }
+        return null;
+      });
+    }).then(scheduleRetry).then(emit);
+  }
+
+  // One pass over what is due; then another, for records that waited on one just sent
+  // (the observations of a walk made on the device go once the walk has).
+  function round(me, session, tried) {
+    return Gemba.store.records().then(function (records) {
+      var list = due(records, Date.now()).filter(function (r) {
+        return r.userId === me.id && !tried[r.uuid];
+      });
+      if (!list.length) return null;
+      list.forEach(function (r) { tried[r.uuid] = true; });
+      state.total += list.length; emit();
+      return sendEach(list, session, 0).then(function (result) {
+        return result === "stop" ? null : round(me, session, tried);
+      });
+    });
+  }
+
+  function sendEach(list, session, index) {
+    if (index >= list.length) return Promise.resolve("done");
+    // Read it again: another tab may have sent it, or it was edited, since the list was made.
+    return Gemba.store.record(list[index].uuid).then(function (record) {
+      if (!record || record.state !== "pending") return "next";
+      return sendOne(record, session.token, true);
+    }).then(function (result) {
+      if (result === "stop") return "stop";
+      if (result && result.token) session.token = result.token;
+      state.done += 1; emit();
+      return sendEach(list, session, index + 1);
+    });
+  }
+
+  function sendOne(record, token, mayRenewToken) {
+    return request(record, token).then(function (response) {
+      return classify(response, record);
+    }, function () {
+      return { outcome: "retry", error: "No connection; will try again.", network: true };
+    }).then(function (outcome) {
+      if (outcome.outcome === "signin") { state.signIn = true; return "stop"; }
+      if (outcome.outcome === "csrf" && mayRenewToken) {
+        // The token may have expired with the session's clock: fetch a new one, try once more.
+        return freshToken().then(function (fresh) {
+          if (fresh && fresh.signedOut) { state.signIn = true; return "stop"; }
+          return sendOne(record, fresh, false).then(function (result) {
+            return result === "stop" ? result : { token: fresh };
+          });
+        });
+      }
+      if (outcome.outcome === "csrf") outcome = { outcome: "attention", error: outcome.error };
+      if (outcome.outcome === "retry") {
+        // Keep the order: what comes after this record waits for it.
+        return markRetry(record, outcome).then(function () { return "stop"; });
+      }
+      return markDone(record, outcome).then(function () { return "next"; });
+    });
+  }
+
+  // Ask for a flush. One runs at a time in this tab; the lock makes it one across tabs.
+  function flush(why) {
+    if (queued) return queued;
+    var run = function () {
+      queued = null;
+      return sendAll();
+    };
+    queued = navigator.locks
+      ? navigator.locks.request("gembawalk-outbox", run)
+      : run();
+    return queued;
+  }
+
+  function soon(why) { setTimeout(function () { flush(why); }, 0); }
+
+  // "Sync now": whatever is waiting goes now, back-off or not.
+  function syncNow() {
+    return Gemba.store.records().then(function (records) {
+      return Promise.all(records.filter(function (r) { return r.state === "pending" && r.nextAttemptAt; })
+        .map(function (r) { return Gemba.store.updateRecord(r.uuid, function (x) { x.nextAttemptAt = 0; }); }));
+    }).then(function () { return flush("now"); }).then(pull);
+  }
+
+  // Fetch the signed-in manager's walks and the customer register for offline use.
+  function pull() {
+    if (!navigator.onLine) return Promise.resolve(null);
+    return whoAmI().then(function (me) {
+      if (me.signedOut) return null;
+      state.me = me;
+      return Promise.all([
+        call(API + "/walks").then(function (r) { return r.ok ? readJson(r) : null; }),
+        call(API + "/customers").then(function (r) { return r.ok ? readJson(r) : null; })
+      ]).then(function (bodies) {
+        if (!bodies[0] || !bodies[0].walks) return null;
+        return Gemba.store.replaceSynced(me.id, bodies[0].walks, bodies[1] && bodies[1].customers)
+          .then(function () { return Gemba.store.setMeta("me", { id: me.id, display_name: me.display_name || me.name || "" }); })
+          .then(function () { return Gemba.store.setMeta("pulledAt", Date.now()); });
+      });
+    }).catch(function (error) { console.warn("Gemba Walk pull:", error); })
+      .then(function () { emit(); });
+  }
+
+  Gemba.sync = {
+    state: state,
+    flush: flush,
+    soon: soon,
+    syncNow: syncNow,
+    pull: pull,
+    whoAmI: whoAmI,
+    onChange: function (fn) { listeners.push(fn); },
+    emit: emit
+  };
+})(window.Gemba = window.Gemba || {});

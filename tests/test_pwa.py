@@ -1,0 +1,85 @@
+"""The installable app's files: manifest, service worker and the app shell it keeps."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+from PIL import Image
+
+from tests.conftest import sign_in
+from tests.factories import WalkFactory
+
+
+def test_the_manifest_makes_the_app_installable(client, manager):
+    response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response.mimetype == "application/manifest+json"
+    assert response.headers["Cache-Control"] == "no-cache"
+    manifest = json.loads(response.get_data())
+    assert manifest["display"] == "standalone"
+    assert manifest["start_url"] == "/"
+    assert manifest["scope"] == "/"
+    assert manifest["theme_color"] == "#0f5c4d"
+    assert {"name", "short_name"} <= manifest.keys()
+    sizes = {}
+    for icon in manifest["icons"]:
+        image = Image.open(io.BytesIO(client.get(icon["src"]).get_data()))
+        assert icon["sizes"] == f"{image.width}x{image.height}"
+        sizes[(icon["sizes"], icon["purpose"])] = image.format
+    assert sizes == {
+        ("192x192", "any"): "PNG",
+        ("512x512", "any"): "PNG",
+        ("512x512", "maskable"): "PNG",
+    }
+
+
+def test_the_service_worker_is_served_from_the_root_and_always_revalidated(client, manager):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+
+
+def worker_config(client) -> dict:
+    first_line = client.get("/sw.js").get_data(as_text=True).splitlines()[0]
+    return json.loads(re.fullmatch(r"self\.GEMBA_SW = (.*);", first_line).group(1))
+
+
+def test_the_worker_precaches_the_versioned_bundles_the_pages_use(client, manager):
+    sign_in(client, manager)
+    page = client.get("/").get_data(as_text=True)
+    bundles = re.findall(r'(/static/gen/app\.[0-9a-f]+\.(?:css|js))"', page)
+    config = worker_config(client)
+    assert len(bundles) == 2
+    assert set(bundles) <= set(config["precache"])
+    assert config["shell"] in config["precache"]
+    for url in config["precache"]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_new_release_gets_a_new_cache_name(app, client, manager, monkeypatch):
+    before = worker_config(client)["release"]
+    monkeypatch.setitem(app.config, "PWA_RELEASE", "next")
+    assert worker_config(client)["release"] != before
+
+
+def test_the_shell_holds_no_persons_data_and_no_csrf_token(app, client, manager):
+    WalkFactory(manager=manager, place="Counter B")
+    anonymous = client.get("/app").get_data(as_text=True)
+    sign_in(client, manager)
+    app.config["WTF_CSRF_ENABLED"] = True
+    signed_in = client.get("/app").get_data(as_text=True)
+    assert signed_in == anonymous  # the same page for everyone: safe to keep in a cache
+    for private in ("csrf", manager.email, manager.display_name, "Counter B"):
+        assert private not in signed_in
+    assert client.get("/outbox").get_data(as_text=True) == signed_in
+
+
+def test_pages_link_the_manifest_and_hold_the_status_area(client, manager):
+    sign_in(client, manager)
+    page = client.get("/").get_data(as_text=True)
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in page
+    assert f'data-syncbar data-user-id="{manager.id}"' in page
