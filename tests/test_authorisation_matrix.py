@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid as uuid_lib
 from datetime import date, time, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -15,12 +16,14 @@ from gembawalk.models import (
     AuditEvent,
     Notification,
     NotificationKind,
+    Photo,
     RepeatRule,
     Role,
     Walk,
     WalkKind,
     WalkSeries,
 )
+from gembawalk.models.conflicts import SyncConflict
 from gembawalk.services import coaching, followups
 
 from .coaching_world import build_world
@@ -36,6 +39,12 @@ PUBLIC = {
     "api.core.sign_in",
     "api.openapi",
     "calendar.feed",
+    # The installable app's manifest, service worker and offline shells: the same static page
+    # for everyone, cached by the worker; the data comes from the API, which needs a session.
+    "pwa.manifest",
+    "pwa.service_worker",
+    "pwa.shell",
+    "pwa.outbox",
 }
 # Signed in, but never about one object: lists and forms for new things.
 IGNORED_TABLES = {"audit_events"}  # refusals are logged: that is the one write expected
@@ -83,12 +92,38 @@ def world(app):
         link="/",
     )
     db.session.add(notification)
+    photo = Photo(
+        observation_id=world.other_obs.id,
+        stored_name=uuid_lib.uuid4().hex,
+        content_type="image/jpeg",
+        width=1,
+        height=1,
+        size_bytes=1,
+        received_sha256="0" * 64,
+    )
+    conflict = SyncConflict(
+        person_id=sam.id,
+        record_type="walk",
+        record_uuid=world.other_walk.uuid,
+        base_version=1,
+        server_version=2,
+        body="{}",
+        body_sha256="0" * 64,
+    )
+    db.session.add_all([photo, conflict])
     db.session.commit()
+    folder = Path(app.config["GEMBAWALK_PHOTO_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / photo.stored_name).write_bytes(b"\xff\xd8\xff\xd9")
     world.others = {
         "walk_id": str(world.other_walk.uuid),
         "follow_up_id": str(follow_up.uuid),
         "series_id": str(series.uuid),
         "notification_id": notification.id,
+        "observation_id": str(world.other_obs.uuid),
+        "photo_id": str(photo.uuid),
+        "conflict_id": conflict.id,
+        "manager_id": sam.id,
         "comments": str(comment.uuid),
         "follow-ups": str(follow_up.uuid),
         # Admin pages: any id at all, since non-admins are refused before the lookup.
@@ -151,9 +186,18 @@ def snapshot() -> dict[str, list]:
     return rows
 
 
+# Offline sync PUTs name records by the device's own UUID: a new UUID creates, so a UUID that is
+# someone else's must be refused (422 "already taken", 403 for a non-manager, 415 for a photo
+# that is no image), and the snapshot proves nothing of theirs changed. Guessing a UUID (122
+# random bits) is not a way in.
+CLIENT_ID_PUTS = {"api.sync.put_walk", "api.sync.put_observation", "api.photos.put_photo"}
+
+
 def expected(rule, method: str) -> set[int]:
     if rule.rule.startswith("/admin/"):
         return {403}
+    if rule.endpoint in CLIENT_ID_PUTS:
+        return {403, 404, 409, 415, 422}
     if rule.arguments:
         return {404}
     return set()  # lists and new-thing forms: only "no 5xx" and "nothing of Sam's changed"

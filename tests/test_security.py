@@ -561,3 +561,15 @@ def test_keep_me_signed_in_can_be_turned_off(client, app, manager):
         assert client.get_cookie("remember_token") is None
     finally:
         app.config["GEMBAWALK_REMEMBER_DAYS"] = 30
+
+
+def test_exports_are_in_the_audit_log(client, unit):
+    director = PersonFactory(roles=["director", "manager"], org_unit=unit)
+    director.leads = [unit]
+    db.session.commit()
+    sign_in(client, director)
+    response = client.get("/engagement/walks.csv")
+    assert response.status_code == 200
+    (export,) = events("export")
+    assert export.actor_id == director.id
+    assert "walks" in export.subject

@@ -1,7 +1,7 @@
 """Add the append-only audit log: sign-ins, refusals, access changes, exports.
 
 Revision ID: a7d1e2c3b4f5
-Revises: 7c6c50ad5f34
+Revises: 3a7c0d1e5f21
 Create Date: 2026-11-21 22:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7d1e2c3b4f5'
-down_revision = '7c6c50ad5f34'
+down_revision = '3a7c0d1e5f21'
 branch_labels = None
 depends_on = None
 
