@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from . import config as settings
-from .extensions import csrf, login_manager, migrate
+from .extensions import csrf, limiter, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     from .database import init_database
     from .delivery import init_delivery
     from .extensions import db
+    from .security import init_security
 
     init_database(app)
     # Batch mode lets SQLite alter tables; compare_type keeps column types honest.
@@ -51,6 +52,8 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     init_assets(app)
     init_delivery(app)
+    limiter.init_app(app)
+    init_security(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import click
 from flask import Blueprint
 
+from . import backup
 from .notifications import commands as notification_commands
 from .services import people
 from .services.errors import DomainError
 
 bp = Blueprint("cli", __name__, cli_group=None)
 notification_commands.register(bp.cli)
+backup.register(bp.cli)
 
 
 @bp.cli.command("create-admin")

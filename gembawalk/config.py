@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -73,13 +74,60 @@ def mail_settings(env: dict[str, str]) -> dict:
     }
 
 
+def _whole_number(env: dict[str, str], name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ConfigError(f"{name}={value!r} is not a whole number")
+    return int(value)
+
+
+def security_settings(env: dict[str, str], production: bool) -> dict:
+    """Cookies, sessions, proxies, hosts and sign-in throttling (see SECURITY.md)."""
+    hosts = [h.strip() for h in env.get("GEMBAWALK_TRUSTED_HOSTS", "").split(",") if h.strip()]
+    redis_url = env.get("REDIS_URL", "").strip()
+    remember_days = _whole_number(env, "GEMBAWALK_REMEMBER_DAYS", 30)
+    return {
+        # __Host- cookies are refused by browsers unless Secure, Path=/ and without Domain:
+        # nobody on a sibling subdomain or plain HTTP can plant or overwrite them.
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        "REMEMBER_COOKIE_NAME": "__Host-remember" if production else "remember_token",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=remember_days),
+        "GEMBAWALK_REMEMBER_DAYS": remember_days,
+        # Flask checks the Host header against these (empty: any host, for development).
+        "TRUSTED_HOSTS": hosts or None,
+        "GEMBAWALK_PROXY_HOPS": _whole_number(env, "GEMBAWALK_PROXY_HOPS", 0),
+        "GEMBAWALK_SESSION_IDLE_MINUTES": _whole_number(env, "GEMBAWALK_SESSION_IDLE_MINUTES", 30),
+        "GEMBAWALK_SESSION_MAX_HOURS": _whole_number(env, "GEMBAWALK_SESSION_MAX_HOURS", 12),
+        "GEMBAWALK_REAUTH_MINUTES": _whole_number(env, "GEMBAWALK_REAUTH_MINUTES", 15),
+        # Memory storage counts per process: with several workers, REDIS_URL shares the counts.
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "GEMBAWALK_SIGN_IN_LIMIT_ACCOUNT": env.get(
+            "GEMBAWALK_SIGN_IN_LIMIT_ACCOUNT", "5 per minute; 20 per hour"
+        ),
+        "GEMBAWALK_SIGN_IN_LIMIT_ADDRESS": env.get(
+            "GEMBAWALK_SIGN_IN_LIMIT_ADDRESS", "20 per minute; 100 per hour"
+        ),
+    }
+
+
 def from_environment(env: dict[str, str] | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
     folder = instance_path()
     production = env.get("GEMBAWALK_ENV", "development") == "production"
     secret_key = env.get("SECRET_KEY", "")
-    if production and secret_key.strip().lower() in UNSAFE_SECRET_KEYS:
+    if production and (
+        secret_key.strip().lower() in UNSAFE_SECRET_KEYS or len(secret_key.strip()) < 32
+    ):
         raise ConfigError("SECRET_KEY must be set to a long random value in production")
     if not secret_key:
         secret_key = _development_secret_key(folder)
@@ -90,12 +138,6 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "GEMBAWALK_TIMEZONE": _timezone(env.get("GEMBAWALK_TIMEZONE", DEFAULT_TIMEZONE)),
         # Links in calendar events, e.g. https://gemba.example.org; empty: the host asked.
         "GEMBAWALK_BASE_URL": env.get("GEMBAWALK_BASE_URL", "").strip().rstrip("/"),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": production,
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": production,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "GEMBAWALK_PHOTO_DIR": env.get("GEMBAWALK_PHOTO_DIR") or str(folder / "photos"),
         "ASSETS_DEBUG": False,
@@ -104,4 +146,5 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "ASSETS_CACHE": False,  # two small files: rebuilding beats a cache folder to manage
         "ASSETS_AUTO_BUILD": not production,
         **mail_settings(env),
+        **security_settings(env, production),
     }

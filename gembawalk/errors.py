@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from .extensions import db, login_manager
 from .services.errors import Conflict, Forbidden, Invalid, NotFound
 
 MESSAGES = {
@@ -20,11 +22,20 @@ MESSAGES = {
     409: ("That no longer applies", "It changed in the meantime. Reload and look again."),
     413: ("That was too large", "Send something smaller."),
     422: ("That could not be saved", "Some of what was sent breaks a rule."),
+    429: ("Too many attempts", "Wait a few minutes, then try again."),
     500: (
         "Something went wrong on our side",
         "Nothing you did caused this. Please try again in a moment.",
     ),
+    503: (
+        "Gemba Walk is briefly unavailable",
+        "Nothing was saved. Please try again in a moment.",
+    ),
 }
+# OperationalError: cannot connect, connection lost, "database is locked"; the others: the pool
+# gave up or the driver's link broke.
+DatabaseUnavailable = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+RETRY_AFTER_SECONDS = 5
 
 
 def wants_json() -> bool:
@@ -50,9 +61,29 @@ def error_response(
     ), status
 
 
+def _audit(kind: str) -> None:
+    """Log a refusal. Never lets the log's own trouble replace the answer being given."""
+    from flask_login import current_user
+
+    from .services import audit
+
+    try:
+        audit.record(
+            kind,
+            actor=current_user,
+            method=request.method,
+            path=request.path,
+            address=request.remote_addr,
+        )
+    except Exception:  # noqa: BLE001  (the database may be what failed)
+        db.session.rollback()
+        current_app.logger.exception("could not write the audit log")
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        _audit("csrf_failed")
         if wants_json():
             return error_response(
                 400,
@@ -63,10 +94,14 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(NotFound)
     def not_found(error: NotFound):
+        # Someone asked for a thing that exists but is not theirs (or that never existed):
+        # the log tells probing from typos. Unknown URLs (werkzeug's 404) are not logged.
+        _audit("not_found")
         return error_response(404)
 
     @app.errorhandler(Forbidden)
     def forbidden(error: Forbidden):
+        _audit("forbidden")
         return error_response(403, str(error))
 
     @app.errorhandler(Conflict)
@@ -82,6 +117,8 @@ def init_errors(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code and error.code < 400:
             return error
+        if error.code == 403:
+            _audit("forbidden")
         return error_response(error.code or 500)
 
     @app.errorhandler(InternalServerError)
@@ -89,10 +126,21 @@ def init_errors(app: Flask) -> None:
     def server_error(error: Exception):
         if isinstance(error, HTTPException) and not isinstance(error, InternalServerError):
             return http_error(error)
-        db.session.rollback()
-        incident = secrets.token_hex(6)
         original = getattr(error, "original_exception", None) or error
+        try:
+            db.session.rollback()
+        except DatabaseUnavailable:  # the connection is gone; the pool will make a new one
+            db.session.remove()
+        incident = secrets.token_hex(6)
         app.logger.error(
             "incident %s on %s %s", incident, request.method, request.path, exc_info=original
         )
+        if isinstance(original, DatabaseUnavailable):
+            # Render as nobody: the page must not ask the database who is signed in.
+            g._login_user = login_manager.anonymous_user()
+            # The database is down, restarting or locked: nothing was written (the transaction
+            # rolled back), and the client should simply try again shortly.
+            response = make_response(error_response(503, incident=incident))
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         return error_response(500, incident=incident)

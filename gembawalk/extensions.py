@@ -2,6 +2,8 @@
 
 from flask_assets import Environment
 from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,3 +31,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 assets = Environment()
 compress = Compress()
+# No default limits: only sign-in is throttled (see auth/throttle.py). The address is the
+# client's own once ProxyFix has read the proxies' headers (GEMBAWALK_PROXY_HOPS).
+limiter = Limiter(key_func=get_remote_address)

@@ -19,7 +19,7 @@ os.environ.pop("DATABASE_URL", None)
 os.environ.pop("GEMBAWALK_ENV", None)
 
 from gembawalk import create_app  # noqa: E402
-from gembawalk.extensions import db  # noqa: E402
+from gembawalk.extensions import db, limiter  # noqa: E402
 
 from . import factories  # noqa: E402
 
@@ -96,6 +96,7 @@ def app(_app):
     """The app with an app context pushed; every table is emptied afterwards."""
     _app.config["WTF_CSRF_ENABLED"] = False
     _app.extensions.pop("gembawalk.has_people", None)
+    limiter.reset()  # sign-in attempts counted in one test must not throttle the next
     with _app.app_context():
         yield _app
         _empty_tables()

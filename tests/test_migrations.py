@@ -53,3 +53,53 @@ def test_downgrade_to_base_removes_everything(empty_database):
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+FIRST_REVISION = "e6d76e64251e"
+
+
+def test_every_revision_downgrades_and_upgrades_again(empty_database):
+    from alembic.script import ScriptDirectory
+
+    with empty_database.app_context():
+        config = empty_database.extensions["migrate"].migrate.get_config()
+        revisions = [
+            r.revision for r in reversed(list(ScriptDirectory.from_config(config).walk_revisions()))
+        ]
+        for revision in revisions:
+            upgrade(revision=revision)
+            downgrade(revision="-1")
+            upgrade(revision=revision)
+        db.engine.dispose()
+
+
+FIRST_REVISION_ROWS = [
+    "INSERT INTO org_units (id, name, created_at) VALUES (1, 'Depot ✓', :now)",
+    "INSERT INTO people (id, email, display_name, password_hash, active, session_token,"
+    " org_unit_id, created_at) VALUES (1, 'm@example.org', 'Zoë שלום', 'x', true, 'tok', 1, :now)",
+    "INSERT INTO person_roles (person_id, role) VALUES (1, 'manager')",
+    "INSERT INTO walks (id, uuid, manager_id, kind, purpose, place, planned_start, timezone,"
+    " planned_minutes, status, frontline_met, summary, version, created_at, updated_at)"
+    " VALUES (1, :uuid, 1, 'gemba_walk', 'Why 🚶', 'Gate', :now, 'Europe/London', 60,"
+    " 'planned', '', '', 1, :now, :now)",
+]
+
+
+def test_data_survives_an_upgrade_from_the_first_revision_to_the_last(empty_database):
+    with empty_database.app_context():
+        upgrade(revision=FIRST_REVISION)
+        walk_uuid = "0f2b1e4c-5d7a-4f3e-9c1b-2a3d4e5f6a7b"
+        if db.engine.dialect.name == "sqlite":
+            walk_uuid = walk_uuid.replace("-", "")
+        with db.engine.begin() as conn:
+            for statement in FIRST_REVISION_ROWS:
+                conn.execute(
+                    text(statement), {"uuid": walk_uuid, "now": "2026-01-05 09:00:00+00:00"}
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT display_name FROM people")).scalar() == "Zoë שלום"
+            assert conn.execute(text("SELECT name FROM org_units")).scalar() == "Depot ✓"
+            assert conn.execute(text("SELECT purpose FROM walks")).scalar() == "Why 🚶"
+            assert conn.execute(text("SELECT role FROM person_roles")).scalar() == "manager"
+        db.engine.dispose()

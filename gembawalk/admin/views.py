@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..auth.session import reauthenticated
 from ..forms import options, show_errors
-from ..services import cadence_settings, customers, org, people
+from ..security import request_facts
+from ..services import audit, cadence_settings, customers, org, people
 from ..services.errors import Forbidden, Invalid
 from .forms import (
     COMMON_ZONES,
@@ -69,6 +71,7 @@ def _render_person(form: PersonForm, person=None):
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
+@reauthenticated
 def new_person():
     form = NewPersonForm()
     _person_choices(form)
@@ -86,6 +89,7 @@ def new_person():
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@reauthenticated
 def edit_person(person_id: int):
     person = people.get_person(current_user, person_id)
     form = PersonForm(obj=person if request.method == "GET" else None)
@@ -105,6 +109,7 @@ def edit_person(person_id: int):
 
 
 @bp.post("/people/<int:person_id>/deactivate")
+@reauthenticated
 def deactivate_person(person_id: int):
     try:
         person = people.set_active(current_user, person_id, False)
@@ -116,10 +121,44 @@ def deactivate_person(person_id: int):
 
 
 @bp.post("/people/<int:person_id>/reactivate")
+@reauthenticated
 def reactivate_person(person_id: int):
     person = people.set_active(current_user, person_id, True)
     flash(f"{person.display_name} can sign in again.", "success")
     return redirect(url_for("admin.edit_person", person_id=person_id))
+
+
+@bp.post("/people/<int:person_id>/end-sessions")
+@reauthenticated
+def end_sessions(person_id: int):
+    person = people.end_sessions_of(current_user, person_id)
+    flash(f"{person.display_name} is signed out on every device.", "success")
+    return redirect(url_for("admin.edit_person", person_id=person_id))
+
+
+# The audit log
+
+
+@bp.get("/audit")
+def audit_log():
+    kind = request.args.get("kind") or None
+    kind = kind if kind in audit.KINDS else None
+    return render_template(
+        "admin/audit.html",
+        events=audit.list_events(current_user, kind),
+        kinds=audit.KINDS,
+        kind=kind,
+    )
+
+
+@bp.get("/audit.csv")
+def audit_csv():
+    body = audit.export_csv(current_user, **request_facts())
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="gembawalk-audit.csv"'},
+    )
 
 
 # Org units

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from flask_wtf.csrf import generate_csrf
 
+from ..auth.session import start_session
+from ..auth.throttle import throttled
 from ..calendar.views import feed_url
-from ..services import people
+from ..security import request_facts
+from ..services import audit, people
 from .http import json_object, person_json, refuse
 
 bp = Blueprint("core", __name__)
@@ -29,6 +32,7 @@ def me():
 
 
 @bp.post("/session")
+@throttled
 def sign_in():
     body = json_object()
     email, password = body.get("email"), body.get("password")
@@ -36,14 +40,17 @@ def sign_in():
         refuse(400, "Send email and password as strings.")
     person = people.authenticate(email, password)
     if person is None:
+        audit.record(audit.SIGN_IN_FAILED, subject=email, **request_facts())
         refuse(401, "That email and password do not match an active account.")
-    login_user(person)
+    start_session(person)
+    audit.record(audit.SIGN_IN, actor=person, subject=person.email, **request_facts())
     return jsonify(person_json(person))
 
 
 @bp.delete("/session")
 @login_required
 def sign_out():
+    audit.add(audit.SIGN_OUT, actor=current_user, subject=current_user.email, **request_facts())
     people.end_sessions(current_user)
     logout_user()
     return "", 204
@@ -130,6 +137,7 @@ PATHS = {
                 "200": {"$ref": "#/components/responses/Me"},
                 "400": {"$ref": "#/components/responses/Error"},
                 "401": {"$ref": "#/components/responses/Error"},
+                "429": {"$ref": "#/components/responses/Error"},
             },
         },
         "delete": {

@@ -22,6 +22,15 @@ class SignInForm(FlaskForm):
     next = HiddenField()
 
 
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired("Enter your password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = HiddenField()
+
+
 def _new_password(label: str) -> PasswordField:
     return PasswordField(
         label,

@@ -5,14 +5,17 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..calendar.views import feed_url
 from ..forms import show_errors
 from ..models import Role
-from ..services import cadence, cadence_settings, people
+from ..security import request_facts
+from ..services import audit, cadence, cadence_settings, people
 from ..services.errors import Invalid
-from .forms import ChangePasswordForm, FirstAdminForm, SignInForm
+from .forms import ChangePasswordForm, ConfirmPasswordForm, FirstAdminForm, SignInForm
+from .session import confirm_password_now, reauthenticated, start_session
+from .throttle import throttled
 
 bp = Blueprint("auth", __name__)
 
@@ -28,6 +31,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@throttled
 def sign_in():
     if people.count_people() == 0:
         return redirect(url_for("auth.first_run"))
@@ -37,8 +41,10 @@ def sign_in():
     if form.validate_on_submit():
         person = people.authenticate(form.email.data, form.password.data)
         if person is not None:
-            login_user(person, remember=form.remember.data)
+            start_session(person, remember=form.remember.data)
+            audit.record(audit.SIGN_IN, actor=person, subject=person.email, **request_facts())
             return redirect(safe_next(form.next.data))
+        audit.record(audit.SIGN_IN_FAILED, subject=form.email.data, **request_facts())
         form.password.errors = ["That email and password do not match an active account."]
     return render_template("auth/sign_in.html", form=form)
 
@@ -46,6 +52,7 @@ def sign_in():
 @bp.post("/sign-out")
 @login_required
 def sign_out():
+    audit.add(audit.SIGN_OUT, actor=current_user, subject=current_user.email, **request_facts())
     people.end_sessions(current_user)
     logout_user()
     flash("You are signed out.", "info")
@@ -54,6 +61,7 @@ def sign_out():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@reauthenticated
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -65,10 +73,25 @@ def change_password():
             show_errors(form, error)
         else:
             # The old cookie died with the old token; give this device a new one.
-            login_user(current_user._get_current_object())
+            start_session(current_user._get_current_object())
             flash("Your password is changed. Other devices are signed out.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@login_required
+def confirm_password():
+    """Type the password again before changing who may do what (ASVS: re-authentication)."""
+    form = ConfirmPasswordForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        if people.check_password(current_user, form.password.data):
+            confirm_password_now()
+            audit.record(audit.PASSWORD_CONFIRMED, actor=current_user, **request_facts())
+            return redirect(safe_next(form.next.data))
+        audit.record(audit.PASSWORD_CONFIRM_FAILED, actor=current_user, **request_facts())
+        form.password.errors = ["That is not your password."]
+    return render_template("auth/confirm_password.html", form=form)
 
 
 @bp.route("/first-run", methods=["GET", "POST"])
@@ -86,7 +109,7 @@ def first_run():
         except Invalid as error:
             show_errors(form, error)
         else:
-            login_user(admin)
+            start_session(admin)
             flash("Welcome. Next: add your org units and people.", "success")
             return redirect(url_for("admin.units"))
     return render_template("auth/first_run.html", form=form)

@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 
 from .. import charts
 from ..forms import show_errors
-from ..services import engagement, exports, leaderboard, trends
+from ..security import request_facts
+from ..services import audit, engagement, exports, leaderboard, trends
 from ..services.errors import Invalid
 from ..services.periods import choose_period
 from .forms import BoardForm, PeriodForm
@@ -83,6 +84,7 @@ def _csv(rows: Iterable[list[object]], stem: str) -> Response:
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerows([_cell(value) for value in row] for row in rows)
+    audit.record(audit.EXPORT, actor=current_user, subject=stem, **request_facts())
     return Response(
         buffer.getvalue(),
         mimetype="text/csv",

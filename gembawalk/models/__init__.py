@@ -1,5 +1,6 @@
 """The data model, one module per aggregate; importing this registers every table."""
 
+from .audit import AuditEvent
 from .cadence import CadencePeriod
 from .coaching import Comment, Notification, NotificationKind, Review
 from .conflicts import ConflictResolution, SyncConflict
@@ -22,6 +23,7 @@ from .walks import (
 )
 
 __all__ = [
+    "AuditEvent",
     "CadencePeriod",
     "Category",
     "Comment",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from importlib import resources
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -27,10 +30,28 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list (gembawalk/data/common_passwords.txt, made by gembawalk/data/common_passwords.py),
+    lower case; read on first use, not at import."""
+    text = resources.files("gembawalk").joinpath("data/common_passwords.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+def is_common(password: str) -> bool:
+    folded = password.strip().lower()
+    return folded in common_passwords() or "".join(folded.split()) in common_passwords()
+
+
 def check_policy(password: str, field: str = "password") -> None:
+    """ASVS V2.1: 12 to 128 characters, anything allowed (spaces, emoji), nothing common."""
     if len(password) < MIN_LENGTH:
         raise Invalid({field: f"Use at least {MIN_LENGTH} characters."})
     if len(password) > MAX_LENGTH:
         raise Invalid({field: f"Use at most {MAX_LENGTH} characters."})
-    if len(set(password)) < 4:
-        raise Invalid({field: "Choose a password that is harder to guess."})
+    if len(set(password)) < 4 or is_common(password):
+        raise Invalid(
+            {field: "That password is too common: attackers try it first. Choose another."}
+        )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import OrgUnit, Person, PersonRole, Role
 from ..models.people import new_session_token
-from . import passwords, validation
+from . import audit, passwords, validation
 from .errors import Forbidden, Invalid, NotFound, rolls_back
 from .org import get_unit, require_admin
 
@@ -69,6 +69,11 @@ def authenticate(email: str, password: str) -> Person | None:
     return person
 
 
+def check_password(person: Person, password: str) -> bool:
+    """The person's own password, typed again before a sensitive change."""
+    return passwords.verify_password(person.password_hash, password or "")
+
+
 def end_sessions(person: Person) -> None:
     """Sign the person out everywhere: every cookie made before now stops working."""
     person.session_token = new_session_token()
@@ -83,7 +88,17 @@ def change_password(actor: Person, *, current: str, new: str) -> None:
     if new == current:
         raise Invalid({"new_password": "Choose a password different from the current one."})
     actor.password_hash = passwords.hash_password(new)
+    audit.add(audit.PASSWORD_CHANGED, actor=actor, subject=actor.email)
     end_sessions(actor)
+
+
+@rolls_back
+def end_sessions_of(actor: Person, person_id: int) -> Person:
+    """An admin signs someone out on every device (a lost phone, a shared password)."""
+    person = get_person(actor, person_id)
+    audit.add(audit.SESSIONS_ENDED, actor=actor, subject=person.email)
+    end_sessions(person)
+    return person
 
 
 def _roles(values: Iterable[str]) -> set[Role]:
@@ -231,8 +246,22 @@ def create_person(actor: Person, *, password: str, **fields) -> Person:
         raise Invalid(errors)
     person.password_hash = passwords.hash_password(password)
     db.session.add(person)
+    audit.add(
+        audit.PERSON_CREATED, actor=actor, subject=person.email, detail=_access_summary(person)
+    )
     _commit_person()
     return person
+
+
+def _access_summary(person: Person) -> str:
+    """What the audit log keeps of a person's access: roles, unit, coaches, units led."""
+    roles = ", ".join(sorted(r.value for r in {row.role for row in person.role_rows}))
+    coaches = ",".join(str(c.id) for c in sorted(person.coaches, key=lambda c: c.id or 0))
+    leads = ",".join(str(u.id) for u in sorted(person.leads, key=lambda u: u.id or 0))
+    return (
+        f"roles: {roles}; org unit: {person.org_unit_id or '-'}; "
+        f"coaches: {coaches or '-'}; leads units: {leads or '-'}"
+    )
 
 
 def get_person(actor: Person, person_id: int) -> Person:
@@ -246,8 +275,12 @@ def get_person(actor: Person, person_id: int) -> Person:
 @rolls_back
 def update_person(actor: Person, person_id: int, **fields) -> Person:
     person = get_person(actor, person_id)
+    before = _access_summary(person)
     with db.session.no_autoflush:
         _apply(person, **fields)
+    after = _access_summary(person)
+    if after != before:
+        audit.add(audit.PERSON_CHANGED, actor=actor, subject=person.email, detail=after)
     # Ids, not identity: the actor may be a proxy such as Flask-Login's current_user.
     if person.id == actor.id and Role.ADMIN not in person.roles:
         raise Invalid({"roles": "You cannot remove your own admin role."})
@@ -261,6 +294,9 @@ def set_active(actor: Person, person_id: int, active: bool) -> Person:
     person = get_person(actor, person_id)
     if person.id == actor.id and not active:
         raise Forbidden("You cannot deactivate yourself. Ask another admin.")
+    if person.active != active:
+        kind = audit.PERSON_REACTIVATED if active else audit.PERSON_DEACTIVATED
+        audit.add(kind, actor=actor, subject=person.email)
     person.active = active
     if not active:
         person.session_token = new_session_token()

@@ -1,0 +1,84 @@
+"""HTTP hardening for every answer: security headers, a CSP nonce, proxies and trusted hosts."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, g, request
+from flask_login import current_user
+from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+# Scripts only from this site or carrying this request's nonce; no plugins, no <base>, never in
+# a frame. blob:/data: images are the photos a phone has just taken, shown before they sync.
+CSP = (
+    "default-src 'self'; "
+    "script-src 'self' 'nonce-{nonce}'; "
+    "style-src 'self'; "
+    "img-src 'self' blob: data:; "
+    "font-src 'self'; "
+    "connect-src 'self'; "
+    "worker-src 'self'; "
+    "manifest-src 'self'; "
+    "form-action 'self'; "
+    "object-src 'none'; "
+    "base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def csp_nonce() -> str:
+    """This request's nonce, for the rare inline <script nonce="..."> a template needs."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def _signed_in() -> bool:
+    # Only look when a user was loaded already or the session names one: static files and
+    # anonymous pages must not pay for a database query here.
+    if "_login_user" in g:
+        return bool(current_user.is_authenticated)
+    return False
+
+
+def request_facts() -> dict[str, str | None]:
+    """Where a request came from, for the audit log."""
+    return {"address": request.remote_addr, "method": request.method, "path": request.path}
+
+
+def add_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP.format(nonce=csp_nonce()))
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")  # for browsers older than frame-ancestors
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "geolocation=(), microphone=(), payment=(), usb=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.path.startswith("/api/") or _signed_in():
+        # One person's data: neither the browser's cache nor a shared proxy may keep it.
+        headers["Cache-Control"] = "no-store"
+        headers.add("Vary", "Cookie")
+    return response
+
+
+def refuse_untrusted_host() -> Response | None:
+    """A Host outside TRUSTED_HOSTS gets a bare 400 before anything builds a link with it
+    (password-reset style poisoning, cache poisoning)."""
+    if isinstance(request.routing_exception, SecurityError):
+        return Response("Unknown host.\n", status=400, mimetype="text/plain")
+    return None
+
+
+def init_security(app: Flask) -> None:
+    hops = app.config.get("GEMBAWALK_PROXY_HOPS", 0)
+    if hops:
+        # Behind `hops` reverse proxies: trust that many X-Forwarded-* entries, no more, so the
+        # client address, scheme (HTTPS) and host are the real ones and cannot be forged.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+    app.before_request(refuse_untrusted_host)
+    app.after_request(add_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce

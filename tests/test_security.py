@@ -1,0 +1,575 @@
+"""Security promises of SECURITY.md: headers, cookies, sessions, throttling and the audit log."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from sqlalchemy import select
+
+from gembawalk import create_app
+from gembawalk.auth.session import PASSWORD_AT, SEEN_AT, SIGNED_IN_AT
+from gembawalk.config import ConfigError
+from gembawalk.extensions import db
+from gembawalk.models import AuditEvent, Person
+
+from .conftest import IsolatedClient, make_test_app, sign_in
+from .factories import PASSWORD, PersonFactory
+
+LONG_KEY = "k" * 64
+
+
+def events(kind: str | None = None) -> list[AuditEvent]:
+    db.session.expire_all()
+    query = select(AuditEvent).order_by(AuditEvent.id)
+    if kind:
+        query = query.where(AuditEvent.kind == kind)
+    return list(db.session.scalars(query))
+
+
+@pytest.fixture
+def production_app(app, monkeypatch):
+    """The same database, with the settings production reads from its environment."""
+    monkeypatch.setenv("GEMBAWALK_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", LONG_KEY)
+    monkeypatch.setenv("GEMBAWALK_TRUSTED_HOSTS", "gemba.example.org")
+    monkeypatch.setenv("GEMBAWALK_PROXY_HOPS", "1")
+    production = make_test_app(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        ASSETS_AUTO_BUILD=True,
+    )
+    yield production
+    with production.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+class ClientAt(IsolatedClient):
+    """A test client whose requests go to one base URL (scheme and host)."""
+
+    base_url = "https://gemba.example.org"
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("base_url", self.base_url)
+        return super().open(*args, **kwargs)
+
+
+def client_at(app, base_url: str):
+    client = ClientAt(app, app.response_class, use_cookies=True)
+    client.base_url = base_url
+    return client
+
+
+def https_client(production_app):
+    return client_at(production_app, "https://gemba.example.org")
+
+
+# Headers (ASVS V14.4)
+
+
+def test_pages_carry_a_strict_content_security_policy(client, manager):
+    response = client.get("/sign-in")
+    policy = response.headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert "'unsafe-eval'" not in directives["script-src"]
+    assert re.search(r"'nonce-[\w-]{16,}'", directives["script-src"])
+    assert "'unsafe-inline'" not in directives["style-src"]
+    assert directives["object-src"] == "'none'"
+    assert directives["base-uri"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["worker-src"] == "'self'"
+    assert directives["connect-src"] == "'self'"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP: meaningless
+
+
+def test_each_answer_has_its_own_nonce(client, manager):
+    first = client.get("/sign-in").headers["Content-Security-Policy"]
+    second = client.get("/sign-in").headers["Content-Security-Policy"]
+    assert first != second
+
+
+def test_templates_have_no_inline_script_style_or_event_handler():
+    """Inline code would need 'unsafe-inline'; the only exception is the email digest."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "templates"
+    offenders = []
+    for path in root.rglob("*.html"):
+        if path.name == "digest.html":
+            continue  # an email: no CSP applies, and mail clients need inline styles
+        text = path.read_text()
+        for pattern in (r"<script(?![^>]*\bsrc=)(?![^>]*nonce=)", r"\sstyle=", r"\son[a-z]+="):
+            if re.search(pattern, text):
+                offenders.append(f"{path.relative_to(root)}: {pattern}")
+    assert offenders == []
+
+
+def test_signed_in_pages_and_the_api_are_never_cached(manager_client):
+    assert manager_client.get("/").headers["Cache-Control"] == "no-store"
+    assert manager_client.get("/walks/").headers["Cache-Control"] == "no-store"
+    assert manager_client.get("/api/v1/me").headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_may_be_cached(client):
+    response = client.get("/static/icons/icon.svg")
+    assert response.status_code == 200
+    assert response.headers.get("Cache-Control") != "no-store"
+
+
+def test_https_answers_carry_hsts(production_app):
+    response = https_client(production_app).get("/sign-in")
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+
+
+# Cookies (ASVS V3.4)
+
+
+def test_production_cookies_are_host_prefixed_secure_httponly_lax(production_app, manager):
+    client = https_client(production_app)
+    response = client.post(
+        "/sign-in", data={"email": manager.email, "password": PASSWORD, "remember": "y"}
+    )
+    assert response.status_code == 302
+    cookies = response.headers.getlist("Set-Cookie")
+    by_name = {c.split("=", 1)[0]: c for c in cookies}
+    assert set(by_name) == {"__Host-session", "__Host-remember"}
+    for cookie in by_name.values():
+        assert "; Secure" in cookie
+        assert "; HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
+        assert "; Path=/" in cookie
+        assert "Domain=" not in cookie
+    assert client.get("/").status_code == 200
+
+
+def test_development_cookies_are_httponly_and_lax(client, manager):
+    response = sign_in(client, manager)
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("session=")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+# Settings (ASVS V14.1)
+
+
+@pytest.mark.parametrize("key", ["", "dev", "change-me", "secret", "short-but-not-default"])
+def test_production_refuses_a_missing_default_or_short_secret_key(monkeypatch, key):
+    monkeypatch.setenv("GEMBAWALK_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_only_trusted_hosts_are_answered(production_app):
+    assert https_client(production_app).get("/sign-in").status_code in (200, 302)
+    evil = client_at(production_app, "https://evil.example")
+    assert evil.get("/sign-in").status_code == 400
+
+
+def test_proxy_headers_are_trusted_for_the_configured_hops_only(production_app, manager):
+    client = client_at(production_app, "http://gemba.example.org")
+    response = client.post(
+        "/sign-in",
+        data={"email": manager.email, "password": "wrong password here"},
+        headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.9", "X-Forwarded-Proto": "https"},
+    )
+    assert response.status_code == 200
+    (failure,) = events("sign_in_failed")
+    assert failure.address == "203.0.113.9"  # the one hop we trust, not what a client wrote
+    assert "Strict-Transport-Security" in response.headers  # HTTPS as the proxy said
+
+
+# Sessions (ASVS V3.2, V3.3, V3.7)
+
+
+def test_sign_in_starts_a_new_session(client, app, manager):
+    client.get("/sign-in")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    before = client.get_cookie("session").value
+    sign_in(client, manager)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session[SIGNED_IN_AT]
+        assert session[SEEN_AT]
+        assert session[PASSWORD_AT]
+    replay = app.test_client()
+    replay.set_cookie("session", before)
+    assert replay.get("/").status_code == 302  # the cookie from before is not signed in
+
+
+def replayed(app, cookie: str, path: str = "/"):
+    other = app.test_client()
+    other.set_cookie("session", cookie)
+    return other.get(path)
+
+
+def test_sign_out_revokes_a_captured_cookie_on_pages_and_api(client, app, manager):
+    sign_in(client, manager)
+    captured = client.get_cookie("session").value
+    client.post("/sign-out")
+    assert replayed(app, captured).status_code == 302
+    assert replayed(app, captured, "/api/v1/me").status_code == 401
+    assert [e.kind for e in events()] == ["sign_in", "sign_out"]
+
+
+def test_changing_the_password_revokes_every_other_session(client, app, manager):
+    sign_in(client, manager)
+    captured = client.get_cookie("session").value
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "another long passphrase",
+            "confirm": "another long passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert replayed(app, captured, "/api/v1/me").status_code == 401
+    assert client.get("/").status_code == 200  # this device carries on
+    assert events("password_changed")
+
+
+def test_an_admins_end_sessions_revokes_every_session(app, admin_client, manager):
+    their = app.test_client()
+    sign_in(their, manager)
+    captured = their.get_cookie("session").value
+    page = admin_client.get(f"/admin/people/{manager.id}/edit").get_data(as_text=True)
+    assert f"/admin/people/{manager.id}/end-sessions" in page
+    response = admin_client.post(f"/admin/people/{manager.id}/end-sessions")
+    assert response.status_code == 302
+    assert their.get("/").status_code == 302
+    assert replayed(app, captured, "/api/v1/me").status_code == 401
+    (ended,) = events("sessions_ended")
+    assert ended.subject == manager.email
+    sign_in(their, manager)  # not deactivated: they may come back
+
+
+def test_deactivation_revokes_a_captured_cookie(app, admin_client, manager):
+    their = app.test_client()
+    sign_in(their, manager)
+    captured = their.get_cookie("session").value
+    admin_client.post(f"/admin/people/{manager.id}/deactivate")
+    assert replayed(app, captured).status_code == 302
+    assert events("person_deactivated")
+
+
+def test_a_session_idle_too_long_ends(manager_client, app):
+    idle = app.config["GEMBAWALK_SESSION_IDLE_MINUTES"] * 60
+    with manager_client.session_transaction() as session:
+        session[SEEN_AT] = int(time.time()) - idle - 5
+    response = manager_client.get("/walks/")
+    assert response.status_code == 302
+    assert "/sign-in" in response.headers["Location"]
+    assert manager_client.get("/api/v1/me").status_code == 401
+
+
+def test_activity_keeps_a_session_alive_until_its_absolute_limit(manager_client, app):
+    idle = app.config["GEMBAWALK_SESSION_IDLE_MINUTES"] * 60
+    with manager_client.session_transaction() as session:
+        session[SEEN_AT] = int(time.time()) - idle + 60
+    assert manager_client.get("/walks/").status_code == 200
+    with manager_client.session_transaction() as session:
+        assert time.time() - session[SEEN_AT] < 5  # the idle clock restarted
+        session[SIGNED_IN_AT] = (
+            int(time.time()) - app.config["GEMBAWALK_SESSION_MAX_HOURS"] * 3600 - 5
+        )
+    assert manager_client.get("/walks/").status_code == 302
+
+
+def test_keep_me_signed_in_outlives_the_idle_limit_but_not_revocation(client, app, manager):
+    client.post("/sign-in", data={"email": manager.email, "password": PASSWORD, "remember": "y"})
+    assert client.get_cookie("remember_token") is not None
+    idle = app.config["GEMBAWALK_SESSION_IDLE_MINUTES"] * 60
+    with client.session_transaction() as session:
+        session[SEEN_AT] = int(time.time()) - idle - 5
+    assert client.get("/walks/").status_code == 200  # restored from the remember cookie
+    with client.session_transaction() as session:
+        assert PASSWORD_AT not in session  # ...but not as if the password had been typed
+    remember = client.get_cookie("remember_token").value
+    client.post("/sign-out")
+    other = app.test_client()
+    other.set_cookie("remember_token", remember)
+    assert other.get("/walks/").status_code == 302
+
+
+def test_changing_roles_needs_the_password_typed_recently(admin_client, app, manager):
+    with admin_client.session_transaction() as session:
+        session[PASSWORD_AT] = int(time.time()) - app.config["GEMBAWALK_REAUTH_MINUTES"] * 60 - 5
+    edit = f"/admin/people/{manager.id}/edit"
+    response = admin_client.get(edit)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/account/confirm?next=")
+    response = admin_client.post(f"/admin/people/{manager.id}/deactivate")
+    assert response.status_code == 302
+    assert "/account/confirm" in response.headers["Location"]
+    db.session.expire_all()
+    assert db.session.get(Person, manager.id).active is True
+
+    refused = admin_client.post("/account/confirm", data={"password": "not it", "next": edit})
+    assert "That is not your password." in refused.get_data(as_text=True)
+    confirmed = admin_client.post("/account/confirm", data={"password": PASSWORD, "next": edit})
+    assert confirmed.headers["Location"] == edit
+    assert admin_client.get(edit).status_code == 200
+    kinds = [e.kind for e in events()]
+    assert "password_confirm_failed" in kinds
+    assert "password_confirmed" in kinds
+
+
+def test_changing_the_password_needs_it_typed_recently(manager_client, app):
+    with manager_client.session_transaction() as session:
+        session.pop(PASSWORD_AT)
+    response = manager_client.get("/account/password")
+    assert response.headers["Location"].startswith("/account/confirm")
+
+
+# Throttling (ASVS V2.2.1)
+
+
+def fail(client, email: str, address: str = "198.51.100.7"):
+    return client.post(
+        "/sign-in",
+        data={"email": email, "password": "definitely wrong"},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_sign_in_is_throttled_per_account_and_each_refusal_logged(client, manager):
+    for _ in range(5):
+        assert fail(client, manager.email).status_code == 200
+    refused = fail(client, manager.email)
+    assert refused.status_code == 429
+    assert "Retry-After" in refused.headers
+    # From another address the account is still locked: the attacker may rotate addresses.
+    assert fail(client, manager.email, "192.0.2.55").status_code == 429
+    # Even the right password waits: otherwise guessing could simply continue.
+    right = client.post(
+        "/sign-in",
+        data={"email": manager.email, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "192.0.2.56"},
+    )
+    assert right.status_code == 429
+    throttled = events("sign_in_throttled")
+    assert len(throttled) == 3
+    assert throttled[0].subject == manager.email
+    assert len(events("sign_in_failed")) == 5
+
+
+def test_sign_in_is_throttled_per_address(client, app, manager):
+    app.config["GEMBAWALK_SIGN_IN_LIMIT_ADDRESS"] = "3 per minute"
+    try:
+        for n in range(3):
+            assert fail(client, f"someone{n}@example.org").status_code == 200
+        assert fail(client, "someone-else@example.org").status_code == 429
+        assert fail(client, "someone-else@example.org", "192.0.2.80").status_code == 200
+    finally:
+        app.config["GEMBAWALK_SIGN_IN_LIMIT_ADDRESS"] = "20 per minute; 100 per hour"
+
+
+def test_successful_sign_ins_do_not_use_up_the_allowance(client, manager):
+    for _ in range(8):
+        sign_in(client, manager)
+        client.post("/sign-out")
+    assert fail(client, manager.email).status_code == 200
+
+
+def test_the_api_sign_in_is_throttled_too(client, manager):
+    for _ in range(5):
+        response = client.post(
+            "/api/v1/session", json={"email": manager.email, "password": "wrong again!"}
+        )
+        assert response.status_code == 401
+    response = client.post(
+        "/api/v1/session", json={"email": manager.email, "password": "wrong again!"}
+    )
+    assert response.status_code == 429
+    assert response.is_json
+    assert response.get_json()["error"]
+
+
+# The audit log (ASVS V7.1, V7.2)
+
+
+def test_the_audit_log_records_sign_ins_failures_and_refusals(client, manager, admin):
+    fail(client, "nobody@example.org")
+    sign_in(client, manager)
+    client.get("/admin/people")  # 403: a manager is no admin
+    kinds = [e.kind for e in events()]
+    assert kinds == ["sign_in_failed", "sign_in", "forbidden"]
+    failed, signed_in, forbidden = events()
+    assert failed.subject == "nobody@example.org"
+    assert failed.address == "198.51.100.7"
+    assert signed_in.actor_id == manager.id
+    assert forbidden.path == "/admin/people"
+    assert forbidden.actor_email == manager.email
+
+
+def test_csrf_failures_are_logged(client, manager, csrf_on):
+    client.post("/sign-in", data={"email": manager.email, "password": PASSWORD})
+    (event,) = events("csrf_failed")
+    assert event.path == "/sign-in"
+
+
+def test_role_changes_are_logged_with_the_new_access(admin_client, admin, manager, unit):
+    from .test_admin import person_form
+
+    admin_client.post(
+        f"/admin/people/{manager.id}/edit",
+        data=person_form(
+            email=manager.email,
+            display_name=manager.display_name,
+            roles=["manager", "coach"],
+            org_unit_id=unit.id,
+        ),
+    )
+    (changed,) = events("person_changed")
+    assert changed.actor_id == admin.id
+    assert changed.subject == manager.email
+    assert "roles: coach, manager" in changed.detail
+
+
+def test_admins_read_and_export_the_log_and_the_export_is_logged(admin_client, app):
+    fail(app.test_client(), "=cmd|' /C calc'!A0@example.org")
+    page = admin_client.get("/admin/audit")
+    assert page.status_code == 200
+    assert "sign in failed" in page.get_data(as_text=True)
+    csv = admin_client.get("/admin/audit.csv")
+    assert csv.mimetype == "text/csv"
+    assert "attachment" in csv.headers["Content-Disposition"]
+    text = csv.get_data(as_text=True)
+    assert text.splitlines()[0].startswith("id,at,kind")
+    assert ",'=cmd" in text  # a spreadsheet would run it as a formula otherwise
+    assert events("export")
+
+
+def test_only_admins_see_the_audit_log(manager_client):
+    assert manager_client.get("/admin/audit").status_code == 403
+    assert manager_client.get("/admin/audit.csv").status_code == 403
+
+
+def test_nul_bytes_and_long_input_are_still_logged(client, manager):
+    fail(client, "a\x00b" + "x" * 400)
+    (event,) = events("sign_in_failed")
+    assert "\x00" not in event.subject
+    assert len(event.subject) <= 254
+
+
+def test_the_audit_service_has_no_way_to_change_or_remove_events():
+    from gembawalk.services import audit
+
+    names = {name for name in dir(audit) if callable(getattr(audit, name))}
+    assert not any(word in name for name in names for word in ("delete", "update", "remove"))
+
+
+def test_sign_ups_of_new_people_are_logged(admin_client, unit):
+    from .test_admin import person_form
+
+    admin_client.post(
+        "/admin/people/new",
+        data={
+            **person_form(
+                email="new@example.org",
+                display_name="New Person",
+                roles=["manager"],
+                org_unit_id=unit.id,
+            ),
+            "password": "a long enough password",
+            "confirm": "a long enough password",
+        },
+    )
+    (created,) = events("person_created")
+    assert created.subject == "new@example.org"
+
+
+def test_a_person_made_by_the_factory_is_not_an_event(app):
+    PersonFactory(roles=["admin"])
+    assert events() == []
+
+
+# Passwords (ASVS V2.1)
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password1234",
+        "Password2024!",
+        "qwertyuiop123",
+        "123456789012",
+        "iloveyou1234",
+        "Liverpool2023",
+        "aaaaaaaaaaaa",
+        "correct horse battery staple",
+        "WELCOME12345",
+    ],
+)
+def test_common_and_breached_style_passwords_are_refused(password):
+    from gembawalk.services import passwords
+    from gembawalk.services.errors import Invalid
+
+    with pytest.raises(Invalid, match="too common"):
+        passwords.check_policy(password)
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "a long enough password",
+        "tram stops at the depot",
+        "x" * 3 + "ünïcødé 🚶 walk",
+        "z" * 120 + "abc",
+    ],
+)
+def test_long_uncommon_passwords_of_any_characters_are_accepted(password):
+    from gembawalk.services import passwords
+
+    passwords.check_policy(password)
+
+
+def test_the_shipped_list_holds_thousands_of_long_entries():
+    from gembawalk.services import passwords
+
+    common = passwords.common_passwords()
+    assert len(common) > 5000
+    assert all(len(p) >= 12 for p in common)
+
+
+def test_a_common_password_is_refused_on_the_change_password_form(manager_client):
+    response = manager_client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "Password2024!",
+            "confirm": "Password2024!",
+        },
+    )
+    assert "too common" in response.get_data(as_text=True)
+
+
+def test_keep_me_signed_in_can_be_turned_off(client, app, manager):
+    app.config["GEMBAWALK_REMEMBER_DAYS"] = 0
+    try:
+        client.post(
+            "/sign-in", data={"email": manager.email, "password": PASSWORD, "remember": "y"}
+        )
+        assert client.get_cookie("remember_token") is None
+    finally:
+        app.config["GEMBAWALK_REMEMBER_DAYS"] = 30
+
+
+def test_exports_are_in_the_audit_log(client, unit):
+    director = PersonFactory(roles=["director", "manager"], org_unit=unit)
+    director.leads = [unit]
+    db.session.commit()
+    sign_in(client, director)
+    response = client.get("/engagement/walks.csv")
+    assert response.status_code == 200
+    (export,) = events("export")
+    assert export.actor_id == director.id
+    assert "walks" in export.subject
