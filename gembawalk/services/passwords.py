@@ -32,7 +32,7 @@ def needs_rehash(password_hash: str) -> bool:
 
 @functools.cache
 def common_passwords() -> frozenset[str]:
-    """The shipped list (gembawalk/data/common_passwords.txt, made by gembawalk/data/common_passwords.py),
+    """The shipped list (data/common_passwords.txt, made by data/common_passwords.py),
     lower case; read on first use, not at import."""
     text = resources.files("gembawalk").joinpath("data/common_passwords.txt").read_text("utf-8")
     return frozenset(
