@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from gembawalk.extensions import db
 from gembawalk.models import Observation, Walk, WalkStatus
-from gembawalk.timeutil import local
+from gembawalk.timeutil import day_start_utc, local, local_today
 
 from .conftest import count_queries, sign_in
 from .factories import (
@@ -114,7 +114,12 @@ def test_a_customer_from_another_unit_is_refused(manager_client):
 
 
 def test_record_a_walk_from_today_in_two_taps(manager_client, manager):
-    start = datetime.now(UTC) + timedelta(minutes=30)
+    # Planned for today whatever the clock says (now + 30 min is tomorrow after 23:30).
+    now = datetime.now(UTC)
+    start = max(
+        now - timedelta(minutes=1),
+        day_start_utc(local_today("Europe/London", now), "Europe/London"),
+    )
     walk = WalkFactory(manager=manager, planned_start=start, place="Counter B")
     today = manager_client.get("/").get_data(as_text=True)
     assert f'action="/walks/{walk.uuid}/start"' in today
