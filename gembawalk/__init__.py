@@ -37,8 +37,10 @@ def register_extensions(app: Flask) -> None:
     from .delivery import init_delivery
     from .extensions import db
     from .security import init_security
+    from .services import rollup
 
     init_database(app)
+    rollup.track()  # engagement days follow every walk and observation written
     # Batch mode lets SQLite alter tables; compare_type keeps column types honest.
     migrate.init_app(
         app,

@@ -57,3 +57,14 @@ def generate_walks() -> None:
 
     made = series.generate()
     click.echo(f"{made} walk{'s' if made != 1 else ''} planned.")
+
+
+@bp.cli.command("rebuild-engagement")
+def rebuild_engagement() -> None:
+    """Sum every manager's days again from their walks and observations, in the
+    organisation's time zone (after changing GEMBAWALK_TIMEZONE, or after loading walks
+    with SQL rather than through the app)."""
+    from .services import rollup
+
+    made = rollup.rebuild()
+    click.echo(f"{made} manager-day{'s' if made != 1 else ''} summed.")

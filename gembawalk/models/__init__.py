@@ -8,6 +8,7 @@ from .customers import Customer, CustomerKind
 from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
 from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
 from .photos import Photo
+from .rollup import EngagementDay, RollupState
 from .series import RepeatRule, WalkSeries, series_customers
 from .walks import (
     Category,
@@ -30,6 +31,7 @@ __all__ = [
     "ConflictResolution",
     "Customer",
     "CustomerKind",
+    "EngagementDay",
     "FollowUp",
     "FollowUpStatus",
     "Notification",
@@ -42,6 +44,7 @@ __all__ = [
     "RepeatRule",
     "Review",
     "Role",
+    "RollupState",
     "SaidBy",
     "SyncConflict",
     "Walk",

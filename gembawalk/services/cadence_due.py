@@ -6,13 +6,13 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from ..extensions import db
-from ..models import CadencePeriod, Customer, CustomerKind, Person, Walk, WalkKind, WalkStatus
-from ..models.walks import walk_customers
+from ..models import CadencePeriod, Person, Walk, WalkKind, WalkStatus
 from ..timeutil import day_start_utc, local_today, utcnow
 from . import cadence
+from .definitions import customer_engagement
 from .people import zone_for
 
 
@@ -55,17 +55,6 @@ def _period(period: CadencePeriod, today: date) -> tuple[date, date]:
     return today.replace(day=1), today.replace(day=length)
 
 
-def _engaged_a_customer():
-    """PRODUCT.md's customer engagement: a done walk where the manager spoke with at least
-    one customer, one of them an external customer from the register."""
-    external = exists().where(
-        walk_customers.c.walk_id == Walk.id,
-        walk_customers.c.customer_id == Customer.id,
-        Customer.kind == CustomerKind.EXTERNAL,
-    )
-    return and_(Walk.customers_spoken_to >= 1, external)
-
-
 def due_now(actor: Person, now: datetime | None = None) -> CadenceDue:
     """This period's targets against what the manager has done and still has planned.
 
@@ -96,7 +85,7 @@ def due_now(actor: Person, now: datetime | None = None) -> CadenceDue:
     visit, gemba = Walk.kind == WalkKind.CUSTOMER_VISIT, Walk.kind == WalkKind.GEMBA_WALK
     row = db.session.execute(
         select(
-            counted(and_(done, _engaged_a_customer())),
+            counted(and_(done, customer_engagement())),
             counted(and_(done, gemba)),
             counted(and_(ahead, visit)),
             counted(and_(ahead, gemba)),

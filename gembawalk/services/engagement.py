@@ -1,78 +1,47 @@
-"""Engagement figures, each defined once here, exactly as PRODUCT.md words them.
+"""Engagement figures, exactly as PRODUCT.md words them, for a set of managers over a period.
 
-Every figure is computed for a set of managers over a period with a fixed number of queries:
-aggregates grouped per manager in SQL, bounded by the period and the managers asked about,
-never by loading history. Times are read in the organisation's zone; weeks start on Monday.
+The definitions themselves are SQL in services/definitions.py. The figures are sums of each
+manager's days (services/rollup.py keeps them): a fixed number of queries, each bounded by the
+period and the managers asked about, never by the history behind them. Days are the
+organisation's; weeks start on Monday.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, literal_column, select
+from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import lazyload
 
 from ..extensions import db
-from ..models import (
-    Category,
-    Customer,
-    CustomerKind,
-    FollowUp,
-    FollowUpStatus,
-    Observation,
-    Person,
-    PersonRole,
-    Role,
-    Walk,
-    WalkKind,
-    WalkStatus,
-    walk_customers,
-)
-from ..timeutil import day_start_utc, local, week_start
-from . import cadence
-from .agenda import missed_clause
-from .periods import LocalClock, Period, choose_period
+from ..models import FollowUp, FollowUpStatus, Person, PersonRole, Role
+from ..models.rollup import EngagementDay as Day
+from ..timeutil import week_start
+from . import cadence, rollup
+from .definitions import share
+from .periods import Period, as_date, choose_period, monday_of, week_index
 
 CHART_WEEKS = 26  # of history on a manager's own chart
 RECENT_WEEKS = 14  # a streak is read this far back first, then to the cap if it goes on
 STREAK_CAP_WEEKS = 52  # a streak of a year or more shows as "52+": its cost stays bounded
-# Written into the SQL rather than bound, so both databases match the partial index
-# ix_walks_customer_contact (whose WHERE says the same) whatever the plan.
-ONE = literal_column("1")
-
-
-# -- The definitions ---------------------------------------------------------------------
-
-
-def with_external_customer():
-    """At least one external customer is on the walk: only they count (seed 004)."""
-    return exists().where(
-        walk_customers.c.walk_id == Walk.id,
-        walk_customers.c.customer_id == Customer.id,
-        Customer.kind == CustomerKind.EXTERNAL,
-    )
-
-
-def spoke_with_customers():
-    return and_(Walk.status == WalkStatus.DONE, Walk.customers_spoken_to >= ONE)
-
-
-def customer_engagement():
-    """A done walk on which the manager spoke with customers, at least one of them external.
-    A walk is one row however often it was edited or sent, so it counts once."""
-    return and_(spoke_with_customers(), with_external_customer())
-
-
-def done_within(start: datetime, end: datetime):
-    """Done walks count in the period (or week) they were completed in."""
-    return and_(Walk.status == WalkStatus.DONE, Walk.completed_at >= start, Walk.completed_at < end)
-
-
-def share(part: int, whole: int | float | None) -> float | None:
-    """part ÷ whole, or None where there is nothing to divide by."""
-    return part / whole if whole else None
+# The sums a period's figures are, by the Figures field each one fills.
+SUMMED = (
+    Day.done,
+    Day.gemba_walks,
+    Day.on_time,
+    Day.customer_engagements,
+    Day.customer_contacts,
+    Day.planned_done,
+    Day.planned_cancelled,
+    Day.observations,
+    Day.value_demand,
+    Day.failure_demand,
+)
+SUMMED_NAMES = tuple(column.key for column in SUMMED)
+# Written into the SQL rather than bound, so both databases use the partial index
+# ix_engagement_days_engaged (whose WHERE says the same).
+ENGAGED_DAY = Day.customer_engagements > literal_column("0")
 
 
 # -- One manager's figures -----------------------------------------------------------------
@@ -149,7 +118,8 @@ class Figures:
 
 
 def figures_for(managers: list[Person], period: Period, among=None) -> dict[int, Figures]:
-    """Every figure for these managers over the period, in ten queries whatever the data.
+    """Every figure for these managers over the period, in five queries whatever the data:
+    sums of their days (services/rollup.py), so the cost follows the period and the managers.
 
     `among` is a query for the same people's ids (manager_ids_in): the database then reads the
     set itself instead of thousands of bound parameters."""
@@ -160,110 +130,54 @@ def figures_for(managers: list[Person], period: Period, among=None) -> dict[int,
         for m in managers
     }
     if managers:
-        for count in (
-            _count_done,
-            _count_engagements,
-            _count_planned,
-            _find_last_engagements,
-            _count_streaks,
-            _count_observations,
-            _count_follow_ups,
-        ):
+        rollup.ensure_current(period.zone)
+        for count in (_sum_days, _find_last_engagements, _count_streaks, _count_follow_ups):
             count(found, ids, period)
     return found
 
 
-def _count_done(found: dict[int, Figures], ids: list[int], period: Period) -> None:
-    """Done walks in the period, the gemba walks among them, and those done on time: on the
-    local day they were planned for."""
-    clock = LocalClock(period.zone, period.start, period.end)
-    on_time = clock.day(Walk.started_at) == clock.day(Walk.planned_start)
-    for manager_id, done, gemba, timely in _rows(
-        select(
-            Walk.manager_id,
-            func.count(),
-            func.sum(case((Walk.kind == WalkKind.GEMBA_WALK, 1), else_=0)),
-            func.sum(case((on_time, 1), else_=0)),
-        )
-        .where(Walk.manager_id.in_(ids), done_within(period.start, period.end))
-        .group_by(Walk.manager_id)
+def _sum_days(found: dict[int, Figures], ids, period: Period) -> None:
+    """Everything done, planned for and noted in the period. Done walks count in the period
+    they were completed in, planned ones in the period they were planned for: those still
+    planned for a day before today were missed."""
+    missed = case((Day.day < period.today, Day.planned_open), else_=0)
+    for manager_id, *sums in _rows(
+        select(Day.manager_id, *(func.sum(column) for column in (*SUMMED, missed)))
+        .where(Day.manager_id.in_(ids), Day.day >= period.first, Day.day <= period.last)
+        .group_by(Day.manager_id)
     ):
         row = found[manager_id]
-        row.done, row.gemba_walks, row.on_time = done, gemba or 0, timely or 0
+        for name, value in zip((*SUMMED_NAMES, "planned_missed"), sums, strict=True):
+            setattr(row, name, value or 0)
 
 
-def _count_engagements(found: dict[int, Figures], ids: list[int], period: Period) -> None:
-    """Customer engagements in the period and the customers spoken with on them."""
-    for manager_id, engagements, contacts in _rows(
-        select(Walk.manager_id, func.count(), func.sum(Walk.customers_spoken_to))
-        .where(Walk.manager_id.in_(ids), customer_engagement())
-        .where(Walk.completed_at >= period.start, Walk.completed_at < period.end)
-        .group_by(Walk.manager_id)
-    ):
-        found[manager_id].customer_engagements = engagements
-        found[manager_id].customer_contacts = contacts or 0
-
-
-def _count_planned(found: dict[int, Figures], ids: list[int], period: Period) -> None:
-    """Plan adherence: of the walks planned for the period, done ÷ (done + missed + cancelled)."""
-    missed = missed_clause(period.today_start)
-    for manager_id, done, missed_count, cancelled in _rows(
-        select(
-            Walk.manager_id,
-            func.sum(case((Walk.status == WalkStatus.DONE, 1), else_=0)),
-            func.sum(case((missed, 1), else_=0)),
-            func.sum(case((Walk.status == WalkStatus.CANCELLED, 1), else_=0)),
-        )
-        .where(Walk.manager_id.in_(ids))
-        .where(Walk.planned_start >= period.start, Walk.planned_start < period.end)
-        .group_by(Walk.manager_id)
-    ):
-        row = found[manager_id]
-        row.planned_done, row.planned_missed = done or 0, missed_count or 0
-        row.planned_cancelled = cancelled or 0
-
-
-def _as_of_end(period: Period) -> datetime:
-    return day_start_utc(period.as_of + timedelta(days=1), period.zone)
-
-
-def _find_last_engagements(found: dict[int, Figures], ids: list[int], period: Period) -> None:
-    """The last engagement up to the period's end: the newest row of each manager's slice of
-    the partial index, so it costs the same whatever their history."""
+def _find_last_engagements(found: dict[int, Figures], ids, period: Period) -> None:
+    """The last engagement up to the period's end: the newest of each manager's engaged days
+    (a partial index), so it costs the same whatever their history."""
     latest = (
-        select(Walk.completed_at)
-        .where(
-            Walk.manager_id == Person.id,
-            customer_engagement(),
-            Walk.completed_at < _as_of_end(period),
-        )
-        .order_by(Walk.completed_at.desc())
-        .limit(1)
+        select(func.max(Day.day))
+        .where(Day.manager_id == Person.id, ENGAGED_DAY, Day.day <= period.as_of)
         .scalar_subquery()
     )
     for manager_id, last in _rows(select(Person.id, latest).where(Person.id.in_(ids))):
         if last is not None:
             row = found[manager_id]
-            row.last_engagement = local(_aware(last), period.zone).date()
+            row.last_engagement = as_date(last)
             row.days_since_last = (period.as_of - row.last_engagement).days
 
 
-def _runs(ids: list[int], zone: str, first: date, end: datetime) -> dict[int, tuple[int, ...]]:
-    """Each manager's weeks with an engagement from the Monday `first` up to `end`, numbered
-    from 0, summed up in SQL: (the latest such week, the run of consecutive weeks ending at
-    the window's last week, the run ending at the week before). Within one manager's weeks
-    listed newest first, week + position stays constant along a run, so a window function
-    finds the runs and only one row per manager comes back."""
-    start = day_start_utc(first, zone)
-    top = (
-        week_start((end - timedelta(seconds=1)).astimezone(ZoneInfo(zone)).date()) - first
-    ).days // 7
-    number = LocalClock(zone, start, end).week_number(Walk.completed_at, first)
+def _runs(ids, first: date, last: date) -> dict[int, tuple[int, ...]]:
+    """Each manager's weeks with an engagement from the Monday `first` to the day `last`,
+    numbered from 0, summed up in SQL: (the latest such week, the run of consecutive weeks
+    ending at the window's last week, the run ending at the week before). Within one
+    manager's weeks listed newest first, week + position stays constant along a run, so a
+    window function finds the runs and only one row per manager comes back."""
+    top = (week_start(last) - first).days // 7
+    number = week_index(Day.day, first)
     weeks = (
-        select(Walk.manager_id.label("manager_id"), number.label("week"))
-        .where(Walk.manager_id.in_(ids), customer_engagement())
-        .where(Walk.completed_at >= start, Walk.completed_at < end)
-        .group_by(Walk.manager_id, number)
+        select(Day.manager_id.label("manager_id"), number.label("week"))
+        .where(Day.manager_id.in_(ids), ENGAGED_DAY, Day.day >= first, Day.day <= last)
+        .group_by(Day.manager_id, number)
         .subquery()
     )
     position = func.row_number().over(partition_by=weeks.c.manager_id, order_by=weeks.c.week.desc())
@@ -282,7 +196,7 @@ def _runs(ids: list[int], zone: str, first: date, end: datetime) -> dict[int, tu
     }
 
 
-def _count_streaks(found: dict[int, Figures], ids: list[int], period: Period) -> None:
+def _count_streaks(found: dict[int, Figures], ids, period: Period) -> None:
     """Streaks read the recent weeks for everyone, then further back (up to the cap) only for
     those whose streak reaches that far: two queries, most rows never read."""
     last_monday = week_start(period.as_of)
@@ -290,7 +204,7 @@ def _count_streaks(found: dict[int, Figures], ids: list[int], period: Period) ->
     recent = last_monday - timedelta(weeks=RECENT_WEEKS - 1)
     longer = []
     for manager_id, (latest, to_top, to_week_before, top) in _runs(
-        ids, period.zone, recent, _as_of_end(period)
+        ids, recent, period.as_of
     ).items():
         # A week still under way without an engagement yet does not break the streak.
         count = to_top if latest == top else (to_week_before if under_way else 0)
@@ -299,34 +213,14 @@ def _count_streaks(found: dict[int, Figures], ids: list[int], period: Period) ->
             longer.append(manager_id)  # the run reaches the window's first week
     earliest = last_monday - timedelta(weeks=STREAK_CAP_WEEKS - 1)
     for manager_id, (latest, to_top, _, top) in _runs(
-        longer, period.zone, earliest, day_start_utc(recent, period.zone)
+        longer, earliest, recent - timedelta(days=1)
     ).items():
         if latest == top:
             row = found[manager_id]
             row.streak_weeks = min(STREAK_CAP_WEEKS, row.streak_weeks + to_top)
 
 
-def _count_observations(found: dict[int, Figures], ids: list[int], period: Period) -> None:
-    value, failure = Category.VALUE_DEMAND, Category.FAILURE_DEMAND
-    for author_id, count, values, failures in _rows(
-        select(
-            Observation.author_id,
-            func.count(),
-            func.sum(case((Observation.category == value, 1), else_=0)),
-            func.sum(case((Observation.category == failure, 1), else_=0)),
-        )
-        .where(
-            Observation.author_id.in_(ids),
-            Observation.made_at >= period.start,
-            Observation.made_at < period.end,
-        )
-        .group_by(Observation.author_id)
-    ):
-        row = found[author_id]
-        row.observations, row.value_demand, row.failure_demand = count, values or 0, failures or 0
-
-
-def _count_follow_ups(found: dict[int, Figures], ids: list[int], period: Period) -> None:
+def _count_follow_ups(found: dict[int, Figures], ids, period: Period) -> None:
     """Follow-ups as they stand today: open now, and open past their due date."""
     for owner_id, open_count, overdue in _rows(
         select(
@@ -345,10 +239,6 @@ def _rows(statement):
     """Run an aggregate on the session's connection: plain rows, none of the ORM's per-row
     work, which costs more than the query itself when a board has thousands of rows."""
     return db.session.connection().execute(statement)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def ranked(figures: list[Figures]) -> list[Figures]:
@@ -403,20 +293,15 @@ def weekly_counts(manager_ids, mondays: list[date], zone: str) -> list[WeekCount
     rows = {monday: WeekCount(monday) for monday in mondays}
     if not mondays or not manager_ids:
         return list(rows.values())
-    start = day_start_utc(mondays[0], zone)
-    end = day_start_utc(mondays[-1] + timedelta(weeks=1), zone)
-    clock = LocalClock(zone, start, end)
-    week = clock.monday(Walk.completed_at)
-    engaged = customer_engagement()
+    rollup.ensure_current(zone)
+    week = monday_of(Day.day)
     for monday, engagements, gemba in _rows(
-        select(
-            week,
-            func.sum(case((Walk.customers_spoken_to >= ONE, case((engaged, 1), else_=0)), else_=0)),
-            func.sum(case((Walk.kind == WalkKind.GEMBA_WALK, 1), else_=0)),
-        )
-        .where(Walk.manager_id.in_(manager_ids), done_within(start, end))
+        select(week, func.sum(Day.customer_engagements), func.sum(Day.gemba_walks))
+        .where(Day.manager_id.in_(manager_ids))
+        .where(Day.day >= mondays[0], Day.day < mondays[-1] + timedelta(weeks=1))
         .group_by(week)
     ):
+        monday = as_date(monday)
         if monday in rows:
             rows[monday].customer_engagements = engagements or 0
             rows[monday].gemba_walks = gemba or 0

@@ -11,7 +11,8 @@ from ..models import Observation, Person, Walk, WalkStatus
 from ..timeutil import local
 from . import access
 from .agenda import missed_clause
-from .engagement import Figures, manager_ids_in, with_external_customer
+from .definitions import with_external_customer
+from .engagement import Figures, manager_ids_in
 from .leaderboard import Board
 from .org import subtree_ids
 

@@ -159,7 +159,7 @@ class LocalClock:
 
     def __init__(self, zone: str, start: datetime, end: datetime):
         self.zone = zone
-        self.postgres = db.session.get_bind().dialect.name == "postgresql"
+        self.postgres = _on_postgres()
         if not self.postgres:
             self.changes = offset_changes(zone, start - self.MARGIN, end + self.MARGIN)
 
@@ -197,3 +197,28 @@ class LocalClock:
             first.isoformat()
         )
         return cast(local_days / 7, Integer)
+
+
+def _on_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def monday_of(day_column):
+    """The Monday of a DATE column's week (local days need no zone)."""
+    if _on_postgres():
+        return cast(func.date_trunc("week", day_column), Date)
+    return type_coerce(func.date(day_column, "weekday 0", "-6 days"), Date)
+
+
+def week_index(day_column, first: date):
+    """Whole weeks from the Monday `first` to a DATE column's week (0, 1, ...), for days on
+    or after `first`."""
+    if _on_postgres():
+        return type_coerce(day_column - literal(first, Date), Integer) // 7
+    days = func.julianday(day_column) - func.julianday(first.isoformat())
+    return cast(days / 7, Integer)
+
+
+def as_date(value) -> date:
+    """A DATE computed in SQL, as read back: SQLite's comes as text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)

@@ -9,26 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Category, Customer, Observation, Person, Walk, WalkKind, WasteType
+from ..models import Category, Customer, Observation, Person, Walk, WasteType
 from ..models import walk_customers as wc
+from ..models.rollup import EngagementDay as Day
 from ..timeutil import day_start_utc, local, local_today, utcnow
-from . import access
-from .engagement import (
-    ONE,
-    customer_engagement,
-    done_within,
-    manager_ids_in,
-    managers_in,
-    share,
-    spoke_with_customers,
-)
+from . import access, rollup
+from .definitions import share, spoke_with_customers
+from .engagement import manager_ids_in, managers_in
 from .leaderboard import Scope, scope_for
 from .org import subtree_ids
-from .periods import LocalClock, Period, org_zone
+from .periods import Period, as_date, monday_of, org_zone
 
 HEAT_MAP_ROWS = 60  # managers drawn in the heat map; a bigger unit is better split
 NOT_SEEN_DAYS = 90
@@ -77,47 +71,36 @@ def trends(actor: Person, unit_id: int | None, period: Period) -> Trends:
     ids = manager_ids_in(units)
     weeks = {monday: UnitWeek(monday) for monday in period.mondays}
     per_manager: dict[int, dict[date, int]] = {}
-    clock = LocalClock(period.zone, period.start, period.end)
     wastes: dict[WasteType, int] = dict.fromkeys(WasteType, 0)
     if managers:
-        week = clock.monday(Walk.completed_at)
-        engaged = case(
-            (Walk.customers_spoken_to >= ONE, case((customer_engagement(), 1), else_=0)), else_=0
-        )
-        for manager_id, monday, engagements, gemba in db.session.execute(
+        rollup.ensure_current(period.zone)
+        week = monday_of(Day.day)
+        for manager_id, monday, engagements, gemba, values, failures in db.session.execute(
             select(
-                Walk.manager_id,
+                Day.manager_id,
                 week,
-                func.sum(engaged),
-                func.sum(case((Walk.kind == WalkKind.GEMBA_WALK, 1), else_=0)),
+                func.sum(Day.customer_engagements),
+                func.sum(Day.gemba_walks),
+                func.sum(Day.value_demand),
+                func.sum(Day.failure_demand),
             )
-            .where(Walk.manager_id.in_(ids), done_within(period.start, period.end))
-            .group_by(Walk.manager_id, week)
+            .where(Day.manager_id.in_(ids), Day.day >= period.first, Day.day <= period.last)
+            .group_by(Day.manager_id, week)
         ):
-            if monday in weeks:
-                weeks[monday].customer_engagements += engagements or 0
-                weeks[monday].gemba_walks += gemba or 0
-                per_manager.setdefault(manager_id, {})[monday] = engagements or 0
+            monday = as_date(monday)
+            if monday not in weeks:
+                continue
+            unit_week = weeks[monday]
+            unit_week.customer_engagements += engagements or 0
+            unit_week.gemba_walks += gemba or 0
+            unit_week.value_demand += values or 0
+            unit_week.failure_demand += failures or 0
+            per_manager.setdefault(manager_id, {})[monday] = engagements or 0
         in_period = (
             Observation.author_id.in_(ids),
             Observation.made_at >= period.start,
             Observation.made_at < period.end,
         )
-        noted = clock.monday(Observation.made_at)
-        for monday, values, failures in db.session.execute(
-            select(
-                noted,
-                func.sum(case((Observation.category == Category.VALUE_DEMAND, 1), else_=0)),
-                func.sum(case((Observation.category == Category.FAILURE_DEMAND, 1), else_=0)),
-            )
-            .where(*in_period)
-            .group_by(noted)
-        ):
-            if monday in weeks:
-                weeks[monday].value_demand, weeks[monday].failure_demand = (
-                    values or 0,
-                    failures or 0,
-                )
         wastes.update(
             db.session.execute(
                 select(Observation.waste_type, func.count())

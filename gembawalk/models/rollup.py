@@ -1,0 +1,63 @@
+"""Each manager's walks and observations summed per local day: what the engagement figures
+read, so a board over a quarter reads a few rows per manager and week, never every walk.
+
+Rows are derived, never edited: services/rollup.py recomputes a manager's day from the walks
+and observations whenever one of them changes, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class EngagementDay(db.Model):
+    """One manager's day in the organisation's time zone. Walks count on the day they were
+    done (completed_at) or planned for (planned_start); observations on the day they were
+    made; days with nothing are absent."""
+
+    __tablename__ = "engagement_days"
+    __table_args__ = (
+        # The days with a customer engagement, newest first per manager: the last engagement
+        # and the streak are read from this alone, however long the history.
+        Index(
+            "ix_engagement_days_engaged",
+            "manager_id",
+            "day",
+            sqlite_where=text("customer_engagements > 0"),
+            postgresql_where=text("customer_engagements > 0"),
+        ),
+    )
+
+    manager_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    # Done that day.
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    gemba_walks: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    customer_engagements: Mapped[int] = mapped_column(Integer, default=0)
+    customer_contacts: Mapped[int] = mapped_column(Integer, default=0)
+    # Planned for that day, by what became of them.
+    planned_done: Mapped[int] = mapped_column(Integer, default=0)
+    planned_open: Mapped[int] = mapped_column(Integer, default=0)  # missed once the day is past
+    planned_cancelled: Mapped[int] = mapped_column(Integer, default=0)
+    # Observations made that day.
+    observations: Mapped[int] = mapped_column(Integer, default=0)
+    value_demand: Mapped[int] = mapped_column(Integer, default=0)
+    failure_demand: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RollupState(db.Model):
+    """The time zone the days were cut in (one row). Changing GEMBAWALK_TIMEZONE makes the
+    rows stale: the next read rebuilds them, or `flask rebuild-engagement` does it first."""
+
+    __tablename__ = "rollup_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zone: Mapped[str | None] = mapped_column(String(64))
