@@ -237,7 +237,7 @@ def build(engine, managers: int, weeks: int, now: datetime, seed: int = 4) -> di
                         follow_rows.append((
                             ids["follow"], uuid.UUID(int=rng.getrandbits(128), version=4), wid,
                             ids["note"], pid, pid, "Fix it", due, "closed" if closed else "open",
-                            "", made + timedelta(days=10) if closed else None, 1, made,
+                            "", made + timedelta(days=10) if closed else None, 1, made, made,
                         ))  # fmt: skip
         flush()
     flush(final=True)
@@ -253,7 +253,7 @@ NOTE_COLUMNS = ["id", "uuid", "walk_id", "author_id", "category", "waste_type", 
                 "text", "made_at", "received_at", "version"]  # fmt: skip
 FOLLOW_COLUMNS = ["id", "uuid", "walk_id", "observation_id", "owner_id", "created_by_id",
                   "action", "due_date", "status", "closing_note", "closed_at", "version",
-                  "created_at"]  # fmt: skip
+                  "created_at", "updated_at"]  # fmt: skip
 
 
 def make_app(database_url: str, reuse: bool = False):
@@ -319,7 +319,6 @@ def timed(client, path: str, rounds: int) -> tuple[float, float, float]:
 
 def run(database_url: str, managers: int, weeks: int, rounds: int, pages: bool = True, reuse=False):
     from gembawalk.extensions import db
-
     from gembawalk.services import rollup
 
     app, reused = make_app(database_url, reuse)

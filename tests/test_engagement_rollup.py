@@ -20,8 +20,8 @@ from gembawalk.models import (
     WalkKind,
     WalkStatus,
 )
-from gembawalk.services import engagement, rollup, series, walks
 from gembawalk.services import customers as customer_register
+from gembawalk.services import engagement, rollup, series, walks
 from gembawalk.timeutil import to_utc
 
 from . import factories

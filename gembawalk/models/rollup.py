@@ -31,6 +31,8 @@ class EngagementDay(db.Model):
             sqlite_where=text("customer_engagements > 0"),
             postgresql_where=text("customer_engagements > 0"),
         ),
+        # SQLite keeps the rows in key order: a manager's days are read in one sweep.
+        {"sqlite_with_rowid": False},
     )
 
     manager_id: Mapped[int] = mapped_column(

@@ -92,7 +92,8 @@ def unit_targets() -> dict[int, Target]:
 
 
 def targets_for(people: Iterable[Person]) -> dict[int, Target]:
-    """Each person's effective target, by person id, in one query whatever their number."""
+    """Each person's effective target, by person id, in one query whatever their number.
+    (Anything with a person's id, org_unit_id and cadence columns will do.)"""
     people = list(people)
     by_unit = unit_targets() if any(p.cadence_period is None for p in people) else {}
     found = {}

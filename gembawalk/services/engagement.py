@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, literal_column, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import BigInteger, case, cast, func, literal, literal_column, select
 
 from ..extensions import db
-from ..models import FollowUp, FollowUpStatus, Person, PersonRole, Role
+from ..models import CadencePeriod, FollowUp, FollowUpStatus, Person, PersonRole, Role
 from ..models.rollup import EngagementDay as Day
 from ..timeutil import week_start
 from . import cadence, rollup
@@ -51,7 +50,7 @@ ENGAGED_DAY = Day.customer_engagements > literal_column("0")
 class Figures:
     """One manager over one period."""
 
-    manager: Person
+    manager: Person | Manager
     target: float = 0.0  # customer engagements the cadence asks for over the whole period
     customer_engagements: int = 0
     customer_contacts: int = 0
@@ -117,7 +116,7 @@ class Figures:
         )
 
 
-def figures_for(managers: list[Person], period: Period, among=None) -> dict[int, Figures]:
+def figures_for(managers: list[Person | Manager], period: Period, among=None) -> dict[int, Figures]:
     """Every figure for these managers over the period, in five queries whatever the data:
     sums of their days (services/rollup.py), so the cost follows the period and the managers.
 
@@ -166,58 +165,49 @@ def _find_last_engagements(found: dict[int, Figures], ids, period: Period) -> No
             row.days_since_last = (period.as_of - row.last_engagement).days
 
 
-def _runs(ids, first: date, last: date) -> dict[int, tuple[int, ...]]:
-    """Each manager's weeks with an engagement from the Monday `first` to the day `last`,
-    numbered from 0, summed up in SQL: (the latest such week, the run of consecutive weeks
-    ending at the window's last week, the run ending at the week before). Within one
-    manager's weeks listed newest first, week + position stays constant along a run, so a
-    window function finds the runs and only one row per manager comes back."""
-    top = (week_start(last) - first).days // 7
-    number = week_index(Day.day, first)
-    weeks = (
-        select(Day.manager_id.label("manager_id"), number.label("week"))
-        .where(Day.manager_id.in_(ids), ENGAGED_DAY, Day.day >= first, Day.day <= last)
-        .group_by(Day.manager_id, number)
-        .subquery()
-    )
-    position = func.row_number().over(partition_by=weeks.c.manager_id, order_by=weeks.c.week.desc())
-    ranked = select(weeks.c.manager_id, weeks.c.week, position.label("position")).subquery()
-    along = ranked.c.week + ranked.c.position
+def _engaged_weeks(ids, first: date, last: date) -> dict[int, int]:
+    """Each manager's weeks with an engagement, from the Monday `first` to the day `last`, as
+    the bits of one number (bit n: the nth week): one row per manager, no window to sort."""
+    bit = cast(literal(1), BigInteger).op("<<")(week_index(Day.day, first))
     return {
-        manager_id: (latest, to_top or 0, to_week_before or 0, top)
-        for manager_id, latest, to_top, to_week_before in _rows(
-            select(
-                ranked.c.manager_id,
-                func.max(ranked.c.week),
-                func.sum(case((along == top + 1, 1), else_=0)),
-                func.sum(case((along == top, 1), else_=0)),
-            ).group_by(ranked.c.manager_id)
+        manager_id: int(mask)
+        for manager_id, mask in _rows(
+            select(Day.manager_id, func.sum(bit.distinct()))
+            .where(Day.manager_id.in_(ids), ENGAGED_DAY, Day.day >= first, Day.day <= last)
+            .group_by(Day.manager_id)
         )
     }
 
 
+def _run_down_from(mask: int, week: int) -> int:
+    """How many weeks in a row, from `week` back, have their bit set."""
+    run = 0
+    while week - run >= 0 and mask >> (week - run) & 1:
+        run += 1
+    return run
+
+
 def _count_streaks(found: dict[int, Figures], ids, period: Period) -> None:
-    """Streaks read the recent weeks for everyone, then further back (up to the cap) only for
-    those whose streak reaches that far: two queries, most rows never read."""
+    """Weeks in a row with an engagement, up to the period's end. The recent weeks are read
+    for everyone, then further back (up to the cap) only for those whose streak reaches that
+    far: two queries, most rows never read."""
     last_monday = week_start(period.as_of)
     under_way = last_monday <= period.today <= last_monday + timedelta(days=6)
     recent = last_monday - timedelta(weeks=RECENT_WEEKS - 1)
+    top = RECENT_WEEKS - 1
     longer = []
-    for manager_id, (latest, to_top, to_week_before, top) in _runs(
-        ids, recent, period.as_of
-    ).items():
+    for manager_id, mask in _engaged_weeks(ids, recent, period.as_of).items():
         # A week still under way without an engagement yet does not break the streak.
-        count = to_top if latest == top else (to_week_before if under_way else 0)
+        end = top if mask >> top & 1 else top - 1 if under_way else None
+        count = _run_down_from(mask, end) if end is not None else 0
         found[manager_id].streak_weeks = count
-        if count and count >= (top if latest != top else top + 1):
+        if count and count == end + 1:
             longer.append(manager_id)  # the run reaches the window's first week
     earliest = last_monday - timedelta(weeks=STREAK_CAP_WEEKS - 1)
-    for manager_id, (latest, to_top, _, top) in _runs(
-        longer, earliest, recent - timedelta(days=1)
-    ).items():
-        if latest == top:
-            row = found[manager_id]
-            row.streak_weeks = min(STREAK_CAP_WEEKS, row.streak_weeks + to_top)
+    before = (recent - earliest).days // 7 - 1  # the week just before the recent ones
+    for manager_id, mask in _engaged_weeks(longer, earliest, recent - timedelta(days=1)).items():
+        row = found[manager_id]
+        row.streak_weeks = min(STREAK_CAP_WEEKS, row.streak_weeks + _run_down_from(mask, before))
 
 
 def _count_follow_ups(found: dict[int, Figures], ids, period: Period) -> None:
@@ -243,13 +233,18 @@ def _rows(statement):
 
 def ranked(figures: list[Figures]) -> list[Figures]:
     """The board's order, with equal keys sharing a rank (1, 2, 2, 4)."""
-    rows = sorted(figures, key=lambda f: (f.rank_key(), f.manager.display_name.lower()))
-    previous = None
-    for position, row in enumerate(rows, start=1):
-        key = row.rank_key()
-        row.rank = position if key != previous else rows[position - 2].rank
-        previous = key
-    return rows
+    keyed = sorted(
+        (
+            (f.rank_key(), f.manager.display_name.lower(), index, f)
+            for index, f in enumerate(figures)
+        )
+    )
+    previous, rank = None, 0
+    for position, (key, _name, _index, row) in enumerate(keyed, start=1):
+        if key != previous:
+            rank, previous = position, key
+        row.rank = rank
+    return [row for *_key, row in keyed]
 
 
 def manager_ids_in(unit_ids: set[int] | list[int]):
@@ -262,16 +257,32 @@ def manager_ids_in(unit_ids: set[int] | list[int]):
     )
 
 
-def managers_in(unit_ids: set[int] | list[int]) -> list[Person]:
-    """The people manager_ids_in names, by name (their roles are known: not loaded)."""
-    return list(
-        db.session.scalars(
-            select(Person)
+@dataclass(frozen=True, slots=True)
+class Manager:
+    """What a board needs of a manager: who they are, whether they left, their own cadence.
+    (A board of thousands costs less without thousands of full people behind it.)"""
+
+    id: int
+    display_name: str
+    email: str
+    active: bool
+    org_unit_id: int | None
+    cadence_period: CadencePeriod | None
+    cadence_customer_visits: int | None
+    cadence_gemba_walks: int | None
+
+
+def managers_in(unit_ids: set[int] | list[int]) -> list[Manager]:
+    """The people manager_ids_in names, by name."""
+    columns = [getattr(Person, name) for name in Manager.__slots__]
+    return [
+        Manager(*row)
+        for row in _rows(
+            select(*columns)
             .where(Person.id.in_(manager_ids_in(unit_ids)))
-            .options(lazyload(Person.role_rows))
             .order_by(Person.display_name)
         )
-    )
+    ]
 
 
 @dataclass

@@ -19,7 +19,7 @@ from ..models.rollup import EngagementDay as Day
 from ..timeutil import day_start_utc, local, local_today, utcnow
 from . import access, rollup
 from .definitions import share, spoke_with_customers
-from .engagement import manager_ids_in, managers_in
+from .engagement import Manager, manager_ids_in, managers_in
 from .leaderboard import Scope, scope_for
 from .org import subtree_ids
 from .periods import Period, as_date, monday_of, org_zone
@@ -44,7 +44,7 @@ class UnitWeek:
 
 @dataclass
 class HeatRow:
-    manager: Person
+    manager: Manager
     counts: list[int]
 
 

@@ -32,7 +32,8 @@ def upgrade():
     sa.Column('day', sa.Date(), nullable=False),
     *(sa.Column(name, sa.Integer(), nullable=False) for name in FACTS),
     sa.ForeignKeyConstraint(['manager_id'], ['people.id'], name=op.f('fk_engagement_days_manager_id_people'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('manager_id', 'day', name=op.f('pk_engagement_days'))
+    sa.PrimaryKeyConstraint('manager_id', 'day', name=op.f('pk_engagement_days')),
+    sqlite_with_rowid=False,
     )
     with op.batch_alter_table('engagement_days', schema=None) as batch_op:
         batch_op.create_index('ix_engagement_days_engaged', ['manager_id', 'day'], unique=False, sqlite_where=sa.text('customer_engagements > 0'), postgresql_where=sa.text('customer_engagements > 0'))

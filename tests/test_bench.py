@@ -1,0 +1,26 @@
+"""The benchmarks still run: a small organisation through bench/engagement.py end to end (its
+bulk build, the day sums, every page it times), so a schema change cannot quietly break it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_engagement_benchmark_runs_on_a_small_organisation(tmp_path):
+    environment = {**os.environ, "GEMBAWALK_INSTANCE": str(tmp_path)}
+    environment.pop("BENCH_DATABASE_URL", None)
+    finished = subprocess.run(  # noqa: S603  (our own interpreter and script)
+        [sys.executable, "bench/engagement.py", "--only", "sqlite", "--managers", "40",
+         "--weeks", "3", "--rounds", "2", "--scaling-managers", "0", "--keep", str(tmp_path)],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    report = finished.stdout
+    assert "SQLite, 40 managers, 3 weeks" in report
+    assert "manager-days summed" in report
+    assert "Leaderboard, whole organisation, this quarter" in report
