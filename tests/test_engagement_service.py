@@ -272,6 +272,42 @@ def test_figures_take_a_fixed_number_of_queries(manager, external, unit):
     assert len(many) == len(few) <= 12
 
 
+RECENT = engagement.RECENT_WEEKS
+
+
+@pytest.mark.parametrize(
+    ("weeks_ago", "expected"),
+    [
+        ([0, 1, 2], 3),  # this week counts once it has one
+        ([1, 2, 3], 3),  # this week is under way: not yet a break
+        ([0, 2, 3], 1),  # last week had none: the run starts again
+        ([2, 3, 4], 0),  # a whole week without one ends it
+        (list(range(1, RECENT + 1)), RECENT),  # exactly the recent weeks read first
+        (list(range(RECENT)), RECENT),
+        (list(range(RECENT + 1)), RECENT + 1),  # one more: read from the older weeks
+        ([*range(1, 21), *range(22, 30)], 20),  # an older gap still ends it
+    ],
+)
+def test_a_streak_counts_the_weeks_in_a_row_up_to_now(manager, external, weeks_ago, expected):
+    today = date(2026, 5, 28)  # a Thursday
+    for n in weeks_ago:
+        monday = today - timedelta(days=today.weekday(), weeks=n)
+        done_walk(manager, at(monday + timedelta(days=1), 9), customers=[external])
+        done_walk(manager, at(monday + timedelta(days=2), 9), customers=[external])
+    assert figures(manager, today - timedelta(days=27), today).streak_weeks == expected
+
+
+def test_a_past_period_counts_its_streak_to_its_own_end(manager, external):
+    today = date(2026, 5, 28)
+    end = today - timedelta(weeks=5)  # a Thursday five weeks back: long finished
+    for n in (1, 2, 3):  # none in the period's own last week
+        done_walk(manager, at(end - timedelta(weeks=n), 9), customers=[external])
+    row = figures(manager, end - timedelta(days=27), end, now=at(today, 12))
+    assert row.streak_weeks == 0
+    done_walk(manager, at(end, 9), customers=[external])
+    assert figures(manager, end - timedelta(days=27), end, now=at(today, 12)).streak_weeks == 4
+
+
 @pytest.mark.parametrize(("weeks", "expected"), [(20, 20), (60, engagement.STREAK_CAP_WEEKS)])
 def test_long_streaks_are_read_past_the_recent_weeks_up_to_the_cap(
     manager, external, weeks, expected
