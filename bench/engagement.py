@@ -290,14 +290,18 @@ def counted(engine) -> dict[str, int]:
         }
 
 
-def rollup_rows(engine) -> int:
-    from sqlalchemy import text
+def rollup_rows() -> int:
+    """The days already summed in a reused database (summing them first if they are not)."""
+    from sqlalchemy import func, select
 
+    from gembawalk.extensions import db
+    from gembawalk.models import EngagementDay
     from gembawalk.services import rollup
 
     rollup.ensure_current(rollup.org_zone())
-    with engine.connect() as conn:
-        return conn.execute(text("SELECT count(*) FROM engagement_days")).scalar()
+    made = db.session.scalar(select(func.count()).select_from(EngagementDay))
+    db.session.commit()
+    return made
 
 
 def timed(client, path: str, rounds: int) -> tuple[float, float, float]:
@@ -330,7 +334,7 @@ def run(database_url: str, managers: int, weeks: int, rounds: int, pages: bool =
         # Rows written with COPY bypass the app: sum their days as `flask rebuild-engagement`
         # does (a reused database that already has them is left as it is).
         began = time.perf_counter()
-        counts["days"] = rollup.rebuild() if not reused else rollup_rows(db.engine)
+        counts["days"] = rollup.rebuild() if not reused else rollup_rows()
         counts["summed"] = -1 if reused else time.perf_counter() - began
         if not reused and db.engine.dialect.name == "postgresql":
             with db.engine.connect() as conn:  # as autovacuum soon would: index-only scans

@@ -176,7 +176,8 @@ def rebuild(zone: str | None = None) -> int:
         connection.execute(delete(EngagementDay))
         bounds = _bounds(connection)
         if bounds:
-            connection.execute(_fill(zone, *bounds))
+            # Day by day, as later writes add them: a period's rows lie together on disk.
+            connection.execute(_fill(zone, *bounds, in_day_order=True))
         _record_zone(connection, zone)
         made = connection.execute(select(func.count()).select_from(EngagementDay)).scalar_one()
         # The planner's picture of the table was of another size.
@@ -231,7 +232,13 @@ def _bounds(connection) -> tuple[datetime, datetime] | None:
     return min(instants), max(instants) + timedelta(seconds=1)
 
 
-def _fill(zone: str, start: datetime, end: datetime, managers: list[int] | None = None):
+def _fill(
+    zone: str,
+    start: datetime,
+    end: datetime,
+    managers: list[int] | None = None,
+    in_day_order: bool = False,
+):
     """INSERT … SELECT of every fact per manager and local day, for instants in [start, end)
     (and these managers only, when given)."""
     clock = LocalClock(zone, start, end)
@@ -287,4 +294,6 @@ def _fill(zone: str, start: datetime, end: datetime, managers: list[int] | None 
         facts.c.day,
         *(func.sum(facts.c[name]).label(name) for name in FACTS),
     ).group_by(facts.c.manager_id, facts.c.day)
+    if in_day_order:
+        summed = summed.order_by(facts.c.day, facts.c.manager_id)
     return EngagementDay.__table__.insert().from_select(["manager_id", "day", *FACTS], summed)

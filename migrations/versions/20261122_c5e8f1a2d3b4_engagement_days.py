@@ -36,6 +36,7 @@ def upgrade():
     sqlite_with_rowid=False,
     )
     with op.batch_alter_table('engagement_days', schema=None) as batch_op:
+        batch_op.create_index('ix_engagement_days_day', ['day'], unique=False)
         batch_op.create_index('ix_engagement_days_engaged', ['manager_id', 'day'], unique=False, sqlite_where=sa.text('customer_engagements > 0'), postgresql_where=sa.text('customer_engagements > 0'))
 
     state = op.create_table('rollup_state',
@@ -49,6 +50,7 @@ def upgrade():
 def downgrade():
     op.drop_table('rollup_state')
     with op.batch_alter_table('engagement_days', schema=None) as batch_op:
+        batch_op.drop_index('ix_engagement_days_day')
         batch_op.drop_index('ix_engagement_days_engaged', sqlite_where=sa.text('customer_engagements > 0'), postgresql_where=sa.text('customer_engagements > 0'))
 
     op.drop_table('engagement_days')
