@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -9,6 +11,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
 from gembawalk.extensions import db
+from gembawalk.models import Person
+from gembawalk.services import engagement
+from gembawalk.services.periods import choose_period
 
 from .conftest import TEST_DATABASE_URL, _postgres_url, make_test_app
 
@@ -88,18 +93,23 @@ FIRST_REVISION_ROWS = [
 def test_data_survives_an_upgrade_from_the_first_revision_to_the_last(empty_database):
     with empty_database.app_context():
         upgrade(revision=FIRST_REVISION)
-        walk_uuid = "0f2b1e4c-5d7a-4f3e-9c1b-2a3d4e5f6a7b"
-        if db.engine.dialect.name == "sqlite":
-            walk_uuid = walk_uuid.replace("-", "")
+        walk_uuid, now = "0f2b1e4c-5d7a-4f3e-9c1b-2a3d4e5f6a7b", "2026-01-05 09:00:00+00:00"
+        if db.engine.dialect.name == "sqlite":  # as the app writes them there
+            walk_uuid, now = walk_uuid.replace("-", ""), "2026-01-05 09:00:00.000000"
         with db.engine.begin() as conn:
             for statement in FIRST_REVISION_ROWS:
-                conn.execute(
-                    text(statement), {"uuid": walk_uuid, "now": "2026-01-05 09:00:00+00:00"}
-                )
+                conn.execute(text(statement), {"uuid": walk_uuid, "now": now})
         upgrade()
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT display_name FROM people")).scalar() == "Zoë שלום"
             assert conn.execute(text("SELECT name FROM org_units")).scalar() == "Depot ✓"
             assert conn.execute(text("SELECT purpose FROM walks")).scalar() == "Why 🚶"
             assert conn.execute(text("SELECT role FROM person_roles")).scalar() == "manager"
+        # The engagement days came later: the first read sums the walks already there.
+        period = choose_period(
+            first=date(2026, 1, 1), last=date(2026, 1, 31), now=datetime(2026, 6, 1, tzinfo=UTC)
+        )
+        figures = engagement.figures_for([db.session.get(Person, 1)], period)[1]
+        assert figures.planned_missed == 1
+        db.session.remove()
         db.engine.dispose()

@@ -1,8 +1,8 @@
 """Sum each manager's walks and observations per local day: what the engagement figures read.
 
-The rows are derived from walks and observations. This revision makes the tables and marks
-the days as not cut yet (an empty zone): the first page that reads them, or `flask
-rebuild-engagement`, fills them in the organisation's time zone.
+The rows are derived from walks and observations. This revision makes the tables and, where
+walks exist, marks the days as not cut yet (an empty zone): the first page that reads them,
+or `flask rebuild-engagement`, fills them in the organisation's time zone.
 
 Revision ID: c5e8f1a2d3b4
 Revises: a7d1e2c3b4f5
@@ -44,7 +44,10 @@ def upgrade():
     sa.Column('zone', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rollup_state'))
     )
-    op.bulk_insert(state, [{'id': 1, 'zone': ''}])
+    # Walks already recorded: their days are not cut yet. (A new database records its zone
+    # with its first walk.)
+    if op.get_bind().execute(sa.text('SELECT 1 FROM walks LIMIT 1')).first():
+        op.bulk_insert(state, [{'id': 1, 'zone': ''}])
 
 
 def downgrade():
