@@ -2,11 +2,12 @@
 
 Run by `make bench` (or `python bench/engagement.py --help`). Builds 2,000 managers with a year
 of history (about 300,000 walks and 1.5 million observations) with bulk inserts (executemany
-on SQLite, COPY on PostgreSQL), then reports server-side p50 and p95 for the whole-organisation
-leaderboard over a quarter, a division's trend page and the CSV exports, on SQLite and, when
-BENCH_DATABASE_URL names a database it may wipe, on PostgreSQL. Then the scaling check: the
-same leaderboard with ten times the history (on a smaller organisation, so it builds in
-minutes) must be at most 1.5 times slower: its cost follows the period and the managers shown.
+on SQLite, COPY on PostgreSQL) and sums their days as `flask rebuild-engagement` does, then
+reports server-side p50 and p95 for the whole-organisation leaderboard over a quarter, a
+division's trend page and the CSV exports, on SQLite and, when BENCH_DATABASE_URL names a
+database it may wipe, on PostgreSQL. Then the scaling check: the same leaderboard with ten
+times the history (on a smaller organisation, so it builds in minutes) must be at most 1.5
+times slower: its cost follows the period and the managers shown.
 
 Targets (2-core machine): leaderboard p50 <= 150 ms and p95 <= 300 ms on both databases.
 """
