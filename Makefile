@@ -66,10 +66,10 @@ screenshots: install chromium
 icons: install chromium
 	$(BIN)/python -m tests.browser.make_icons
 
-# Run the benchmarks in bench/, if there are any yet.
+# Run the benchmarks in bench/, if there are any yet; bench/_*.py are helpers they import.
 bench: install
-	@if ls bench/*.py >/dev/null 2>&1; then \
-		for f in bench/*.py; do $(BIN)/python $$f || exit 1; done; \
+	@if ls bench/[!_]*.py >/dev/null 2>&1; then \
+		for f in bench/[!_]*.py; do $(BIN)/python $$f || exit 1; done; \
 	else \
 		echo "No benchmarks yet: they arrive with the engagement and sync work."; \
 	fi

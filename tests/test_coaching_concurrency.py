@@ -33,6 +33,18 @@ def world(app):
     return found
 
 
+def mayas_follow_up(world, action: str, due_in_days: int) -> FollowUp:
+    """A follow-up from Maya's walk that she owns herself."""
+    item, _ = followups.create_follow_up(
+        world.maya,
+        world.walk.uuid,
+        action=action,
+        owner_id=world.maya.id,
+        due_date=datetime.now(UTC).date() + timedelta(days=due_in_days),
+    )
+    return item
+
+
 def rows(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
@@ -56,13 +68,7 @@ def test_two_coaches_marking_reviewed_at_once_leave_one_review(app, world):
 
 
 def test_a_follow_up_closed_on_two_devices_ends_in_one_state(app, world):
-    item, _ = followups.create_follow_up(
-        world.maya,
-        world.walk.uuid,
-        action="Ring back the same day",
-        owner_id=world.maya.id,
-        due_date=datetime.now(UTC).date() + timedelta(days=3),
-    )
+    item = mayas_follow_up(world, "Ring back the same day", due_in_days=3)
     maya_id, item_id = world.maya.id, item.uuid
     db.session.commit()
     closed, conflicts = [], []
@@ -99,13 +105,7 @@ def test_the_same_comment_sent_from_several_threads_is_stored_once(app, world):
 
 
 def test_overdue_sweeps_running_at_once_notify_once(app, world):
-    item, _ = followups.create_follow_up(
-        world.maya,
-        world.walk.uuid,
-        action="Late",
-        owner_id=world.maya.id,
-        due_date=datetime.now(UTC).date() + timedelta(days=1),
-    )
+    item = mayas_follow_up(world, "Late", due_in_days=1)
     item.due_date = date(2020, 1, 1)
     db.session.commit()
     assert _run_in_threads(app, lambda _index: notifications.raise_overdue()) == []

@@ -15,9 +15,10 @@ from gembawalk.services import walks
 THREADS = 8
 
 
-def _run_in_threads(app, work) -> list[BaseException]:
+def _run_in_threads(app, work, threads: int = THREADS) -> list[BaseException]:
+    """Call work(index) from `threads` threads released together; what any of them raised."""
     errors: list[BaseException] = []
-    barrier = threading.Barrier(THREADS)
+    barrier = threading.Barrier(threads)
 
     def runner(index: int) -> None:
         with app.app_context():
@@ -29,10 +30,10 @@ def _run_in_threads(app, work) -> list[BaseException]:
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
+    started = [threading.Thread(target=runner, args=(i,)) for i in range(threads)]
+    for thread in started:
         thread.start()
-    for thread in threads:
+    for thread in started:
         thread.join()
     return errors
 

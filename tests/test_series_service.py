@@ -3,7 +3,6 @@ rules for changing one walk, this and later ones, skipping one and ending the se
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -17,6 +16,7 @@ from gembawalk.services.errors import Invalid
 from gembawalk.timeutil import local
 
 from . import factories
+from .test_concurrency import _run_in_threads
 
 NOW = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)  # Monday 1 March 2027
 
@@ -106,25 +106,12 @@ def test_concurrent_generators_make_each_walk_once(app, manager):
     before = len(_walks(series_id))
     db.session.commit()
     later = NOW + timedelta(weeks=6)  # six more weeks come into view
-    errors, made = [], []
-    barrier = threading.Barrier(6)
+    made = []
 
-    def run():
-        with app.app_context():
-            try:
-                barrier.wait()
-                made.append(series_service.generate(now=later))
-            except BaseException as error:  # noqa: BLE001  (reported below)
-                errors.append(error)
-            finally:
-                db.session.remove()
+    def generate(_index: int) -> None:
+        made.append(series_service.generate(now=later))
 
-    threads = [threading.Thread(target=run) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert _run_in_threads(app, generate, threads=6) == []
     days = [w.occurrence_date for w in _walks(series_id)]
     assert len(days) == len(set(days)) == before + 6
     assert sum(made) == 6
@@ -326,29 +313,13 @@ def test_the_same_series_sent_from_several_threads_is_planned_once(app, manager)
 
     manager_id, walk_id = manager.id, uuid.uuid4()
     db.session.commit()
-    errors = []
-    barrier = threading.Barrier(6)
 
-    def run():
-        with app.app_context():
-            try:
-                barrier.wait()
-                actor = db.session.get(Person, manager_id)
-                walk = series_service.plan_series(
-                    actor, _plan(), repeat="weekly", walk_id=walk_id, now=NOW
-                )
-                assert walk.uuid == walk_id
-            except BaseException as error:  # noqa: BLE001  (reported below)
-                errors.append(error)
-            finally:
-                db.session.remove()
+    def plan(_index: int) -> None:
+        actor = db.session.get(Person, manager_id)
+        walk = series_service.plan_series(actor, _plan(), repeat="weekly", walk_id=walk_id, now=NOW)
+        assert walk.uuid == walk_id
 
-    threads = [threading.Thread(target=run) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert _run_in_threads(app, plan, threads=6) == []
     assert db.session.scalar(select(func.count(WalkSeries.id))) == 1
     days = [w.occurrence_date for w in _walks()]
     assert len(days) == len(set(days)) == 8

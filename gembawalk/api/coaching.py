@@ -103,13 +103,14 @@ class Fields:
             raise Invalid(self.errors)
 
 
-def _answer(put, load, as_json, record_id: UUID):
-    """201 for a new record, 200 for a repeat or an applied edit; an edit from an old version
-    answers 409 with the record as the server holds it, for the device to show both."""
+def _store(put, get, as_json, record_id: UUID, values: dict[str, Any]):
+    """Store what the device sent under its UUID, as the signed-in person: 201 for a new record,
+    200 for a repeat or an applied edit; an edit from an old version answers 409 with the record
+    as the server holds it, for the device to show both."""
     try:
-        record, created = put()
+        record, created = put(current_user, record_id, **values)
     except Conflict as error:
-        current = load(record_id)
+        current = get(current_user, record_id)
         body = {
             "error": str(error),
             "status": 409,
@@ -123,7 +124,6 @@ def _answer(put, load, as_json, record_id: UUID):
 
 @bp.put("/comments/<uuid:uuid>")
 def put_comment(uuid: UUID):
-    comment_id = uuid
     fields = Fields(json_object())
     values = {
         "body": fields.text("body"),
@@ -133,17 +133,11 @@ def put_comment(uuid: UUID):
         "base_version": fields.integer("base_version"),
     }
     fields.check()
-    return _answer(
-        lambda: coaching.put_comment(current_user, comment_id, **values),
-        lambda found: coaching.get_comment(current_user, found),
-        comment_json,
-        comment_id,
-    )
+    return _store(coaching.put_comment, coaching.get_comment, comment_json, uuid, values)
 
 
 @bp.put("/follow-ups/<uuid:uuid>")
 def put_follow_up(uuid: UUID):
-    follow_up_id = uuid
     fields = Fields(json_object())
     values = {
         "walk_id": fields.uuid("walk_id"),
@@ -156,12 +150,7 @@ def put_follow_up(uuid: UUID):
         "base_version": fields.integer("base_version"),
     }
     fields.check()
-    return _answer(
-        lambda: followups.put_follow_up(current_user, follow_up_id, **values),
-        lambda found: followups.get_follow_up(current_user, found),
-        follow_up_json,
-        follow_up_id,
-    )
+    return _store(followups.put_follow_up, followups.get_follow_up, follow_up_json, uuid, values)
 
 
 # --- the OpenAPI description ----------------------------------------------------------------

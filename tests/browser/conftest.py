@@ -3,6 +3,7 @@
 One live server runs per database for the whole session, on the same app as the other tests
 (pytest-playwright's `base_url` is session-scoped, so the server must be too). The `live_server`
 fixture adds the `app` fixture, so each browser test starts and ends with empty tables.
+`on_a_walk` is where most offline tests start: a manager's phone, signed in, mid-walk.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from . import DESKTOP, PHONE, LiveServer, chromium_launch_args, start_server
+from .offline import OnAWalk, a_manager, a_walk_in_progress, signed_in_phone
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +49,13 @@ def phone(live_server, new_context):
 def desktop(live_server, new_context):
     """A page in a laptop-sized context (1280×800)."""
     return new_context(**DESKTOP).new_page()
+
+
+@pytest.fixture
+def on_a_walk(live_server, new_context) -> OnAWalk:
+    """A manager with a walk in progress at Counter B, on a phone with the app installed."""
+    manager = a_manager()
+    walk = a_walk_in_progress(manager)
+    email, walk_path = manager.email, f"/walks/{walk.uuid}"
+    context, page = signed_in_phone(new_context, email)
+    return OnAWalk(context, page, email, walk_path)

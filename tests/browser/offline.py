@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from playwright.sync_api import BrowserContext, Page, Route, expect
 from sqlalchemy import func, select
@@ -69,6 +70,28 @@ def open_app(page: Page, email: str, path: str = "/") -> None:
     page.goto(path)
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     until(page, "async () => !!(await Gemba.store.getMeta('pulledAt'))")
+
+
+def signed_in_phone(new_context, email: str, path: str = "/") -> tuple[BrowserContext, Page]:
+    """A new phone with the app installed, signed in as `email` and ready to work offline.
+
+    Read what the test needs from the factories' objects first: this ends the test's
+    transaction so that the browser's writes do not wait for it.
+    """
+    let_the_server_write()
+    context = app_context(new_context)
+    page = context.new_page()
+    open_app(page, email, path)
+    return context, page
+
+
+class OnAWalk(NamedTuple):
+    """A manager's phone, signed in, with the manager's walk in progress (not yet opened)."""
+
+    context: BrowserContext
+    page: Page
+    email: str
+    walk_path: str
 
 
 def go_offline(context: BrowserContext, page: Page, path: str):

@@ -27,6 +27,7 @@ from .offline import (
     observe_in_shell,
     open_app,
     records,
+    signed_in_phone,
     status,
     sync_now,
     until,
@@ -36,14 +37,8 @@ from .offline import (
 pytestmark = pytest.mark.browser
 
 
-def test_1_captured_offline_survives_a_reload_and_is_stored_once(live_server, new_context):
-    manager = a_manager()
-    walk = a_walk_in_progress(manager)
-    email, walk_path = manager.email, f"/walks/{walk.uuid}"
-    let_the_server_write()
-    context = app_context(new_context)
-    page = context.new_page()
-    open_app(page, email)
+def test_1_captured_offline_survives_a_reload_and_is_stored_once(on_a_walk):
+    context, page, _, walk_path = on_a_walk
 
     go_offline(context, page, walk_path)
     expect(page.get_by_role("heading", name="Counter B", level=1)).to_be_visible()
@@ -72,16 +67,8 @@ def test_1_captured_offline_survives_a_reload_and_is_stored_once(live_server, ne
     assert observations_saying("Customers ring twice to ask where the parcel is") == 1
 
 
-def test_9_a_photo_survives_a_reload_resumes_after_an_abort_and_is_stored_once(
-    live_server, new_context
-):
-    manager = a_manager()
-    walk = a_walk_in_progress(manager)
-    email, walk_path = manager.email, f"/walks/{walk.uuid}"
-    let_the_server_write()
-    context = app_context(new_context)
-    page = context.new_page()
-    open_app(page, email)
+def test_9_a_photo_survives_a_reload_resumes_after_an_abort_and_is_stored_once(on_a_walk):
+    context, page, _, walk_path = on_a_walk
 
     go_offline(context, page, walk_path)
     observe_in_shell(page, "Waste", "Pallets wait in the aisle for a forklift", photo=a_photo())
@@ -116,10 +103,7 @@ def test_9_a_photo_survives_a_reload_resumes_after_an_abort_and_is_stored_once(
 def test_11_a_walk_created_then_changed_offline_ends_as_changed(live_server, new_context):
     manager = a_manager()
     manager_id, email = manager.id, manager.email
-    let_the_server_write()
-    context = app_context(new_context)
-    page = context.new_page()
-    open_app(page, email)
+    context, page = signed_in_phone(new_context, email)
 
     go_offline(context, page, "/walks/new")
     page.get_by_label("Gemba walk", exact=True).check()

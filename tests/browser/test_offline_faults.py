@@ -9,18 +9,13 @@ from playwright.sync_api import expect
 from . import sign_in
 from .offline import (
     OBSERVATION_PUTS,
-    a_manager,
-    a_walk_in_progress,
-    app_context,
     attempts_reach,
     count_requests,
     faults,
     go_offline,
-    let_the_server_write,
     lost_response,
     observations_saying,
     observe_in_shell,
-    open_app,
     records,
     status,
     sync_now,
@@ -34,15 +29,9 @@ NOTE = "Queue at the counter while forms are copied"
 
 
 @pytest.fixture
-def captured(live_server, new_context):
+def captured(on_a_walk):
     """A manager's phone with one observation captured offline, still offline."""
-    manager = a_manager()
-    walk = a_walk_in_progress(manager)
-    email, walk_path = manager.email, f"/walks/{walk.uuid}"
-    let_the_server_write()
-    context = app_context(new_context)
-    page = context.new_page()
-    open_app(page, email)
+    context, page, email, walk_path = on_a_walk
     go_offline(context, page, walk_path)
     observe_in_shell(page, "Waste", NOTE)
     [record] = records(page)

@@ -27,8 +27,8 @@ from .offline import (
     let_the_server_write,
     observations_saying,
     observe_in_shell,
-    open_app,
     records,
+    signed_in_phone,
     status,
     sync_now,
     until,
@@ -38,14 +38,8 @@ from .offline import (
 pytestmark = pytest.mark.browser
 
 
-def test_7_two_tabs_flushing_at_once_send_each_record_once(live_server, new_context):
-    manager = a_manager()
-    walk = a_walk_in_progress(manager)
-    email, walk_path = manager.email, f"/walks/{walk.uuid}"
-    let_the_server_write()
-    context = app_context(new_context)
-    first = context.new_page()
-    open_app(first, email)
+def test_7_two_tabs_flushing_at_once_send_each_record_once(on_a_walk):
+    context, first, _, walk_path = on_a_walk
     go_offline(context, first, walk_path)
     notes = [f"Observation {n} from the loading bay" for n in range(1, 5)]
     for note in notes:
@@ -77,10 +71,7 @@ def test_8_the_same_uuid_with_another_body_needs_attention(live_server, new_cont
     walk = a_walk_in_progress(manager)
     held = ObservationFactory(walk=walk, author=manager, text="What the server holds")
     email, walk_uuid, held_uuid = manager.email, str(walk.uuid), str(held.uuid)
-    let_the_server_write()
-    context = app_context(new_context)
-    page = context.new_page()
-    open_app(page, email, f"/walks/{walk_uuid}")
+    context, page = signed_in_phone(new_context, email, f"/walks/{walk_uuid}")
 
     # A device that made a record under a UUID the server holds with another body.
     page.evaluate(
@@ -117,11 +108,8 @@ def test_10_two_devices_editing_one_version_make_a_conflict_and_lose_nothing(
     manager = a_manager()
     walk = a_walk_in_progress(manager)
     email, walk_uuid, walk_id = manager.email, str(walk.uuid), walk.id
-    let_the_server_write()
-    phone, tablet = app_context(new_context), app_context(new_context)
-    on_phone, on_tablet = phone.new_page(), tablet.new_page()
-    open_app(on_phone, email)
-    open_app(on_tablet, email)
+    phone, on_phone = signed_in_phone(new_context, email)
+    tablet, on_tablet = signed_in_phone(new_context, email)
     go_offline(phone, on_phone, f"/walks/{walk_uuid}")
     go_offline(tablet, on_tablet, f"/walks/{walk_uuid}")
     complete_in_shell(on_phone, "Written on the phone")
@@ -147,10 +135,7 @@ def test_13_one_persons_records_are_never_sent_under_anothers_session(live_serve
     walk = a_walk_in_progress(maya)
     a_manager("Sam Second", "sam@example.org")
     walk_path = f"/walks/{walk.uuid}"
-    let_the_server_write()
-    context = app_context(new_context)
-    page = context.new_page()
-    open_app(page, "maya@example.org")
+    context, page = signed_in_phone(new_context, "maya@example.org")
     go_offline(context, page, walk_path)
     observe_in_shell(page, "Frontline idea", "Maya's note from the counter")
     [record] = records(page)
