@@ -92,9 +92,12 @@ def _csv(rows: Iterable[list[object]], stem: str) -> Response:
     )
 
 
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
 def _cell(value: object) -> object:
     # A text starting with = + - @ would run as a formula in a spreadsheet: keep it text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return "" if value is None else value
 

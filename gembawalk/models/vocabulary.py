@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 
 from ..extensions import db
 
@@ -20,10 +21,15 @@ LABELS = {
 }
 
 
+@functools.cache
+def _label(value: str) -> str:
+    return LABELS.get(value, value.replace("_", " ").capitalize())
+
+
 class Labelled(enum.StrEnum):
     @property
     def label(self) -> str:
-        return LABELS.get(self.value, self.value.replace("_", " ").capitalize())
+        return _label(self._value_)
 
 
 def stored_as_text(cls: type[enum.Enum], name: str):

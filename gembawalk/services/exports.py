@@ -139,7 +139,7 @@ def walks_rows(actor: Person, board: Board) -> Iterator[list[object]]:
         notes,
         place,
         missed,
-    ) in db.session.execute(query):
+    ) in db.session.connection().execute(query):  # plain rows: tens of thousands of them
         planned = local(planned_start, zone)
         done = status == WalkStatus.DONE
         yield [
