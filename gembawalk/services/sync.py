@@ -23,12 +23,12 @@ from sqlalchemy.orm import selectinload
 
 from ..database import writing
 from ..extensions import db
-from ..models import Observation, Person, Role, Walk, WalkKind, WalkStatus
+from ..models import Observation, Person, Walk, WalkKind, WalkStatus
 from ..models.conflicts import SyncConflict
 from ..models.photos import Photo
 from ..timeutil import local, utcnow
 from . import walks
-from .errors import Conflict, Forbidden, Invalid, NotFound, rolls_back
+from .errors import Conflict, Invalid, NotFound, rolls_back
 from .people import timezone_name, zone_for
 
 PLAN_FIELDS = ("kind", "planned_start", "planned_minutes", "place", "purpose", "customer_ids")
@@ -207,11 +207,6 @@ def _base_version(body: dict) -> int | None:
 # --- walks ----------------------------------------------------------------------------------
 
 
-def _require_manager(actor: Person) -> None:
-    if not actor.has_role(Role.MANAGER):
-        raise Forbidden("Only managers record walks.")
-
-
 def _locked(model, public_id: uuid_lib.UUID, *options):
     # FOR UPDATE on PostgreSQL; on SQLite the write transaction (BEGIN IMMEDIATE) already
     # keeps other writers out, so two edits of one version cannot both pass the check.
@@ -256,7 +251,7 @@ def _move_walk(actor: Person, walk: Walk, wanted: dict[str, Any], now: datetime,
     if new or _differences(state, wanted, plan_names):
         if walk.status != WalkStatus.PLANNED:
             raise Invalid({"": "Only a planned walk can be changed."})
-        walks._apply_plan(actor, walk, _plan_for(walk, merged), now, allow_past=True)
+        walks.apply_plan(actor, walk, _plan_for(walk, merged), now, allow_past=True)
     if target == walk.status:
         if target != WalkStatus.PLANNED and _differences(
             walk_state(walk), wanted, COMPARED[target]
@@ -300,7 +295,7 @@ def put_walk(
     actor: Person, walk_id: uuid_lib.UUID, body: dict, now: datetime | None = None
 ) -> Outcome:
     """Create or update a walk from a device's body (see API_NOTES / the OpenAPI document)."""
-    _require_manager(actor)
+    walks.require_manager(actor)
     with answer_from_memory():
         return _put_walk(actor, walk_id, body, now or utcnow())
 
@@ -367,7 +362,7 @@ def _create_walk(actor: Person, walk_id: uuid_lib.UUID, wanted: dict, now: datet
     walk.customers = []
     with db.session.no_autoflush:
         _move_walk(actor, walk, {"status": WalkStatus.PLANNED, **wanted}, now, new=True)
-    stored = walks._insert_once(walk, lambda found: found.manager_id == actor.id)
+    stored = walks.store_new_walk(actor, walk)
     if stored is walk:
         return Outcome(walk, created=True)
     if not _holds(stored, wanted):  # another request made this id first, with another body
@@ -410,7 +405,7 @@ def _observation_holds(observation: Observation, wanted: dict) -> bool:
 def put_observation(
     actor: Person, observation_id: uuid_lib.UUID, body: dict, now: datetime | None = None
 ) -> Outcome:
-    _require_manager(actor)
+    walks.require_manager(actor)
     with answer_from_memory():
         return _put_observation(actor, observation_id, body, now or utcnow())
 
@@ -497,7 +492,7 @@ def _create_observation(
             said_by=wanted.get("said_by") or "walker",
             text=wanted.get("text"),
         )
-    stored = walks._insert_once(observation, lambda found: found.walk.manager_id == actor.id)
+    stored = walks.insert_once(observation, lambda found: found.walk.manager_id == actor.id)
     if stored is observation:
         return Outcome(observation, created=True)
     if not _observation_holds(stored, wanted):
