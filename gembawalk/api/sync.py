@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from ..database import read_first
 from ..models import Observation, Walk
 from ..models.photos import Photo
-from ..services import agenda, customers, downloads, sync
+from ..services import agenda, customers, downloads, sync, sync_observations, sync_walks
 from ..timeutil import local
 from .http import json_object, refuse
 
@@ -155,14 +155,14 @@ def list_customers():
 
 @bp.put("/walks/<uuid:walk_id>")
 def put_walk(walk_id: UUID):
-    outcome = sync.put_walk(current_user, walk_id, json_object())
+    outcome = sync_walks.put_walk(current_user, walk_id, json_object())
     day_start = agenda.day_of(current_user).day_start
     return outcome_response(outcome, lambda walk: walk_json(walk, day_start))
 
 
 @bp.put("/observations/<uuid:observation_id>")
 def put_observation(observation_id: UUID):
-    outcome = sync.put_observation(current_user, observation_id, json_object())
+    outcome = sync_observations.put_observation(current_user, observation_id, json_object())
     return outcome_response(outcome, observation_json)
 
 
