@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from ..models import Comment, FollowUp
-from ..services import coaching, followups
+from ..services import coaching, followups, followups_sync
 from ..services.errors import Conflict, Invalid
 from .http import json_object
 
@@ -157,7 +157,7 @@ def put_follow_up(uuid: UUID):
     }
     fields.check()
     return _answer(
-        lambda: followups.put_follow_up(current_user, follow_up_id, **values),
+        lambda: followups_sync.put_follow_up(current_user, follow_up_id, **values),
         lambda found: followups.get_follow_up(current_user, found),
         follow_up_json,
         follow_up_id,
