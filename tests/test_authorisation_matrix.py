@@ -190,7 +190,11 @@ def snapshot() -> dict[str, list]:
 # someone else's must be refused (422 "already taken", 403 for a non-manager, 415 for a photo
 # that is no image), and the snapshot proves nothing of theirs changed. Guessing a UUID (122
 # random bits) is not a way in.
-CLIENT_ID_PUTS = {"api.sync.put_walk", "api.sync.put_observation", "api.photos.put_photo"}
+CLIENT_ID_PUTS = {
+    "api.walks.put_walk",
+    "api.observations.put_observation",
+    "api.photos.put_photo",
+}
 
 
 def expected(rule, method: str) -> set[int]:

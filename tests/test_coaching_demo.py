@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from gembawalk.extensions import db
 from gembawalk.models import Comment
-from gembawalk.services import coaching, followups, notifications, people
+from gembawalk.services import coaching, followups_lists, notifications, people
 from gembawalk.services.demo import load_demo
 
 
@@ -19,6 +19,6 @@ def test_the_demo_has_a_review_queue_comments_and_follow_ups_in_every_state(app)
     assert db.session.scalar(select(func.count(Comment.id))) > 20
     manager = people.find_by_email("manager@example.org")
     assert notifications.unread_count(manager) >= 1
-    counts = followups.my_follow_ups(manager).counts
+    counts = followups_lists.my_follow_ups(manager).counts
     assert counts["open"] > counts["overdue"] > 0
     assert counts["closed"] > 0

@@ -18,7 +18,7 @@ from gembawalk.models import (
     Review,
     WalkStatus,
 )
-from gembawalk.services import coaching, followups, notifications
+from gembawalk.services import coaching, followups, followups_lists, notifications
 from gembawalk.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 from .coaching_world import build_world, done_walk
@@ -215,11 +215,13 @@ def test_my_follow_ups_open_overdue_and_closed(world):
     db.session.commit()
     done = make_follow_up(world, action="Done one")
     followups.close_follow_up(world.maya, done.uuid, "Drivers now text a time window")
-    mine = followups.my_follow_ups(world.maya, "open")
+    mine = followups_lists.my_follow_ups(world.maya, "open")
     assert mine.counts == {"open": 2, "overdue": 1, "closed": 1}
     assert [i.action for i in mine.items] == ["Late one", due_soon.action]
-    assert [i.action for i in followups.my_follow_ups(world.maya, "overdue").items] == ["Late one"]
-    assert [i.action for i in followups.my_follow_ups(world.maya, "closed").items] == ["Done one"]
+    overdue = followups_lists.my_follow_ups(world.maya, "overdue")
+    assert [i.action for i in overdue.items] == ["Late one"]
+    closed = followups_lists.my_follow_ups(world.maya, "closed")
+    assert [i.action for i in closed.items] == ["Done one"]
     assert notifications.raise_overdue() == 1
     assert notifications.raise_overdue() == 0  # told once
     [told] = inbox(world.maya, NotificationKind.FOLLOW_UP_OVERDUE)
@@ -233,7 +235,7 @@ def test_closing_says_what_was_done_and_shows_on_the_observation(world):
     assert closed.status == FollowUpStatus.CLOSED
     assert closed.version == 2
     assert closed.closed_by_id == world.maya.id
-    [shown] = followups.for_walk(world.walk).on(world.obs)
+    [shown] = followups_lists.for_walk(world.walk).on(world.obs)
     assert shown.closing_note == "We text a time window now"
 
 
@@ -269,9 +271,9 @@ def test_closure_rates_per_unit_for_a_director_cover_the_units_they_lead(world):
         world.sam, world.other_walk.uuid, action="South's", owner_id=world.sam.id,
         due_date=tomorrow(),
     )  # fmt: skip
-    rows, _ = followups.closure_rates(world.director)
+    rows, _ = followups_lists.closure_rates(world.director)
     assert [(r.unit.name, r.total, r.closed, r.rate) for r in rows] == [("North", 2, 1, 0.5)]
-    everyone = {r.unit.name: r.total for r in followups.closure_rates(world.admin)[0]}
+    everyone = {r.unit.name: r.total for r in followups_lists.closure_rates(world.admin)[0]}
     assert everyone == {"Council": 0, "North": 2, "South": 1}
     with pytest.raises(Forbidden):
-        followups.closure_rates(world.maya)
+        followups_lists.closure_rates(world.maya)

@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from ..models import Comment, FollowUp
-from ..services import coaching, followups
+from ..services import coaching, followups, followups_sync
 from ..services.errors import Conflict, Invalid
 from .http import json_object
 
@@ -150,7 +150,9 @@ def put_follow_up(uuid: UUID):
         "base_version": fields.integer("base_version"),
     }
     fields.check()
-    return _store(followups.put_follow_up, followups.get_follow_up, follow_up_json, uuid, values)
+    return _store(
+        followups_sync.put_follow_up, followups.get_follow_up, follow_up_json, uuid, values
+    )
 
 
 # --- the OpenAPI description ----------------------------------------------------------------

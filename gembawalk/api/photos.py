@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, current_app, request, send_file
 from flask_login import current_user, login_required
 
+from ..models.photos import Photo
 from ..services import photos
 from .http import refuse
-from .sync import ERRORS, UUID_PARAM, _answer, outcome_response, photo_json
+from .sync import ERRORS, UUID_PARAM, answer, outcome_response
 
 bp = Blueprint("photos", __name__)
 
@@ -23,6 +25,18 @@ def photo_folder() -> Path:
 @login_required
 def signed_in():
     request.max_content_length = photos.MAX_BYTES
+
+
+def photo_json(photo: Photo) -> dict[str, Any]:
+    return {
+        "uuid": str(photo.uuid),
+        "observation_id": str(photo.observation.uuid),
+        "version": photo.version,
+        "url": f"/api/v1/photos/{photo.uuid}",
+        "content_type": photo.content_type,
+        "width": photo.width,
+        "height": photo.height,
+    }
 
 
 @bp.put("/observations/<uuid:observation_id>/photos/<uuid:photo_id>")
@@ -50,6 +64,22 @@ def show(photo_id: UUID):
     return response
 
 
+SCHEMAS = {
+    "Photo": {
+        "type": "object",
+        "required": ["uuid", "observation_id", "version", "url", "content_type", "width", "height"],
+        "properties": {
+            "uuid": {"type": "string", "format": "uuid"},
+            "observation_id": {"type": "string", "format": "uuid"},
+            "version": {"type": "integer"},
+            "url": {"type": "string"},
+            "content_type": {"enum": ["image/jpeg", "image/png", "image/webp"]},
+            "width": {"type": "integer"},
+            "height": {"type": "integer"},
+        },
+    },
+}
+
 PATHS = {
     "/observations/{observation_id}/photos/{photo_id}": {
         "put": {
@@ -70,8 +100,8 @@ PATHS = {
                 },
             },
             "responses": {
-                "200": _answer("Already held: the photo", "Photo"),
-                "201": _answer("Stored: the photo", "Photo"),
+                "200": answer("Already held: the photo", "Photo"),
+                "201": answer("Stored: the photo", "Photo"),
                 "415": {"$ref": "#/components/responses/Error"},
                 **ERRORS,
             },

@@ -7,7 +7,7 @@ import uuid
 from flask_login import current_user
 
 from ..models import Walk
-from ..services import coaching, followups
+from ..services import coaching, followups_lists
 from .forms import CommentForm, ReviewForm
 
 
@@ -19,7 +19,7 @@ def walk_extras(walk: Walk, comment_form: CommentForm | None = None) -> dict:
         "may_review": coaching.may_review(current_user, walk),
         "review_form": ReviewForm(),
         "conversation": coaching.conversation(walk),
-        "follow_ups": followups.for_walk(walk),
+        "follow_ups": followups_lists.for_walk(walk),
         "failed_comment": comment_form,
         # A fresh id per comment box, so a comment sent twice is stored once.
         "client_id": lambda: str(uuid.uuid4()),

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from ..coaching.forms import uuid_or_none
 from ..forms import options, show_errors
-from ..services import access, followups
+from ..services import access, followups, followups_lists
 from ..services.errors import Conflict, Invalid
 from .forms import CloseForm, FollowUpForm
 
@@ -25,7 +25,7 @@ def signed_in():
 
 @bp.get("/")
 def index():
-    mine = followups.my_follow_ups(current_user, request.args.get("show", "open"))
+    mine = followups_lists.my_follow_ups(current_user, request.args.get("show", "open"))
     return render_template("followups/index.html", mine=mine)
 
 
@@ -106,5 +106,5 @@ def close(follow_up_id: UUID):
 
 @bp.get("/rates")
 def rates():
-    rows, since = followups.closure_rates(current_user)
+    rows, since = followups_lists.closure_rates(current_user)
     return render_template("followups/rates.html", rows=rows, since=since)

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import Observation, Person, Walk
 from ..models.conflicts import ConflictResolution, SyncConflict
 from ..timeutil import local, utcnow
-from . import sync
+from . import sync_observations, sync_walks
 from .errors import Conflict, Invalid, NotFound, rolls_back
 from .people import zone_for
 
@@ -96,11 +96,11 @@ def conflict_views(actor: Person) -> list[ConflictView]:
             body = json.loads(conflict.body)
             try:
                 if conflict.record_type == "walk":
-                    wanted, state = sync.wanted_walk(body), sync.walk_state(record)
+                    wanted, state = sync_walks.wanted_walk(body), sync_walks.walk_state(record)
                     zone = record.timezone
                 else:
-                    wanted = sync.wanted_observation(body)
-                    state, zone = sync.observation_state(record), record.walk.timezone
+                    wanted = sync_observations.wanted_observation(body)
+                    state, zone = sync_observations.observation_state(record), record.walk.timezone
             except Invalid:
                 wanted, state, zone = {}, {}, zone_for(actor)
             for name in LABELS:
@@ -132,7 +132,9 @@ def apply_mine(actor: Person, conflict_id: int, now: datetime | None = None) -> 
     if record is None:
         raise NotFound("That record is no longer held.")
     body = {**json.loads(conflict.body), "base_version": record.version}
-    put = sync.put_walk if conflict.record_type == "walk" else sync.put_observation
+    put = (
+        sync_walks.put_walk if conflict.record_type == "walk" else sync_observations.put_observation
+    )
     outcome = put(actor, record.uuid, body, now=now)
     if outcome.conflict is not None:
         raise Conflict("It changed again in the meantime. Look again.")

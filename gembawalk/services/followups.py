@@ -1,13 +1,14 @@
 """Follow-ups: actions that come out of what was seen, each with an owner, a due date and,
-once done, what was done ("you said, we did")."""
+once done, what was done ("you said, we did"). This module holds their rules: who may own,
+see, close and change one, and making, closing and changing it. What people read of them is in
+followups_lists.py; the API's create-or-edit by the device's id in followups_sync.py."""
 
 from __future__ import annotations
 
 import uuid as uuid_lib
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -17,75 +18,19 @@ from ..models import (
     FollowUpStatus,
     NotificationKind,
     Observation,
-    OrgUnit,
     Person,
-    Role,
     Walk,
     WalkStatus,
 )
-from ..timeutil import day_start_utc, local_today, utcnow
-from . import access, org, validation
+from ..timeutil import local_today, utcnow
+from . import access, validation
 from .errors import Conflict, Forbidden, Invalid, NotFound, rolls_back
 from .notifications import follow_up_link, notify, quote
 from .people import zone_for
 
-LISTS = ("open", "overdue", "closed")
-RATE_PERIOD = timedelta(weeks=13)
-
-
-@dataclass
-class MyFollowUps:
-    today: date
-    show: str
-    items: list[FollowUp]
-    counts: dict[str, int]
-
-
-@dataclass
-class UnitRate:
-    """Follow-ups from the walks of one unit's managers, and how many were closed."""
-
-    unit: OrgUnit
-    depth: int
-    total: int
-    closed: int
-    open: int
-    overdue: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.closed / self.total if self.total else None
-
-
-@dataclass
-class WalkFollowUps:
-    """A walk's follow-ups: per observation (where "you said, we did" shows) and on the walk."""
-
-    by_observation: dict[int, list[FollowUp]]
-    on_walk: list[FollowUp]
-
-    def on(self, observation: Observation) -> list[FollowUp]:
-        return self.by_observation.get(observation.id, [])
-
-
-def for_walk(walk: Walk) -> WalkFollowUps:
-    """Every follow-up of a walk the reader may already see, in one query."""
-    items = db.session.scalars(
-        select(FollowUp)
-        .where(FollowUp.walk_id == walk.id)
-        .options(selectinload(FollowUp.owner), selectinload(FollowUp.closed_by))
-        .order_by(FollowUp.created_at, FollowUp.id)
-    ).all()
-    found = WalkFollowUps(by_observation={}, on_walk=[])
-    for item in items:
-        if item.observation_id is None:
-            found.on_walk.append(item)
-        else:
-            found.by_observation.setdefault(item.observation_id, []).append(item)
-    return found
-
 
 def today_for(actor: Person, now: datetime | None = None) -> date:
+    """The actor's own today, which due dates are held to."""
     return local_today(zone_for(actor), now)
 
 
@@ -121,7 +66,8 @@ def _action(text: str | None) -> str:
     return validation.text(text, "action", "action", required=True, label="The action")
 
 
-def _note(text: str | None) -> str:
+def clean_closing_note(text: str | None) -> str:
+    """What was done, as it is stored: stripped, required, within its limit."""
     return validation.text(
         text, "closing_note", "closing_note", required=True, label="What was done"
     )
@@ -278,7 +224,7 @@ def close_follow_up(
     item = get_follow_up(actor, follow_up_id)
     if not may_close(actor, item):
         raise Forbidden("Only the owner, or whoever made it, closes a follow-up.")
-    text = _note(note)
+    text = clean_closing_note(note)
     condition = FollowUp.status == FollowUpStatus.OPEN
     if base_version is not None:
         condition = and_(condition, FollowUp.version == base_version)
@@ -341,161 +287,3 @@ def update_follow_up(
         _tell_owner(item, actor)
     db.session.commit()
     return item
-
-
-def _which(today: date):
-    return case(
-        (FollowUp.status == FollowUpStatus.CLOSED, "closed"),
-        (FollowUp.due_date < today, "overdue"),
-        else_="open",
-    )
-
-
-def my_follow_ups(
-    actor: Person, show: str = "open", now: datetime | None = None, limit: int = 200
-) -> MyFollowUps:
-    """The follow-ups the actor owns: open (overdue ones included, first), overdue, closed."""
-    today = today_for(actor, now)
-    show = show if show in LISTS else "open"
-    which = _which(today)
-    found = dict(
-        db.session.execute(
-            select(which, func.count()).where(FollowUp.owner_id == actor.id).group_by(which)
-        ).all()
-    )
-    counts = {
-        "open": found.get("open", 0) + found.get("overdue", 0),
-        "overdue": found.get("overdue", 0),
-        "closed": found.get("closed", 0),
-    }
-    lists = {
-        "open": (FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_date.asc()),
-        "overdue": (
-            and_(FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_date < today),
-            FollowUp.due_date.asc(),
-        ),
-        "closed": (FollowUp.status == FollowUpStatus.CLOSED, FollowUp.closed_at.desc()),
-    }
-    where, order = lists[show]
-    items = db.session.scalars(
-        select(FollowUp)
-        .where(FollowUp.owner_id == actor.id, where)
-        .options(
-            selectinload(FollowUp.walk).selectinload(Walk.manager),
-            selectinload(FollowUp.observation),
-            selectinload(FollowUp.created_by),
-        )
-        .order_by(order, FollowUp.id)
-        .limit(limit)
-    ).all()
-    return MyFollowUps(today=today, show=show, items=list(items), counts=counts)
-
-
-def open_counts(person: Person, now: datetime | None = None) -> dict[str, int]:
-    """Open and overdue follow-ups the person owns (for the digest and badges)."""
-    mine = my_follow_ups(person, "overdue", now, limit=50)
-    return {"open": mine.counts["open"], "overdue": mine.counts["overdue"]}
-
-
-def closure_rates(actor: Person, now: datetime | None = None) -> tuple[list[UnitRate], date]:
-    """For a director, each unit they lead and those below it: the follow-ups made over the
-    last 13 weeks on walks of that unit's managers, and how many are closed. An admin sees
-    every unit. Returns the rows (tree order) and the first day of the period."""
-    if not (actor.has_role(Role.DIRECTOR) or actor.has_role(Role.ADMIN)):
-        raise Forbidden("Closure rates are for directors.")
-    today = today_for(actor, now)
-    since = today - RATE_PERIOD
-    rows = org.tree()
-    if not actor.has_role(Role.ADMIN):
-        led = access.led_unit_ids(actor)
-        rows = [row for row in rows if row.unit.id in led]
-    unit_ids = [row.unit.id for row in rows]
-    which = _which(today)
-    tallies: dict[int, dict[str, int]] = {}
-    if unit_ids:
-        for unit_id, kind, n in db.session.execute(
-            select(Person.org_unit_id, which, func.count())
-            .select_from(FollowUp)
-            .join(Walk, FollowUp.walk_id == Walk.id)
-            .join(Person, Walk.manager_id == Person.id)
-            .where(Person.org_unit_id.in_(unit_ids), FollowUp.created_at >= _start(since, actor))
-            .group_by(Person.org_unit_id, which)
-        ).all():
-            tallies.setdefault(unit_id, {})[kind] = n
-    result = []
-    for row in rows:
-        tally = tallies.get(row.unit.id, {})
-        closed, overdue = tally.get("closed", 0), tally.get("overdue", 0)
-        still_open = tally.get("open", 0) + overdue
-        result.append(
-            UnitRate(
-                unit=row.unit,
-                depth=row.depth,
-                total=closed + still_open,
-                closed=closed,
-                open=still_open,
-                overdue=overdue,
-            )
-        )
-    return result, since
-
-
-def _start(day: date, actor: Person) -> datetime:
-    return day_start_utc(day, zone_for(actor))
-
-
-@rolls_back
-def put_follow_up(
-    actor: Person,
-    follow_up_id: uuid_lib.UUID,
-    *,
-    walk_id: uuid_lib.UUID | None = None,
-    observation_id: uuid_lib.UUID | None = None,
-    action: str | None = None,
-    owner_id: int | None = None,
-    due_date: date | None = None,
-    status: str | None = None,
-    closing_note: str | None = None,
-    base_version: int | None = None,
-    now: datetime | None = None,
-) -> tuple[FollowUp, bool]:
-    """The API's create-or-edit by the device's id. A create (no base_version) sent again is a
-    repeat; an edit names the version it was made from; status "closed" with a closing note
-    closes it ("you said, we did"). Returns the follow-up and whether this call created it."""
-    if status not in (None, "open", "closed"):
-        raise Invalid({"status": "Send open or closed."})
-    existing = db.session.scalar(select(FollowUp).where(FollowUp.uuid == follow_up_id))
-    if existing is None and base_version is not None:
-        raise NotFound("No such follow-up.")
-    if existing is None or base_version is None:
-        if walk_id is None:
-            raise Invalid({"walk_id": "Name the walk the follow-up comes from."})
-        item, created = create_follow_up(
-            actor,
-            walk_id,
-            action=action or "",
-            owner_id=owner_id,
-            due_date=due_date,
-            observation_id=observation_id,
-            follow_up_id=follow_up_id,
-            now=now,
-        )
-        if created and status == "closed":  # made and done while offline
-            item, _ = close_follow_up(actor, item.uuid, closing_note or "", now=now)
-        return item, created
-    item = get_follow_up(actor, follow_up_id)
-    if status == "closed":
-        if item.status == FollowUpStatus.CLOSED and item.closing_note == _note(closing_note):
-            return item, False  # the retry of a close that already landed
-        return close_follow_up(
-            actor, follow_up_id, closing_note or "", base_version=base_version, now=now
-        )[0], False
-    return update_follow_up(
-        actor,
-        follow_up_id,
-        action=action if action is not None else item.action,
-        owner_id=owner_id if owner_id is not None else item.owner_id,
-        due_date=due_date if due_date is not None else item.due_date,
-        base_version=base_version,
-        now=now,
-    ), False

@@ -20,9 +20,8 @@ from ..extensions import db
 from ..models import Person, RepeatRule, Walk, WalkSeries, WalkStatus
 from ..timeutil import local_today, utcnow
 from .errors import Conflict, Invalid, NotFound, rolls_back
-from .people import zone_for
-from .walks import WalkPlan, _apply_plan, _choice, _existing, _insert_once, _require_manager
-from .walks import get_own_walk as _get_own_walk
+from .validation import choice
+from .walks import WalkPlan, apply_plan, begin, get_own_walk, store_new_walk, walk_to_plan
 
 # How far ahead occurrences exist: far enough for a calendar to show the next two months.
 HORIZON = timedelta(weeks=8)
@@ -193,12 +192,41 @@ def generate(now: datetime | None = None) -> int:
 
 
 def _repeat_rule(repeat: str | None) -> RepeatRule:
-    return _choice(RepeatRule, repeat, "repeat", "Choose how often the walk repeats.")
+    return choice(RepeatRule, repeat, "repeat", "Choose how often the walk repeats.")
 
 
 def _check_until(until: date | None, first_day: date | None) -> None:
     if until is not None and first_day is not None and until < first_day:
         raise Invalid({"repeat_until": "The series cannot end before its first walk."})
+
+
+def _plan_with_rule(
+    actor: Person,
+    walk: Walk,
+    plan: WalkPlan,
+    now: datetime,
+    repeat: str,
+    until: date | None,
+    *,
+    may_stop: bool = False,
+) -> RepeatRule | None:
+    """Apply the plan to the walk and read how it repeats, refusing with every field's error
+    at once. With `may_stop`, no rule (NO_REPEAT) is a choice too, and answers None."""
+    errors: dict[str, str] = {}
+    try:
+        apply_plan(actor, walk, plan, now)
+    except Invalid as error:
+        errors.update(error.errors)
+    rule = None
+    try:
+        if not (may_stop and repeat == NO_REPEAT):
+            rule = _repeat_rule(repeat)
+            _check_until(until, plan.day)
+    except Invalid as error:
+        errors.update(error.errors)
+    if errors:
+        raise Invalid(errors)
+    return rule
 
 
 def _series_for(walk: Walk, rule: RepeatRule, day: date, at: time, until: date | None):
@@ -232,39 +260,17 @@ def plan_series(
 ) -> Walk:
     """Plan a repeating walk: its first walk now, the next ones up to the horizon. Sending the
     same first-walk id twice plans the series once."""
-    _require_manager(actor)
     now = now or utcnow()
-
-    def ours(found: Walk) -> bool:
-        return found.manager_id == actor.id
-
-    existing = _existing(Walk, walk_id, ours)
-    if existing is not None:
-        return existing
-    walk = Walk(
-        uuid=walk_id or uuid_lib.uuid4(),
-        manager_id=actor.id,
-        timezone=zone_for(actor),
-        status=WalkStatus.PLANNED,
-    )
-    errors: dict[str, str] = {}
+    walk, new = walk_to_plan(actor, walk_id)
+    if not new:
+        return walk
     with db.session.no_autoflush:
-        try:
-            _apply_plan(actor, walk, plan, now)
-        except Invalid as error:
-            errors.update(error.errors)
-        try:
-            rule = _repeat_rule(repeat)
-            _check_until(until, plan.day)
-        except Invalid as error:
-            errors.update(error.errors)
-        if errors:
-            raise Invalid(errors)
+        rule = _plan_with_rule(actor, walk, plan, now, repeat, until)
         walk.series = _series_for(walk, rule, plan.day, plan.at, until)
     walk.occurrence_date = plan.day
     if start_now:
-        walk.status, walk.started_at = WalkStatus.IN_PROGRESS, now
-    walk = _insert_once(walk, ours)
+        begin(walk, now)
+    walk = store_new_walk(actor, walk)
     if walk.series is not None:
         extend(walk.series, now)
     return walk
@@ -307,27 +313,14 @@ def update_this_and_later(
     the new settings, and the old series' later forecast walks make way for the new ones.
     With no repeat rule (`repeat` empty), the series stops here and this walk stays, alone."""
     now = now or utcnow()
-    walk = _get_own_walk(actor, walk_id)
+    walk = get_own_walk(actor, walk_id)
     if walk.series is None:
         raise Conflict("This walk does not repeat.")
     if walk.status != WalkStatus.PLANNED:
         raise Conflict("Only a planned walk can be changed.")
     old, cut = walk.series, walk.occurrence_date
-    errors: dict[str, str] = {}
     with db.session.no_autoflush:
-        try:
-            _apply_plan(actor, walk, plan, now)
-        except Invalid as error:
-            errors.update(error.errors)
-        rule = None
-        try:
-            if repeat != NO_REPEAT:
-                rule = _repeat_rule(repeat)
-                _check_until(until, plan.day)
-        except Invalid as error:
-            errors.update(error.errors)
-        if errors:
-            raise Invalid(errors)
+        rule = _plan_with_rule(actor, walk, plan, now, repeat, until, may_stop=True)
         _drop_planned(old, Walk.occurrence_date > cut)
         old.ends_on = cut - timedelta(days=1)
         if rule is None:

@@ -39,6 +39,14 @@ def text(
     return value
 
 
+def choice(enum_cls, value, field: str, message: str):
+    """The member of `enum_cls` that `value` names; anything else is refused with `message`."""
+    try:
+        return enum_cls(value)
+    except ValueError as exc:
+        raise Invalid({field: message}) from exc
+
+
 def email(value: str | None, field: str = "email") -> str:
     value = text(value, field, "email", required=True, label="Email")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid as uuid_lib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -60,16 +61,10 @@ class WalkRecord:
     summary: str = ""
 
 
-def _require_manager(actor: Person) -> None:
+def require_manager(actor: Person) -> None:
+    """Refuse anyone who is not a manager: only managers plan and record walks."""
     if not actor.has_role(Role.MANAGER):
         raise Forbidden("Only managers record walks.")
-
-
-def _choice(enum_cls, value, field_name: str, message: str):
-    try:
-        return enum_cls(value)
-    except ValueError as exc:
-        raise Invalid({field_name: message}) from exc
 
 
 def _instant(day: date | None, at: time | None, zone: str, day_field: str, time_field: str):
@@ -99,9 +94,10 @@ def _existing(model, public_id: uuid_lib.UUID | None, ours) -> Walk | Observatio
     return found
 
 
-def _insert_once(row, ours):
+def insert_once(row, ours):
     """Insert a row made with a client id. When a concurrent request with the same id won the
-    race, the unique constraint refuses ours and the caller gets the winner's row instead."""
+    race, the unique constraint refuses ours and the caller gets the winner's row instead.
+    `ours` says whether a row found under that id is the caller's to have sent again."""
     public_id = row.uuid
     db.session.add(row)
     try:
@@ -123,12 +119,43 @@ def get_own_walk(actor: Person, walk_id: uuid_lib.UUID) -> Walk:
     return walk
 
 
-def _apply_plan(
+def _managed_by(actor: Person) -> Callable[[Walk], bool]:
+    """Whether a walk found under a client's id is this manager's, theirs to send again."""
+    return lambda found: found.manager_id == actor.id
+
+
+def walk_to_plan(actor: Person, walk_id: uuid_lib.UUID | None) -> tuple[Walk, bool]:
+    """The walk a plan makes, and whether it is new: a new planned walk in the manager's zone,
+    not yet stored, or, for a plan sent again under the same id, the walk it already made."""
+    require_manager(actor)
+    existing = _existing(Walk, walk_id, _managed_by(actor))
+    if existing is not None:
+        return existing, False
+    walk = Walk(
+        uuid=walk_id or uuid_lib.uuid4(),
+        manager_id=actor.id,
+        timezone=zone_for(actor),
+        status=WalkStatus.PLANNED,
+    )
+    return walk, True
+
+
+def store_new_walk(actor: Person, walk: Walk) -> Walk:
+    """Store a walk the manager just made, once (see insert_once)."""
+    return insert_once(walk, _managed_by(actor))
+
+
+def apply_plan(
     actor: Person, walk: Walk, plan: WalkPlan, now: datetime, allow_past: bool = False
 ) -> None:
+    """Set a walk's plan from what the manager said, holding each field to its rule; the
+    caller stores it. A device sending a walk planned while offline may name a past day
+    (`allow_past`); a page may not."""
     zone = walk.timezone or zone_for(actor)
     walk.timezone = zone
-    walk.kind = _choice(WalkKind, plan.kind, "kind", "Choose a customer visit or a gemba walk.")
+    walk.kind = validation.choice(
+        WalkKind, plan.kind, "kind", "Choose a customer visit or a gemba walk."
+    )
     walk.planned_start = _instant(plan.day, plan.at, zone, "day", "at")
     if not allow_past and plan.day < local_today(zone, now):
         raise Invalid({"day": "Choose today or a later day."})
@@ -157,26 +184,15 @@ def plan_walk(
     now: datetime | None = None,
 ) -> Walk:
     """Plan a walk (or plan and start it at once). Sending the same walk id twice plans once."""
-    _require_manager(actor)
     now = now or utcnow()
-
-    def ours(found: Walk) -> bool:
-        return found.manager_id == actor.id
-
-    existing = _existing(Walk, walk_id, ours)
-    if existing is not None:
-        return existing  # a repeated submit: the walk is already planned
-    walk = Walk(
-        uuid=walk_id or uuid_lib.uuid4(),
-        manager_id=actor.id,
-        timezone=zone_for(actor),
-        status=WalkStatus.PLANNED,
-    )
+    walk, new = walk_to_plan(actor, walk_id)
+    if not new:
+        return walk  # a repeated submit: the walk is already planned
     with db.session.no_autoflush:
-        _apply_plan(actor, walk, plan, now)
+        apply_plan(actor, walk, plan, now)
     if start_now:
-        walk.status, walk.started_at = WalkStatus.IN_PROGRESS, now
-    return _insert_once(walk, ours)
+        begin(walk, now)
+    return store_new_walk(actor, walk)
 
 
 @rolls_back
@@ -187,7 +203,7 @@ def update_walk(
     if walk.status != WalkStatus.PLANNED:
         raise Conflict("Only a planned walk can be changed.")
     with db.session.no_autoflush:
-        _apply_plan(actor, walk, plan, now or utcnow())
+        apply_plan(actor, walk, plan, now or utcnow())
     walk.version += 1
     db.session.commit()
     return walk
@@ -258,7 +274,7 @@ def add_observation(
         received_at=utcnow(),
     )
     describe(observation, category=category, waste_type=waste_type, said_by=said_by, text=text)
-    return _insert_once(observation, ours)
+    return insert_once(observation, ours)
 
 
 def check_observable(walk: Walk) -> None:
@@ -270,13 +286,13 @@ def describe(
     observation: Observation, *, category: str, waste_type: str | None, said_by: str, text: str
 ) -> None:
     """Set what an observation says, holding each field to its rule (new or edited alike)."""
-    observation.category = _choice(Category, category, "category", "Choose a category.")
+    observation.category = validation.choice(Category, category, "category", "Choose a category.")
     observation.waste_type = None
     if observation.category == Category.WASTE:
-        observation.waste_type = _choice(
+        observation.waste_type = validation.choice(
             WasteType, waste_type, "waste_type", "Choose which waste this is."
         )
-    observation.said_by = _choice(SaidBy, said_by, "said_by", "Choose who said it.")
+    observation.said_by = validation.choice(SaidBy, said_by, "said_by", "Choose who said it.")
     observation.text = validation.text(text, "text", "observation", required=True, label="The note")
 
 

@@ -1,0 +1,110 @@
+"""Observations for the offline app: created or updated by their device UUID, and shown with
+their photos (inside each walk, and in the answer to a PUT)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint
+from flask_login import current_user
+
+from ..models import Observation
+from ..services import sync_observations
+from .http import json_object
+from .photos import photo_json
+from .sync import TEXT, WHEN, in_zone, outcome_response, put_operation, read_first_then_sign_in
+
+bp = Blueprint("observations", __name__)
+bp.before_request(read_first_then_sign_in)
+
+
+def observation_json(observation: Observation) -> dict[str, Any]:
+    zone = observation.walk.timezone
+    return {
+        "uuid": str(observation.uuid),
+        "version": observation.version,
+        "walk_id": str(observation.walk.uuid),
+        "category": observation.category.value,
+        "waste_type": observation.waste_type.value if observation.waste_type else None,
+        "said_by": observation.said_by.value,
+        "text": observation.text,
+        "made_at": in_zone(observation.made_at, zone),
+        "photos": [photo_json(photo) for photo in observation.photos],
+    }
+
+
+@bp.put("/observations/<uuid:observation_id>")
+def put_observation(observation_id: UUID):
+    outcome = sync_observations.put_observation(current_user, observation_id, json_object())
+    return outcome_response(outcome, observation_json)
+
+
+# --- the OpenAPI description ----------------------------------------------------------------
+
+SCHEMAS = {
+    "Observation": {
+        "type": "object",
+        "required": [
+            "uuid",
+            "version",
+            "walk_id",
+            "category",
+            "waste_type",
+            "said_by",
+            "text",
+            "made_at",
+            "photos",
+        ],
+        "properties": {
+            "uuid": {"type": "string", "format": "uuid"},
+            "version": {"type": "integer"},
+            "walk_id": {"type": "string", "format": "uuid"},
+            "category": {
+                "enum": [
+                    "what_matters",
+                    "value_demand",
+                    "failure_demand",
+                    "waste",
+                    "frontline_idea",
+                    "good_practice",
+                ]
+            },
+            "waste_type": {
+                "enum": [
+                    None,
+                    "transport",
+                    "inventory",
+                    "motion",
+                    "waiting",
+                    "overproduction",
+                    "over_processing",
+                    "defects",
+                    "skills",
+                ]
+            },
+            "said_by": {"enum": ["customer", "frontline", "walker"]},
+            "text": TEXT,
+            "made_at": WHEN,
+            "photos": {"type": "array", "items": {"$ref": "#/components/schemas/Photo"}},
+        },
+    },
+    "ObservationInput": {
+        "type": "object",
+        "description": "On create: walk_id, category, text (waste_type for waste). On edit: "
+        "base_version too, and any of category, waste_type, said_by, text, made_at.",
+        "properties": {
+            "walk_id": {"type": "string", "format": "uuid"},
+            "category": TEXT,
+            "waste_type": {"type": ["string", "null"]},
+            "said_by": {"enum": ["customer", "frontline", "walker"]},
+            "text": TEXT,
+            "made_at": WHEN,
+            "base_version": {"type": ["integer", "null"]},
+        },
+    },
+}
+
+PATHS = {
+    "/observations/{observation_id}": {"put": put_operation("observation", "Observation")},
+}

@@ -1,0 +1,229 @@
+"""Walks for the offline app: the manager's walks over a range of days, the customer register
+to plan from, and a walk created or updated by its device UUID."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+
+from ..models import Walk
+from ..services import agenda, customers, downloads, sync_walks
+from .http import json_object, refuse
+from .observations import observation_json
+from .sync import (
+    ERRORS,
+    TEXT,
+    WHEN,
+    answer,
+    in_zone,
+    outcome_response,
+    put_operation,
+    read_first_then_sign_in,
+)
+
+bp = Blueprint("walks", __name__)
+bp.before_request(read_first_then_sign_in)
+
+
+def walk_json(walk: Walk, day_start: datetime, observations: bool = False) -> dict[str, Any]:
+    zone = walk.timezone
+    body = {
+        "uuid": str(walk.uuid),
+        "version": walk.version,
+        "kind": walk.kind.value,
+        "status": walk.status.value,
+        "missed": walk.is_missed(day_start),
+        "planned_start": in_zone(walk.planned_start, zone),
+        "planned_minutes": walk.planned_minutes,
+        "timezone": zone,
+        "started_at": in_zone(walk.started_at, zone),
+        "completed_at": in_zone(walk.completed_at, zone),
+        "cancelled_at": in_zone(walk.cancelled_at, zone),
+        "purpose": walk.purpose,
+        "place": walk.place,
+        "customer_ids": sorted(c.id for c in walk.customers),
+        "customers_spoken_to": walk.customers_spoken_to,
+        "frontline_met": walk.frontline_met,
+        "summary": walk.summary,
+    }
+    if observations:
+        body["observations"] = [observation_json(o) for o in walk.observations]
+    return body
+
+
+def _day(name: str, default: date) -> date:
+    value = request.args.get(name)
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        refuse(422, f"Send {name} as a date, YYYY-MM-DD.", fields={name: "Not a date."})
+
+
+@bp.get("/walks")
+def list_walks():
+    today = agenda.day_of(current_user)
+    first = _day("from", today.today - timedelta(days=7))
+    last = _day("to", today.today + timedelta(days=28))
+    found = downloads.walks_between(current_user, first, last)
+    return jsonify(
+        {
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "walks": [walk_json(w, today.day_start, observations=True) for w in found],
+        }
+    )
+
+
+@bp.get("/customers")
+def list_customers():
+    return jsonify(
+        {
+            "customers": [
+                {"id": c.id, "name": c.name, "kind": c.kind.value}
+                for c in customers.choosable(current_user)
+            ]
+        }
+    )
+
+
+@bp.put("/walks/<uuid:walk_id>")
+def put_walk(walk_id: UUID):
+    outcome = sync_walks.put_walk(current_user, walk_id, json_object())
+    day_start = agenda.day_of(current_user).day_start
+    return outcome_response(outcome, lambda walk: walk_json(walk, day_start))
+
+
+# --- the OpenAPI description ----------------------------------------------------------------
+
+SCHEMAS = {
+    "Walk": {
+        "type": "object",
+        "required": [
+            "uuid",
+            "version",
+            "kind",
+            "status",
+            "missed",
+            "planned_start",
+            "planned_minutes",
+            "timezone",
+            "started_at",
+            "completed_at",
+            "cancelled_at",
+            "purpose",
+            "place",
+            "customer_ids",
+            "customers_spoken_to",
+            "frontline_met",
+            "summary",
+        ],
+        "properties": {
+            "uuid": {"type": "string", "format": "uuid"},
+            "version": {"type": "integer"},
+            "kind": {"enum": ["customer_visit", "gemba_walk"]},
+            "status": {"enum": ["planned", "in_progress", "done", "cancelled"]},
+            "missed": {"type": "boolean", "description": "Planned, and its day has passed."},
+            "planned_start": {"type": "string", "format": "date-time"},
+            "planned_minutes": {"type": "integer"},
+            "timezone": {"type": "string", "description": "The IANA zone it was planned in."},
+            "started_at": WHEN,
+            "completed_at": WHEN,
+            "cancelled_at": WHEN,
+            "purpose": TEXT,
+            "place": TEXT,
+            "customer_ids": {"type": "array", "items": {"type": "integer"}},
+            "customers_spoken_to": {"type": ["integer", "null"]},
+            "frontline_met": TEXT,
+            "summary": TEXT,
+            "observations": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Observation"},
+            },
+        },
+    },
+    "WalkInput": {
+        "type": "object",
+        "description": "The walk as the device holds it. On create kind and planned_start are "
+        "required and base_version is left out; an edit carries base_version, the version it "
+        "was made from. Status changes follow the pages: planned → in_progress → done, "
+        "planned → cancelled (planned → done does both steps).",
+        "properties": {
+            "kind": {"enum": ["customer_visit", "gemba_walk"]},
+            "status": {"enum": ["planned", "in_progress", "done", "cancelled"]},
+            "planned_start": {"type": "string", "format": "date-time"},
+            "planned_minutes": {"type": "integer"},
+            "timezone": {"type": ["string", "null"]},
+            "purpose": TEXT,
+            "place": TEXT,
+            "customer_ids": {"type": "array", "items": {"type": "integer"}},
+            "started_at": WHEN,
+            "completed_at": WHEN,
+            "customers_spoken_to": {"type": ["integer", "null"]},
+            "frontline_met": TEXT,
+            "summary": TEXT,
+            "base_version": {"type": ["integer", "null"]},
+        },
+    },
+    "WalkList": {
+        "type": "object",
+        "required": ["from", "to", "walks"],
+        "properties": {
+            "from": {"type": "string", "format": "date"},
+            "to": {"type": "string", "format": "date"},
+            "walks": {"type": "array", "items": {"$ref": "#/components/schemas/Walk"}},
+        },
+    },
+    "CustomerList": {
+        "type": "object",
+        "required": ["customers"],
+        "properties": {
+            "customers": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "name", "kind"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": TEXT,
+                        "kind": {"enum": ["external", "internal"]},
+                    },
+                },
+            }
+        },
+    },
+}
+
+PATHS = {
+    "/walks": {
+        "get": {
+            "summary": "The signed-in manager's walks, with observations and photos",
+            "parameters": [
+                {
+                    "name": name,
+                    "in": "query",
+                    "schema": {"type": "string", "format": "date"},
+                    "description": f"{name.title()} this local day, inclusive "
+                    f"(default: today {'- 7' if name == 'from' else '+ 28'} days).",
+                }
+                for name in ("from", "to")
+            ],
+            "responses": {
+                "200": answer("Walks planned in the range, and any in progress", "WalkList"),
+                **ERRORS,
+            },
+        }
+    },
+    "/customers": {
+        "get": {
+            "summary": "The customer register the manager may plan with",
+            "responses": {"200": answer("Customers", "CustomerList"), **ERRORS},
+        }
+    },
+    "/walks/{walk_id}": {"put": put_operation("walk", "Walk")},
+}
