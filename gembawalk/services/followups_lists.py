@@ -121,12 +121,6 @@ def my_follow_ups(
     return MyFollowUps(today=today, show=show, items=list(items), counts=counts)
 
 
-def open_counts(person: Person, now: datetime | None = None) -> dict[str, int]:
-    """Open and overdue follow-ups the person owns (for the digest and badges)."""
-    mine = my_follow_ups(person, "overdue", now, limit=50)
-    return {"open": mine.counts["open"], "overdue": mine.counts["overdue"]}
-
-
 def closure_rates(actor: Person, now: datetime | None = None) -> tuple[list[UnitRate], date]:
     """For a director, each unit they lead and those below it: the follow-ups made over the
     last 13 weeks on walks of that unit's managers, and how many are closed. An admin sees

@@ -190,7 +190,7 @@ def _move_walk(actor: Person, walk: Walk, wanted: dict[str, Any], now: datetime,
 def put_walk(
     actor: Person, walk_id: uuid_lib.UUID, body: dict, now: datetime | None = None
 ) -> Outcome:
-    """Create or update a walk from a device's body (see API_NOTES / the OpenAPI document)."""
+    """Create or update a walk from a device's body (the OpenAPI document describes it)."""
     walks.require_manager(actor)
     with answer_from_memory():
         return _put_walk(actor, walk_id, body, now or utcnow())
