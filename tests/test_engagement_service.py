@@ -297,6 +297,20 @@ def test_a_streak_counts_the_weeks_in_a_row_up_to_now(manager, external, weeks_a
     assert figures(manager, today - timedelta(days=27), today).streak_weeks == expected
 
 
+def test_days_since_reach_past_the_recent_weeks(manager, external, unit):
+    """The streak's weeks hold most last engagements; an older one is still found."""
+    recent = factories.PersonFactory(org_unit=unit)
+    today = date(2026, 5, 28)
+    done_walk(manager, at(today - timedelta(weeks=20), 10), customers=[external])
+    done_walk(recent, at(today - timedelta(days=3), 10), customers=[external])
+    done_walk(recent, at(today - timedelta(weeks=30), 10), customers=[external])
+    period = choose_period(first=today - timedelta(days=27), last=today, now=at(today, 18))
+    found = engagement.figures_for([manager, recent], period)
+    assert (found[manager.id].days_since_last, found[manager.id].streak_weeks) == (140, 0)
+    assert found[manager.id].last_engagement == today - timedelta(weeks=20)
+    assert (found[recent.id].days_since_last, found[recent.id].streak_weeks) == (3, 1)
+
+
 def test_a_past_period_counts_its_streak_to_its_own_end(manager, external):
     today = date(2026, 5, 28)
     end = today - timedelta(weeks=5)  # a Thursday five weeks back: long finished

@@ -130,7 +130,8 @@ def figures_for(managers: list[Person | Manager], period: Period, among=None) ->
     }
     if managers:
         rollup.ensure_current(period.zone)
-        for count in (_sum_days, _find_last_engagements, _count_streaks, _count_follow_ups):
+        # The streak finds most last engagements on its way: it goes first.
+        for count in (_sum_days, _count_streaks, _find_last_engagements, _count_follow_ups):
             count(found, ids, period)
     return found
 
@@ -151,28 +152,34 @@ def _sum_days(found: dict[int, Figures], ids, period: Period) -> None:
 
 
 def _find_last_engagements(found: dict[int, Figures], ids, period: Period) -> None:
-    """The last engagement up to the period's end: the newest of each manager's engaged days
-    (a partial index), so it costs the same whatever their history."""
+    """The last engagement up to the period's end, for those with none in the recent weeks
+    (the streak found the others'): the newest of each one's engaged days, from a partial
+    index, so it costs the same whatever their history."""
+    unknown = [manager_id for manager_id, row in found.items() if row.last_engagement is None]
     latest = (
         select(func.max(Day.day))
         .where(Day.manager_id == Person.id, ENGAGED_DAY, Day.day <= period.as_of)
         .scalar_subquery()
     )
-    for manager_id, last in _rows(select(Person.id, latest).where(Person.id.in_(ids))):
+    for manager_id, last in _rows(select(Person.id, latest).where(Person.id.in_(unknown))):
         if last is not None:
-            row = found[manager_id]
-            row.last_engagement = as_date(last)
-            row.days_since_last = (period.as_of - row.last_engagement).days
+            _engaged_last_on(found[manager_id], as_date(last), period)
 
 
-def _engaged_weeks(ids, first: date, last: date) -> dict[int, int]:
+def _engaged_last_on(row: Figures, day: date, period: Period) -> None:
+    row.last_engagement = day
+    row.days_since_last = (period.as_of - day).days
+
+
+def _engaged_weeks(ids, first: date, last: date) -> dict[int, tuple[int, date]]:
     """Each manager's weeks with an engagement, from the Monday `first` to the day `last`, as
-    the bits of one number (bit n: the nth week): one row per manager, no window to sort."""
+    the bits of one number (bit n: the nth week), with the last engaged day: one row per
+    manager, no window to sort."""
     bit = cast(literal(1), BigInteger).op("<<")(week_index(Day.day, first))
     return {
-        manager_id: int(mask)
-        for manager_id, mask in _rows(
-            select(Day.manager_id, func.sum(bit.distinct()))
+        manager_id: (int(mask), as_date(latest))
+        for manager_id, mask, latest in _rows(
+            select(Day.manager_id, func.sum(bit.distinct()), func.max(Day.day))
             .where(Day.manager_id.in_(ids), ENGAGED_DAY, Day.day >= first, Day.day <= last)
             .group_by(Day.manager_id)
         )
@@ -196,16 +203,18 @@ def _count_streaks(found: dict[int, Figures], ids, period: Period) -> None:
     recent = last_monday - timedelta(weeks=RECENT_WEEKS - 1)
     top = RECENT_WEEKS - 1
     longer = []
-    for manager_id, mask in _engaged_weeks(ids, recent, period.as_of).items():
+    for manager_id, (mask, latest) in _engaged_weeks(ids, recent, period.as_of).items():
         # A week still under way without an engagement yet does not break the streak.
         end = top if mask >> top & 1 else top - 1 if under_way else None
         count = _run_down_from(mask, end) if end is not None else 0
         found[manager_id].streak_weeks = count
+        _engaged_last_on(found[manager_id], latest, period)
         if count and count == end + 1:
             longer.append(manager_id)  # the run reaches the window's first week
     earliest = last_monday - timedelta(weeks=STREAK_CAP_WEEKS - 1)
     before = (recent - earliest).days // 7 - 1  # the week just before the recent ones
-    for manager_id, mask in _engaged_weeks(longer, earliest, recent - timedelta(days=1)).items():
+    older = _engaged_weeks(longer, earliest, recent - timedelta(days=1))
+    for manager_id, (mask, _latest) in older.items():
         row = found[manager_id]
         row.streak_weeks = min(STREAK_CAP_WEEKS, row.streak_weeks + _run_down_from(mask, before))
 
