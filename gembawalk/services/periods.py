@@ -163,6 +163,12 @@ class LocalClock:
         if not self.postgres:
             self.changes = offset_changes(zone, start - self.MARGIN, end + self.MARGIN)
 
+    def shape(self) -> tuple:
+        """What the SQL these expressions make depends on (not the instants they bound)."""
+        if self.postgres:
+            return (self.zone,)
+        return (self.changes[0][1], *self.changes[1:])
+
     def _modifier(self, column):
         """SQLite's date() modifier that moves a UTC instant to local time."""
 

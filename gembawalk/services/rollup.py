@@ -19,7 +19,18 @@ from datetime import date, datetime, timedelta
 
 from flask import has_app_context
 from flask_sqlalchemy.session import Session as AppSession
-from sqlalchemy import case, delete, event, func, inspect, literal, select, union_all, update
+from sqlalchemy import (
+    bindparam,
+    case,
+    delete,
+    event,
+    func,
+    inspect,
+    literal_column,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -36,7 +47,7 @@ from ..models import (
     walk_customers,
 )
 from ..models.rollup import EngagementDay, RollupState
-from ..timeutil import day_start_utc, local
+from ..timeutil import UTCDateTime, day_start_utc, local
 from .definitions import customer_engagement
 from .periods import LocalClock, org_zone
 
@@ -63,11 +74,31 @@ FACTS = (
 # -- Noticing what changed -----------------------------------------------------------------
 
 
+# What a day's facts are made of: a change to anything else leaves the days as they are.
+WALK_FACTS = (
+    "manager_id",
+    "kind",
+    "status",
+    "planned_start",
+    "started_at",
+    "completed_at",
+    "customers_spoken_to",
+    "customers",
+)
+OBSERVATION_FACTS = ("author_id", "made_at", "category")
+
+
 def _values(obj, name: str) -> set:
     """An attribute's value now and, when it changed in this flush, its value before."""
     values = {getattr(obj, name)}
     values.update(inspect(obj).attrs[name].history.deleted or ())
     return {value for value in values if value is not None}
+
+
+def _changed(obj, names: tuple[str, ...]) -> bool:
+    """Whether any of these attributes changed (an attribute never loaded has not)."""
+    attrs = inspect(obj).attrs
+    return any(attrs[name].history.has_changes() for name in names)
 
 
 def _touch(session: Session, managers: set[int], instants: set[datetime]) -> None:
@@ -90,20 +121,29 @@ def _before_flush(session: Session, _context, _instances) -> None:
 def _after_flush(session: Session, _context) -> None:
     if not _tracking(session):
         return
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Walk):
+    for obj in (*session.new, *session.deleted):
+        _note(session, obj, every_change=True)
+    for obj in session.dirty:
+        _note(session, obj, every_change=False)
+
+
+def _note(session: Session, obj, every_change: bool) -> None:
+    """Note the days a new, deleted or changed walk, observation or customer touches."""
+    if isinstance(obj, Walk):
+        if every_change or _changed(obj, WALK_FACTS):  # not for a note added, a summary edited
             instants = _values(obj, "planned_start") | _values(obj, "completed_at")
             _touch(session, _values(obj, "manager_id"), instants)
-        elif isinstance(obj, Observation):
+    elif isinstance(obj, Observation):
+        if every_change or _changed(obj, OBSERVATION_FACTS):
             _touch(session, _values(obj, "author_id"), _values(obj, "made_at"))
-        elif isinstance(obj, Customer) and inspect(obj).attrs.kind.history.has_changes():
-            # Every engagement with this customer may have become one, or stopped being one.
-            for manager_id, completed_at in session.connection().execute(
-                select(Walk.manager_id, Walk.completed_at)
-                .join(walk_customers, walk_customers.c.walk_id == Walk.id)
-                .where(walk_customers.c.customer_id == obj.id, Walk.completed_at.is_not(None))
-            ):
-                _touch(session, {manager_id}, {completed_at})
+    elif isinstance(obj, Customer) and _changed(obj, ("kind",)):
+        # Every engagement with this customer may have become one, or stopped being one.
+        for manager_id, completed_at in session.connection().execute(
+            select(Walk.manager_id, Walk.completed_at)
+            .join(walk_customers, walk_customers.c.walk_id == Walk.id)
+            .where(walk_customers.c.customer_id == obj.id, Walk.completed_at.is_not(None))
+        ):
+            _touch(session, {manager_id}, {completed_at})
 
 
 def _before_commit(session: Session) -> None:
@@ -116,7 +156,7 @@ def _before_commit(session: Session) -> None:
         stored = session.connection().scalar(
             select(RollupState.zone).where(RollupState.id == STATE_ID)
         )
-        refresh(session, touched, stored or org_zone())
+        refresh(session, touched, stored or org_zone(), zone_known=stored is not None)
 
 
 def _forget(session: Session, *_args) -> None:
@@ -142,7 +182,9 @@ def track() -> None:
 # -- Recomputing days ----------------------------------------------------------------------
 
 
-def refresh(session: Session, touched: set[tuple[int, datetime]], zone: str) -> None:
+def refresh(
+    session: Session, touched: set[tuple[int, datetime]], zone: str, zone_known: bool = False
+) -> None:
     """Recompute the touched days: per manager, the span from the first to the last of them
     (a walk moved across months recomputes the days between too, which is harmless)."""
     days: dict[int, set[date]] = defaultdict(set)
@@ -162,8 +204,9 @@ def refresh(session: Session, touched: set[tuple[int, datetime]], zone: str) -> 
             )
         )
         start, end = day_start_utc(first, zone), day_start_utc(last + timedelta(days=1), zone)
-        connection.execute(_fill(zone, start, end, [manager_id]))
-    _record_zone(connection, zone, only_if_missing=True)
+        connection.execute(*_fill(zone, start, end, [manager_id]))
+    if not zone_known:  # a new database: its first days say which zone they are in
+        _record_zone(connection, zone, only_if_missing=True)
 
 
 def rebuild(zone: str | None = None) -> int:
@@ -177,7 +220,7 @@ def rebuild(zone: str | None = None) -> int:
         bounds = _bounds(connection)
         if bounds:
             # Day by day, as later writes add them: a period's rows lie together on disk.
-            connection.execute(_fill(zone, *bounds, in_day_order=True))
+            connection.execute(*_fill(zone, *bounds, in_day_order=True))
         _record_zone(connection, zone)
         made = connection.execute(select(func.count()).select_from(EngagementDay)).scalar_one()
         # The planner's picture of the table was of another size.
@@ -232,6 +275,9 @@ def _bounds(connection) -> tuple[datetime, datetime] | None:
     return min(instants), max(instants) + timedelta(seconds=1)
 
 
+_FILLS: dict[tuple, object] = {}  # statements by shape: built once, run with new values
+
+
 def _fill(
     zone: str,
     start: datetime,
@@ -240,15 +286,31 @@ def _fill(
     in_day_order: bool = False,
 ):
     """INSERT … SELECT of every fact per manager and local day, for instants in [start, end)
-    (and these managers only, when given)."""
+    (and these managers only, when given), as (statement, parameters). The statement is
+    built once per shape: a refresh on every write must not rebuild its SQL each time."""
     clock = LocalClock(zone, start, end)
+    key = (zone, clock.shape(), managers is not None, in_day_order)
+    statement = _FILLS.get(key)
+    if statement is None:
+        if len(_FILLS) > 64:  # shapes change with the zone's offsets: keep the recent ones
+            _FILLS.clear()
+        statement = _FILLS[key] = _fill_statement(clock, managers is not None, in_day_order)
+    values = {"start": start, "end": end}
+    if managers is not None:
+        values["managers"] = managers
+    return statement, values
+
+
+def _fill_statement(clock: LocalClock, per_manager: bool, in_day_order: bool):
+    start, end = bindparam("start", type_=UTCDateTime), bindparam("end", type_=UTCDateTime)
+    managers = bindparam("managers", expanding=True)
 
     def counted(condition):
         return case((condition, 1), else_=0)
 
     def row(manager, day, **facts):
         return [manager.label("manager_id"), day.label("day")] + [
-            facts.get(name, literal(0)).label(name) for name in FACTS
+            facts.get(name, literal_column("0")).label(name) for name in FACTS
         ]
 
     done = (
@@ -256,7 +318,7 @@ def _fill(
             *row(
                 Walk.manager_id,
                 clock.day(Walk.completed_at),
-                done=literal(1),
+                done=literal_column("1"),
                 gemba_walks=counted(Walk.kind == WalkKind.GEMBA_WALK),
                 on_time=counted(clock.day(Walk.started_at) == clock.day(Walk.planned_start)),
                 customer_engagements=counted(customer_engagement()),
@@ -279,12 +341,12 @@ def _fill(
         *row(
             Observation.author_id,
             clock.day(Observation.made_at),
-            observations=literal(1),
+            observations=literal_column("1"),
             value_demand=counted(Observation.category == Category.VALUE_DEMAND),
             failure_demand=counted(Observation.category == Category.FAILURE_DEMAND),
         )
     ).where(Observation.made_at >= start, Observation.made_at < end)
-    if managers is not None:
+    if per_manager:
         done = done.where(Walk.manager_id.in_(managers))
         planned = planned.where(Walk.manager_id.in_(managers))
         noted = noted.where(Observation.author_id.in_(managers))
