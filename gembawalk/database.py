@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -14,6 +16,9 @@ from .extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _writing = ContextVar("gembawalk_writing", default=False)
+# Every engine made in this process, for the fork hook below; weak, so tests' apps can go.
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+_fork_hook_registered = False
 
 
 def read_first() -> None:
@@ -73,12 +78,29 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _forget_pools_after_fork() -> None:
+    # A forked child (a gunicorn --preload worker) inherits the parent's pooled connections:
+    # two processes on one socket garble each other's answers. The child drops its copies
+    # without closing them (closing would end the parent's sessions) and connects anew.
+    for engine in list(_engines):
+        engine.dispose(close=False)
+
+
+def _dispose_in_forked_children(engines: list[Engine]) -> None:
+    global _fork_hook_registered
+    _engines.update(engines)
+    if not _fork_hook_registered and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_forget_pools_after_fork)
+        _fork_hook_registered = True
+
+
 def init_database(app: Flask) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     options = engine_options(url)
     options.update(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
-    if url.startswith("sqlite"):
-        with app.app_context():
+    with app.app_context():
+        _dispose_in_forked_children(list(db.engines.values()))
+        if url.startswith("sqlite"):
             _configure_sqlite(db.engine)

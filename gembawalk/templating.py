@@ -1,14 +1,17 @@
-"""Template filters and globals: times shown in the reader's zone, product words as labels."""
+"""Template filters, tests and globals: times in the reader's zone, product words as labels."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 from flask import Flask, current_app
 from flask_login import current_user
 
 from .models import Role
+from .models.photos import Photo
 from .services.people import zone_for
+from .services.photos import stored_file
 from .services.series import describe as describe_series
 from .timeutil import local
 
@@ -42,9 +45,16 @@ def day_label(value: date, today: date) -> str:
     return value.strftime("%a %-d %b %Y")
 
 
+def photo_stored(photo: Photo) -> bool:
+    """`{% if photo is stored %}`: its file is still on disk (a page shows a gap, not a broken
+    image, when it is not)."""
+    return stored_file(photo, Path(current_app.config["GEMBAWALK_PHOTO_DIR"])) is not None
+
+
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_date, "local_date")
     app.add_template_global(day_label, "day_label")
     app.add_template_global(Role, "Role")
     app.add_template_filter(describe_series, "repeat_rule")
+    app.add_template_test(photo_stored, "stored")

@@ -184,3 +184,40 @@ def test_the_walk_page_shows_the_photos(manager_client):
     put_photo(manager_client, observation_id, photo_id, image_bytes())
     page = manager_client.get(f"/walks/{walk_id}").get_data(as_text=True)
     assert f'src="/api/v1/photos/{photo_id}"' in page
+
+
+def stored_photo(app, client) -> tuple[str, str, Path]:
+    """A walk with one photo whose file then goes missing (deleted, or a restore without the
+    photo folder): the walk's id, the photo's id and where the file was."""
+    walk_id = started_walk(client)
+    observation_id = str(uuid.uuid4())
+    put_observation(client, observation_id, observation_body(walk_id))
+    photo_id = str(uuid.uuid4())
+    assert put_photo(client, observation_id, photo_id, image_bytes()).status_code == 201
+    photo = db.session.scalar(select(Photo).where(Photo.uuid == uuid.UUID(photo_id)))
+    path = Path(app.config["GEMBAWALK_PHOTO_DIR"]) / photo.stored_name
+    path.unlink()
+    return walk_id, photo_id, path
+
+
+def test_a_photo_whose_file_is_missing_answers_404_with_a_reason(app, manager_client, caplog):
+    _walk_id, photo_id, _path = stored_photo(app, manager_client)
+    with caplog.at_level("WARNING"):
+        response = manager_client.get(f"/api/v1/photos/{photo_id}")
+    assert response.status_code == 404
+    assert response.is_json
+    assert "missing" in response.get_json()["error"]
+    assert_documented(manager_client, response, "get", "/photos/{photo_id}")
+    assert any(
+        record.levelname == "WARNING" and photo_id in record.getMessage()
+        for record in caplog.records
+    )
+
+
+def test_the_walk_page_still_renders_when_a_photos_file_is_missing(app, manager_client):
+    walk_id, photo_id, _path = stored_photo(app, manager_client)
+    response = manager_client.get(f"/walks/{walk_id}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'src="/api/v1/photos/{photo_id}"' not in page  # no broken image
+    assert "Photo 1 of this observation is unavailable" in page

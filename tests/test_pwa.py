@@ -83,3 +83,19 @@ def test_pages_link_the_manifest_and_hold_the_status_area(client, manager):
     page = client.get("/").get_data(as_text=True)
     assert '<link rel="manifest" href="/manifest.webmanifest">' in page
     assert f'data-syncbar data-user-id="{manager.id}"' in page
+
+
+def test_a_fresh_install_serves_the_installable_app_before_anybody_exists(client):
+    # Nobody exists yet: pages go to the first-run page, but the browser that opened it must
+    # still be able to install the worker, whose precache list (shell, manifest, icons) would
+    # otherwise be filled with the first-run page and its CSRF token.
+    assert client.get("/").headers["Location"] == "/first-run"
+    assert client.get("/sw.js").status_code == 200
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest.status_code == 200
+    for icon in manifest.get_json()["icons"]:
+        assert client.get(icon["src"]).status_code == 200, icon["src"]
+    for url in worker_config(client)["precache"]:
+        assert client.get(url).status_code == 200, url  # not a redirect to /first-run
+    assert client.get("/outbox").status_code == 200
+    assert client.get("/").headers["Location"] == "/first-run"  # still nobody

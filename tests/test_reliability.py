@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+import select as select_fds
+import signal
+import time
 import uuid
 
 import pytest
 from flask import has_request_context
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.engine import Engine
 
 from gembawalk.extensions import db
 from gembawalk.models import Observation, Walk, WalkStatus
@@ -221,3 +227,74 @@ def test_flask_backup_runs_from_the_command_line(tmp_path):
     copy = sqlite3.connect(tmp_path / "out.sqlite")
     assert copy.execute("SELECT display_name FROM people").fetchone() == ("Backed Up",)
     copy.close()
+
+
+def connection_facts(engine: Engine) -> dict:
+    """Whether the pooled connection was first made in this process, and on PostgreSQL the
+    server process it talks to."""
+    with engine.connect() as conn:
+        info = conn.connection.info
+        info.setdefault("made_in", os.getpid())
+        facts = {
+            "made_in": info["made_in"],
+            "people": conn.scalar(text("SELECT count(*) FROM people")),
+        }
+        if engine.dialect.name == "postgresql":
+            facts["backend"] = conn.scalar(text("SELECT pg_backend_pid()"))
+    return facts
+
+
+def in_forked_child(engine: Engine, timeout: float = 30) -> dict:
+    """`connection_facts` as a forked child (a gunicorn --preload worker) sees them."""
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: answer through the pipe and leave without running pytest on
+        status = 1
+        try:
+            os.close(read_end)
+            try:
+                answer = connection_facts(engine)
+                status = 0
+            except BaseException as error:  # noqa: BLE001  (reported to the parent)
+                answer = {"error": repr(error)}
+            os.write(write_end, json.dumps(answer).encode())
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    try:
+        deadline = time.monotonic() + timeout
+        chunks = []
+        while time.monotonic() < deadline:
+            ready, _, _ = select_fds.select([read_end], [], [], deadline - time.monotonic())
+            chunk = os.read(read_end, 65536) if ready else b""
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        if os.waitpid(child, os.WNOHANG) == (0, 0):
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+    assert chunks, "the forked child did not answer"
+    return json.loads(b"".join(chunks))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+def test_a_forked_worker_makes_its_own_database_connections(app):
+    """gunicorn --preload forks workers from a process that may already hold pooled
+    connections; two processes on one connection would garble each other's answers."""
+    engine = db.engine
+    engine.dispose()  # earlier tests' connections out of the way: the pool holds just one
+    before = connection_facts(engine)
+    assert before["made_in"] == os.getpid()
+
+    child = in_forked_child(engine)
+
+    assert "error" not in child, child["error"]
+    assert child["made_in"] != os.getpid()  # not the parent's pooled connection
+    assert child["people"] == 0  # and it reaches the same database
+    after = connection_facts(engine)
+    assert after["made_in"] == os.getpid()  # the parent's connection is still its own
+    if engine.dialect.name == "postgresql":
+        assert child["backend"] != before["backend"]
+        assert after["backend"] == before["backend"]  # and the child did not close it

@@ -54,9 +54,10 @@ def put_photo(observation_id: UUID, photo_id: UUID):
 @bp.get("/photos/<uuid:photo_id>")
 def show(photo_id: UUID):
     photo = photos.get_photo(current_user, photo_id)
-    response = send_file(
-        photos.photo_path(photo, photo_folder()), mimetype=photo.content_type, max_age=0
-    )
+    path = photos.stored_file(photo, photo_folder())
+    if path is None:
+        refuse(404, "This photo's file is missing on the server.")
+    response = send_file(path, mimetype=photo.content_type, max_age=0)
     # Served from our origin: never let a browser read it as anything but the image it is.
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -10,7 +10,11 @@ from ..services import agenda, cadence_due, people
 
 bp = Blueprint("main", __name__)
 
+# Answered before anybody exists: the first-run page, static files, and the installable app
+# (worker, manifest, shell: public, the same for everyone), so that the browser which opens the
+# first-run page can install the worker; a redirect would fill its precache with that page.
 OPEN_ENDPOINTS = {"auth.first_run", "static"}
+OPEN_BLUEPRINTS = {"pwa"}
 
 
 @bp.before_app_request
@@ -21,9 +25,13 @@ def first_run_until_someone_exists():
     if people.count_people() > 0:
         current_app.extensions["gembawalk.has_people"] = True
         return None
-    if request.endpoint not in OPEN_ENDPOINTS and not request.path.startswith("/api/"):
-        return redirect(url_for("auth.first_run"))
-    return None
+    if (
+        request.endpoint in OPEN_ENDPOINTS
+        or request.blueprint in OPEN_BLUEPRINTS
+        or request.path.startswith("/api/")
+    ):
+        return None
+    return redirect(url_for("auth.first_run"))
 
 
 @bp.route("/")

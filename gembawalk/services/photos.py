@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import secrets
 import uuid as uuid_lib
@@ -32,6 +33,8 @@ MAX_BYTES = 10 * 1024 * 1024
 # small files that would unpack into gigabytes (decompression bombs).
 MAX_PIXELS = 40_000_000
 MAX_SIDE = 2048
+
+log = logging.getLogger(__name__)
 
 
 def _observation_of(actor: Person, observation_id: uuid_lib.UUID) -> Observation:
@@ -136,8 +139,14 @@ def _repeat(existing: Photo, observation: Observation, digest: str) -> Outcome:
     return Outcome(existing)
 
 
-def photo_path(photo: Photo, folder: Path) -> Path:
-    return folder / photo.stored_name
+def stored_file(photo: Photo, folder: Path) -> Path | None:
+    """The photo's file, or None when its row has outlived it (deleted from the folder, a
+    restore without the photo folder). Logged, so that someone knows to put it back."""
+    path = folder / photo.stored_name
+    if path.is_file():
+        return path
+    log.warning("photo %s (row %s): its file %s is missing", photo.uuid, photo.id, path)
+    return None
 
 
 def get_photo(actor: Person, photo_id: uuid_lib.UUID) -> Photo:
