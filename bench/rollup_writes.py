@@ -1,0 +1,90 @@
+"""What keeping the engagement days costs a write: an observation added to a walk, through the
+service, with the days kept (as the app runs) and with their listeners taken away.
+
+Run by `make bench`. SQLite in a temporary folder always; PostgreSQL too when
+BENCH_DATABASE_URL names a database it may wipe. Reports the CPU time (p50, p95) of one
+`walks.add_observation`: its own work and the driver's, whatever else the machine is doing.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
+from pathlib import Path
+
+from _page_timing import demo_app
+
+ROUNDS = 200
+
+
+def cpu_per_note(manager, walk, rounds: int) -> tuple[float, float]:
+    from gembawalk.services import walks
+
+    samples = []
+    for n in range(rounds):
+        start = time.process_time()
+        walks.add_observation(
+            manager, walk.uuid, category="waste", waste_type="waiting", text=f"Queue {n}",
+            observation_id=uuid.uuid4(),
+        )  # fmt: skip
+        samples.append((time.process_time() - start) * 1000)
+    return statistics.median(samples), statistics.quantiles(samples, n=100)[94]
+
+
+def measure(database_url: str) -> dict[str, tuple[float, float]]:
+    from flask_sqlalchemy.session import Session as AppSession
+    from sqlalchemy import event, select
+
+    from gembawalk.extensions import db
+    from gembawalk.models import Person
+    from gembawalk.services import rollup, walks
+
+    with demo_app(database_url) as app, app.app_context():
+        manager = db.session.scalar(select(Person).where(Person.email == "manager@example.org"))
+        tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
+        plan = walks.WalkPlan(kind="gemba_walk", day=tomorrow, at=clock_time(9))
+        walk = walks.plan_walk(manager, plan, start_now=True)
+        cpu_per_note(manager, walk, 20)  # warm up
+        results = {"days kept (as the app runs)": cpu_per_note(manager, walk, ROUNDS)}
+        listeners = [
+            ("before_flush", rollup._before_flush),
+            ("after_flush", rollup._after_flush),
+            ("before_commit", rollup._before_commit),
+        ]
+        for name, listener in listeners:
+            event.remove(AppSession, name, listener)
+        try:
+            results["days not kept"] = cpu_per_note(manager, walk, ROUNDS)
+        finally:
+            for name, listener in listeners:
+                event.listen(AppSession, name, listener)
+    return results
+
+
+def report(label: str, results: dict[str, tuple[float, float]]) -> None:
+    print(f"\n{label}: CPU of one observation added, {ROUNDS} times each")
+    print(f"  {'':<28} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, (p50, p95) in results.items():
+        print(f"  {name:<28} {p50:>8.2f} {p95:>8.2f}")
+
+
+def main() -> int:
+    folder = Path(tempfile.mkdtemp(prefix="gembawalk-bench-"))
+    os.environ["GEMBAWALK_INSTANCE"] = str(folder)
+    report("SQLite", measure(f"sqlite:///{folder / 'bench.sqlite'}"))
+    postgres = os.environ.get("BENCH_DATABASE_URL")
+    if postgres:
+        report("PostgreSQL", measure(postgres))
+    else:
+        print("\nPostgreSQL: skipped (set BENCH_DATABASE_URL to a database it may wipe)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
