@@ -81,14 +81,14 @@ def report(label: str, results: Results) -> None:
         print(f"  {name:<{width}} {p50:>8.1f} {p95:>8.1f}")
 
 
-def run(measure: Callable[[str], Results]) -> int:
+def run(measure: Callable[[str], Results], show: Callable[[str, Results], None] = report) -> int:
     """SQLite in a temporary folder always; PostgreSQL too when BENCH_DATABASE_URL is set."""
     folder = Path(tempfile.mkdtemp(prefix="gembawalk-bench-"))
     os.environ["GEMBAWALK_INSTANCE"] = str(folder)
-    report("SQLite", measure(f"sqlite:///{folder / 'bench.sqlite'}"))
+    show("SQLite", measure(f"sqlite:///{folder / 'bench.sqlite'}"))
     postgres = os.environ.get("BENCH_DATABASE_URL")
     if postgres:
-        report("PostgreSQL", measure(postgres))
+        show("PostgreSQL", measure(postgres))
     else:
         print("\nPostgreSQL: skipped (set BENCH_DATABASE_URL to a database it may wipe)")
     return 0

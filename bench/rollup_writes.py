@@ -8,17 +8,14 @@ BENCH_DATABASE_URL names a database it may wipe. Reports the CPU time (p50, p95)
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
-from pathlib import Path
 
-from _page_timing import demo_app
+from _page_timing import demo_app, run
 
 ROUNDS = 200
 
@@ -74,17 +71,5 @@ def report(label: str, results: dict[str, tuple[float, float]]) -> None:
         print(f"  {name:<28} {p50:>8.2f} {p95:>8.2f}")
 
 
-def main() -> int:
-    folder = Path(tempfile.mkdtemp(prefix="gembawalk-bench-"))
-    os.environ["GEMBAWALK_INSTANCE"] = str(folder)
-    report("SQLite", measure(f"sqlite:///{folder / 'bench.sqlite'}"))
-    postgres = os.environ.get("BENCH_DATABASE_URL")
-    if postgres:
-        report("PostgreSQL", measure(postgres))
-    else:
-        print("\nPostgreSQL: skipped (set BENCH_DATABASE_URL to a database it may wipe)")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(measure, show=report))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid as uuid_lib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..database import writing
 from ..extensions import db
 from ..models import Observation, Person, Walk
 from ..models.conflicts import SyncConflict
@@ -158,6 +159,47 @@ def already_held(model, public_id: uuid_lib.UUID, holds, *options):
         return found
     db.session.rollback()
     return None
+
+
+def put_by_uuid(
+    actor: Person,
+    model,
+    record_id: uuid_lib.UUID,
+    body: dict,
+    *,
+    what: str,
+    owner: Callable[[Any], int],
+    holds: Callable[[Any], bool],
+    create: Callable[[], Outcome],
+    change: Callable[[Any], None],
+    options: tuple = (),
+) -> Outcome:
+    """The one way a record is written by its UUID. A repeat is answered without writing; a
+    new UUID is created (`create`); someone else's is refused; an edit names the version it
+    was based on, and a stale one is kept as a conflict; otherwise `change` applies it and the
+    version goes up. `owner` says whose record it is, `holds` whether it already says what
+    was sent."""
+    held = already_held(model, record_id, lambda r: owner(r) == actor.id and holds(r), *options)
+    if held is not None:
+        return Outcome(held)
+    with writing():
+        based_on = base_version(body)
+        record = locked(model, record_id, *options)
+        if record is None:
+            return create()
+        if owner(record) != actor.id:
+            raise Invalid({"": "That id is already taken."})
+        if holds(record):
+            db.session.commit()
+            return Outcome(record)
+        if based_on is None:
+            raise Invalid({"": f"This id already names a different {what}; send a new id."})
+        if based_on != record.version:
+            return Outcome(record, conflict=keep_conflict(actor, what, record, based_on, body))
+        change(record)
+        record.version += 1
+        db.session.commit()
+        return Outcome(record)
 
 
 # --- conflicts ------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..database import writing
 from ..extensions import db
 from ..models import Observation, Person, Walk
 from ..timeutil import utcnow
@@ -18,14 +17,11 @@ from . import walks
 from .errors import Invalid, rolls_back
 from .sync import (
     Outcome,
-    already_held,
     answer_from_memory,
-    base_version,
     differences,
-    keep_conflict,
-    locked,
     not_future,
     parse_uuid,
+    put_by_uuid,
     read_instant,
     read_text,
     rule_broken,
@@ -75,56 +71,35 @@ def _put_observation(
     actor: Person, observation_id: uuid_lib.UUID, body: dict, now: datetime
 ) -> Outcome:
     wanted = wanted_observation(body)
-    photos = selectinload(Observation.photos)
-    held = already_held(
+
+    def change(observation: Observation) -> None:
+        if "walk_id" in wanted and wanted["walk_id"] != observation.walk.uuid:
+            raise Invalid({"walk_id": "An observation cannot move to another walk."})
+        walks.check_observable(observation.walk)
+        merged = {**observation_state(observation), **wanted}
+        with db.session.no_autoflush:
+            walks.describe(
+                observation,
+                category=merged["category"],
+                waste_type=merged["waste_type"],
+                said_by=merged["said_by"],
+                text=merged["text"],
+            )
+        if merged["made_at"] is not None:
+            observation.made_at = not_future(merged["made_at"], now, "made_at")
+
+    return put_by_uuid(
+        actor,
         Observation,
         observation_id,
-        lambda o: o.walk.manager_id == actor.id and _observation_holds(o, wanted),
-        photos,
+        body,
+        what="observation",
+        owner=lambda observation: observation.walk.manager_id,
+        holds=lambda observation: _observation_holds(observation, wanted),
+        create=lambda: _create_observation(actor, observation_id, wanted, now),
+        change=change,
+        options=(selectinload(Observation.photos),),
     )
-    if held is not None:
-        return Outcome(held)
-    with writing():
-        return _write_observation(actor, observation_id, body, wanted, now)
-
-
-def _write_observation(
-    actor: Person, observation_id: uuid_lib.UUID, body: dict, wanted: dict, now: datetime
-) -> Outcome:
-    based_on = base_version(body)
-    photos = selectinload(Observation.photos)
-    observation = locked(Observation, observation_id, photos)
-    if observation is None:
-        return _create_observation(actor, observation_id, wanted, now)
-    if observation.walk.manager_id != actor.id:
-        raise Invalid({"": "That id is already taken."})
-    if _observation_holds(observation, wanted):
-        db.session.commit()
-        return Outcome(observation)
-    if based_on is None:
-        raise Invalid({"": "This id already names a different observation; send a new id."})
-    if based_on != observation.version:
-        return Outcome(
-            observation,
-            conflict=keep_conflict(actor, "observation", observation, based_on, body),
-        )
-    if "walk_id" in wanted and wanted["walk_id"] != observation.walk.uuid:
-        raise Invalid({"walk_id": "An observation cannot move to another walk."})
-    walks.check_observable(observation.walk)
-    merged = {**observation_state(observation), **wanted}
-    with db.session.no_autoflush:
-        walks.describe(
-            observation,
-            category=merged["category"],
-            waste_type=merged["waste_type"],
-            said_by=merged["said_by"],
-            text=merged["text"],
-        )
-    if merged["made_at"] is not None:
-        observation.made_at = not_future(merged["made_at"], now, "made_at")
-    observation.version += 1
-    db.session.commit()
-    return Outcome(observation)
 
 
 def _create_observation(

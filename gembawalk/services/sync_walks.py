@@ -7,7 +7,6 @@ import uuid as uuid_lib
 from datetime import datetime
 from typing import Any
 
-from ..database import writing
 from ..extensions import db
 from ..models import Person, Walk, WalkKind, WalkStatus
 from ..timeutil import local, utcnow
@@ -16,13 +15,10 @@ from .errors import Invalid, rolls_back
 from .people import timezone_name, zone_for
 from .sync import (
     Outcome,
-    already_held,
     answer_from_memory,
-    base_version,
     differences,
-    keep_conflict,
-    locked,
     not_future,
+    put_by_uuid,
     read_instant,
     read_integer,
     read_text,
@@ -198,34 +194,22 @@ def put_walk(
 
 def _put_walk(actor: Person, walk_id: uuid_lib.UUID, body: dict, now: datetime) -> Outcome:
     wanted = wanted_walk(body)
-    held = already_held(Walk, walk_id, lambda w: w.manager_id == actor.id and _holds(w, wanted))
-    if held is not None:
-        return Outcome(held)
-    with writing():
-        return _write_walk(actor, walk_id, body, wanted, now)
 
+    def change(walk: Walk) -> None:
+        with db.session.no_autoflush:
+            _move_walk(actor, walk, wanted, now, new=False)
 
-def _write_walk(
-    actor: Person, walk_id: uuid_lib.UUID, body: dict, wanted: dict, now: datetime
-) -> Outcome:
-    based_on = base_version(body)
-    walk = locked(Walk, walk_id)
-    if walk is None:
-        return _create_walk(actor, walk_id, wanted, now)
-    if walk.manager_id != actor.id:
-        raise Invalid({"": "That id is already taken."})
-    if _holds(walk, wanted):
-        db.session.commit()
-        return Outcome(walk)
-    if based_on is None:
-        raise Invalid({"": "This id already names a different walk; send a new id."})
-    if based_on != walk.version:
-        return Outcome(walk, conflict=keep_conflict(actor, "walk", walk, based_on, body))
-    with db.session.no_autoflush:
-        _move_walk(actor, walk, wanted, now, new=False)
-    walk.version += 1
-    db.session.commit()
-    return Outcome(walk)
+    return put_by_uuid(
+        actor,
+        Walk,
+        walk_id,
+        body,
+        what="walk",
+        owner=lambda walk: walk.manager_id,
+        holds=lambda walk: _holds(walk, wanted),
+        create=lambda: _create_walk(actor, walk_id, wanted, now),
+        change=change,
+    )
 
 
 def _create_walk(actor: Person, walk_id: uuid_lib.UUID, wanted: dict, now: datetime) -> Outcome:
