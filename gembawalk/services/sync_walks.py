@@ -26,14 +26,7 @@ from .sync import (
 )
 
 PLAN_FIELDS = ("kind", "planned_start", "planned_minutes", "place", "purpose", "customer_ids")
-RECORD_FIELDS = (
-    "started_at",
-    "completed_at",
-    "customers_spoken_to",
-    "customer_ids",
-    "frontline_met",
-    "summary",
-)
+RECORD_FIELDS = walks.RECORD_FIELDS
 # What must agree for a body to be "the same walk" at each status; the rest means nothing there.
 COMPARED = {
     WalkStatus.PLANNED: PLAN_FIELDS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid as uuid_lib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -59,6 +59,10 @@ class WalkRecord:
     customer_ids: list[int] = field(default_factory=list)
     frontline_met: str = ""
     summary: str = ""
+
+
+# What a record of a walk is made of, in the order the form and the API name them.
+RECORD_FIELDS = tuple(item.name for item in fields(WalkRecord))
 
 
 def require_manager(actor: Person) -> None:

@@ -190,19 +190,7 @@ def complete(walk_id: UUID):
         )
         form.customer_ids.data = [c.id for c in walk.customers]
     if form.validate_on_submit():
-        record = walks.WalkRecord(
-            **{
-                name: form[name].data
-                for name in (
-                    "started_at",
-                    "completed_at",
-                    "customers_spoken_to",
-                    "customer_ids",
-                    "frontline_met",
-                    "summary",
-                )
-            }
-        )
+        record = walks.WalkRecord(**{name: form[name].data for name in walks.RECORD_FIELDS})
         try:
             walks.complete_walk(current_user, walk_id, record)
         except Invalid as error:
