@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 
@@ -62,6 +63,50 @@ def test_a_director_sees_their_unit_ranked(client, org):
     assert page.index("Ben North") < page.index("Ana North")
     assert "Sam South" not in page  # another unit
     assert "never" in page
+
+
+class _Board(HTMLParser):
+    """The board's column headers, and each row's cells as (tag, data-label)."""
+
+    def __init__(self):
+        super().__init__()
+        self.headers: list[str] = []
+        self.rows: list[list[tuple[str, str | None]]] = []
+        self._part = ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("thead", "tbody"):
+            self._part = tag
+        elif tag == "tr" and self._part == "tbody":
+            self.rows.append([])
+        elif tag == "th" and self._part == "thead":
+            self.headers.append("")
+        elif tag in ("th", "td") and self._part == "tbody":
+            self.rows[-1].append((tag, dict(attrs).get("data-label")))
+
+    def handle_endtag(self, tag):
+        if tag in ("thead", "tbody"):
+            self._part = ""
+
+    def handle_data(self, data):
+        if self._part == "thead" and self.headers:
+            self.headers[-1] = " ".join((self.headers[-1] + data).split())
+
+
+def test_every_figure_on_the_board_is_labelled_as_its_column(client, org):
+    """On a phone each row is drawn as a card, each cell showing its data-label in place of
+    the column header: the two must say the same, cell for cell."""
+    engage(org["ben"], org["customer"])
+    sign_in(client, org["director"])
+    board = _Board()
+    board.feed(client.get("/engagement/leaderboard").get_data(as_text=True))
+    assert board.headers[1:3] == ["Manager", "Cadence attainment"]
+    assert len(board.headers) == 12
+    assert len(board.rows) == 3
+    for row in board.rows:
+        assert [tag for tag, _ in row] == ["td", "th", *["td"] * 10]  # the name heads its row
+        assert row[0][1] == "Rank"
+        assert [label for _, label in row[2:]] == board.headers[2:]
 
 
 def test_leaderboard_refuses_who_leads_nothing_and_hides_units_not_led(client, org):

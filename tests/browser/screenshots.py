@@ -2,7 +2,8 @@
 
 Run with `make screenshots` (or `python -m tests.browser.screenshots`). It builds the demo in a
 throwaway instance folder, serves it on a free local port and drives Chromium at phone size
-(390×844) and laptop size (1280×800). Importable: `build_demo_app` and `take_screenshots`.
+(390×844) and laptop size (1280×800); the leaderboard as the demo director sees it.
+Importable: `build_demo_app` and `take_screenshots`.
 
 `--every-page FOLDER` instead saves every page each demo role reaches (tests/pages.py), at both
 sizes, into FOLDER: for looking the whole app over, not for the README.
@@ -95,6 +96,25 @@ def _start_todays_walk(page: Page) -> None:
     expect(page.get_by_text("Observation added.")).to_be_attached()
 
 
+def _leaderboard(phone, desktop, folder: Path) -> list[Path]:
+    """The director's leaderboard: on a phone scrolled to the managers' cards (the pickers
+    fill the first screen), and on a laptop as the table."""
+    saved = []
+    for context, name in ((phone, "leaderboard"), (desktop, "desktop-leaderboard")):
+        context.clear_cookies()
+        page = context.new_page()
+        sign_in(page, pages.ROLES["director"], DEMO_PASSWORD)
+        page.goto("/engagement/leaderboard")
+        if context is phone:
+            page.evaluate(
+                "() => { const board = document.querySelector('.board');"
+                " const bar = document.querySelector('.topbar').offsetHeight;"
+                " window.scrollTo(0, board.getBoundingClientRect().top + scrollY - bar - 12); }"
+            )
+        saved.append(_save(page, folder, name))
+    return saved
+
+
 def take_screenshots(app: Flask, folder: Path = OUTPUT) -> list[Path]:
     """Sign in to `app` as the demo manager and save the pages' PNGs into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -138,6 +158,7 @@ def take_screenshots(app: Flask, folder: Path = OUTPUT) -> list[Path]:
                 sign_in(page, pages.ROLES[role], DEMO_PASSWORD)
                 page.goto(address)
                 saved.append(_save(page, folder, name))
+            saved += _leaderboard(phone, desktop, folder)
             browser.close()
     finally:
         live.stop()
