@@ -66,3 +66,7 @@ class RollupState(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     zone: Mapped[str | None] = mapped_column(String(64))
+
+
+# The facts a day holds, by column name (its key aside), in the table's order.
+FACTS = tuple(column.key for column in EngagementDay.__table__.columns if not column.primary_key)

@@ -15,6 +15,7 @@ from sqlalchemy import BigInteger, case, cast, func, literal, literal_column, se
 
 from ..extensions import db
 from ..models import CadencePeriod, FollowUp, FollowUpStatus, Person, PersonRole, Role
+from ..models.rollup import FACTS
 from ..models.rollup import EngagementDay as Day
 from ..timeutil import week_start
 from . import cadence, rollup
@@ -24,19 +25,9 @@ from .periods import Period, as_date, choose_period, monday_of, week_index
 CHART_WEEKS = 26  # of history on a manager's own chart
 RECENT_WEEKS = 14  # a streak is read this far back first, then to the cap if it goes on
 STREAK_CAP_WEEKS = 52  # a streak of a year or more shows as "52+": its cost stays bounded
-# The sums a period's figures are, by the Figures field each one fills.
-SUMMED = (
-    Day.done,
-    Day.gemba_walks,
-    Day.on_time,
-    Day.customer_engagements,
-    Day.customer_contacts,
-    Day.planned_done,
-    Day.planned_cancelled,
-    Day.observations,
-    Day.value_demand,
-    Day.failure_demand,
-)
+# The sums a period's figures are, each filling the Figures field of its name (walks still
+# planned are summed apart: they are missed only once their day is past).
+SUMMED = tuple(getattr(Day, name) for name in FACTS if name != "planned_open")
 SUMMED_NAMES = tuple(column.key for column in SUMMED)
 # Written into the SQL rather than bound, so both databases use the partial index
 # ix_engagement_days_engaged (whose WHERE says the same).

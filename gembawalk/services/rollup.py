@@ -46,7 +46,7 @@ from ..models import (
     WalkStatus,
     walk_customers,
 )
-from ..models.rollup import EngagementDay, RollupState
+from ..models.rollup import FACTS, EngagementDay, RollupState
 from ..timeutil import UTCDateTime, day_start_utc, local
 from .definitions import customer_engagement
 from .periods import LocalClock, org_zone
@@ -56,19 +56,6 @@ log = logging.getLogger(__name__)
 TOUCHED = "gembawalk.rollup.touched"  # session.info: {(manager_id, instant), ...}
 STATE_ID = 1
 LOCK_SPACE = 7_461_001  # advisory lock namespace: (LOCK_SPACE, manager_id)
-FACTS = (
-    "done",
-    "gemba_walks",
-    "on_time",
-    "customer_engagements",
-    "customer_contacts",
-    "planned_done",
-    "planned_open",
-    "planned_cancelled",
-    "observations",
-    "value_demand",
-    "failure_demand",
-)
 
 
 # -- Noticing what changed -----------------------------------------------------------------
