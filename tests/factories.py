@@ -90,3 +90,27 @@ class ObservationFactory(Base):
     category = Category.WHAT_MATTERS
     said_by = SaidBy.CUSTOMER
     text = "Knowing when the van will come"
+
+
+def done_walk(
+    manager,
+    completed_at: datetime,
+    *,
+    customers=(),
+    spoke: int = 2,
+    planned_start: datetime | None = None,
+    started_before: timedelta = timedelta(minutes=45),
+    **extra,
+) -> Walk:
+    """A walk done at `completed_at` (a customer visit unless `kind` says otherwise), planned
+    an hour before unless told, with these customers and this many spoken to."""
+    return WalkFactory(
+        manager=manager,
+        status=WalkStatus.DONE,
+        planned_start=planned_start or completed_at - timedelta(hours=1),
+        started_at=completed_at - started_before,
+        completed_at=completed_at,
+        customers_spoken_to=spoke,
+        customers=list(customers),
+        **extra,
+    )

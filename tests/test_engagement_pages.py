@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from gembawalk.extensions import db
-from gembawalk.models import CustomerKind, WalkKind, WalkStatus
+from gembawalk.models import CustomerKind, WalkKind
 from gembawalk.services.periods import choose_period
 from gembawalk.timeutil import utcnow
 
@@ -42,17 +42,8 @@ def org(app):
 
 
 def engage(manager, customer, days_ago: int = 2, **extra):
-    when = utcnow() - timedelta(days=days_ago)
-    return factories.WalkFactory(
-        manager=manager,
-        status=WalkStatus.DONE,
-        planned_start=when - timedelta(hours=1),
-        started_at=when - timedelta(minutes=45),
-        completed_at=when,
-        customers_spoken_to=2,
-        customers=[customer],
-        **extra,
-    )
+    done = utcnow() - timedelta(days=days_ago)
+    return factories.done_walk(manager, done, customers=[customer], **extra)
 
 
 def test_a_director_sees_their_unit_ranked(client, org):

@@ -58,14 +58,13 @@ def external(unit):
 
 
 def visit(manager, done_at: datetime, customers, spoke: int = 2) -> Walk:
-    return factories.WalkFactory(
-        manager=manager,
-        status=WalkStatus.DONE,
+    return factories.done_walk(
+        manager,
+        done_at,
+        customers=customers,
+        spoke=spoke,
         planned_start=done_at - timedelta(hours=2),
-        started_at=done_at - timedelta(hours=1),
-        completed_at=done_at,
-        customers_spoken_to=spoke,
-        customers=list(customers),
+        started_before=timedelta(hours=1),
     )
 
 

@@ -25,17 +25,9 @@ def at(day: date, hour: int, minute: int = 0, zone: str = LONDON) -> datetime:
     return to_utc(day, time(hour, minute), zone)
 
 
-def done_walk(manager, when: datetime, *, customers=(), spoke: int = 2, planned=None, **extra):
-    return factories.WalkFactory(
-        manager=manager,
-        kind=extra.pop("kind", WalkKind.CUSTOMER_VISIT),
-        status=WalkStatus.DONE,
-        planned_start=planned or when - timedelta(hours=1),
-        started_at=when - timedelta(minutes=50),
-        completed_at=when,
-        customers_spoken_to=spoke,
-        customers=list(customers),
-        **extra,
+def done_walk(manager, when: datetime, *, planned=None, **extra):
+    return factories.done_walk(
+        manager, when, planned_start=planned, started_before=timedelta(minutes=50), **extra
     )
 
 

@@ -10,14 +10,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from gembawalk.extensions import db
-from gembawalk.models import CustomerKind, WalkStatus
+from gembawalk.models import CustomerKind
 from gembawalk.timeutil import utcnow
 from tests.factories import (
     PASSWORD,
     CustomerFactory,
     OrgUnitFactory,
     PersonFactory,
-    WalkFactory,
+    done_walk,
 )
 
 from . import sign_in
@@ -55,16 +55,7 @@ def a_board() -> str:
     PersonFactory(org_unit=north, display_name=LONG_NAME)
     customer = CustomerFactory(org_unit=north, kind=CustomerKind.EXTERNAL, name="Mrs Ali")
     for manager, days_ago in ((ana, 2), (ben, 3), (ben, 9)):
-        done = utcnow() - timedelta(days=days_ago)
-        WalkFactory(
-            manager=manager,
-            status=WalkStatus.DONE,
-            planned_start=done - timedelta(hours=1),
-            started_at=done - timedelta(minutes=45),
-            completed_at=done,
-            customers_spoken_to=2,
-            customers=[customer],
-        )
+        done_walk(manager, utcnow() - timedelta(days=days_ago), customers=[customer])
     db.session.commit()
     email = director.email
     db.session.rollback()  # end the test's transaction: the server reads what it wrote
