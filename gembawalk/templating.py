@@ -10,9 +10,9 @@ from flask_login import current_user
 
 from .models import Role
 from .models.photos import Photo
-from .services.people import zone_for
+from .services.people.accounts import zone_for
 from .services.photos import stored_file
-from .services.series import describe as describe_series
+from .services.walks.series import describe as describe_series
 from .timeutil import local
 
 

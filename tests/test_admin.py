@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from gembawalk.extensions import db
 from gembawalk.models import Customer, CustomerKind, OrgUnit, Person, Role
-from gembawalk.services import people
+from gembawalk.services.people import accounts as people
 from gembawalk.services.validation import LIMITS
 
 from . import factories

@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 
 from gembawalk.extensions import db
 from gembawalk.models import Customer, CustomerKind, OrgUnit, Person, Role
-from gembawalk.services import customers, org, people
+from gembawalk.services import customers
 from gembawalk.services.errors import Forbidden, Invalid, NotFound
+from gembawalk.services.people import accounts as people
+from gembawalk.services.people import org
 from gembawalk.services.validation import LIMITS
 
 from . import factories

@@ -18,8 +18,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..forms import MultiCheckboxField, enum_options, limited, options
 from ..models import CadencePeriod, CustomerKind, Role
-from ..services.passwords import MAX_LENGTH as PASSWORD_MAX
-from ..services.passwords import MIN_LENGTH as PASSWORD_MIN
+from ..services.people.passwords import MAX_LENGTH as PASSWORD_MAX
+from ..services.people.passwords import MIN_LENGTH as PASSWORD_MIN
 
 # The zones offered first; any other IANA name may be typed (the service checks it).
 COMMON_ZONES = (

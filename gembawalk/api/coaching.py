@@ -11,8 +11,10 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from ..models import Comment, FollowUp
-from ..services import coaching, followups, followups_sync
+from ..services import coaching
 from ..services.errors import Conflict, Invalid
+from ..services.followups import rules as followups
+from ..services.followups import sync as followups_sync
 from .http import json_object
 
 bp = Blueprint("coaching_api", __name__)

@@ -10,7 +10,8 @@ from ..auth.session import start_session
 from ..auth.throttle import throttled
 from ..calendar.views import feed_url
 from ..security import request_facts
-from ..services import audit, people
+from ..services import audit
+from ..services.people import accounts as people
 from .http import json_object, person_json, refuse
 
 bp = Blueprint("core", __name__)

@@ -10,7 +10,7 @@ from flask import Blueprint
 from flask_login import current_user
 
 from ..models import Observation
-from ..services import sync_observations
+from ..services.sync import observations as sync_observations
 from .http import json_object
 from .photos import photo_json
 from .sync import TEXT, WHEN, in_zone, outcome_response, put_operation, read_first_then_sign_in

@@ -11,7 +11,10 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from ..models import Walk
-from ..services import agenda, customers, downloads, sync_walks
+from ..services import customers
+from ..services.sync import downloads
+from ..services.sync import walks as sync_walks
+from ..services.walks import agenda
 from .http import json_object, refuse
 from .observations import observation_json
 from .sync import (

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ..services.passwords import MAX_LENGTH, MIN_LENGTH
+from ..services.people.passwords import MAX_LENGTH, MIN_LENGTH
 
 
 class SignInForm(FlaskForm):

@@ -11,8 +11,11 @@ from ..calendar.views import feed_url
 from ..forms import show_errors
 from ..models import Role
 from ..security import request_facts
-from ..services import audit, cadence, cadence_settings, people
+from ..services import audit
+from ..services.cadence import settings as cadence_settings
+from ..services.cadence import targets as cadence
 from ..services.errors import Invalid
+from ..services.people import accounts as people
 from .forms import ChangePasswordForm, ConfirmPasswordForm, FirstAdminForm, SignInForm
 from .session import confirm_password_now, reauthenticated, start_session
 from .throttle import throttled

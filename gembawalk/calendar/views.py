@@ -8,8 +8,9 @@ from uuid import UUID
 from flask import Blueprint, Response, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from ..services import calendar_feed, walks
 from ..services.errors import NotFound
+from ..services.walks import calendar_feed
+from ..services.walks import lifecycle as walks
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 

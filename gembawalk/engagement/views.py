@@ -12,9 +12,11 @@ from flask_login import current_user, login_required
 from .. import charts
 from ..forms import show_errors
 from ..security import request_facts
-from ..services import audit, engagement, exports, leaderboard, trends
+from ..services import audit
+from ..services.engagement import exports, leaderboard, trends
+from ..services.engagement import figures as engagement
+from ..services.engagement.periods import choose_period
 from ..services.errors import Invalid
-from ..services.periods import choose_period
 from .forms import BoardForm, PeriodForm
 
 bp = Blueprint("engagement", __name__, url_prefix="/engagement")

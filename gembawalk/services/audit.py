@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AuditEvent, Person
-from .org import require_admin
+from .people.org import require_admin
 
 # What can happen, in the log's own words.
 SIGN_IN = "sign_in"

@@ -23,7 +23,7 @@ from ..models.photos import Photo
 from ..timeutil import utcnow
 from .access import can_see_person
 from .errors import Invalid, NotFound, rolls_back
-from .sync import Outcome
+from .sync.protocol import Outcome
 
 # What a device may send, by what Pillow finds inside (never by the name or the header alone).
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
