@@ -328,7 +328,8 @@ class _Builder:
 
     def follow_up(self, walk: Walk, observation: Observation, action: str, closing: str) -> None:
         rng, walker = self.rng, walk.manager
-        assert walker.org_unit is not None and walk.completed_at is not None  # a done walk
+        assert walker.org_unit is not None  # every demo person belongs to a unit
+        assert walk.completed_at is not None  # follow-ups come from walks already done
         owner = walker
         if rng.random() < 0.2:
             division = walker.org_unit.parent or walker.org_unit

@@ -16,10 +16,12 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from flask import has_app_context
 from flask_sqlalchemy.session import Session as AppSession
 from sqlalchemy import (
+    CursorResult,
     bindparam,
     case,
     delete,
@@ -216,11 +218,12 @@ def ensure_current(zone: str) -> None:
         return
     db.session.commit()
     with writing():
-        claimed = db.session.execute(
+        result = db.session.execute(
             update(RollupState)
             .where(RollupState.id == STATE_ID, RollupState.zone != zone)
             .values(zone=zone)
-        ).rowcount
+        )
+        claimed = cast(CursorResult, result).rowcount  # an UPDATE answers with a cursor
         db.session.commit()
     if claimed:  # whoever changed the row rebuilds; the others find it done
         log.warning("Engagement days were cut in %s, now %s: rebuilding them.", stored, zone)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import uuid as uuid_lib
 from datetime import date, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -200,12 +201,13 @@ def _tell_owner(item: FollowUp, actor: Person) -> None:
 def _compare_and_set(item: FollowUp, where, values: dict) -> bool:
     """Change the row only if it is still as the caller saw it: one statement, so two
     devices acting at once cannot both win on either database."""
-    changed = db.session.execute(
+    result = db.session.execute(
         update(FollowUp)
         .where(FollowUp.id == item.id, where)
         .values(version=FollowUp.version + 1, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    changed = cast(CursorResult, result).rowcount  # an UPDATE answers with a cursor
     return changed == 1
 
 
