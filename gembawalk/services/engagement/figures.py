@@ -201,7 +201,7 @@ def _count_streaks(found: dict[int, Figures], ids, period: Period) -> None:
         count = _run_down_from(mask, end) if end is not None else 0
         found[manager_id].streak_weeks = count
         _engaged_last_on(found[manager_id], latest, period)
-        if count and count == end + 1:
+        if count and end is not None and count == end + 1:  # a count needs an end
             longer.append(manager_id)  # the run reaches the window's first week
     earliest = last_monday - timedelta(weeks=STREAK_CAP_WEEKS - 1)
     before = (recent - earliest).days // 7 - 1  # the week just before the recent ones
