@@ -26,6 +26,7 @@ from .people import Person
 from .vocabulary import Labelled, stored_as_text
 
 if TYPE_CHECKING:
+    from .photos import Photo
     from .series import WalkSeries
 
 
@@ -159,6 +160,8 @@ class Observation(Model):
     follow_ups: Mapped[list[FollowUp]] = relationship(
         back_populates="observation", order_by="FollowUp.due_date"
     )
+    if TYPE_CHECKING:  # made at run time by Photo.observation's backref; named here for mypy
+        photos: Mapped[list[Photo]]
 
 
 class FollowUp(Model):
