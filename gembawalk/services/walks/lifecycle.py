@@ -291,7 +291,12 @@ def check_observable(walk: Walk) -> None:
 
 
 def describe(
-    observation: Observation, *, category: str, waste_type: str | None, said_by: str, text: str
+    observation: Observation,
+    *,
+    category: str | None,
+    waste_type: str | None,
+    said_by: str,
+    text: str | None,
 ) -> None:
     """Set what an observation says, holding each field to its rule (new or edited alike)."""
     observation.category = validation.choice(Category, category, "category", "Choose a category.")
