@@ -85,7 +85,10 @@ def review_queue(actor: Person, now: datetime | None = None, limit: int = 100) -
         .order_by(Walk.completed_at.asc())
         .limit(limit)
     ).all()
-    oldest = (now or utcnow()) - walks[0].completed_at if walks else None
+    oldest: timedelta | None = None
+    if walks:
+        assert walks[0].completed_at is not None  # only done walks wait for review
+        oldest = (now or utcnow()) - walks[0].completed_at
     return ReviewQueue(walks=list(walks), count=count, oldest_wait=oldest)
 
 
