@@ -21,7 +21,9 @@ from typing import cast
 from flask import has_app_context
 from flask_sqlalchemy.session import Session as AppSession
 from sqlalchemy import (
+    BindParameter,
     CursorResult,
+    Table,
     bindparam,
     case,
     delete,
@@ -124,6 +126,7 @@ def _note(session: Session, obj, every_change: bool) -> None:
             .join(walk_customers, walk_customers.c.walk_id == Walk.id)
             .where(walk_customers.c.customer_id == obj.id, Walk.completed_at.is_not(None))
         ):
+            assert completed_at is not None  # the WHERE takes completed walks only
             _touch(session, {manager_id}, {completed_at})
 
 
@@ -277,7 +280,7 @@ def _fill(
         if len(_FILLS) > 64:  # shapes change with the zone's offsets: keep the recent ones
             _FILLS.clear()
         statement = _FILLS[key] = _fill_statement(clock, managers is not None, in_day_order)
-    values = {"start": start, "end": end}
+    values: dict[str, datetime | list[int]] = {"start": start, "end": end}
     if managers is not None:
         values["managers"] = managers
     return statement, values
@@ -285,7 +288,7 @@ def _fill(
 
 def _fill_statement(clock: LocalClock, per_manager: bool, in_day_order: bool):
     start, end = bindparam("start", type_=UTCDateTime), bindparam("end", type_=UTCDateTime)
-    managers = bindparam("managers", expanding=True)
+    managers: BindParameter[list[int]] = bindparam("managers", expanding=True)
 
     def counted(condition):
         return case((condition, 1), else_=0)
@@ -340,4 +343,5 @@ def _fill_statement(clock: LocalClock, per_manager: bool, in_day_order: bool):
     ).group_by(facts.c.manager_id, facts.c.day)
     if in_day_order:
         summed = summed.order_by(facts.c.day, facts.c.manager_id)
-    return EngagementDay.__table__.insert().from_select(["manager_id", "day", *FACTS], summed)
+    table = cast(Table, EngagementDay.__table__)  # mapped to a Table, typed as any FromClause
+    return table.insert().from_select(["manager_id", "day", *FACTS], summed)
