@@ -1,6 +1,7 @@
 """PRODUCT.md's definitions as SQL, each written once: what a customer engagement is, when a
-walk counts, and how a share is taken. The figures (services/engagement/figures.py), the days they are
-summed into (services/engagement/rollup.py) and the cadence reminder (services/cadence/due.py) use these.
+walk counts, and how a share is taken. The figures (services/engagement/figures.py), the days
+they are summed into (services/engagement/rollup.py) and the cadence reminder
+(services/cadence/due.py) use these.
 """
 
 from __future__ import annotations
