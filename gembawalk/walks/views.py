@@ -186,6 +186,7 @@ def complete(walk_id: UUID):
     form = CompleteWalkForm()
     _customer_choices(form)
     if request.method == "GET":
+        assert walk.started_at is not None  # a walk in progress has started
         form.started_at.data = local(walk.started_at, walk.timezone).replace(tzinfo=None)
         form.completed_at.data = local(utcnow(), walk.timezone).replace(
             tzinfo=None, second=0, microsecond=0
