@@ -1,8 +1,8 @@
 """Each manager's walks and observations summed per local day: what the engagement figures
 read, so a board over a quarter reads a few rows per manager and week, never every walk.
 
-Rows are derived, never edited: services/engagement/rollup.py recomputes a manager's day from the walks
-and observations whenever one of them changes, in the same transaction.
+Rows are derived, never edited: services/engagement/rollup.py recomputes a manager's day from
+the walks and observations whenever one of them changes, in the same transaction.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""Engagement figures, exactly as PRODUCT.md words them, for a set of managers over a period.
+"""Engagement figures for a set of managers over a period, exactly as README.md's
+"Engagement" section words them.
 
-The definitions themselves are SQL in services/engagement/definitions.py. The figures are sums of each
-manager's days (services/engagement/rollup.py keeps them): a fixed number of queries, each bounded by the
-period and the managers asked about, never by the history behind them. Days are the
-organisation's; weeks start on Monday.
+The definitions themselves are SQL in definitions.py. The figures are sums of each manager's
+days (rollup.py keeps them): a fixed number of queries, each bounded by the period and the
+managers asked about, never by the history behind them. Days are the organisation's; weeks
+start on Monday.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ class Figures:
 
 def figures_for(managers: list[Person | Manager], period: Period, among=None) -> dict[int, Figures]:
     """Every figure for these managers over the period, in five queries whatever the data:
-    sums of their days (services/engagement/rollup.py), so the cost follows the period and the managers.
+    sums of their days (rollup.py), so the cost follows the period and the managers.
 
     `among` is a query for the same people's ids (manager_ids_in): the database then reads the
     set itself instead of thousands of bound parameters."""
