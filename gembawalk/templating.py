@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from .models import Role
 from .models.photos import Photo
+from .services.followups.predicates import is_overdue, may_add_follow_up, sees_closure_rates
 from .services.people.accounts import zone_for
 from .services.photos import stored_file
 from .services.walks.series import describe as describe_series
@@ -58,3 +59,6 @@ def init_templating(app: Flask) -> None:
     app.add_template_global(Role, "Role")
     app.add_template_filter(describe_series, "repeat_rule")
     app.add_template_test(photo_stored, "stored")
+    # Rules templates ask rather than restate (services/followups/predicates.py).
+    for predicate in (is_overdue, may_add_follow_up, sees_closure_rates):
+        app.add_template_global(predicate)

@@ -17,7 +17,7 @@ def walk_extras(walk: Walk, comment_form: CommentForm | None = None) -> dict:
     return {
         "mine": walk.manager_id == current_user.id,
         "review": coaching.review_of(walk),
-        "may_review": coaching.may_review(current_user, walk),
+        "may_review": coaching.may_mark_reviewed(current_user, walk),
         "review_form": ReviewForm(),
         "conversation": coaching.conversation(walk),
         "follow_ups": followups_lists.for_walk(walk),

@@ -20,6 +20,7 @@ from ...models.rollup import FACTS
 from ...models.rollup import EngagementDay as Day
 from ...timeutil import week_start
 from ..cadence import targets as cadence
+from ..followups.predicates import overdue_clause
 from . import rollup
 from .definitions import share
 from .periods import Period, as_date, choose_period, monday_of, week_index
@@ -218,7 +219,7 @@ def _count_follow_ups(found: dict[int, Figures], ids, period: Period) -> None:
         select(
             FollowUp.owner_id,
             func.count(),
-            func.sum(case((FollowUp.due_date < period.today, 1), else_=0)),
+            func.sum(case((overdue_clause(period.today), 1), else_=0)),
         )
         .where(FollowUp.owner_id.in_(ids), FollowUp.status == FollowUpStatus.OPEN)
         .group_by(FollowUp.owner_id)
