@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ..forms import show_errors
 from ..services import access, coaching
 from ..services.errors import Invalid
-from ..walks.views import render_walk
+from ..walks.page import render_walk
 from .forms import CommentForm, ReviewForm, uuid_or_none
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching")
