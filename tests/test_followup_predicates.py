@@ -3,7 +3,6 @@ product says, and the SQL form of "overdue" picks exactly the items the Python f
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -17,23 +16,10 @@ from gembawalk.services.followups.predicates import (
     overdue_clause,
     sees_closure_rates,
 )
-from tests import factories
+
+from . import factories
 
 TODAY = date(2026, 11, 18)
-
-
-def _follow_up(walk, owner, due: date, status: FollowUpStatus) -> FollowUp:
-    item = FollowUp(
-        uuid=uuid.uuid4(),
-        walk=walk,
-        owner=owner,
-        created_by=owner,
-        action="Fix the gate",
-        due_date=due,
-        status=status,
-    )
-    db.session.add(item)
-    return item
 
 
 def test_overdue_means_open_and_due_before_today_in_python_and_in_sql(manager):
@@ -45,9 +31,9 @@ def test_overdue_means_open_and_due_before_today_in_python_and_in_sql(manager):
         "last week, closed": (TODAY - timedelta(days=7), FollowUpStatus.CLOSED, False),
     }
     items = {
-        name: _follow_up(walk, manager, due, status) for name, (due, status, _) in cases.items()
+        name: factories.FollowUpFactory(walk=walk, due_date=due, status=status)
+        for name, (due, status, _) in cases.items()
     }
-    db.session.commit()
 
     assert {name: is_overdue(item, TODAY) for name, item in items.items()} == {
         name: expected for name, (_, _, expected) in cases.items()
