@@ -23,6 +23,7 @@ from .services.followups.predicates import is_overdue, may_add_follow_up, sees_c
 from .services.people.accounts import zone_for
 from .services.photos import stored_file
 from .services.sync import conflicts
+from .services.walks.lifecycle import has_started
 from .services.walks.series import describe as describe_series
 from .timeutil import local
 
@@ -141,6 +142,7 @@ def init_templating(app: Flask) -> None:
     for counted in (unread_notifications, reviews_waiting, leads_a_unit, open_conflict_count):
         app.add_template_global(counted)
     app.add_template_global(my_engagement)
-    # Rules templates ask rather than restate (services/followups/predicates.py).
-    for predicate in (is_overdue, may_add_follow_up, sees_closure_rates):
+    # Rules templates ask rather than restate (services/followups/predicates.py and the walk's
+    # lifecycle).
+    for predicate in (is_overdue, may_add_follow_up, sees_closure_rates, has_started):
         app.add_template_global(predicate)

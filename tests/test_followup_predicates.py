@@ -16,6 +16,7 @@ from gembawalk.services.followups.predicates import (
     overdue_clause,
     sees_closure_rates,
 )
+from gembawalk.services.walks.lifecycle import has_started
 
 from . import factories
 
@@ -53,6 +54,7 @@ def test_overdue_means_open_and_due_before_today_in_python_and_in_sql(manager):
 )
 def test_follow_ups_are_added_only_to_started_walks(manager, status, allowed):
     walk = factories.WalkFactory(manager=manager, status=status)
+    assert has_started(walk) is allowed  # the same rule as for observations
     assert may_add_follow_up(manager, walk) is allowed
 
 

@@ -7,10 +7,8 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, and_
 
-from ...models import FollowUp, FollowUpStatus, Person, Role, Walk, WalkStatus
-
-# Follow-ups come from what was seen, so only a walk under way or done takes them.
-STARTED = (WalkStatus.IN_PROGRESS, WalkStatus.DONE)
+from ...models import FollowUp, FollowUpStatus, Person, Role, Walk
+from ..walks.lifecycle import has_started
 
 
 def is_overdue(item: FollowUp, today: date) -> bool:
@@ -25,8 +23,9 @@ def overdue_clause(today: date) -> ColumnElement[bool]:
 
 def may_add_follow_up(actor: Person, walk: Walk) -> bool:
     """Whether the actor may add a follow-up to this walk, one they may already see (the
-    caller fetched it through services.access): anyone who sees it, once it has started."""
-    return walk.status in STARTED
+    caller fetched it through services.access): anyone who sees it, once it has started, since
+    follow-ups come from what was seen."""
+    return has_started(walk)
 
 
 def sees_closure_rates(actor: Person) -> bool:
