@@ -1,14 +1,12 @@
-"""`flask backup`: a consistent copy of a live SQLite database, taken with SQLite's online
-backup API while the app keeps serving (PostgreSQL: use pg_dump, see README)."""
+"""A consistent copy of a live SQLite database (what `flask backup` runs), taken with SQLite's
+online backup API while the app keeps serving (PostgreSQL: use pg_dump, see README)."""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from flask import current_app
 from sqlalchemy.engine import make_url
 
 # All pages in one step, inside one read transaction: in WAL mode (which the app always uses)
@@ -49,16 +47,3 @@ def backup_sqlite(source: Path, target: Path) -> int:
         raise click.ClickException(f"The copy failed its integrity check: {check}")
     partial.rename(target)  # a file at `target` is always a complete copy
     return pages
-
-
-def register(cli) -> None:
-    @cli.command("backup")
-    @click.argument("target", required=False, type=click.Path(path_type=Path))
-    def backup(target: Path | None) -> None:
-        """Write a consistent copy of the SQLite database (default: instance/backups/)."""
-        source = sqlite_path(current_app.config["SQLALCHEMY_DATABASE_URI"])
-        if target is None:
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            target = Path(current_app.instance_path) / "backups" / f"gembawalk-{stamp}.sqlite"
-        pages = backup_sqlite(source, target)
-        click.echo(f"Backed up {source} to {target} ({pages} pages).")

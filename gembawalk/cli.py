@@ -1,18 +1,22 @@
-"""Commands for a shell: `flask demo` and `flask create-admin`, thin wrappers over services."""
+"""Every `flask` command the app adds, each a thin wrapper over a service, registered here
+and only here (create_app's register_commands adds this blueprint). See README.md,
+"Command line"."""
 
 from __future__ import annotations
 
-import click
-from flask import Blueprint
+import smtplib
+from datetime import UTC, datetime
+from pathlib import Path
 
-from . import backup
-from .notifications import commands as notification_commands
+import click
+from flask import Blueprint, current_app
+
+from . import backup as backups
+from .services import digest, notifications
 from .services.errors import DomainError
 from .services.people import accounts as people
 
 bp = Blueprint("cli", __name__, cli_group=None)
-notification_commands.register(bp.cli)
-backup.register(bp.cli)
 
 
 @bp.cli.command("create-admin")
@@ -69,3 +73,44 @@ def rebuild_engagement() -> None:
 
     made = rollup.rebuild()
     click.echo(f"{made} manager-day{'s' if made != 1 else ''} summed.")
+
+
+@bp.cli.command("send-digests")
+def send_digests() -> None:
+    """Email each person their weekly digest (run it on Monday mornings)."""
+    config = current_app.config
+    notifications.raise_overdue()
+    if not config.get("MAIL_SERVER"):
+        click.echo("No mail server configured (set MAIL_SERVER): no digests sent.")
+        return
+    if not config.get("GEMBAWALK_BASE_URL"):
+        click.echo(f"GEMBAWALK_BASE_URL is not set: links point at {digest.base_url(config)}.")
+    try:
+        run = digest.send_all(config)
+    except (OSError, smtplib.SMTPException) as error:
+        raise click.ClickException(
+            f"Could not send through {config['MAIL_SERVER']}:{config['MAIL_PORT']}: {error}"
+        ) from error
+    click.echo(f"Digests sent: {len(run.sent)}; nothing to say to {run.skipped}.")
+    for email, reason in run.failed.items():
+        click.echo(f"Not sent to {email}: {reason}", err=True)
+    if run.failed:
+        raise click.exceptions.Exit(1)
+
+
+@bp.cli.command("notify-overdue")
+def notify_overdue() -> None:
+    """Tell owners of follow-ups that went overdue (run it daily; each is told once)."""
+    click.echo(f"Overdue follow-ups notified: {notifications.raise_overdue()}.")
+
+
+@bp.cli.command("backup")
+@click.argument("target", required=False, type=click.Path(path_type=Path))
+def backup(target: Path | None) -> None:
+    """Write a consistent copy of the SQLite database (default: instance/backups/)."""
+    source = backups.sqlite_path(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if target is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = Path(current_app.instance_path) / "backups" / f"gembawalk-{stamp}.sqlite"
+    pages = backups.backup_sqlite(source, target)
+    click.echo(f"Backed up {source} to {target} ({pages} pages).")

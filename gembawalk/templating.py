@@ -1,19 +1,33 @@
-"""Template filters, tests and globals: times in the reader's zone, product words as labels."""
+"""Every template filter, test and global, registered here and nowhere else: times in the
+reader's zone, product words as labels, the rules templates ask (service predicates), and the
+navigation's counts, each run only when a template asks and at most once a request."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from functools import wraps
 from pathlib import Path
+from typing import TypeVar
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_login import current_user
 
+from . import charts
 from .models import Role
 from .models.photos import Photo
+from .services import coaching, notifications
+from .services.engagement import figures as engagement
+from .services.engagement.leaderboard import leads_a_unit as _leads_a_unit
+from .services.followups.predicates import is_overdue, may_add_follow_up, sees_closure_rates
 from .services.people.accounts import zone_for
 from .services.photos import stored_file
+from .services.sync import conflicts
+from .services.walks.lifecycle import has_started
 from .services.walks.series import describe as describe_series
 from .timeutil import local
+
+T = TypeVar("T")
 
 
 def _zone() -> str:
@@ -51,6 +65,70 @@ def photo_stored(photo: Photo) -> bool:
     return stored_file(photo, Path(current_app.config["GEMBAWALK_PHOTO_DIR"])) is not None
 
 
+def share(value: float | None) -> str:
+    """A share as a whole percentage, or "–" where there was nothing to divide by."""
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def waited(span: timedelta | None) -> str:
+    """How long something has waited, in the largest whole unit that reads naturally."""
+    if span is None:
+        return ""
+    if span >= timedelta(days=2):
+        return f"{span.days} days"
+    hours = int(span.total_seconds() // 3600)
+    if hours >= 1:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return "less than an hour"
+
+
+def once_a_request(compute: Callable[[], T]) -> Callable[[], T]:
+    """A template global that runs its query only when a template calls it, and then keeps the
+    answer on flask.g: the navigation is drawn twice a page, and some pages repeat a count."""
+    key = f"template_{compute.__name__}"
+
+    @wraps(compute)
+    def cached() -> T:
+        if key not in g:
+            setattr(g, key, compute())
+        return getattr(g, key)
+
+    return cached
+
+
+def _signed_in() -> bool:
+    return bool(current_user) and current_user.is_authenticated
+
+
+@once_a_request
+def unread_notifications() -> int:
+    """The Inbox badge."""
+    return notifications.unread_count(current_user) if _signed_in() else 0
+
+
+@once_a_request
+def reviews_waiting() -> int:
+    """The Review badge: walks waiting for this coach (0 for anyone else)."""
+    return coaching.waiting_count(current_user) if _signed_in() else 0
+
+
+@once_a_request
+def leads_a_unit() -> bool:
+    """Whether the Leaderboard is offered."""
+    return _signed_in() and _leads_a_unit(current_user)
+
+
+@once_a_request
+def open_conflict_count() -> int:
+    """Today's banner: sync conflicts waiting for the manager."""
+    return conflicts.count_open_conflicts(current_user) if _signed_in() else 0
+
+
+def my_engagement():
+    """My engagement, at the top of Today."""
+    return engagement.my_engagement(current_user)
+
+
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_date, "local_date")
@@ -58,3 +136,13 @@ def init_templating(app: Flask) -> None:
     app.add_template_global(Role, "Role")
     app.add_template_filter(describe_series, "repeat_rule")
     app.add_template_test(photo_stored, "stored")
+    app.add_template_filter(share, "share")
+    app.add_template_filter(waited, "waited")
+    app.jinja_env.globals["charts"] = charts  # a module of chart drawers, not one callable
+    for counted in (unread_notifications, reviews_waiting, leads_a_unit, open_conflict_count):
+        app.add_template_global(counted)
+    app.add_template_global(my_engagement)
+    # Rules templates ask rather than restate (services/followups/predicates.py and the walk's
+    # lifecycle).
+    for predicate in (is_overdue, may_add_follow_up, sees_closure_rates, has_started):
+        app.add_template_global(predicate)

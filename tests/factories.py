@@ -13,6 +13,8 @@ from gembawalk.models import (
     Category,
     Customer,
     CustomerKind,
+    FollowUp,
+    FollowUpStatus,
     Observation,
     OrgUnit,
     Person,
@@ -90,6 +92,19 @@ class ObservationFactory(Base):
     category = Category.WHAT_MATTERS
     said_by = SaidBy.CUSTOMER
     text = "Knowing when the van will come"
+
+
+class FollowUpFactory(Base):
+    class Meta:
+        model = FollowUp
+
+    uuid = factory.LazyFunction(uuid.uuid4)
+    walk = factory.SubFactory(WalkFactory, status=WalkStatus.DONE)
+    owner = factory.LazyAttribute(lambda o: o.walk.manager)
+    created_by = factory.LazyAttribute(lambda o: o.walk.manager)
+    action = "Fix the gate"
+    due_date = factory.LazyFunction(lambda: datetime.now(UTC).date() + timedelta(days=7))
+    status = FollowUpStatus.OPEN
 
 
 def done_walk(

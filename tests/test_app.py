@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
@@ -76,3 +79,19 @@ def test_a_server_error_shows_an_incident_id_and_no_traceback(app, manager_clien
     assert "incident" in html
     assert "secret internals" not in html
     assert "Traceback" not in html
+
+
+def test_every_command_the_readme_lists_is_registered(tmp_path):
+    # The table under README.md's "Command line": each name a shell can run.
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    table = readme.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    listed = {name.split()[0] for name in re.findall(r"^\| `([^`]+)`", table, re.M)}
+    app = make_test_app(f"sqlite:///{tmp_path / 'app.sqlite'}")
+    result = app.test_cli_runner().invoke(args=["--help"])
+    shown = set(re.findall(r"^  ([a-z][a-z-]*) ", result.output, re.M))
+    assert listed == {
+        "db", "create-admin", "demo", "demo-if-empty", "send-digests", "notify-overdue",
+        "assets", "generate-walks", "backup", "rebuild-engagement",
+    }  # fmt: skip
+    # db and assets come from Flask-Migrate and Flask-Assets; the rest are the app's own.
+    assert listed - {"db", "assets"} <= shown

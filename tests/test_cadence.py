@@ -86,7 +86,7 @@ def test_periods_in_a_date_range(period, first, last, expected):
 
 
 def test_expected_visits_over_four_weeks_matches_the_product_example(app, unit):
-    # PRODUCT.md: one a week over four weeks with three engagements is at 75%.
+    # README.md, Engagement: one a week over four weeks with three engagements is at 75%.
     target = cadence.target_for(PersonFactory(org_unit=unit))
     expected = target.expected_visits(date(2026, 11, 2), date(2026, 11, 29))
     assert 3 / expected == pytest.approx(0.75)

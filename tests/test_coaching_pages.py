@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -9,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from gembawalk.extensions import db
-from gembawalk.models import Comment, FollowUp, FollowUpStatus, Notification, Review
+from gembawalk.models import Comment, FollowUp, FollowUpStatus, Notification, Review, WalkStatus
 from gembawalk.services import coaching
 from gembawalk.services.followups import rules as followups
 
@@ -293,3 +294,43 @@ def test_every_state_change_needs_the_csrf_token(app, world, csrf_on):
         assert client.post(url, data=data).status_code == 400
     assert db.session.scalar(select(func.count(Comment.id))) == 0
     assert db.session.scalar(select(func.count(Review.id))) == 0
+
+
+# Pages ask the rules (services/followups/predicates.py) rather than restating them
+
+
+def test_the_walk_page_offers_follow_ups_only_once_the_walk_has_started(app, world):
+    client = as_(app.test_client(), world.maya)
+    done = html(client.get(f"/walks/{world.walk.uuid}"))
+    assert "Follow-up for the walk" in done
+    assert f"/follow-ups/new?walk={world.walk.uuid}&amp;observation={world.obs.uuid}" in done
+    world.walk.status = WalkStatus.PLANNED
+    db.session.commit()
+    planned = html(client.get(f"/walks/{world.walk.uuid}"))
+    assert "/follow-ups/new" not in planned
+
+
+OVERDUE_MARK = re.compile(r"is-overdue|badge-overdue")
+
+
+def test_an_overdue_follow_up_is_marked_on_every_page_that_lists_it(app, world):
+    item, _ = followups.create_follow_up(
+        world.maya, world.walk.uuid, action="Mend the gate", owner_id=world.maya.id,
+        due_date=datetime.now(UTC).date() + timedelta(days=1),
+    )  # fmt: skip
+    client = as_(app.test_client(), world.maya)
+    for path in (f"/walks/{world.walk.uuid}", "/follow-ups/", f"/follow-ups/{item.uuid}"):
+        assert not OVERDUE_MARK.search(html(client.get(path))), path
+    item.due_date = datetime.now(UTC).date() - timedelta(days=2)
+    db.session.commit()
+    for path in (f"/walks/{world.walk.uuid}", "/follow-ups/", f"/follow-ups/{item.uuid}"):
+        assert OVERDUE_MARK.search(html(client.get(path))), path
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"), [("maya", False), ("coach", False), ("director", True), ("admin", True)]
+)
+def test_closure_rates_are_offered_to_directors_and_admins(app, world, who, sees):
+    client = as_(app.test_client(), world.people()[who])
+    for path in ("/follow-ups/", "/more"):
+        assert ("/follow-ups/rates" in html(client.get(path))) is sees, path

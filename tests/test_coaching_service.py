@@ -279,3 +279,14 @@ def test_closure_rates_per_unit_for_a_director_cover_the_units_they_lead(world):
     assert everyone == {"Council": 0, "North": 2, "South": 1}
     with pytest.raises(Forbidden):
         followups_lists.closure_rates(world.maya)
+
+
+@pytest.mark.parametrize(
+    ("status", "offered"),
+    [(WalkStatus.PLANNED, False), (WalkStatus.IN_PROGRESS, False), (WalkStatus.DONE, True)],
+)
+def test_the_walk_page_offers_a_review_to_the_coach_once_the_walk_is_done(world, status, offered):
+    world.walk.status = status
+    db.session.commit()
+    assert coaching.may_mark_reviewed(world.coach, world.walk) is offered
+    assert coaching.may_mark_reviewed(world.director, world.walk) is False

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import literal, select
 
 from gembawalk.extensions import db
-from gembawalk.models import Category, CustomerKind, FollowUp, WalkKind, WalkStatus
+from gembawalk.models import Category, CustomerKind, WalkKind, WalkStatus
 from gembawalk.services.engagement import figures as engagement
 from gembawalk.services.engagement.periods import LocalClock, choose_period
 from gembawalk.services.walks import lifecycle as walks
@@ -229,18 +228,7 @@ def test_failure_demand_share_and_follow_ups(manager, external):
         (day + timedelta(days=9), "open"),
         (day - timedelta(days=3), "closed"),
     ):
-        db.session.add(
-            FollowUp(
-                uuid=uuid.uuid4(),
-                walk=walk,
-                owner=manager,
-                created_by=manager,
-                action="Fix the gate",
-                due_date=due,
-                status=status,
-            )
-        )
-    db.session.commit()
+        factories.FollowUpFactory(walk=walk, owner=manager, due_date=due, status=status)
     row = figures(manager, day, day)
     assert (row.observations, row.value_demand, row.failure_demand) == (4, 2, 1)
     assert row.failure_demand_share == pytest.approx(1 / 3)

@@ -4,13 +4,15 @@ More page with the rest, whose badge keeps counts that would otherwise be hidden
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from gembawalk.services import coaching
+from gembawalk.services.followups import rules as followups
 
 from . import factories
-from .conftest import sign_in
+from .conftest import count_queries, sign_in
 
 
 def _labels(html: str, nav_class: str) -> list[str]:
@@ -80,3 +82,45 @@ def test_more_needs_a_sign_in(client, app):
     response = client.get("/more")
     assert response.status_code == 302
     assert "/sign-in" in response.headers["Location"]
+
+
+# The navigation's counts (templating.py): asked for only by a page that draws the navigation,
+# and then run once however often that page shows them.
+
+COUNTS = {
+    "unread notifications": re.compile(r"count\(notifications\.id\)", re.I),
+    "reviews waiting": re.compile(r"count\(walks\.id\)", re.I),
+}
+
+
+def _runs(statements: list[str]) -> dict[str, int]:
+    return {name: sum(bool(p.search(s)) for s in statements) for name, p in COUNTS.items()}
+
+
+def _coach_with_something_waiting(unit):
+    coach = factories.PersonFactory(roles=["coach", "manager"], org_unit=unit)
+    maya = factories.PersonFactory(roles=["manager"], org_unit=unit, coaches=[coach])
+    walk = factories.done_walk(maya, datetime.now(UTC) - timedelta(hours=2))
+    followups.create_follow_up(
+        maya, walk.uuid, action="Look at the gate", owner_id=coach.id,
+        due_date=date.today() + timedelta(days=3),
+    )  # fmt: skip
+    return coach
+
+
+def test_a_page_with_the_navigation_runs_each_count_once(app, client, unit):
+    sign_in(client, _coach_with_something_waiting(unit))
+    # More shows both counts in the page as well as in both navigation bars.
+    with count_queries() as statements:
+        more = client.get("/more").get_data(as_text=True)
+    assert 'aria-label="Review, 1 waiting"' in more
+    assert 'aria-label="Inbox, 1 unread"' in more
+    assert _runs(statements) == {"unread notifications": 1, "reviews waiting": 1}
+
+
+def test_a_response_without_the_navigation_runs_no_count(app, client, unit):
+    sign_in(client, _coach_with_something_waiting(unit))
+    for path in ("/app", "/api/v1/me", "/sw.js"):
+        with count_queries() as statements:
+            assert client.get(path).status_code == 200, path
+        assert _runs(statements) == {"unread notifications": 0, "reviews waiting": 0}, path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from uuid import UUID
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -11,7 +10,7 @@ from flask_login import current_user, login_required
 from ..forms import show_errors
 from ..services import access, coaching
 from ..services.errors import Invalid
-from ..walks.views import render_walk
+from ..walks.page import render_walk
 from .forms import CommentForm, ReviewForm, uuid_or_none
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching")
@@ -21,19 +20,6 @@ bp = Blueprint("coaching", __name__, url_prefix="/coaching")
 @login_required
 def signed_in():
     """Every page here needs someone signed in; the services decide the rest."""
-
-
-@bp.app_template_filter("waited")
-def waited(span: timedelta | None) -> str:
-    """How long something has waited, in the largest whole unit that reads naturally."""
-    if span is None:
-        return ""
-    if span >= timedelta(days=2):
-        return f"{span.days} days"
-    hours = int(span.total_seconds() // 3600)
-    if hours >= 1:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return "less than an hour"
 
 
 @bp.get("/")

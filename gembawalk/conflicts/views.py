@@ -17,12 +17,6 @@ def signed_in():
     pass
 
 
-@bp.app_context_processor
-def conflicts_waiting():
-    # Called by the Today page's banner only, so other pages run no query for it.
-    return {"open_conflict_count": lambda: conflicts.count_open_conflicts(current_user)}
-
-
 @bp.get("/")
 def index():
     return render_template("conflicts/index.html", views=conflicts.conflict_views(current_user))

@@ -9,12 +9,10 @@ from collections.abc import Iterable, Sequence
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 
-from .. import charts
 from ..forms import show_errors
 from ..security import request_facts
 from ..services import audit
 from ..services.engagement import exports, leaderboard, trends
-from ..services.engagement import figures as engagement
 from ..services.engagement.periods import choose_period
 from ..services.errors import Invalid
 from .forms import BoardForm, PeriodForm
@@ -26,26 +24,6 @@ bp = Blueprint("engagement", __name__, url_prefix="/engagement")
 @login_required
 def signed_in():
     return None
-
-
-@bp.app_template_global("my_engagement")
-def my_engagement():
-    return engagement.my_engagement(current_user)
-
-
-@bp.app_template_global("leads_a_unit")
-def leads_a_unit() -> bool:
-    return current_user.is_authenticated and leaderboard.leads_a_unit(current_user)
-
-
-@bp.app_template_filter("share")
-def share_filter(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f}%"
-
-
-@bp.app_context_processor
-def chart_helpers():
-    return {"charts": charts}
 
 
 def _pickers(form_class=BoardForm, default: str = "4w"):

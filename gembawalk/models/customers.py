@@ -14,7 +14,7 @@ from .vocabulary import Labelled, stored_as_text
 
 
 class CustomerKind(Labelled):
-    # Only contact with external customers counts as customer engagement (seed 004).
+    # Only contact with external customers counts as customer engagement (README.md, "Engagement").
     EXTERNAL = "external"
     INTERNAL = "internal"
 

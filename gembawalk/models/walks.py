@@ -192,6 +192,3 @@ class FollowUp(Model):
     owner: Mapped[Person] = relationship(foreign_keys=[owner_id])
     created_by: Mapped[Person] = relationship(foreign_keys=[created_by_id])
     closed_by: Mapped[Person | None] = relationship(foreign_keys=[closed_by_id])
-
-    def is_overdue(self, today: date) -> bool:
-        return self.status == FollowUpStatus.OPEN and self.due_date < today

@@ -1,4 +1,4 @@
-"""The notification list, opening one (which marks it read), and the counts in the navigation."""
+"""The notification list, and opening one (which marks it read)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from ..services import coaching, notifications
+from ..services import notifications
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -39,14 +39,3 @@ def read_all():
         notifications.mark_all_read(current_user)
         flash("All marked read.", "info")
     return redirect(url_for("notifications.index"))
-
-
-@bp.app_context_processor
-def nav_counts() -> dict:
-    """The unread badge and the coach's review count, on every page for someone signed in."""
-    if not current_user or not current_user.is_authenticated:
-        return {}
-    return {
-        "unread_notifications": notifications.unread_count(current_user),
-        "reviews_waiting": coaching.waiting_count(current_user),
-    }

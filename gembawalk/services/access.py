@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import ColumnElement, or_, select, true
 
 from ..extensions import db
 from ..models import Person, Role, Walk, coach_assignments, unit_leaders
@@ -49,10 +49,6 @@ def visible_people_clause(actor: Person, column=Person.id) -> ColumnElement[bool
 def visible_walks_clause(actor: Person) -> ColumnElement[bool]:
     """A condition on Walk: the walks (and so observations, follow-ups) the actor may see."""
     return visible_people_clause(actor, Walk.manager_id)
-
-
-def visible_people(actor: Person) -> Select[tuple[Person]]:
-    return select(Person).where(visible_people_clause(actor))
 
 
 def can_see_person(actor: Person, person_id: int) -> bool:

@@ -118,6 +118,11 @@ def may_review(actor: Person, walk: Walk) -> bool:
     return found is not None
 
 
+def may_mark_reviewed(actor: Person, walk: Walk) -> bool:
+    """What the walk page offers: its manager's coach, once the walk is done."""
+    return walk.status == WalkStatus.DONE and may_review(actor, walk)
+
+
 def review_of(walk: Walk) -> Review | None:
     return db.session.scalar(
         select(Review).where(Review.walk_id == walk.id).options(selectinload(Review.reviewer))

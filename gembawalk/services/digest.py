@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import FollowUp, FollowUpStatus, Person, Walk, WalkStatus
 from ..timeutil import day_start_utc, local_today, utcnow
 from . import coaching
+from .followups.predicates import is_overdue
 from .people.accounts import zone_for
 
 
@@ -34,7 +35,7 @@ class Digest:
 
     @property
     def overdue(self) -> list[FollowUp]:
-        return [item for item in self.follow_ups if item.due_date < self.today]
+        return [item for item in self.follow_ups if is_overdue(item, self.today)]
 
     @property
     def empty(self) -> bool:

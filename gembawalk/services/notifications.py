@@ -10,9 +10,10 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import FollowUp, FollowUpStatus, Notification, NotificationKind, Person
+from ..models import FollowUp, Notification, NotificationKind, Person
 from ..timeutil import local_today, utcnow
 from .errors import NotFound, rolls_back
+from .followups.predicates import overdue_clause
 
 TEXT_LIMIT = 300
 
@@ -115,9 +116,7 @@ def raise_overdue(now: datetime | None = None) -> int:
     """Tell each owner once about each of their open follow-ups whose due date has passed
     (in the organisation's zone). Safe to run as often as a scheduler likes."""
     today = local_today(current_app.config["GEMBAWALK_TIMEZONE"], now)
-    overdue = db.session.scalars(
-        select(FollowUp).where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_date < today)
-    ).all()
+    overdue = db.session.scalars(select(FollowUp).where(overdue_clause(today))).all()
     told = set(
         db.session.scalars(
             select(Notification.key).where(

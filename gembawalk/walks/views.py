@@ -8,9 +8,8 @@ from uuid import UUID
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..coaching.walk_page import walk_extras
 from ..forms import options, show_errors
-from ..models import Category, Role, WalkStatus
+from ..models import Role, WalkStatus
 from ..services import access, customers
 from ..services.errors import Conflict, Invalid
 from ..services.people.accounts import zone_for
@@ -18,6 +17,7 @@ from ..services.walks import agenda, series
 from ..services.walks import lifecycle as walks
 from ..timeutil import local, utcnow
 from .forms import CompleteWalkForm, ObservationForm, PlanWalkForm
+from .page import render_walk
 
 bp = Blueprint("walks", __name__, url_prefix="/walks")
 
@@ -116,20 +116,6 @@ def edit(walk_id: UUID):
 def show(walk_id: UUID):
     walk = access.get_visible_walk(current_user, walk_id)
     return render_walk(walk)
-
-
-def render_walk(walk, form: ObservationForm | None = None, status: int = 200, **extra):
-    """The walk's page: the owner records on it, others with access read it."""
-    form = form or ObservationForm(category=request.args.get("category"))
-    return render_template(
-        "walks/show.html",
-        walk=walk,
-        form=form,
-        categories=list(Category),
-        when=agenda.day_of(current_user),
-        WalkStatus=WalkStatus,
-        **walk_extras(walk, **extra),
-    ), status
 
 
 @bp.post("/series/<uuid:series_id>/end")

@@ -43,9 +43,6 @@ class Target:
     def expected_visits(self, first: date, last: date) -> float:
         return self.customer_visits * periods_in(self.period, first, last)
 
-    def expected_walks(self, first: date, last: date) -> float:
-        return self.gemba_walks * periods_in(self.period, first, last)
-
 
 DEFAULT = Target(customer_visits=1, gemba_walks=3, period=CadencePeriod.WEEK, source="default")
 

@@ -1,14 +1,14 @@
-"""PRODUCT.md's definitions as SQL, each written once: what a customer engagement is, when a
-walk counts, and how a share is taken. The figures (services/engagement/figures.py), the days
-they are summed into (services/engagement/rollup.py) and the cadence reminder
-(services/cadence/due.py) use these.
+"""README.md's "Engagement" definitions as SQL, each written once: what a customer engagement
+is, which walks a period holds, and how a share is taken. The figures (figures.py), the days they
+are summed into (rollup.py), the board's pages and exports (leaderboard.py, exports.py) and the
+trends use these.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnClause, and_, exists, literal_column
+from sqlalchemy import ColumnClause, and_, exists, literal_column, or_
 
 from ...models import Customer, CustomerKind, Walk, WalkStatus, walk_customers
 
@@ -18,7 +18,7 @@ ONE: ColumnClause[int] = literal_column("1")
 
 
 def with_external_customer():
-    """At least one external customer is on the walk: only they count (seed 004)."""
+    """At least one external customer is on the walk: only they count (README.md, "Engagement")."""
     return exists().where(
         walk_customers.c.walk_id == Walk.id,
         walk_customers.c.customer_id == Customer.id,
@@ -39,6 +39,11 @@ def customer_engagement():
 def done_within(start: datetime, end: datetime):
     """Done walks count in the period (or week) they were completed in."""
     return and_(Walk.status == WalkStatus.DONE, Walk.completed_at >= start, Walk.completed_at < end)
+
+
+def in_period(start: datetime, end: datetime):
+    """The walks behind a manager's figures for a period: planned for it, or done in it."""
+    return or_(and_(Walk.planned_start >= start, Walk.planned_start < end), done_within(start, end))
 
 
 def share(part: int, whole: int | float | None) -> float | None:

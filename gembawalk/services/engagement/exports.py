@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import Observation, Person, Walk, WalkStatus
@@ -12,7 +12,7 @@ from ...timeutil import local
 from .. import access
 from ..people.org import subtree_ids
 from ..walks.agenda import missed_clause
-from .definitions import with_external_customer
+from .definitions import customer_engagement, in_period, with_external_customer
 from .figures import Figures, manager_ids_in
 from .leaderboard import Board
 
@@ -110,6 +110,7 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
             Walk.completed_at,
             Walk.customers_spoken_to,
             with_external_customer(),
+            customer_engagement(),
             observations,
             Walk.place,
             missed_clause(period.today_start),
@@ -118,10 +119,7 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
         .where(
             Walk.manager_id.in_(manager_ids_in(subtree_ids(board.unit.id))),
             access.visible_walks_clause(actor),
-            or_(
-                and_(Walk.planned_start >= period.start, Walk.planned_start < period.end),
-                and_(Walk.completed_at >= period.start, Walk.completed_at < period.end),
-            ),
+            in_period(period.start, period.end),
         )
         .order_by(Person.display_name, Walk.planned_start)
     )
@@ -136,6 +134,7 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
         completed_at,
         spoke,
         external,
+        engaged,
         notes,
         place,
         missed,
@@ -154,7 +153,7 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
             ("yes" if local(started_at, zone).date() == planned.date() else "no") if done else "",
             spoke if done else "",
             "yes" if external else "no",
-            "yes" if done and (spoke or 0) >= 1 and external else "no",
+            "yes" if engaged else "no",
             notes,
             place,
         ]

@@ -1,9 +1,10 @@
-"""Engagement figures, exactly as PRODUCT.md words them, for a set of managers over a period.
+"""Engagement figures for a set of managers over a period, exactly as README.md's
+"Engagement" section words them.
 
-The definitions themselves are SQL in services/engagement/definitions.py. The figures are sums
-of each manager's days (services/engagement/rollup.py keeps them): a fixed number of queries,
-each bounded by the period and the managers asked about, never by the history behind them.
-Days are the organisation's; weeks start on Monday.
+The definitions themselves are SQL in definitions.py. The figures are sums of each manager's
+days (rollup.py keeps them): a fixed number of queries, each bounded by the period and the
+managers asked about, never by the history behind them. Days are the organisation's; weeks
+start on Monday.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ...models.rollup import FACTS
 from ...models.rollup import EngagementDay as Day
 from ...timeutil import week_start
 from ..cadence import targets as cadence
+from ..followups.predicates import overdue_clause
 from . import rollup
 from .definitions import share
 from .periods import Period, as_date, choose_period, monday_of, week_index
@@ -110,8 +112,7 @@ class Figures:
 
 def figures_for(managers: list[Person | Manager], period: Period, among=None) -> dict[int, Figures]:
     """Every figure for these managers over the period, in five queries whatever the data:
-    sums of their days (services/engagement/rollup.py), so the cost follows the period and the
-    managers.
+    sums of their days (rollup.py), so the cost follows the period and the managers.
 
     `among` is a query for the same people's ids (manager_ids_in): the database then reads the
     set itself instead of thousands of bound parameters."""
@@ -218,7 +219,7 @@ def _count_follow_ups(found: dict[int, Figures], ids, period: Period) -> None:
         select(
             FollowUp.owner_id,
             func.count(),
-            func.sum(case((FollowUp.due_date < period.today, 1), else_=0)),
+            func.sum(case((overdue_clause(period.today), 1), else_=0)),
         )
         .where(FollowUp.owner_id.in_(ids), FollowUp.status == FollowUpStatus.OPEN)
         .group_by(FollowUp.owner_id)

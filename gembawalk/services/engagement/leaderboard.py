@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -13,6 +13,7 @@ from ...models import Observation, OrgUnit, Person, Role, Walk
 from .. import access
 from ..errors import Forbidden, NotFound
 from ..people.org import TreeRow, subtree_ids, tree
+from .definitions import in_period
 from .figures import Figures, figures_for, manager_ids_in, managers_in, ranked
 from .periods import Period
 
@@ -103,14 +104,6 @@ def leaderboard(actor: Person, unit_id: int | None, period: Period) -> Board:
     return Board(scope=scope, period=period, rows=ranked(shown))
 
 
-def _in_period(period: Period):
-    """Planned for the period, or done in it: the walks behind a manager's figures."""
-    return or_(
-        and_(Walk.planned_start >= period.start, Walk.planned_start < period.end),
-        and_(Walk.completed_at >= period.start, Walk.completed_at < period.end),
-    )
-
-
 def manager_detail(actor: Person, manager_id: int, period: Period) -> ManagerDetail:
     """One manager's figures with the walks and observations behind them: open to whoever
     may see that manager's walks (services.access), Not Found for anyone else."""
@@ -121,7 +114,7 @@ def manager_detail(actor: Person, manager_id: int, period: Period) -> ManagerDet
     visible = access.visible_walks_clause(actor)
     walks = db.session.scalars(
         select(Walk)
-        .where(Walk.manager_id == manager.id, visible, _in_period(period))
+        .where(Walk.manager_id == manager.id, visible, in_period(period.start, period.end))
         .options(selectinload(Walk.customers))
         .order_by(func.coalesce(Walk.completed_at, Walk.planned_start).desc())
         .limit(DETAIL_LIMIT + 1)

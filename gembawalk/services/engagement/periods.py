@@ -198,16 +198,6 @@ class LocalClock:
         # 'weekday 0' moves on to the Sunday ending the week (or stays on it); -6 days: Monday.
         return type_coerce(func.date(column, self._modifier(column), "weekday 0", "-6 days"), Date)
 
-    def week_number(self, column, first: date):
-        """Whole weeks from the Monday `first` to the local week of the timestamp (0, 1, ...)."""
-        if self.postgres:
-            days = type_coerce(self.monday(column) - literal(first, Date), Integer)
-            return days // 7
-        local_days = func.julianday(column, self._modifier(column)) - func.julianday(
-            first.isoformat()
-        )
-        return cast(local_days / 7, Integer)
-
 
 def _on_postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -17,6 +17,7 @@ from .. import access
 from ..errors import Forbidden
 from ..people import org
 from ..people.accounts import zone_for
+from .predicates import overdue_clause, sees_closure_rates
 from .rules import today_for
 
 LISTS = ("open", "overdue", "closed")
@@ -78,7 +79,7 @@ def for_walk(walk: Walk) -> WalkFollowUps:
 def _which(today: date):
     return case(
         (FollowUp.status == FollowUpStatus.CLOSED, "closed"),
-        (FollowUp.due_date < today, "overdue"),
+        (overdue_clause(today), "overdue"),
         else_="open",
     )
 
@@ -102,10 +103,7 @@ def my_follow_ups(
     }
     lists: dict[str, tuple[ColumnElement[bool], ColumnElement[Any]]] = {
         "open": (FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_date.asc()),
-        "overdue": (
-            and_(FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_date < today),
-            FollowUp.due_date.asc(),
-        ),
+        "overdue": (overdue_clause(today), FollowUp.due_date.asc()),
         "closed": (FollowUp.status == FollowUpStatus.CLOSED, FollowUp.closed_at.desc()),
     }
     where, order = lists[show]
@@ -127,7 +125,7 @@ def closure_rates(actor: Person, now: datetime | None = None) -> tuple[list[Unit
     """For a director, each unit they lead and those below it: the follow-ups made over the
     last 13 weeks on walks of that unit's managers, and how many are closed. An admin sees
     every unit. Returns the rows (tree order) and the first day of the period."""
-    if not (actor.has_role(Role.DIRECTOR) or actor.has_role(Role.ADMIN)):
+    if not sees_closure_rates(actor):
         raise Forbidden("Closure rates are for directors.")
     today = today_for(actor, now)
     since = today - RATE_PERIOD

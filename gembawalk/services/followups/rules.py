@@ -1,7 +1,8 @@
 """Follow-ups: actions that come out of what was seen, each with an owner, a due date and,
 once done, what was done ("you said, we did"). This module holds their rules: who may own,
 see, close and change one, and making, closing and changing it. What people read of them is in
-followups_lists.py; the API's create-or-edit by the device's id in followups_sync.py."""
+lists.py; the API's create-or-edit by the device's id in sync.py; what pages ask of one
+(overdue, may add one) in predicates.py."""
 
 from __future__ import annotations
 
@@ -21,13 +22,13 @@ from ...models import (
     Observation,
     Person,
     Walk,
-    WalkStatus,
 )
 from ...timeutil import local_today, utcnow
 from .. import access, validation
 from ..errors import Conflict, Forbidden, Invalid, NotFound, rolls_back
 from ..notifications import follow_up_link, notify, quote
 from ..people.accounts import zone_for
+from .predicates import may_add_follow_up
 
 
 def today_for(actor: Person, now: datetime | None = None) -> date:
@@ -131,7 +132,7 @@ def create_follow_up(
     with the same content adds nothing; with other content it is refused.
     Returns the follow-up and whether this call made it."""
     walk = access.get_visible_walk(actor, walk_id)
-    if walk.status not in (WalkStatus.IN_PROGRESS, WalkStatus.DONE):
+    if not may_add_follow_up(actor, walk):
         raise Invalid({"walk_id": "Follow-ups come from what was seen: start the walk first."})
     errors: dict[str, str] = {}
     checked: dict[str, Any] = {}  # each rule's answer: the text, the owner, the due date

@@ -285,8 +285,13 @@ def add_observation(
     return insert_once(observation, ours)
 
 
+def has_started(walk: Walk) -> bool:
+    """Under way or done: what was seen on it can be noted, and acted on."""
+    return walk.status in (WalkStatus.IN_PROGRESS, WalkStatus.DONE)
+
+
 def check_observable(walk: Walk) -> None:
-    if walk.status not in (WalkStatus.IN_PROGRESS, WalkStatus.DONE):
+    if not has_started(walk):
         raise Conflict("Start the walk before adding observations.")
 
 
