@@ -11,6 +11,7 @@ from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_l
 from .photos import Photo
 from .rollup import EngagementDay, RollupState
 from .series import RepeatRule, WalkSeries, series_customers
+from .tombstones import RemovedRecord
 from .walks import (
     Category,
     Observation,
@@ -40,6 +41,7 @@ __all__ = [
     "Person",
     "PersonRole",
     "Photo",
+    "RemovedRecord",
     "RepeatRule",
     "Review",
     "Role",

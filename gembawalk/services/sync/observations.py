@@ -1,5 +1,5 @@
 """Observations sent by a device: created on a walk the server holds, or edited, by their
-UUID, under the same rules as on the page (the protocol itself is in sync.py)."""
+UUID, under the same rules as on the page (the protocol itself is in protocol.py)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from .protocol import (
     read_text,
     rule_broken,
 )
+from .tombstones import refuse_on_removed_walk
 
 OBSERVATION_FIELDS = ("walk_id", "category", "waste_type", "said_by", "text", "made_at")
 
@@ -94,7 +95,7 @@ def _put_observation(
         observation_id,
         body,
         what="observation",
-        owner=lambda observation: observation.walk.manager_id,
+        mine=lambda observation: observation.walk.manager_id == actor.id,
         holds=lambda observation: _observation_holds(observation, wanted),
         create=lambda: _create_observation(actor, observation_id, wanted, now),
         change=change,
@@ -108,6 +109,8 @@ def _create_observation(
     if "walk_id" not in wanted:
         raise Invalid({"walk_id": "Send the walk's id."})
     walk = db.session.scalar(select(Walk).where(Walk.uuid == wanted["walk_id"]))
+    if walk is None:
+        refuse_on_removed_walk(actor, wanted["walk_id"])
     if walk is None or walk.manager_id != actor.id:
         raise Invalid({"walk_id": "No such walk: send the walk first."})
     walks.check_observable(walk)

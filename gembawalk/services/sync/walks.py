@@ -1,5 +1,5 @@
 """Walks sent by a device: created or brought to the status the device holds, by its UUID,
-through the same steps as the pages (the protocol itself is in sync.py)."""
+through the same steps as the pages (the protocol itself is in protocol.py)."""
 
 from __future__ import annotations
 
@@ -198,7 +198,7 @@ def _put_walk(actor: Person, walk_id: uuid_lib.UUID, body: dict, now: datetime) 
         walk_id,
         body,
         what="walk",
-        owner=lambda walk: walk.manager_id,
+        mine=lambda walk: walk.manager_id == actor.id,
         holds=lambda walk: _holds(walk, wanted),
         create=lambda: _create_walk(actor, walk_id, wanted, now),
         change=change,

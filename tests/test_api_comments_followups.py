@@ -1,5 +1,6 @@
-"""PUT /api/v1/comments/{uuid} and /api/v1/follow-ups/{uuid}: safe to repeat, stale edits are
-conflicts, everything out of scope is 404, and every answer matches the OpenAPI document."""
+"""PUT /api/v1/comments/{id} and /api/v1/follow-ups/{id}: the one sync protocol (safe to
+repeat, a stale edit kept as a conflict to resolve), everything out of scope is 404, and every
+answer matches the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -28,9 +29,12 @@ def signed_in(app, person):
     return client
 
 
+PATH_NAMES = {"comments": "comment_id", "follow-ups": "follow_up_id"}
+
+
 def put(client, kind: str, record_id, body: dict):
     response = client.put(f"/api/v1/{kind}/{record_id}", json=body)
-    assert_documented(client, response, "put", f"/{kind}/{{uuid}}")
+    assert_documented(client, response, "put", f"/{kind}/{{{PATH_NAMES[kind]}}}")
     return response
 
 
