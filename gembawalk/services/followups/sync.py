@@ -9,17 +9,17 @@ from typing import Any
 
 from ...extensions import db
 from ...models import FollowUp, FollowUpStatus, Person
-from ...timeutil import utcnow
 from .. import validation
-from ..errors import Forbidden, Invalid, NotFound, rolls_back
+from ..errors import Forbidden, Invalid, NotFound
 from ..sync.protocol import (
     Outcome,
-    answer_from_memory,
+    device_put,
     differences,
     parse_uuid,
     put_by_uuid,
     read_integer,
     read_text,
+    read_uuid,
 )
 from ..sync.tombstones import TAKEN, refuse_on_removed_walk
 from . import rules
@@ -43,11 +43,7 @@ def wanted_follow_up(body: dict) -> dict[str, Any]:
     """The follow-up a body describes, for the fields the body names."""
     readers = {
         "walk_id": lambda: parse_uuid(body.get("walk_id"), "walk_id"),
-        "observation_id": lambda: (
-            None
-            if body["observation_id"] is None
-            else parse_uuid(body["observation_id"], "observation_id")
-        ),
+        "observation_id": lambda: read_uuid(body, "observation_id"),
         "action": lambda: read_text(body, "action"),
         "owner_id": lambda: read_integer(body, "owner_id"),
         "due_date": lambda: _day(body, "due_date"),
@@ -79,21 +75,12 @@ def _holds(item: FollowUp, wanted: dict[str, Any]) -> bool:
     return not differences(follow_up_state(item), wanted, FIELDS)
 
 
-@rolls_back
-def put_follow_up(
-    actor: Person, follow_up_id: uuid_lib.UUID, body: dict, now: datetime | None = None
-) -> Outcome:
+@device_put
+def put_follow_up(actor: Person, follow_up_id: uuid_lib.UUID, body: dict, now: datetime) -> Outcome:
     """Create a follow-up (walk_id, action, owner_id, due_date; observation_id when it comes
     from one observation), change an open one (base_version and any of action, owner_id,
     due_date), or close it (base_version, status "closed" and closing_note: "you said, we
     did"). One made and closed while offline arrives closed."""
-    with answer_from_memory():
-        return _put_follow_up(actor, follow_up_id, body, now or utcnow())
-
-
-def _put_follow_up(
-    actor: Person, follow_up_id: uuid_lib.UUID, body: dict, now: datetime
-) -> Outcome:
     wanted = wanted_follow_up(body)
 
     def not_mine(item: FollowUp) -> None:

@@ -9,8 +9,16 @@ from typing import Any
 
 from ...models import Comment, Person
 from .. import access, coaching
-from ..errors import Forbidden, Invalid, rolls_back
-from .protocol import Outcome, answer_from_memory, differences, parse_uuid, put_by_uuid, read_text
+from ..errors import Forbidden, Invalid
+from .protocol import (
+    Outcome,
+    device_put,
+    differences,
+    parse_uuid,
+    put_by_uuid,
+    read_text,
+    read_uuid,
+)
 from .tombstones import TAKEN, refuse_on_removed_walk
 
 # A comment is its words on its walk; where in the walk it sits is settled when it is made
@@ -18,16 +26,12 @@ from .tombstones import TAKEN, refuse_on_removed_walk
 COMPARED = ("walk_id", "body")
 
 
-def _maybe_uuid(body: dict, name: str) -> uuid_lib.UUID | None:
-    return None if body.get(name) is None else parse_uuid(body[name], name)
-
-
 def wanted_comment(body: dict) -> dict[str, Any]:
     """The comment a body describes, for the fields the body names."""
     readers = {
         "walk_id": lambda: parse_uuid(body.get("walk_id"), "walk_id"),
-        "observation_id": lambda: _maybe_uuid(body, "observation_id"),
-        "parent_id": lambda: _maybe_uuid(body, "parent_id"),
+        "observation_id": lambda: read_uuid(body, "observation_id"),
+        "parent_id": lambda: read_uuid(body, "parent_id"),
         "body": lambda: read_text(body, "body"),
     }
     return {name: read() for name, read in readers.items() if name in body}
@@ -50,17 +54,10 @@ def _holds(comment: Comment, wanted: dict[str, Any]) -> bool:
     return not differences(comment_state(comment), wanted, COMPARED)
 
 
-@rolls_back
-def put_comment(
-    actor: Person, comment_id: uuid_lib.UUID, body: dict, now: datetime | None = None
-) -> Outcome:
+@device_put
+def put_comment(actor: Person, comment_id: uuid_lib.UUID, body: dict, now: datetime) -> Outcome:
     """Create a comment (walk_id and body; observation_id or parent_id to place it) or change
     its words (body and base_version, the author only)."""
-    with answer_from_memory():
-        return _put_comment(actor, comment_id, body)
-
-
-def _put_comment(actor: Person, comment_id: uuid_lib.UUID, body: dict) -> Outcome:
     wanted = wanted_comment(body)
 
     def mine(comment: Comment) -> bool:

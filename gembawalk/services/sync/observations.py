@@ -12,12 +12,11 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import Observation, Person, Walk
-from ...timeutil import utcnow
-from ..errors import Invalid, rolls_back
+from ..errors import Invalid
 from ..walks import lifecycle as walks
 from .protocol import (
     Outcome,
-    answer_from_memory,
+    device_put,
     differences,
     not_future,
     parse_uuid,
@@ -59,18 +58,12 @@ def _observation_holds(observation: Observation, wanted: dict) -> bool:
 
 
 @rule_broken
-@rolls_back
+@device_put
 def put_observation(
-    actor: Person, observation_id: uuid_lib.UUID, body: dict, now: datetime | None = None
-) -> Outcome:
-    walks.require_manager(actor)
-    with answer_from_memory():
-        return _put_observation(actor, observation_id, body, now or utcnow())
-
-
-def _put_observation(
     actor: Person, observation_id: uuid_lib.UUID, body: dict, now: datetime
 ) -> Outcome:
+    """Create an observation on a started walk of one's own, or edit it."""
+    walks.require_manager(actor)
     wanted = wanted_observation(body)
 
     def change(observation: Observation) -> None:

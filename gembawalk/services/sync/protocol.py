@@ -14,6 +14,7 @@ followups/sync.py (photos.py for photos, which are never edited).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid as uuid_lib
@@ -32,7 +33,7 @@ from ...models import Comment, FollowUp, Observation, Person, Walk
 from ...models.conflicts import SyncConflict
 from ...models.photos import Photo
 from ...timeutil import utcnow
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound, rolls_back
 from ..walks import lifecycle as walks
 from .tombstones import TAKEN, refuse_removed
 
@@ -56,6 +57,20 @@ def answer_from_memory() -> Iterator[None]:
         yield
     finally:
         session.expire_on_commit = True
+
+
+def device_put(fn):
+    """The outer shape of every put by UUID: a refused one leaves nothing half-written, the
+    answer is built from what was written, and `now` is the clock's unless a test gives one.
+    `fn(actor, record_id, body, now)` does the kind's own reading and calls put_by_uuid."""
+
+    @functools.wraps(fn)
+    @rolls_back
+    def put(actor: Person, record_id: uuid_lib.UUID, body: dict, now: datetime | None = None):
+        with answer_from_memory():
+            return fn(actor, record_id, body, now or utcnow())
+
+    return put
 
 
 # --- reading a body -------------------------------------------------------------------------
@@ -101,6 +116,11 @@ def parse_uuid(value: Any, name: str) -> uuid_lib.UUID:
         return uuid_lib.UUID(str(value))
     except ValueError as exc:
         raise Invalid({name: "Send a UUID."}) from exc
+
+
+def read_uuid(body: dict, name: str) -> uuid_lib.UUID | None:
+    """The UUID a body sends under `name`, or None when it sends none."""
+    return None if body.get(name) is None else parse_uuid(body[name], name)
 
 
 def base_version(body: dict) -> int | None:
