@@ -244,3 +244,25 @@ def test_a_close_that_lost_the_race_is_kept_and_the_server_can_win(app, world):
     item = db.session.scalar(select(FollowUp).where(FollowUp.uuid == item_id))
     assert (item.status, item.version) == (FollowUpStatus.OPEN, 2)
     assert "No conflicts" in maya.get("/sync/conflicts/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("due_date", 5), ("due_date", "soon"), ("owner_id", "3"), ("status", "done")],
+)
+def test_a_follow_up_field_of_the_wrong_kind_is_422_naming_it(app, world, field, value):
+    client = signed_in(app, world.maya)
+    item_id = uuid.uuid4()
+    create = {
+        "walk_id": str(world.walk.uuid),
+        "action": "A",
+        "owner_id": world.maya.id,
+        "due_date": due(),
+    }
+    refused = put(client, "follow-ups", item_id, {**create, field: value})
+    assert refused.status_code == 422
+    assert field in refused.get_json()["fields"]
+    put(client, "follow-ups", item_id, create)
+    edit = put(client, "follow-ups", item_id, {"base_version": 1, field: value})
+    assert edit.status_code == 422
+    assert db.session.scalar(select(FollowUp)).version == 1

@@ -28,21 +28,21 @@ FIELDS = ("walk_id", "observation_id", "action", "owner_id", "due_date", "status
 CHANGED = ("action", "owner_id", "due_date")
 
 
-def _day(body: dict, name: str) -> date | None:
-    value = body.get(name)
-    if value is None:
-        return None
+def _day(body: dict, name: str) -> date:
+    value = body[name]
     try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
+        if isinstance(value, str):
+            return date.fromisoformat(value)
     except ValueError:
         pass
     raise Invalid({name: "Send a date, YYYY-MM-DD."})
 
 
 def wanted_follow_up(body: dict) -> dict[str, Any]:
-    """The follow-up a body describes, for the fields the body names."""
+    """The follow-up a body describes, for the fields the body names: a field sent as null is
+    left as it is, as if it were not sent."""
     readers = {
-        "walk_id": lambda: parse_uuid(body.get("walk_id"), "walk_id"),
+        "walk_id": lambda: parse_uuid(body["walk_id"], "walk_id"),
         "observation_id": lambda: read_uuid(body, "observation_id"),
         "action": lambda: read_text(body, "action"),
         "owner_id": lambda: read_integer(body, "owner_id"),
@@ -52,7 +52,7 @@ def wanted_follow_up(body: dict) -> dict[str, Any]:
         ),
         "closing_note": lambda: read_text(body, "closing_note"),
     }
-    return {name: read() for name, read in readers.items() if name in body}
+    return {name: read() for name, read in readers.items() if body.get(name) is not None}
 
 
 def follow_up_state(item: FollowUp) -> dict[str, Any]:
