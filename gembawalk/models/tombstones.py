@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import UTCDateTime, utcnow
 
 
-class RemovedRecord(db.Model):
+class RemovedRecord(Model):
     __tablename__ = "removed_records"
 
     # The UUID itself is the key: one tombstone per id, whatever kind of record it named.

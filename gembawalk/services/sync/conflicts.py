@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 
@@ -32,7 +32,7 @@ class Kind:
     """What the conflicts page needs of each kind of record a device writes by UUID: the same
     readers and the same put as the sync API, so that "use mine" goes through the same rules."""
 
-    model: type
+    model: type[Record]
     wanted: Callable[[dict], dict[str, Any]]
     state: Callable[[Any], dict[str, Any]]
     zone: Callable[[Any], str]
@@ -105,7 +105,8 @@ def get_conflict(actor: Person, conflict_id: int) -> SyncConflict:
 
 def conflicting_record(conflict: SyncConflict) -> Record | None:
     model = KINDS[conflict.record_type].model
-    return db.session.scalar(select(model).where(model.uuid == conflict.record_uuid))
+    found = db.session.scalar(select(model).where(model.uuid == conflict.record_uuid))
+    return cast(Record | None, found)  # select() of a union of models is typed as their base
 
 
 LABELS = {
