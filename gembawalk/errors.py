@@ -11,7 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db, login_manager
-from .services.errors import Conflict, Forbidden, Invalid, NotFound
+from .services.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 
 MESSAGES = {
     400: ("Something in that request was not right", "Please go back and try again."),
@@ -20,6 +20,7 @@ MESSAGES = {
     404: ("We could not find that page", "It may have moved, or it may not be yours to see."),
     405: ("That did not work", "This page does not accept that kind of request."),
     409: ("That no longer applies", "It changed in the meantime. Reload and look again."),
+    410: ("That was removed", "It no longer exists on the server."),
     413: ("That was too large", "Send something smaller."),
     422: ("That could not be saved", "Some of what was sent breaks a rule."),
     429: ("Too many attempts", "Wait a few minutes, then try again."),
@@ -107,6 +108,10 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(Conflict)
     def conflict(error: Conflict):
         return error_response(409, str(error))
+
+    @app.errorhandler(Gone)
+    def gone(error: Gone):
+        return error_response(410, str(error))
 
     @app.errorhandler(Invalid)
     def invalid(error: Invalid):

@@ -125,8 +125,7 @@ def world(app):
         "photo_id": str(photo.uuid),
         "conflict_id": conflict.id,
         "manager_id": sam.id,
-        "comments": str(comment.uuid),
-        "follow-ups": str(follow_up.uuid),
+        "comment_id": str(comment.uuid),
         # Admin pages: any id at all, since non-admins are refused before the lookup.
         "person_id": sam.id,
         "unit_id": world.south.id,
@@ -144,12 +143,7 @@ def routes(app):
 
 
 def fill(rule, others) -> str:
-    values = {}
-    for name in rule.arguments:
-        if name == "uuid":  # the API names its ids after the collection in the path
-            values[name] = others[rule.rule.split("/")[3]]
-        else:
-            values[name] = others[name]
+    values = {name: others[name] for name in rule.arguments}
     _domain, path = rule.build(values, append_unknown=False)
     return path
 
@@ -195,6 +189,8 @@ CLIENT_ID_PUTS = {
     "api.walks.put_walk",
     "api.observations.put_observation",
     "api.photos.put_photo",
+    "api.comments_api.put_comment",
+    "api.followups_api.put_follow_up",
 }
 
 

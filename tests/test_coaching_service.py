@@ -22,6 +22,7 @@ from gembawalk.services import coaching, notifications
 from gembawalk.services.errors import Conflict, Forbidden, Invalid, NotFound
 from gembawalk.services.followups import lists as followups_lists
 from gembawalk.services.followups import rules as followups
+from gembawalk.services.sync import comments as sync_comments
 
 from .coaching_world import build_world, done_walk
 from .factories import PersonFactory, WalkFactory
@@ -161,14 +162,16 @@ def test_nobody_comments_on_a_walk_they_may_not_see(world):
         coaching.add_comment(world.sam, world.walk.uuid, "Hello")
 
 
-def test_an_edit_from_a_stale_version_is_a_conflict(world):
+def test_an_edit_from_a_stale_version_is_kept_as_a_conflict(world):
     comment, _ = coaching.add_comment(world.coach, world.walk.uuid, "First words")
-    edited = coaching.edit_comment(world.coach, comment.uuid, "Better words", base_version=1)
-    assert edited.version == 2
-    with pytest.raises(Conflict):
-        coaching.edit_comment(world.coach, comment.uuid, "Lost words", base_version=1)
+    better = {"body": "Better words", "base_version": 1}
+    edited = sync_comments.put_comment(world.coach, comment.uuid, better)
+    assert (edited.record.version, edited.conflict) == (2, None)
+    stale = sync_comments.put_comment(world.coach, comment.uuid, {**better, "body": "Lost words"})
+    assert stale.conflict is not None
+    assert (stale.conflict.person_id, stale.conflict.record_type) == (world.coach.id, "comment")
     with pytest.raises(Forbidden):
-        coaching.edit_comment(world.maya, comment.uuid, "Not mine", base_version=2)
+        sync_comments.put_comment(world.maya, comment.uuid, {"body": "Not mine", "base_version": 2})
     assert db.session.get(Comment, comment.id).body == "Better words"
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from . import coaching, core, leaderboard, observations, openapi, photos, sync, walks
+from . import comments, core, followups, leaderboard, observations, openapi, photos, sync, walks
 from .http import no_store
 
-MODULES = (core, coaching, leaderboard, sync, walks, observations, photos)
+MODULES = (core, leaderboard, sync, walks, observations, photos, comments, followups)
 
 API_VERSION = "1.0.0"
 

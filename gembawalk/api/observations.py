@@ -13,7 +13,15 @@ from ..models import Observation
 from ..services.sync import observations as sync_observations
 from .http import json_object
 from .photos import photo_json
-from .sync import TEXT, WHEN, in_zone, outcome_response, put_operation, read_first_then_sign_in
+from .sync import (
+    BASE_VERSION,
+    TEXT,
+    WHEN,
+    in_zone,
+    outcome_response,
+    put_operation,
+    read_first_then_sign_in,
+)
 
 bp = Blueprint("observations", __name__)
 bp.before_request(read_first_then_sign_in)
@@ -100,7 +108,7 @@ SCHEMAS = {
             "said_by": {"enum": ["customer", "frontline", "walker"]},
             "text": TEXT,
             "made_at": WHEN,
-            "base_version": {"type": ["integer", "null"]},
+            "base_version": BASE_VERSION,
         },
     },
 }

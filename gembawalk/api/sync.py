@@ -1,6 +1,7 @@
-"""What every record the offline app syncs by its device UUID shares: the guard on each call,
-the answer to a PUT (201, 200 or a 409 conflict) and its OpenAPI pieces; and which records
-the server already holds. The records themselves: walks.py, observations.py, photos.py."""
+"""What every record the offline app writes by its device UUID shares: the guard on each call,
+the answer to a PUT (201, 200, a 409 conflict; 410 and 422 are domain errors) and the OpenAPI
+pieces that describe them, defined once here; and which records the server already holds.
+The records themselves: walks.py, observations.py, photos.py, comments.py, followups.py."""
 
 from __future__ import annotations
 
@@ -17,22 +18,30 @@ from .http import json_object
 
 bp = Blueprint("sync", __name__)
 
-# Walks and observations are a few hundred bytes; a mistaken or hostile megabyte is refused.
 MAX_JSON_BYTES = 1024 * 1024
 
 
-@bp.before_request
-def read_first_then_sign_in():
-    """Before every call about synced records (walks.py and observations.py use it too)."""
-    request.max_content_length = MAX_JSON_BYTES
-    # Devices send records again and again: check without a write lock, write only if needed.
-    read_first()
-    return signed_in()
+def device_writes(max_bytes: int):
+    """The guard before every call about records a device writes by UUID, with the body limit
+    of its records: devices send them again and again, so each call checks without a write
+    lock first and writes only if it must."""
+
+    def guard():
+        request.max_content_length = max_bytes
+        read_first()
+        return signed_in()
+
+    return guard
 
 
 @login_required
 def signed_in():
     return None
+
+
+# Walks and observations are a few hundred bytes; a mistaken or hostile megabyte is refused.
+read_first_then_sign_in = device_writes(MAX_JSON_BYTES)
+bp.before_request(read_first_then_sign_in)
 
 
 def in_zone(instant: datetime | None, zone: str) -> str | None:
@@ -41,8 +50,9 @@ def in_zone(instant: datetime | None, zone: str) -> str | None:
 
 
 def outcome_response(outcome: sync.Outcome, as_json):
-    """201 for a new record, 200 for a repeat or an edit, 409 for an edit kept as a conflict;
-    every answer echoes the record's uuid and the version the server holds."""
+    """201 for a new record, 200 for a repeat or an edit, 409 for an edit kept as a conflict
+    (the same answer for every kind of record); every answer echoes the record's uuid and the
+    version the server holds."""
     record = outcome.record
     if outcome.conflict is not None:
         conflict = outcome.conflict
@@ -71,17 +81,22 @@ def status():
 
 # --- the OpenAPI description ----------------------------------------------------------------
 
+UUID_SCHEMA = {"type": "string", "format": "uuid"}
+MAYBE_UUID = {"type": ["string", "null"], "format": "uuid"}
 UUID_PARAM = {
     "in": "path",
     "required": True,
-    "schema": {"type": "string", "format": "uuid"},
+    "schema": UUID_SCHEMA,
     "description": "Made on the device.",
 }
 WHEN = {"type": ["string", "null"], "format": "date-time"}
 TEXT = {"type": "string"}
-ERRORS = {
-    code: {"$ref": "#/components/responses/Error"} for code in ("400", "401", "403", "413", "422")
+BASE_VERSION = {
+    "type": ["integer", "null"],
+    "description": "The version an edit was made from; left out on create.",
 }
+ERROR = {"$ref": "#/components/responses/Error"}
+ERRORS = dict.fromkeys(("400", "401", "403", "413", "422"), ERROR)
 
 
 def json_content(schema: str) -> dict:
@@ -95,32 +110,44 @@ def answer(description: str, schema: str) -> dict:
 
 
 def put_operation(what: str, schema: str) -> dict:
-    """The OpenAPI operation that creates or updates a `what` by its device UUID."""
+    """The OpenAPI operation that creates or updates a `what` by its device UUID: one set of
+    answers for every kind of record."""
     return {
         "summary": f"Create or update a {what} by its device UUID (safe to repeat)",
         "security": [{"session": [], "csrf": []}],
-        "parameters": [{"name": f"{what}_id", **UUID_PARAM}],
+        "parameters": [{"name": path_name(what), **UUID_PARAM}],
         "requestBody": {"required": True, **json_content(f"{schema}Input")},
         "responses": {
             "200": answer(f"Already held (a repeat), or the edit applied: the {what}", schema),
             "201": answer(f"Created: the {what}", schema),
             "409": answer("Based on an old version: kept as a conflict", "SyncConflict"),
+            "410": answer(
+                f"The {what} was removed on the server, and its id is never used again: "
+                "`error` says why",
+                "Error",
+            ),
             **ERRORS,
-            # The walk named in the body is not one the caller may see (found by the fuzzer).
-            "404": {"$ref": "#/components/responses/Error"},
+            # A walk named in the body that the caller may not see.
+            "404": ERROR,
         },
     }
+
+
+def path_name(what: str) -> str:
+    """The path parameter naming a `what` by its UUID (walk_id, follow_up_id, ...)."""
+    return what.replace("-", "_") + "_id"
 
 
 SCHEMAS = {
     "SyncConflict": {
         "type": "object",
-        "description": "An edit based on an old version, kept for the manager to resolve.",
+        "description": "An edit based on an old version, kept for its author to resolve on "
+        "the Conflicts page; the same answer for every kind of record.",
         "required": ["error", "status", "uuid", "version", "conflict", "current"],
         "properties": {
             "error": TEXT,
             "status": {"const": 409},
-            "uuid": {"type": "string", "format": "uuid"},
+            "uuid": UUID_SCHEMA,
             "version": {"type": "integer", "description": "The version the server holds."},
             "conflict": {
                 "type": "object",

@@ -18,6 +18,7 @@ from ..services.walks import agenda
 from .http import json_object, refuse
 from .observations import observation_json
 from .sync import (
+    BASE_VERSION,
     ERRORS,
     TEXT,
     WHEN,
@@ -170,7 +171,7 @@ SCHEMAS = {
             "customers_spoken_to": {"type": ["integer", "null"]},
             "frontline_met": TEXT,
             "summary": TEXT,
-            "base_version": {"type": ["integer", "null"]},
+            "base_version": BASE_VERSION,
         },
     },
     "WalkList": {

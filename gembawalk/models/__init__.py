@@ -5,15 +5,15 @@ from .cadence import CadencePeriod
 from .coaching import Comment, Notification, NotificationKind, Review
 from .conflicts import ConflictResolution, SyncConflict
 from .customers import Customer, CustomerKind
+from .followups import FollowUp, FollowUpStatus
 from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
 from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
 from .photos import Photo
 from .rollup import EngagementDay, RollupState
 from .series import RepeatRule, WalkSeries, series_customers
+from .tombstones import RemovedRecord
 from .walks import (
     Category,
-    FollowUp,
-    FollowUpStatus,
     Observation,
     SaidBy,
     Walk,
@@ -41,6 +41,7 @@ __all__ = [
     "Person",
     "PersonRole",
     "Photo",
+    "RemovedRecord",
     "RepeatRule",
     "Review",
     "Role",

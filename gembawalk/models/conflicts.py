@@ -26,7 +26,7 @@ class SyncConflict(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    record_type: Mapped[str] = mapped_column(String(20))  # "walk" or "observation"
+    record_type: Mapped[str] = mapped_column(String(20))  # walk, observation, comment or follow-up
     record_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     base_version: Mapped[int] = mapped_column(Integer)
     server_version: Mapped[int] = mapped_column(Integer)  # the version the edit ran into

@@ -4,7 +4,8 @@ and a set of managers, and these let it touch only those rows
 
 from sqlalchemy import Index, text
 
-from .walks import FollowUp, Observation, Walk, walk_customers
+from .followups import FollowUp
+from .walks import Observation, Walk, walk_customers
 
 ENGAGEMENT_INDEXES = (
     # Done walks in a period, per manager.

@@ -1,4 +1,4 @@
-"""Walks, the observations made on them, and the follow-ups that come out of those."""
+"""Walks and the observations made on them (follow-ups that come out of those: followups.py)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from .people import Person
 from .vocabulary import Labelled, stored_as_text
 
 if TYPE_CHECKING:
+    from .followups import FollowUp
     from .photos import Photo
     from .series import WalkSeries
 
@@ -67,11 +68,6 @@ class SaidBy(Labelled):
     CUSTOMER = "customer"
     FRONTLINE = "frontline"
     WALKER = "walker"
-
-
-class FollowUpStatus(Labelled):
-    OPEN = "open"
-    CLOSED = "closed"
 
 
 walk_customers = Table(
@@ -162,33 +158,3 @@ class Observation(Model):
     )
     if TYPE_CHECKING:  # made at run time by Photo.observation's backref; named here for mypy
         photos: Mapped[list[Photo]]
-
-
-class FollowUp(Model):
-    __tablename__ = "follow_ups"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
-    walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"), index=True)
-    observation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("observations.id", ondelete="CASCADE"), index=True
-    )
-    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    action: Mapped[str] = mapped_column(String(500))
-    due_date: Mapped[date] = mapped_column(Date)
-    status: Mapped[FollowUpStatus] = mapped_column(
-        stored_as_text(FollowUpStatus, "follow_up_status"), default=FollowUpStatus.OPEN
-    )
-    closing_note: Mapped[str] = mapped_column(Text, default="")
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-    walk: Mapped[Walk] = relationship()
-    observation: Mapped[Observation | None] = relationship(back_populates="follow_ups")
-    owner: Mapped[Person] = relationship(foreign_keys=[owner_id])
-    created_by: Mapped[Person] = relationship(foreign_keys=[created_by_id])
-    closed_by: Mapped[Person | None] = relationship(foreign_keys=[closed_by_id])

@@ -6,9 +6,8 @@ import uuid as uuid_lib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -198,7 +197,8 @@ def conversation(walk: Walk) -> Conversation:
     return found
 
 
-def _body(text: str | None) -> str:
+def comment_text(text: str | None) -> str:
+    """A comment's words as they are stored: stripped, required, within their limit."""
     return validation.text(text, "body", "comment", required=True, label="The comment")
 
 
@@ -285,9 +285,10 @@ def add_comment(
 ) -> tuple[Comment, bool]:
     """Comment on a walk or one of its observations, or answer a thread. The same comment id
     sent again with the same words adds nothing; with other words it is refused.
-    Returns the comment and whether this call made it."""
+    Returns the comment and whether this call made it. (A device's comments and their edits
+    go through the sync protocol: services/sync/comments.py.)"""
     walk = access.get_visible_walk(actor, walk_id)
-    text = _body(body)
+    text = comment_text(body)
     parent = _thread_of(walk, parent_id)
     observation = _observation_of(walk, observation_id) if parent is None else parent.observation
     if comment_id is not None:
@@ -317,70 +318,3 @@ def add_comment(
     _notify_about(comment, walk, actor, parent)
     db.session.commit()
     return comment, True
-
-
-@rolls_back
-def edit_comment(
-    actor: Person, comment_id: uuid_lib.UUID, body: str, base_version: int | None
-) -> Comment:
-    """Change one's own comment. The edit names the version it was made from; if the comment
-    changed since, the edit is refused as a conflict rather than overwriting."""
-    comment = get_comment(actor, comment_id)
-    if comment.author_id != actor.id:
-        raise Forbidden("Only the author changes a comment.")
-    text = _body(body)
-    if text == comment.body:
-        return comment
-    if base_version is None:
-        raise Invalid({"base_version": "Say which version this edit was made from."})
-    if base_version != comment.version:
-        raise Conflict(
-            f"The comment changed since (version {comment.version}, the edit was made from "
-            f"{base_version})."
-        )
-    # Compare and set in one statement, so two edits from the same version cannot both win.
-    result = db.session.execute(
-        update(Comment)
-        .where(Comment.id == comment.id, Comment.version == base_version)
-        .values(body=text, version=Comment.version + 1, updated_at=utcnow())
-    )
-    changed = cast(CursorResult, result).rowcount  # an UPDATE answers with a cursor
-    if changed != 1:
-        raise Conflict("The comment changed since this edit was made.")
-    db.session.commit()
-    db.session.refresh(comment)
-    return comment
-
-
-@rolls_back
-def put_comment(
-    actor: Person,
-    comment_id: uuid_lib.UUID,
-    *,
-    body: str | None,
-    walk_id: uuid_lib.UUID | None = None,
-    observation_id: uuid_lib.UUID | None = None,
-    parent_id: uuid_lib.UUID | None = None,
-    base_version: int | None = None,
-) -> tuple[Comment, bool]:
-    """The API's create-or-edit by the device's id: a create (no base_version) made again is
-    a repeat; an edit names the version it was made from. Returns the comment and whether
-    this call created it."""
-    existing = db.session.scalar(select(Comment).where(Comment.uuid == comment_id))
-    if existing is None and base_version is not None:
-        raise NotFound("No such comment.")
-    if existing is None or base_version is None:
-        if walk_id is None:
-            raise Invalid({"walk_id": "Name the walk the comment is on."})
-        return add_comment(
-            actor,
-            walk_id,
-            body or "",
-            observation_id=observation_id,
-            parent_id=parent_id,
-            comment_id=comment_id,
-        )
-    comment = get_comment(actor, comment_id)
-    if comment.author_id == actor.id and _body(body) == comment.body:
-        return comment, False  # the retry of an edit that already landed
-    return edit_comment(actor, comment_id, body or "", base_version), False

@@ -31,6 +31,10 @@ class Conflict(DomainError):
     """The thing changed since the caller last saw it, or the action no longer applies."""
 
 
+class Gone(DomainError):
+    """The thing was removed on the server, and its id is never used again."""
+
+
 def rolls_back(fn):
     """Undo whatever a refused operation had begun, so nothing half-written survives it."""
 

@@ -1,8 +1,8 @@
 """Follow-ups: actions that come out of what was seen, each with an owner, a due date and,
 once done, what was done ("you said, we did"). This module holds their rules: who may own,
 see, close and change one, and making, closing and changing it. What people read of them is in
-lists.py; the API's create-or-edit by the device's id in sync.py; what pages ask of one
-(overdue, may add one) in predicates.py."""
+lists.py; a device's create-or-edit by its UUID in sync.py; what pages ask of one (overdue,
+may add one) in predicates.py."""
 
 from __future__ import annotations
 
@@ -182,12 +182,12 @@ def create_follow_up(
         if found is not None and _same(found, actor, walk, observation, text, owner, due):
             return found, False
         raise
-    _tell_owner(item, actor)
+    tell_owner(item, actor)
     db.session.commit()
     return item, True
 
 
-def _tell_owner(item: FollowUp, actor: Person) -> None:
+def tell_owner(item: FollowUp, actor: Person) -> None:
     notify(
         item.owner_id,
         NotificationKind.FOLLOW_UP_ASSIGNED,
@@ -212,6 +212,16 @@ def _compare_and_set(item: FollowUp, where, values: dict) -> bool:
     return changed == 1
 
 
+def closing(actor: Person, note: str | None, now: datetime | None = None) -> dict:
+    """What closing sets: the note on what was done, when, and by whom."""
+    return {
+        "status": FollowUpStatus.CLOSED,
+        "closing_note": clean_closing_note(note),
+        "closed_at": now or utcnow(),
+        "closed_by_id": actor.id,
+    }
+
+
 @rolls_back
 def close_follow_up(
     actor: Person,
@@ -227,20 +237,12 @@ def close_follow_up(
     item = get_follow_up(actor, follow_up_id)
     if not may_close(actor, item):
         raise Forbidden("Only the owner, or whoever made it, closes a follow-up.")
-    text = clean_closing_note(note)
+    values = closing(actor, note, now)
+    text = values["closing_note"]
     condition = FollowUp.status == FollowUpStatus.OPEN
     if base_version is not None:
         condition = and_(condition, FollowUp.version == base_version)
-    closed = _compare_and_set(
-        item,
-        condition,
-        {
-            "status": FollowUpStatus.CLOSED,
-            "closing_note": text,
-            "closed_at": now or utcnow(),
-            "closed_by_id": actor.id,
-        },
-    )
+    closed = _compare_and_set(item, condition, values)
     db.session.commit()
     db.session.refresh(item)
     if closed:
@@ -255,38 +257,19 @@ def close_follow_up(
     raise Conflict("The follow-up changed since; reload it and close it again.")
 
 
-@rolls_back
-def update_follow_up(
+def checked_change(
     actor: Person,
-    follow_up_id: uuid_lib.UUID,
+    item: FollowUp,
     *,
-    action: str,
+    action: str | None,
     owner_id: int | None,
     due_date: date | None,
-    base_version: int | None,
     now: datetime | None = None,
-) -> FollowUp:
-    """Change an open follow-up's action, owner or due date, from the version it was read at."""
-    item = get_follow_up(actor, follow_up_id)
-    if not may_close(actor, item):
-        raise Forbidden("Only the owner, or whoever made it, changes a follow-up.")
+) -> tuple[str, Person, date]:
+    """An open follow-up's new action, owner and due date, held to the rules (a due date left
+    as it was may have passed since; a new one may not be past)."""
+    if item.status != FollowUpStatus.OPEN:
+        raise Invalid({"": "A closed follow-up cannot be changed."})
     text, owner = _action(action), _owner(owner_id)
     due = due_date if due_date == item.due_date else _due(due_date, today_for(actor, now))
-    if (text, owner.id, due) == (item.action, item.owner_id, item.due_date):
-        return item
-    if base_version is None:
-        raise Invalid({"base_version": "Say which version this edit was made from."})
-    if item.status != FollowUpStatus.OPEN:
-        raise Conflict("A closed follow-up cannot be changed.")
-    if not _compare_and_set(
-        item,
-        and_(FollowUp.version == base_version, FollowUp.status == FollowUpStatus.OPEN),
-        {"action": text, "owner_id": owner.id, "due_date": due},
-    ):
-        raise Conflict("The follow-up changed since this edit was made.")
-    db.session.flush()
-    db.session.refresh(item)
-    if item.owner_id != actor.id:
-        _tell_owner(item, actor)
-    db.session.commit()
-    return item
+    return text, owner, due

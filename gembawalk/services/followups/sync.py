@@ -1,78 +1,154 @@
-"""Follow-ups sent by a device: the API's create-or-edit by the device's id, through the
-same rules as the pages (followups.py)."""
+"""Follow-ups sent by a device: created, changed or closed by their UUID through the
+put-by-UUID protocol (services/sync/protocol.py), under the same rules as the pages (rules.py)."""
 
 from __future__ import annotations
 
 import uuid as uuid_lib
 from datetime import date, datetime
-
-from sqlalchemy import select
+from typing import Any
 
 from ...extensions import db
 from ...models import FollowUp, FollowUpStatus, Person
-from ..errors import Invalid, NotFound, rolls_back
-from .rules import (
-    clean_closing_note,
-    close_follow_up,
-    create_follow_up,
-    get_follow_up,
-    update_follow_up,
+from .. import validation
+from ..errors import Forbidden, Invalid, NotFound
+from ..sync.protocol import (
+    Outcome,
+    device_put,
+    differences,
+    parse_uuid,
+    put_by_uuid,
+    read_integer,
+    read_text,
+    read_uuid,
 )
+from ..sync.tombstones import TAKEN, refuse_on_removed_walk
+from . import rules
+
+FIELDS = ("walk_id", "observation_id", "action", "owner_id", "due_date", "status", "closing_note")
+CHANGED = ("action", "owner_id", "due_date")
 
 
-@rolls_back
-def put_follow_up(
-    actor: Person,
-    follow_up_id: uuid_lib.UUID,
-    *,
-    walk_id: uuid_lib.UUID | None = None,
-    observation_id: uuid_lib.UUID | None = None,
-    action: str | None = None,
-    owner_id: int | None = None,
-    due_date: date | None = None,
-    status: str | None = None,
-    closing_note: str | None = None,
-    base_version: int | None = None,
-    now: datetime | None = None,
-) -> tuple[FollowUp, bool]:
-    """The API's create-or-edit by the device's id. A create (no base_version) sent again is a
-    repeat; an edit names the version it was made from; status "closed" with a closing note
-    closes it ("you said, we did"). Returns the follow-up and whether this call created it."""
-    if status not in (None, "open", "closed"):
-        raise Invalid({"status": "Send open or closed."})
-    existing = db.session.scalar(select(FollowUp).where(FollowUp.uuid == follow_up_id))
-    if existing is None and base_version is not None:
-        raise NotFound("No such follow-up.")
-    if existing is None or base_version is None:
-        if walk_id is None:
+def _day(body: dict, name: str) -> date:
+    value = body[name]
+    try:
+        if isinstance(value, str):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise Invalid({name: "Send a date, YYYY-MM-DD."})
+
+
+def wanted_follow_up(body: dict) -> dict[str, Any]:
+    """The follow-up a body describes, for the fields the body names: a field sent as null is
+    left as it is, as if it were not sent."""
+    readers = {
+        "walk_id": lambda: parse_uuid(body["walk_id"], "walk_id"),
+        "observation_id": lambda: read_uuid(body, "observation_id"),
+        "action": lambda: read_text(body, "action"),
+        "owner_id": lambda: read_integer(body, "owner_id"),
+        "due_date": lambda: _day(body, "due_date"),
+        "status": lambda: validation.choice(
+            FollowUpStatus, body["status"], "status", "Send open or closed."
+        ),
+        "closing_note": lambda: read_text(body, "closing_note"),
+    }
+    return {name: read() for name, read in readers.items() if body.get(name) is not None}
+
+
+def follow_up_state(item: FollowUp) -> dict[str, Any]:
+    return {
+        "walk_id": item.walk.uuid,
+        "observation_id": item.observation.uuid if item.observation else None,
+        "action": item.action,
+        "owner_id": item.owner_id,
+        "due_date": item.due_date,
+        "status": item.status,
+        "closing_note": item.closing_note,
+    }
+
+
+def zone_of(item: FollowUp) -> str:
+    return item.walk.timezone
+
+
+def _holds(item: FollowUp, wanted: dict[str, Any]) -> bool:
+    return not differences(follow_up_state(item), wanted, FIELDS)
+
+
+@device_put
+def put_follow_up(actor: Person, follow_up_id: uuid_lib.UUID, body: dict, now: datetime) -> Outcome:
+    """Create a follow-up (walk_id, action, owner_id, due_date; observation_id when it comes
+    from one observation), change an open one (base_version and any of action, owner_id,
+    due_date), or close it (base_version, status "closed" and closing_note: "you said, we
+    did"). One made and closed while offline arrives closed."""
+    wanted = wanted_follow_up(body)
+
+    def not_mine(item: FollowUp) -> None:
+        try:
+            rules.get_follow_up(actor, item.uuid)
+        except NotFound:
+            raise Invalid({"": TAKEN}) from None
+        raise Forbidden("Only the owner, or whoever made it, changes a follow-up.")
+
+    def change(item: FollowUp) -> None:
+        state = follow_up_state(item)
+        if differences(state, wanted, ("walk_id", "observation_id")):
+            raise Invalid({"walk_id": "A follow-up stays on the walk it came from."})
+        merged = {**state, **wanted}
+        if differences(state, wanted, CHANGED):
+            text, owner, due = rules.checked_change(
+                actor,
+                item,
+                action=merged["action"],
+                owner_id=merged["owner_id"],
+                due_date=merged["due_date"],
+                now=now,
+            )
+            item.action, item.owner_id, item.due_date = text, owner.id, due
+            if owner.id != actor.id:
+                rules.tell_owner(item, actor)
+        if merged["status"] == item.status and (
+            item.status == FollowUpStatus.OPEN or merged["closing_note"] == item.closing_note
+        ):
+            return
+        if item.status == FollowUpStatus.CLOSED:
+            raise Invalid({"status": "A closed follow-up cannot be changed."})
+        for name, value in rules.closing(actor, merged["closing_note"], now).items():
+            setattr(item, name, value)
+
+    def create() -> Outcome:
+        if wanted.get("walk_id") is None:
             raise Invalid({"walk_id": "Name the walk the follow-up comes from."})
-        item, created = create_follow_up(
+        closes = wanted.get("status") == FollowUpStatus.CLOSED
+        if closes:  # made and done while offline: refused whole if the note breaks a rule
+            rules.clean_closing_note(wanted.get("closing_note"))
+        refuse_on_removed_walk(actor, wanted["walk_id"])
+        item, created = rules.create_follow_up(
             actor,
-            walk_id,
-            action=action or "",
-            owner_id=owner_id,
-            due_date=due_date,
-            observation_id=observation_id,
+            wanted["walk_id"],
+            action=wanted.get("action") or "",
+            owner_id=wanted.get("owner_id"),
+            due_date=wanted.get("due_date"),
+            observation_id=wanted.get("observation_id"),
             follow_up_id=follow_up_id,
             now=now,
         )
-        if created and status == "closed":  # made and done while offline
-            item, _ = close_follow_up(actor, item.uuid, closing_note or "", now=now)
-        return item, created
-    item = get_follow_up(actor, follow_up_id)
-    if status == "closed":
-        closed = item.status == FollowUpStatus.CLOSED
-        if closed and item.closing_note == clean_closing_note(closing_note):
-            return item, False  # the retry of a close that already landed
-        return close_follow_up(
-            actor, follow_up_id, closing_note or "", base_version=base_version, now=now
-        )[0], False
-    return update_follow_up(
+        if created and closes:
+            for name, value in rules.closing(actor, wanted.get("closing_note"), now).items():
+                setattr(item, name, value)
+            item.version += 1
+            db.session.commit()
+        return Outcome(item, created=created)
+
+    return put_by_uuid(
         actor,
+        FollowUp,
         follow_up_id,
-        action=action if action is not None else item.action,
-        owner_id=owner_id if owner_id is not None else item.owner_id,
-        due_date=due_date if due_date is not None else item.due_date,
-        base_version=base_version,
-        now=now,
-    ), False
+        body,
+        what="follow-up",
+        mine=lambda item: rules.may_close(actor, item),
+        holds=lambda item: _holds(item, wanted),
+        create=create,
+        change=change,
+        not_mine=not_mine,
+    )

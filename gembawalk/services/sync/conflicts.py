@@ -1,23 +1,83 @@
-"""Conflicts: edits sent from a device against an old version, kept by the sync service, and
-the manager's choice between the device's version and the server's."""
+"""Conflicts: edits sent from a device against an old version (of a walk, an observation, a
+comment or a follow-up), kept by the sync protocol, and the author's choice between the
+device's version and the server's."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, cast
 
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import Observation, Person, Walk
+from ...models import Comment, FollowUp, Observation, Person, Walk
 from ...models.conflicts import ConflictResolution, SyncConflict
 from ...timeutil import local, utcnow
 from ..errors import Conflict, Invalid, NotFound, rolls_back
+from ..followups import sync as sync_follow_ups
 from ..people.accounts import zone_for
+from . import comments as sync_comments
 from . import observations as sync_observations
 from . import walks as sync_walks
+from .protocol import Outcome
+
+Record = Walk | Observation | Comment | FollowUp
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What the conflicts page needs of each kind of record a device writes by UUID: the same
+    readers and the same put as the sync API, so that "use mine" goes through the same rules."""
+
+    model: type[Record]
+    wanted: Callable[[dict], dict[str, Any]]
+    state: Callable[[Any], dict[str, Any]]
+    zone: Callable[[Any], str]
+    put: Callable[..., Outcome]
+    title: Callable[[Any], str]
+
+
+def _walk_name(walk: Walk) -> str:
+    return walk.place or walk.kind.label
+
+
+KINDS = {
+    "walk": Kind(
+        Walk,
+        sync_walks.wanted_walk,
+        sync_walks.walk_state,
+        lambda walk: walk.timezone,
+        sync_walks.put_walk,
+        lambda walk: f"Walk: {_walk_name(walk)}",
+    ),
+    "observation": Kind(
+        Observation,
+        sync_observations.wanted_observation,
+        sync_observations.observation_state,
+        lambda observation: observation.walk.timezone,
+        sync_observations.put_observation,
+        lambda observation: f"Observation on {_walk_name(observation.walk)}",
+    ),
+    "comment": Kind(
+        Comment,
+        sync_comments.wanted_comment,
+        sync_comments.comment_state,
+        sync_comments.zone_of,
+        sync_comments.put_comment,
+        lambda comment: f"Comment on {_walk_name(comment.walk)}",
+    ),
+    "follow-up": Kind(
+        FollowUp,
+        sync_follow_ups.wanted_follow_up,
+        sync_follow_ups.follow_up_state,
+        sync_follow_ups.zone_of,
+        sync_follow_ups.put_follow_up,
+        lambda item: f"Follow-up: {item.action}",
+    ),
+}
 
 
 def open_conflicts(actor: Person) -> list[SyncConflict]:
@@ -43,10 +103,10 @@ def get_conflict(actor: Person, conflict_id: int) -> SyncConflict:
     return conflict
 
 
-def conflicting_record(conflict: SyncConflict) -> Walk | Observation | None:
-    if conflict.record_type == "walk":
-        return db.session.scalar(select(Walk).where(Walk.uuid == conflict.record_uuid))
-    return db.session.scalar(select(Observation).where(Observation.uuid == conflict.record_uuid))
+def conflicting_record(conflict: SyncConflict) -> Record | None:
+    model = KINDS[conflict.record_type].model
+    found = db.session.scalar(select(model).where(model.uuid == conflict.record_uuid))
+    return cast(Record | None, found)  # select() of a union of models is typed as their base
 
 
 LABELS = {
@@ -67,6 +127,11 @@ LABELS = {
     "said_by": "Said by",
     "text": "Note",
     "made_at": "Made at",
+    "body": "Comment",
+    "action": "Action",
+    "owner_id": "Owner (person number)",
+    "due_date": "Due",
+    "closing_note": "What was done",
 }
 
 
@@ -75,13 +140,21 @@ class ConflictView:
     """A conflict as the manager reads it: what each side says where they differ."""
 
     conflict: SyncConflict
-    record: Walk | Observation | None
+    record: Record | None
     differences: list[tuple[str, Any, Any]]  # (label, the device's, the server's)
+
+    @property
+    def title(self) -> str:
+        if self.record is None:
+            return self.conflict.record_type.capitalize()
+        return KINDS[self.conflict.record_type].title(self.record)
 
 
 def _shown(value: Any, zone: str) -> Any:
     if isinstance(value, datetime):
         return local(value, zone).strftime("%-d %b %Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%-d %b %Y")
     if hasattr(value, "label"):
         return value.label
     if isinstance(value, list):
@@ -96,15 +169,9 @@ def conflict_views(actor: Person) -> list[ConflictView]:
         differences = []
         if record is not None:
             body = json.loads(conflict.body)
+            kind = KINDS[conflict.record_type]
             try:
-                if conflict.record_type == "walk":
-                    assert isinstance(record, Walk)  # conflicting_record looked it up by type
-                    wanted, state = sync_walks.wanted_walk(body), sync_walks.walk_state(record)
-                    zone = record.timezone
-                else:
-                    assert isinstance(record, Observation)
-                    wanted = sync_observations.wanted_observation(body)
-                    state, zone = sync_observations.observation_state(record), record.walk.timezone
+                wanted, state, zone = kind.wanted(body), kind.state(record), kind.zone(record)
             except Invalid:
                 wanted, state, zone = {}, {}, zone_for(actor)
             for name in LABELS:
@@ -136,9 +203,7 @@ def apply_mine(actor: Person, conflict_id: int, now: datetime | None = None) -> 
     if record is None:
         raise NotFound("That record is no longer held.")
     body = {**json.loads(conflict.body), "base_version": record.version}
-    put = (
-        sync_walks.put_walk if conflict.record_type == "walk" else sync_observations.put_observation
-    )
+    put = KINDS[conflict.record_type].put
     outcome = put(actor, record.uuid, body, now=now)
     if outcome.conflict is not None:
         raise Conflict("It changed again in the meantime. Look again.")

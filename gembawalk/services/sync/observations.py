@@ -1,5 +1,5 @@
 """Observations sent by a device: created on a walk the server holds, or edited, by their
-UUID, under the same rules as on the page (the protocol itself is in sync.py)."""
+UUID, under the same rules as on the page (the protocol itself is in protocol.py)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import Observation, Person, Walk
-from ...timeutil import utcnow
-from ..errors import Invalid, rolls_back
+from ..errors import Invalid
 from ..walks import lifecycle as walks
 from .protocol import (
     Outcome,
-    answer_from_memory,
+    device_put,
     differences,
     not_future,
     parse_uuid,
@@ -26,6 +25,7 @@ from .protocol import (
     read_text,
     rule_broken,
 )
+from .tombstones import refuse_on_removed_walk
 
 OBSERVATION_FIELDS = ("walk_id", "category", "waste_type", "said_by", "text", "made_at")
 
@@ -58,18 +58,12 @@ def _observation_holds(observation: Observation, wanted: dict) -> bool:
 
 
 @rule_broken
-@rolls_back
+@device_put
 def put_observation(
-    actor: Person, observation_id: uuid_lib.UUID, body: dict, now: datetime | None = None
-) -> Outcome:
-    walks.require_manager(actor)
-    with answer_from_memory():
-        return _put_observation(actor, observation_id, body, now or utcnow())
-
-
-def _put_observation(
     actor: Person, observation_id: uuid_lib.UUID, body: dict, now: datetime
 ) -> Outcome:
+    """Create an observation on a started walk of one's own, or edit it."""
+    walks.require_manager(actor)
     wanted = wanted_observation(body)
 
     def change(observation: Observation) -> None:
@@ -94,7 +88,7 @@ def _put_observation(
         observation_id,
         body,
         what="observation",
-        owner=lambda observation: observation.walk.manager_id,
+        mine=lambda observation: observation.walk.manager_id == actor.id,
         holds=lambda observation: _observation_holds(observation, wanted),
         create=lambda: _create_observation(actor, observation_id, wanted, now),
         change=change,
@@ -108,6 +102,8 @@ def _create_observation(
     if "walk_id" not in wanted:
         raise Invalid({"walk_id": "Send the walk's id."})
     walk = db.session.scalar(select(Walk).where(Walk.uuid == wanted["walk_id"]))
+    if walk is None:
+        refuse_on_removed_walk(actor, wanted["walk_id"])
     if walk is None or walk.manager_id != actor.id:
         raise Invalid({"walk_id": "No such walk: send the walk first."})
     walks.check_observable(walk)

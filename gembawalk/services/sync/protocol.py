@@ -5,13 +5,16 @@ body under that UUID is refused. An edit names the version it was based on; when
 has moved on since, the edit is kept as a conflict for the manager to resolve, never applied
 over what someone else saved.
 
-This module holds that protocol, shared by every kind of record: reading a body, answering a
-repeat without a write, locking, keeping a conflict. The rules of each kind are beside it:
-sync_walks.py and sync_observations.py (photos.py for photos).
+This module holds that protocol, shared by every kind of record a device writes by UUID
+(walks, observations, comments, follow-ups): reading a body, answering a repeat without a
+write, locking, refusing a removed UUID (tombstones.py), keeping a conflict. The rules of each
+kind are beside their records: walks.py, observations.py and comments.py here,
+followups/sync.py (photos.py for photos, which are never edited).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid as uuid_lib
@@ -26,19 +29,20 @@ from sqlalchemy.exc import IntegrityError
 
 from ...database import writing
 from ...extensions import db
-from ...models import Observation, Person, Walk
+from ...models import Comment, FollowUp, Observation, Person, Walk
 from ...models.conflicts import SyncConflict
 from ...models.photos import Photo
 from ...timeutil import utcnow
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound, rolls_back
 from ..walks import lifecycle as walks
+from .tombstones import TAKEN, refuse_removed
 
 
 @dataclass
 class Outcome:
     """What became of a record sent by a device."""
 
-    record: Walk | Observation | Photo
+    record: Walk | Observation | Comment | FollowUp | Photo
     created: bool = False
     conflict: SyncConflict | None = None
 
@@ -53,6 +57,20 @@ def answer_from_memory() -> Iterator[None]:
         yield
     finally:
         session.expire_on_commit = True
+
+
+def device_put(fn):
+    """The outer shape of every put by UUID: a refused one leaves nothing half-written, the
+    answer is built from what was written, and `now` is the clock's unless a test gives one.
+    `fn(actor, record_id, body, now)` does the kind's own reading and calls put_by_uuid."""
+
+    @functools.wraps(fn)
+    @rolls_back
+    def put(actor: Person, record_id: uuid_lib.UUID, body: dict, now: datetime | None = None):
+        with answer_from_memory():
+            return fn(actor, record_id, body, now or utcnow())
+
+    return put
 
 
 # --- reading a body -------------------------------------------------------------------------
@@ -98,6 +116,11 @@ def parse_uuid(value: Any, name: str) -> uuid_lib.UUID:
         return uuid_lib.UUID(str(value))
     except ValueError as exc:
         raise Invalid({name: "Send a UUID."}) from exc
+
+
+def read_uuid(body: dict, name: str) -> uuid_lib.UUID | None:
+    """The UUID a body sends under `name`, or None when it sends none."""
+    return None if body.get(name) is None else parse_uuid(body[name], name)
 
 
 def base_version(body: dict) -> int | None:
@@ -161,6 +184,10 @@ def already_held(model, public_id: uuid_lib.UUID, holds, *options):
     return None
 
 
+def _taken(record) -> None:
+    raise Invalid({"": TAKEN})
+
+
 def put_by_uuid(
     actor: Person,
     model,
@@ -168,27 +195,30 @@ def put_by_uuid(
     body: dict,
     *,
     what: str,
-    owner: Callable[[Any], int],
+    mine: Callable[[Any], bool],
     holds: Callable[[Any], bool],
     create: Callable[[], Outcome],
     change: Callable[[Any], None],
+    not_mine: Callable[[Any], None] = _taken,
     options: tuple = (),
 ) -> Outcome:
     """The one way a record is written by its UUID. A repeat is answered without writing; a
-    new UUID is created (`create`); someone else's is refused; an edit names the version it
-    was based on, and a stale one is kept as a conflict; otherwise `change` applies it and the
-    version goes up. `owner` says whose record it is, `holds` whether it already says what
-    was sent."""
-    held = already_held(model, record_id, lambda r: owner(r) == actor.id and holds(r), *options)
+    UUID the server removed is refused as gone; a new UUID is created (`create`); a record the
+    actor may not write is refused (`not_mine` raises why); an edit names the version it was
+    based on, and a stale one is kept as a conflict; otherwise `change` applies it and the
+    version goes up. `mine` says whether the actor may write the record, `holds` whether it
+    already says what was sent."""
+    held = already_held(model, record_id, lambda r: mine(r) and holds(r), *options)
     if held is not None:
         return Outcome(held)
     with writing():
         based_on = base_version(body)
         record = locked(model, record_id, *options)
         if record is None:
+            refuse_removed(actor, record_id)
             return create()
-        if owner(record) != actor.id:
-            raise Invalid({"": "That id is already taken."})
+        if not mine(record):
+            not_mine(record)
         if holds(record):
             db.session.commit()
             return Outcome(record)

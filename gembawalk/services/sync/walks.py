@@ -1,5 +1,5 @@
 """Walks sent by a device: created or brought to the status the device holds, by its UUID,
-through the same steps as the pages (the protocol itself is in sync.py)."""
+through the same steps as the pages (the protocol itself is in protocol.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from typing import Any
 
 from ...extensions import db
 from ...models import Person, Walk, WalkKind, WalkStatus
-from ...timeutil import local, utcnow
-from ..errors import Invalid, rolls_back
+from ...timeutil import local
+from ..errors import Invalid
 from ..people.accounts import timezone_name, zone_for
 from ..walks import lifecycle as walks
 from .protocol import (
     Outcome,
-    answer_from_memory,
+    device_put,
     differences,
     not_future,
     put_by_uuid,
@@ -175,17 +175,10 @@ def _move_walk(actor: Person, walk: Walk, wanted: dict[str, Any], now: datetime,
 
 
 @rule_broken
-@rolls_back
-def put_walk(
-    actor: Person, walk_id: uuid_lib.UUID, body: dict, now: datetime | None = None
-) -> Outcome:
+@device_put
+def put_walk(actor: Person, walk_id: uuid_lib.UUID, body: dict, now: datetime) -> Outcome:
     """Create or update a walk from a device's body (the OpenAPI document describes it)."""
     walks.require_manager(actor)
-    with answer_from_memory():
-        return _put_walk(actor, walk_id, body, now or utcnow())
-
-
-def _put_walk(actor: Person, walk_id: uuid_lib.UUID, body: dict, now: datetime) -> Outcome:
     wanted = wanted_walk(body)
 
     def change(walk: Walk) -> None:
@@ -198,7 +191,7 @@ def _put_walk(actor: Person, walk_id: uuid_lib.UUID, body: dict, now: datetime) 
         walk_id,
         body,
         what="walk",
-        owner=lambda walk: walk.manager_id,
+        mine=lambda walk: walk.manager_id == actor.id,
         holds=lambda walk: _holds(walk, wanted),
         create=lambda: _create_walk(actor, walk_id, wanted, now),
         change=change,

@@ -20,6 +20,7 @@ from ...extensions import db
 from ...models import Person, RepeatRule, Walk, WalkSeries, WalkStatus
 from ...timeutil import local_today, utcnow
 from ..errors import Conflict, Invalid, NotFound, rolls_back
+from ..sync import tombstones
 from ..validation import choice
 from .lifecycle import WalkPlan, apply_plan, begin, get_own_walk, store_new_walk, walk_to_plan
 
@@ -287,9 +288,10 @@ def get_own_series(actor: Person, series_id: uuid_lib.UUID) -> WalkSeries:
     return series
 
 
-def _drop_planned(series: WalkSeries, where) -> int:
+def _drop_planned(series: WalkSeries, where, reason: str) -> int:
     """Remove occurrences not yet walked (planned, or skipped) that match `where`: they were
-    only ever the rule's forecast. Walks begun or done stay, as history."""
+    only ever the rule's forecast. Walks begun or done stay, as history. A phone that still
+    holds a removed one is told `reason` (a tombstone keeps it, and the walk's UUID)."""
     doomed = db.session.scalars(
         select(Walk).where(
             Walk.series_id == series.id,
@@ -297,9 +299,7 @@ def _drop_planned(series: WalkSeries, where) -> int:
             where,
         )
     ).all()
-    for walk in doomed:
-        db.session.delete(walk)
-    return len(doomed)
+    return tombstones.remove_walks(doomed, reason)
 
 
 @rolls_back
@@ -325,8 +325,12 @@ def update_this_and_later(
     old, cut = walk.series, walk.occurrence_date
     with db.session.no_autoflush:
         rule = _plan_with_rule(actor, walk, plan, now, repeat, until, may_stop=True)
-        _drop_planned(old, Walk.occurrence_date > cut)
         assert cut is not None  # every walk of a series has its occurrence date
+        _drop_planned(
+            old,
+            Walk.occurrence_date > cut,
+            f"Removed on the server: its repeating series was changed from {cut:%-d %B %Y} on.",
+        )
         old.ends_on = cut - timedelta(days=1)
         if rule is None:
             walk.series, walk.occurrence_date = None, None
@@ -351,7 +355,11 @@ def end_series(actor: Person, series_id: uuid_lib.UUID, now: datetime | None = N
     Returns how many planned walks were removed."""
     series = get_own_series(actor, series_id)
     today = local_today(series.timezone, now)
-    removed = _drop_planned(series, Walk.occurrence_date > today)
+    removed = _drop_planned(
+        series,
+        Walk.occurrence_date > today,
+        f"Removed on the server: its repeating series was ended on {today:%-d %B %Y}.",
+    )
     if series.ends_on is None or series.ends_on > today:
         series.ends_on = today
     db.session.commit()

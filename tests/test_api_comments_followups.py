@@ -1,5 +1,6 @@
-"""PUT /api/v1/comments/{uuid} and /api/v1/follow-ups/{uuid}: safe to repeat, stale edits are
-conflicts, everything out of scope is 404, and every answer matches the OpenAPI document."""
+"""PUT /api/v1/comments/{id} and /api/v1/follow-ups/{id}: the one sync protocol (safe to
+repeat, a stale edit kept as a conflict to resolve), everything out of scope is 404, and every
+answer matches the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -28,9 +29,12 @@ def signed_in(app, person):
     return client
 
 
+PATH_NAMES = {"comments": "comment_id", "follow-ups": "follow_up_id"}
+
+
 def put(client, kind: str, record_id, body: dict):
     response = client.put(f"/api/v1/{kind}/{record_id}", json=body)
-    assert_documented(client, response, "put", f"/{kind}/{{uuid}}")
+    assert_documented(client, response, "put", f"/{kind}/{{{PATH_NAMES[kind]}}}")
     return response
 
 
@@ -196,3 +200,69 @@ def test_a_body_over_the_limit_is_413_json(app, world):
     assert response.status_code == 413
     assert response.get_json()["status"] == 413
     assert rows(Comment) == 0
+
+
+def test_a_stale_comment_edit_is_kept_for_its_author_to_resolve(app, world):
+    maya = signed_in(app, world.maya)
+    comment_id = uuid.uuid4()
+    put(maya, "comments", comment_id, {"walk_id": str(world.walk.uuid), "body": "First"})
+    put(maya, "comments", comment_id, {"body": "From the phone", "base_version": 1})
+    stale = put(maya, "comments", comment_id, {"body": "From the laptop", "base_version": 1})
+    assert stale.status_code == 409
+    conflict = stale.get_json()["conflict"]
+    assert conflict["base_version"] == 1
+    page = maya.get("/sync/conflicts/").get_data(as_text=True)
+    assert "From the laptop" in page
+    assert "From the phone" in page
+    assert "No conflicts" in signed_in(app, world.coach).get("/sync/conflicts/").get_data(
+        as_text=True
+    )
+    assert maya.post(f"/sync/conflicts/{conflict['id']}/use-mine").status_code == 302
+    comment = db.session.scalar(select(Comment).where(Comment.uuid == comment_id))
+    assert (comment.body, comment.version) == ("From the laptop", 3)
+
+
+def test_a_close_that_lost_the_race_is_kept_and_the_server_can_win(app, world):
+    maya = signed_in(app, world.maya)
+    item_id = uuid.uuid4()
+    create = {
+        "walk_id": str(world.walk.uuid),
+        "action": "Ring back",
+        "owner_id": world.maya.id,
+        "due_date": due(),
+    }
+    put(maya, "follow-ups", item_id, create)
+    put(maya, "follow-ups", item_id, {"base_version": 1, "action": "Ring back by noon"})
+    late = {"base_version": 1, "status": "closed", "closing_note": "We rang back"}
+    stale = put(maya, "follow-ups", item_id, late)
+    assert stale.status_code == 409
+    assert stale.get_json()["current"]["action"] == "Ring back by noon"
+    page = maya.get("/sync/conflicts/").get_data(as_text=True)
+    assert "Follow-up: Ring back by noon" in page
+    assert "We rang back" in page
+    maya.post(f"/sync/conflicts/{stale.get_json()['conflict']['id']}/keep-server")
+    item = db.session.scalar(select(FollowUp).where(FollowUp.uuid == item_id))
+    assert (item.status, item.version) == (FollowUpStatus.OPEN, 2)
+    assert "No conflicts" in maya.get("/sync/conflicts/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("due_date", 5), ("due_date", "soon"), ("owner_id", "3"), ("status", "done")],
+)
+def test_a_follow_up_field_of_the_wrong_kind_is_422_naming_it(app, world, field, value):
+    client = signed_in(app, world.maya)
+    item_id = uuid.uuid4()
+    create = {
+        "walk_id": str(world.walk.uuid),
+        "action": "A",
+        "owner_id": world.maya.id,
+        "due_date": due(),
+    }
+    refused = put(client, "follow-ups", item_id, {**create, field: value})
+    assert refused.status_code == 422
+    assert field in refused.get_json()["fields"]
+    put(client, "follow-ups", item_id, create)
+    edit = put(client, "follow-ups", item_id, {"base_version": 1, field: value})
+    assert edit.status_code == 422
+    assert db.session.scalar(select(FollowUp)).version == 1

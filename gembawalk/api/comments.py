@@ -1,0 +1,103 @@
+"""Comments for the offline app: a coach's comment or a manager's answer written with no
+signal, sent later by the device's UUID through the one sync protocol (sync.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint
+from flask_login import current_user
+
+from ..models import Comment
+from ..services.sync import comments as sync_comments
+from .http import json_object
+from .sync import (
+    BASE_VERSION,
+    MAYBE_UUID,
+    UUID_SCHEMA,
+    WHEN,
+    device_writes,
+    outcome_response,
+    put_operation,
+)
+
+bp = Blueprint("comments_api", __name__)
+
+# A comment or a closing note is a few kilobytes at most.
+MAX_JSON_BYTES = 64 * 1024
+bp.before_request(device_writes(MAX_JSON_BYTES))
+
+
+def utc(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def comment_json(comment: Comment) -> dict[str, Any]:
+    return {
+        "uuid": str(comment.uuid),
+        "version": comment.version,
+        "walk_id": str(comment.walk.uuid),
+        "observation_id": str(comment.observation.uuid) if comment.observation else None,
+        "parent_id": str(comment.parent.uuid) if comment.parent else None,
+        "author": {"id": comment.author.id, "name": comment.author.display_name},
+        "body": comment.body,
+        "created_at": utc(comment.created_at),
+        "updated_at": utc(comment.updated_at),
+    }
+
+
+@bp.put("/comments/<uuid:comment_id>")
+def put_comment(comment_id: UUID):
+    outcome = sync_comments.put_comment(current_user, comment_id, json_object())
+    return outcome_response(outcome, comment_json)
+
+
+# --- the OpenAPI description ----------------------------------------------------------------
+
+SCHEMAS = {
+    "Comment": {
+        "type": "object",
+        "required": [
+            "uuid",
+            "version",
+            "walk_id",
+            "observation_id",
+            "parent_id",
+            "author",
+            "body",
+            "created_at",
+            "updated_at",
+        ],
+        "properties": {
+            "uuid": UUID_SCHEMA,
+            "version": {"type": "integer"},
+            "walk_id": UUID_SCHEMA,
+            "observation_id": MAYBE_UUID,
+            "parent_id": {**MAYBE_UUID, "description": "The comment that opened the thread."},
+            "author": {
+                "type": "object",
+                "required": ["id", "name"],
+                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+            },
+            "body": {"type": "string"},
+            "created_at": WHEN,
+            "updated_at": WHEN,
+        },
+    },
+    "CommentInput": {
+        "type": "object",
+        "description": "On create: walk_id and body, and observation_id for a comment on one "
+        "observation or parent_id for a reply. On edit (the author only): body and "
+        "base_version, the version the edit was made from.",
+        "properties": {
+            "walk_id": UUID_SCHEMA,
+            "observation_id": MAYBE_UUID,
+            "parent_id": MAYBE_UUID,
+            "body": {"type": "string", "maxLength": 2000},
+            "base_version": BASE_VERSION,
+        },
+    },
+}
+
+PATHS = {"/comments/{comment_id}": {"put": put_operation("comment", "Comment")}}

@@ -1,0 +1,106 @@
+"""Follow-ups for the offline app: made, changed or closed ("you said, we did") with no
+signal, sent later by the device's UUID through the one sync protocol (sync.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import Blueprint
+from flask_login import current_user
+
+from ..models import FollowUp
+from ..services.followups import sync as followups_sync
+from .comments import MAX_JSON_BYTES, utc
+from .http import json_object
+from .sync import (
+    BASE_VERSION,
+    MAYBE_UUID,
+    UUID_SCHEMA,
+    WHEN,
+    device_writes,
+    outcome_response,
+    put_operation,
+)
+
+bp = Blueprint("followups_api", __name__)
+bp.before_request(device_writes(MAX_JSON_BYTES))
+
+
+def follow_up_json(item: FollowUp) -> dict[str, Any]:
+    return {
+        "uuid": str(item.uuid),
+        "version": item.version,
+        "walk_id": str(item.walk.uuid),
+        "observation_id": str(item.observation.uuid) if item.observation else None,
+        "action": item.action,
+        "owner_id": item.owner_id,
+        "due_date": item.due_date.isoformat(),
+        "status": item.status.value,
+        "closing_note": item.closing_note,
+        "closed_at": utc(item.closed_at),
+        "closed_by_id": item.closed_by_id,
+        "created_at": utc(item.created_at),
+    }
+
+
+@bp.put("/follow-ups/<uuid:follow_up_id>")
+def put_follow_up(follow_up_id: UUID):
+    outcome = followups_sync.put_follow_up(current_user, follow_up_id, json_object())
+    return outcome_response(outcome, follow_up_json)
+
+
+# --- the OpenAPI description ----------------------------------------------------------------
+
+SCHEMAS = {
+    "FollowUp": {
+        "type": "object",
+        "required": [
+            "uuid",
+            "version",
+            "walk_id",
+            "observation_id",
+            "action",
+            "owner_id",
+            "due_date",
+            "status",
+            "closing_note",
+            "closed_at",
+            "closed_by_id",
+            "created_at",
+        ],
+        "properties": {
+            "uuid": UUID_SCHEMA,
+            "version": {"type": "integer"},
+            "walk_id": UUID_SCHEMA,
+            "observation_id": MAYBE_UUID,
+            "action": {"type": "string"},
+            "owner_id": {"type": "integer"},
+            "due_date": {"type": "string", "format": "date"},
+            "status": {"enum": ["open", "closed"]},
+            "closing_note": {"type": "string", "description": "You said, we did."},
+            "closed_at": WHEN,
+            "closed_by_id": {"type": ["integer", "null"]},
+            "created_at": WHEN,
+        },
+    },
+    "FollowUpInput": {
+        "type": "object",
+        "description": "On create: walk_id, action, owner_id (someone in the organisation) "
+        "and due_date (today or later), observation_id when it comes from one observation. "
+        "On edit: base_version and any of action, owner_id, due_date; to close, status "
+        "'closed' with closing_note (what was done).",
+        "properties": {
+            "walk_id": UUID_SCHEMA,
+            "observation_id": MAYBE_UUID,
+            "action": {"type": "string", "maxLength": 500},
+            "owner_id": {"type": "integer"},
+            "due_date": {"type": "string", "format": "date"},
+            "status": {"enum": ["open", "closed"]},
+            "closing_note": {"type": "string", "maxLength": 2000},
+            "base_version": BASE_VERSION,
+        },
+    },
+}
+
+PATHS = {"/follow-ups/{follow_up_id}": {"put": put_operation("follow-up", "FollowUp")}}
