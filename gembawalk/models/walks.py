@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -107,6 +108,11 @@ class Walk(db.Model):
     customers_spoken_to: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Started without a plan ("Start a walk now") or recorded after the fact: its planned
+    # start is its start, and on time and plan adherence leave it out.
+    unplanned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A done walk entered later from memory, not recorded as it happened.
+    recorded_after: Mapped[bool] = mapped_column(Boolean, default=False)
     # A walk made by a repeating series, and the day the rule gave it (kept when the walk
     # alone is moved, so the generator never makes that day's walk again).
     series_id: Mapped[int | None] = mapped_column(ForeignKey("walk_series.id"), index=True)

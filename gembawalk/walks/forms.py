@@ -171,3 +171,21 @@ class CompleteWalkForm(FlaskForm):
         },
     )
     submit = SubmitField("Complete walk")
+
+
+class StartNowForm(FlaskForm):
+    """Start a walk now, without a plan: the kind and the place, nothing about when."""
+
+    walk_id = ClientIdField()
+    kind = PlanWalkForm.kind
+    place = PlanWalkForm.place
+    submit = SubmitField("Start now")
+
+
+class PastWalkForm(CompleteWalkForm):
+    """A walk that already happened, recorded afterwards: what it was, then its record."""
+
+    walk_id = ClientIdField()
+    kind = PlanWalkForm.kind
+    place = PlanWalkForm.place
+    submit = SubmitField("Record walk")

@@ -40,6 +40,12 @@ def done_within(start: datetime, end: datetime):
     return and_(Walk.status == WalkStatus.DONE, Walk.completed_at >= start, Walk.completed_at < end)
 
 
+def had_a_plan():
+    """Planned beforehand: a walk started without a plan ("Start a walk now") or recorded after
+    the fact is left out of plan adherence and on time (its planned start is only its start)."""
+    return Walk.unplanned.is_(False)
+
+
 def share(part: int, whole: int | float | None) -> float | None:
     """part ÷ whole, or None where there is nothing to divide by."""
     return part / whole if whole else None
