@@ -12,7 +12,7 @@ from ..coaching.walk_page import walk_extras
 from ..forms import options, show_errors, validate_all
 from ..models import Category, Role, WalkStatus
 from ..services import access, customers
-from ..services.errors import Invalid
+from ..services.errors import Conflict, Invalid
 from ..services.people.accounts import zone_for
 from ..services.walks import agenda, past, series, steps
 from ..services.walks import lifecycle as walks
@@ -206,8 +206,12 @@ def cancel(walk_id: UUID):
 
 @bp.post("/<uuid:walk_id>/reinstate")
 def reinstate(walk_id: UUID):
-    steps.reinstate_walk(current_user, walk_id)
-    flash("Walk reinstated: it is planned again.", "success")
+    try:
+        steps.reinstate_walk(current_user, walk_id)
+    except Conflict as refused:  # its time passed while the page was open
+        flash(str(refused), "error")
+    else:
+        flash("Walk reinstated: it is planned again.", "success")
     return redirect(url_for("walks.show", walk_id=walk_id))
 
 
