@@ -77,3 +77,33 @@ def test_back_after_completing_goes_to_the_walk_with_what_happened(phone: Page):
     expect(page.get_by_text("This walk was completed on")).to_be_visible()
     expect(page.get_by_text("That no longer applies")).to_have_count(0)
     shot(page, "back-after-complete")
+
+
+def test_a_past_walk_shows_every_error_at_once_then_is_recorded(phone: Page):
+    manager = a_manager()
+    email = manager.email
+    let_the_server_write()
+    page = phone
+    sign_in(page, email, PASSWORD)
+    page.goto("/walks/")
+    page.get_by_role("main").get_by_role("link", name="Record a past walk").tap()
+    expect(page.get_by_role("heading", name="Record a past walk", level=1)).to_be_visible()
+    page.get_by_label("Place").fill("Northgate counter")
+    page.get_by_label("Started").fill("2026-01-05T10:00")
+    page.get_by_label("Finished").fill("2026-01-05T09:00")
+    page.get_by_role("button", name="Record walk").tap()
+    # Beside each field, together: the field's own check and the rule across fields.
+    count_error = page.locator("#customers_spoken_to-error")
+    expect(count_error).to_have_text("Enter a number, 0 if none.")
+    expect(page.locator("#completed_at-error")).to_have_text(
+        "A walk cannot finish before it started."
+    )
+    expect(page.get_by_label("Place")).to_have_value("Northgate counter")
+    shot(page, "past-walk-errors")
+
+    page.get_by_label("Finished").fill("2026-01-05T10:40")
+    page.get_by_label("How many customers did you speak with?").fill("2")
+    page.get_by_role("button", name="Record walk").tap()
+    expect(page.get_by_text("Walk recorded.")).to_be_visible()
+    expect(page.get_by_text("Recorded after the fact")).to_be_visible()
+    shot(page, "past-walk-recorded")
