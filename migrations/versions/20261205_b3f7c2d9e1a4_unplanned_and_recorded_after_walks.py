@@ -27,10 +27,8 @@ def upgrade():
     with op.batch_alter_table('engagement_days', schema=None) as batch_op:
         batch_op.add_column(sa.Column('done_planned', sa.Integer(), nullable=False, server_default='0'))
     op.execute('UPDATE engagement_days SET done_planned = done')
-    # The defaults were for the rows already there; new rows get theirs from the model.
-    with op.batch_alter_table('walks', schema=None) as batch_op:
-        batch_op.alter_column('unplanned', server_default=None)
-        batch_op.alter_column('recorded_after', server_default=None)
+    # The walks' defaults stay (walks loaded with SQL are planned and live); the days' was
+    # for the rows already there: the rollup writes every fact.
     with op.batch_alter_table('engagement_days', schema=None) as batch_op:
         batch_op.alter_column('done_planned', server_default=None)
 
