@@ -55,6 +55,7 @@ run: install
 test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy gembawalk
 	$(BIN)/pytest
 
 # Save phone and desktop screenshots of the demo to static/screenshots/.

@@ -46,6 +46,7 @@ def demo() -> None:
 def demo_if_empty() -> None:
     """Load the demo only when nobody exists yet (what `make run` calls)."""
     if people.count_people() == 0:
+        assert demo.callback is not None  # click keeps the decorated function here
         demo.callback()
 
 

@@ -1,5 +1,6 @@
-"""The engagement days (services/engagement/rollup.py) always say what the walks and observations say:
-after every kind of change, recomputing everything from scratch finds nothing different."""
+"""The engagement days (services/engagement/rollup.py) always say what the walks and
+observations say: after every kind of change, recomputing everything from scratch finds
+nothing different."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ def _status() -> int:
     return 422 if request.method == "POST" else 200
 
 
-def _unit_options(rows, blank: str, disabled: set[int] = frozenset()):
+def _unit_options(rows, blank: str, disabled: set[int] | frozenset[int] = frozenset()):
     """The tree as select options, indented; `disabled` ones are shown but cannot be picked."""
     choices = options([("", blank), *((r.unit.id, INDENT * r.depth + r.unit.name) for r in rows)])
     for choice in choices:

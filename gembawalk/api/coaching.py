@@ -67,7 +67,8 @@ class Fields:
     """Typed reads from a JSON body; every wrong type is reported at once as a 422."""
 
     def __init__(self, body: dict[str, Any]):
-        self.body, self.errors = body, {}
+        self.body = body
+        self.errors: dict[str, str] = {}
 
     def _get(self, name: str, kind: type, message: str):
         value = self.body.get(name)

@@ -70,6 +70,7 @@ def add_coaching(now: datetime, rng: random.Random) -> dict[str, int]:
         made["notifications"] += 1
 
     for walk in walks:
+        assert walk.completed_at is not None  # done walks only: every one has been completed
         coach = people[coach_of[walk.manager_id]]
         recent = now - walk.completed_at < timedelta(days=QUEUE_DAYS)
         link = f"/walks/{walk.uuid}"

@@ -214,10 +214,12 @@ class _Builder:
 
     def choosable(self, person: Person, kind: CustomerKind) -> list[Customer]:
         """The customers this manager may pick: their unit's register and those above it."""
+        assert person.org_unit is not None  # every demo person belongs to a unit
         lineage = [person.org_unit, *person.org_unit.ancestors()]
         return [c for c in self.customers if c.org_unit in lineage and c.kind == kind]
 
     def schedule(self, person: Person, habit: Habit) -> None:
+        assert person.org_unit is not None  # every demo person belongs to a unit
         rng, theme = self.rng, texts.THEMES[self.theme[person.org_unit.name]]
         visit_day, visit_time = rng.choice([1, 2, 3]), rng.choice(VISIT_TIMES)
         if person.email == "manager@example.org":
@@ -306,6 +308,7 @@ class _Builder:
         code, waste, said_by, text, action, closing = note
         delay = timedelta(seconds=rng.randint(2, 120))
         if rng.random() < 0.15:  # written with no signal, sent once back in reach
+            assert walk.completed_at is not None  # observed on walks already done
             delay = walk.completed_at - made_at + timedelta(minutes=rng.randint(5, 120))
         observation = Observation(
             uuid=self.uuid(),
@@ -325,6 +328,8 @@ class _Builder:
 
     def follow_up(self, walk: Walk, observation: Observation, action: str, closing: str) -> None:
         rng, walker = self.rng, walk.manager
+        assert walker.org_unit is not None  # every demo person belongs to a unit
+        assert walk.completed_at is not None  # follow-ups come from walks already done
         owner = walker
         if rng.random() < 0.2:
             division = walker.org_unit.parent or walker.org_unit
@@ -358,6 +363,7 @@ class _Builder:
 
     def today_for(self, person: Person) -> None:
         """A walk later today and one tomorrow, so that the Today page has something on it."""
+        assert person.org_unit is not None  # every demo person belongs to a unit
         theme = texts.THEMES[self.theme[person.org_unit.name]]
         habit = HABITS["steady"]
         start = self.at(self.today, time(14, 0))

@@ -68,6 +68,12 @@ def count(value: int | None, field: str, *, maximum: int, label: str) -> int:
     return value
 
 
+def passed(value: T | None) -> T:
+    """What `Checks.run` returned, once `raise_any` has let the operation through."""
+    assert value is not None  # raise_any refuses whatever a check refused
+    return value
+
+
 class Checks:
     """Every field an operation refuses, gathered so that a form shows them all at once (the
     field checks and the rules across fields together) instead of one per submit."""

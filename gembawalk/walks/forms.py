@@ -39,6 +39,8 @@ DURATIONS = options(
 class ClientIdField(HiddenField):
     """An id made when the form is shown, so a form sent twice is saved once."""
 
+    data: uuid.UUID | None  # type: ignore[assignment]  # a UUID, where HiddenField keeps text
+
     def process_formdata(self, valuelist):
         try:
             self.data = uuid.UUID(valuelist[0]) if valuelist and valuelist[0] else None
@@ -177,8 +179,9 @@ class StartNowForm(FlaskForm):
     """Start a walk now, without a plan: the kind and the place, nothing about when."""
 
     walk_id = ClientIdField()
-    kind = PlanWalkForm.kind
-    place = PlanWalkForm.place
+    # The plan form's own fields, one definition: typed as declared fields are once bound.
+    kind: RadioField = PlanWalkForm.kind  # type: ignore[assignment]
+    place: StringField = PlanWalkForm.place  # type: ignore[assignment]
     submit = SubmitField("Start now")
 
 
@@ -186,6 +189,6 @@ class PastWalkForm(CompleteWalkForm):
     """A walk that already happened, recorded afterwards: what it was, then its record."""
 
     walk_id = ClientIdField()
-    kind = PlanWalkForm.kind
-    place = PlanWalkForm.place
+    kind: RadioField = PlanWalkForm.kind  # type: ignore[assignment]  # shared, as above
+    place: StringField = PlanWalkForm.place  # type: ignore[assignment]
     submit = SubmitField("Record walk")

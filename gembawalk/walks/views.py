@@ -146,7 +146,7 @@ def end_series(series_id: UUID):
 def start_now():
     form = StartNowForm()
     if form.validate_on_submit():
-        plan = walks.WalkPlan(kind=form.kind.data, day=None, at=None, place=form.place.data)
+        plan = walks.WalkPlan(kind=form.kind.data, day=None, at=None, place=form.place.data or "")
         try:
             walk = walks.plan_walk(current_user, plan, walk_id=form.walk_id.data, start_now=True)
         except Invalid as error:
@@ -247,6 +247,7 @@ def complete(walk_id: UUID):
     form = CompleteWalkForm()
     _customer_choices(form)
     if request.method == "GET":
+        assert walk.started_at is not None  # a walk in progress has started
         form.started_at.data = local(walk.started_at, walk.timezone).replace(tzinfo=None)
         form.completed_at.data = local(utcnow(), walk.timezone).replace(
             tzinfo=None, second=0, microsecond=0

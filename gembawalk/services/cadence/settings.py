@@ -44,7 +44,7 @@ def _apply(row: CadenceTargets, setting: CadenceSetting) -> None:
         except Invalid as error:
             errors.update(error.errors)
     try:
-        period = CadencePeriod(setting.period)
+        period = CadencePeriod(setting.period or "")  # none, like an unknown one, is refused
     except ValueError:
         errors["period"] = "Choose a week or a month."
     if not errors and values["customer_visits"] + values["gemba_walks"] == 0:

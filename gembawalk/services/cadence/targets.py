@@ -7,12 +7,28 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 from sqlalchemy import select
 
 from ...extensions import db
 from ...models import CadencePeriod, OrgUnit, Person
 from ...models.cadence import CadenceTargets
+
+
+class HasCadence(Protocol):
+    """What targets_for reads of a person: a Person, or a board's lighter Manager."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def org_unit_id(self) -> int | None: ...
+    @property
+    def cadence_period(self) -> CadencePeriod | None: ...
+    @property
+    def cadence_customer_visits(self) -> int | None: ...
+    @property
+    def cadence_gemba_walks(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -54,7 +70,7 @@ def periods_in(period: CadencePeriod, first: date, last: date) -> float:
     return total
 
 
-def own_target(row: CadenceTargets, source: str, name: str = "") -> Target | None:
+def own_target(row: CadenceTargets | HasCadence, source: str, name: str = "") -> Target | None:
     if row.cadence_period is None:
         return None
     return Target(
@@ -66,11 +82,11 @@ def own_target(row: CadenceTargets, source: str, name: str = "") -> Target | Non
     )
 
 
-def unit_targets() -> dict[int, Target]:
+def unit_targets() -> dict[int | None, Target]:  # None: no unit, so the default
     """Every unit's effective default (its own, else the nearest parent's, else the product's),
     from one query: the tree is small, the people are many."""
     units = {unit.id: unit for unit in db.session.scalars(select(OrgUnit))}
-    resolved: dict[int, Target] = {}
+    resolved: dict[int | None, Target] = {}
 
     def resolve(unit_id: int, seen: frozenset[int] = frozenset()) -> Target:
         if unit_id in resolved:
@@ -91,7 +107,7 @@ def unit_targets() -> dict[int, Target]:
     return resolved
 
 
-def targets_for(people: Iterable[Person]) -> dict[int, Target]:
+def targets_for(people: Iterable[HasCadence]) -> dict[int, Target]:
     """Each person's effective target, by person id, in one query whatever their number.
     (Anything with a person's id, org_unit_id and cadence columns will do.)"""
     people = list(people)

@@ -1,19 +1,20 @@
 """PRODUCT.md's definitions as SQL, each written once: what a customer engagement is, when a
-walk counts, and how a share is taken. The figures (services/engagement/figures.py), the days they are
-summed into (services/engagement/rollup.py) and the cadence reminder (services/cadence/due.py) use these.
+walk counts, and how a share is taken. The figures (services/engagement/figures.py), the days
+they are summed into (services/engagement/rollup.py) and the cadence reminder
+(services/cadence/due.py) use these.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, exists, literal_column
+from sqlalchemy import ColumnClause, and_, exists, literal_column
 
 from ...models import Customer, CustomerKind, Walk, WalkStatus, walk_customers
 
 # Written into the SQL rather than bound, so both databases match the partial index
 # ix_walks_customer_contact (whose WHERE says the same) whatever the plan.
-ONE = literal_column("1")
+ONE: ColumnClause[int] = literal_column("1")
 
 
 def with_external_customer():

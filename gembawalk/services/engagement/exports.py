@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy import and_, func, or_, select
 
@@ -46,7 +46,7 @@ LEADERBOARD_HEADER = [
 ]
 
 
-def leaderboard_rows(board: Board) -> Iterator[list[object]]:
+def leaderboard_rows(board: Board) -> Iterator[Sequence[object]]:
     yield LEADERBOARD_HEADER
     for f in board.rows:
         yield [
@@ -90,7 +90,7 @@ WALKS_HEADER = [
 ]
 
 
-def walks_rows(actor: Person, board: Board) -> Iterator[list[object]]:
+def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
     """Every walk behind the board: planned for the period or done in it, by its managers.
     Columns, not whole walks, are read: a quarter of a big organisation is many thousands."""
     period, zone = board.period, board.period.zone

@@ -1,9 +1,9 @@
 """Engagement figures, exactly as PRODUCT.md words them, for a set of managers over a period.
 
-The definitions themselves are SQL in services/engagement/definitions.py. The figures are sums of each
-manager's days (services/engagement/rollup.py keeps them): a fixed number of queries, each bounded by the
-period and the managers asked about, never by the history behind them. Days are the
-organisation's; weeks start on Monday.
+The definitions themselves are SQL in services/engagement/definitions.py. The figures are sums
+of each manager's days (services/engagement/rollup.py keeps them): a fixed number of queries,
+each bounded by the period and the managers asked about, never by the history behind them.
+Days are the organisation's; weeks start on Monday.
 """
 
 from __future__ import annotations
@@ -111,7 +111,8 @@ class Figures:
 
 def figures_for(managers: list[Person | Manager], period: Period, among=None) -> dict[int, Figures]:
     """Every figure for these managers over the period, in five queries whatever the data:
-    sums of their days (services/engagement/rollup.py), so the cost follows the period and the managers.
+    sums of their days (services/engagement/rollup.py), so the cost follows the period and the
+    managers.
 
     `among` is a query for the same people's ids (manager_ids_in): the database then reads the
     set itself instead of thousands of bound parameters."""
@@ -202,7 +203,7 @@ def _count_streaks(found: dict[int, Figures], ids, period: Period) -> None:
         count = _run_down_from(mask, end) if end is not None else 0
         found[manager_id].streak_weeks = count
         _engaged_last_on(found[manager_id], latest, period)
-        if count and count == end + 1:
+        if count and end is not None and count == end + 1:  # a count needs an end
             longer.append(manager_id)  # the run reaches the window's first week
     earliest = last_monday - timedelta(weeks=STREAK_CAP_WEEKS - 1)
     before = (recent - earliest).days // 7 - 1  # the week just before the recent ones

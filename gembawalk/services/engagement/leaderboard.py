@@ -59,6 +59,7 @@ class ManagerDetail:
 
     @property
     def manager(self) -> Person:
+        assert isinstance(self.figures.manager, Person)  # manager_detail counts a full Person
         return self.figures.manager
 
 

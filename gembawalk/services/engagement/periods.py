@@ -129,7 +129,9 @@ def choose_period(
         if first is None and last is None:
             preset = default
         else:
-            last = last or max(first, today)
+            if last is None:
+                assert first is not None  # one end at least was given
+                last = max(first, today)
             first = first or last - timedelta(days=27)
     if preset == "week":
         first = week_start(today)
@@ -141,6 +143,8 @@ def choose_period(
     elif preset == "26w":
         first = week_start(today) - timedelta(weeks=25)
         last = week_start(today) + timedelta(days=6)
+    assert first is not None  # every preset sets both ends, as does custom
+    assert last is not None
     if last < first:
         raise Invalid({names[1]: "The end of the period comes before its start."})
     if (last - first).days + 1 > MAX_DAYS:

@@ -16,10 +16,14 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from flask import has_app_context
 from flask_sqlalchemy.session import Session as AppSession
 from sqlalchemy import (
+    BindParameter,
+    CursorResult,
+    Table,
     and_,
     bindparam,
     case,
@@ -124,6 +128,7 @@ def _note(session: Session, obj, every_change: bool) -> None:
             .join(walk_customers, walk_customers.c.walk_id == Walk.id)
             .where(walk_customers.c.customer_id == obj.id, Walk.completed_at.is_not(None))
         ):
+            assert completed_at is not None  # the WHERE takes completed walks only
             _touch(session, {manager_id}, {completed_at})
 
 
@@ -218,11 +223,12 @@ def ensure_current(zone: str) -> None:
         return
     db.session.commit()
     with writing():
-        claimed = db.session.execute(
+        result = db.session.execute(
             update(RollupState)
             .where(RollupState.id == STATE_ID, RollupState.zone != zone)
             .values(zone=zone)
-        ).rowcount
+        )
+        claimed = cast(CursorResult, result).rowcount  # an UPDATE answers with a cursor
         db.session.commit()
     if claimed:  # whoever changed the row rebuilds; the others find it done
         log.warning("Engagement days were cut in %s, now %s: rebuilding them.", stored, zone)
@@ -276,7 +282,7 @@ def _fill(
         if len(_FILLS) > 64:  # shapes change with the zone's offsets: keep the recent ones
             _FILLS.clear()
         statement = _FILLS[key] = _fill_statement(clock, managers is not None, in_day_order)
-    values = {"start": start, "end": end}
+    values: dict[str, datetime | list[int]] = {"start": start, "end": end}
     if managers is not None:
         values["managers"] = managers
     return statement, values
@@ -284,7 +290,7 @@ def _fill(
 
 def _fill_statement(clock: LocalClock, per_manager: bool, in_day_order: bool):
     start, end = bindparam("start", type_=UTCDateTime), bindparam("end", type_=UTCDateTime)
-    managers = bindparam("managers", expanding=True)
+    managers: BindParameter[list[int]] = bindparam("managers", expanding=True)
 
     def counted(condition):
         return case((condition, 1), else_=0)
@@ -342,4 +348,5 @@ def _fill_statement(clock: LocalClock, per_manager: bool, in_day_order: bool):
     ).group_by(facts.c.manager_id, facts.c.day)
     if in_day_order:
         summed = summed.order_by(facts.c.day, facts.c.manager_id)
-    return EngagementDay.__table__.insert().from_select(["manager_id", "day", *FACTS], summed)
+    table = cast(Table, EngagementDay.__table__)  # mapped to a Table, typed as any FromClause
+    return table.insert().from_select(["manager_id", "day", *FACTS], summed)

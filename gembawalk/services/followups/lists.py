@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -89,7 +90,7 @@ def my_follow_ups(
     today = today_for(actor, now)
     show = show if show in LISTS else "open"
     which = _which(today)
-    found = dict(
+    found: dict[str, int] = dict(
         db.session.execute(
             select(which, func.count()).where(FollowUp.owner_id == actor.id).group_by(which)
         ).all()
@@ -99,7 +100,7 @@ def my_follow_ups(
         "overdue": found.get("overdue", 0),
         "closed": found.get("closed", 0),
     }
-    lists = {
+    lists: dict[str, tuple[ColumnElement[bool], ColumnElement[Any]]] = {
         "open": (FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_date.asc()),
         "overdue": (
             and_(FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_date < today),

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import uuid as uuid_lib
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -133,7 +134,7 @@ def create_follow_up(
     if walk.status not in (WalkStatus.IN_PROGRESS, WalkStatus.DONE):
         raise Invalid({"walk_id": "Follow-ups come from what was seen: start the walk first."})
     errors: dict[str, str] = {}
-    checked = {}
+    checked: dict[str, Any] = {}  # each rule's answer: the text, the owner, the due date
     for name, rule in (
         ("action", lambda: _action(action)),
         ("owner", lambda: _owner(owner_id)),
@@ -200,12 +201,13 @@ def _tell_owner(item: FollowUp, actor: Person) -> None:
 def _compare_and_set(item: FollowUp, where, values: dict) -> bool:
     """Change the row only if it is still as the caller saw it: one statement, so two
     devices acting at once cannot both win on either database."""
-    changed = db.session.execute(
+    result = db.session.execute(
         update(FollowUp)
         .where(FollowUp.id == item.id, where)
         .values(version=FollowUp.version + 1, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    changed = cast(CursorResult, result).rowcount  # an UPDATE answers with a cursor
     return changed == 1
 
 

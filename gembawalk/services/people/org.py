@@ -126,7 +126,8 @@ def subtree_ids(unit_id: int) -> set[int]:
 def lineage_ids(unit_id: int) -> list[int]:
     """The unit and its ancestors, nearest first."""
     parents = dict(db.session.execute(select(OrgUnit.id, OrgUnit.parent_id)).all())
-    chain, current = [], unit_id
+    chain: list[int] = []
+    current: int | None = unit_id
     while current is not None and current not in chain:
         chain.append(current)
         current = parents.get(current)

@@ -44,8 +44,9 @@ def get_conflict(actor: Person, conflict_id: int) -> SyncConflict:
 
 
 def conflicting_record(conflict: SyncConflict) -> Walk | Observation | None:
-    model = Walk if conflict.record_type == "walk" else Observation
-    return db.session.scalar(select(model).where(model.uuid == conflict.record_uuid))
+    if conflict.record_type == "walk":
+        return db.session.scalar(select(Walk).where(Walk.uuid == conflict.record_uuid))
+    return db.session.scalar(select(Observation).where(Observation.uuid == conflict.record_uuid))
 
 
 LABELS = {
@@ -97,9 +98,11 @@ def conflict_views(actor: Person) -> list[ConflictView]:
             body = json.loads(conflict.body)
             try:
                 if conflict.record_type == "walk":
+                    assert isinstance(record, Walk)  # conflicting_record looked it up by type
                     wanted, state = sync_walks.wanted_walk(body), sync_walks.walk_state(record)
                     zone = record.timezone
                 else:
+                    assert isinstance(record, Observation)
                     wanted = sync_observations.wanted_observation(body)
                     state, zone = sync_observations.observation_state(record), record.walk.timezone
             except Invalid:

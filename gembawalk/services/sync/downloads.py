@@ -21,7 +21,7 @@ MAX_STATUS_UUIDS = 500
 MAX_DAYS = 400
 
 
-def held(actor: Person, uuids: list) -> tuple[list[dict], list[str]]:
+def held(actor: Person, uuids: object) -> tuple[list[dict], list[str]]:
     """Which of these ids the server holds for this person, and at which version."""
     if not isinstance(uuids, list) or len(uuids) > MAX_STATUS_UUIDS:
         raise Invalid({"uuids": f"Send a list of at most {MAX_STATUS_UUIDS} ids."})

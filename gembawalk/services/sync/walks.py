@@ -92,7 +92,8 @@ def wanted_walk(body: dict) -> dict[str, Any]:
         "customers_spoken_to": lambda: read_integer(body, "customers_spoken_to"),
         "frontline_met": lambda: read_text(body, "frontline_met"),
         "summary": lambda: read_text(body, "summary"),
-        **{name: (lambda name=name: _flag(body, name)) for name in FLAGS},
+        "unplanned": lambda: _flag(body, "unplanned"),
+        "recorded_after": lambda: _flag(body, "recorded_after"),
     }
     return {name: read() for name, read in readers.items() if name in body}
 

@@ -6,6 +6,7 @@ import uuid as uuid_lib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +33,8 @@ from ..people.accounts import zone_for
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_MINUTES = 12 * 60
 MAX_CUSTOMERS_SPOKEN_TO = 1000
+
+Record = TypeVar("Record", Walk, Observation)  # a row a device creates under its own id
 
 
 @dataclass
@@ -88,7 +91,7 @@ def _local_instant(value: datetime | None, zone: str, field_name: str, label: st
     return _instant(value.date(), value.time(), zone, field_name, field_name)
 
 
-def _existing(model, public_id: uuid_lib.UUID | None, ours) -> Walk | Observation | None:
+def _existing(model: type[Record], public_id: uuid_lib.UUID | None, ours) -> Record | None:
     """The row that a repeated create names, when it is the caller's to repeat."""
     if public_id is None:
         return None
@@ -179,10 +182,13 @@ def apply_plan(
                 actor, name=plan.new_customer_name, kind=plan.new_customer_kind
             )
         )
-        chosen = [*(chosen or []), added]
+        if added is not None and chosen is not None:
+            chosen = [*chosen, added]
     checks.raise_any()
-    walk.kind, walk.planned_start, walk.planned_minutes = kind, start, plan.planned_minutes
-    walk.place, walk.purpose, walk.customers = place, purpose, chosen
+    passed = validation.passed
+    walk.kind, walk.planned_start = passed(kind), passed(start)
+    walk.planned_minutes = passed(plan.planned_minutes)
+    walk.place, walk.purpose, walk.customers = passed(place), passed(purpose), passed(chosen)
 
 
 def check_plan(actor: Person, plan: WalkPlan, now: datetime | None = None) -> None:
@@ -311,7 +317,12 @@ def check_observable(walk: Walk) -> None:
 
 
 def describe(
-    observation: Observation, *, category: str, waste_type: str | None, said_by: str, text: str
+    observation: Observation,
+    *,
+    category: str | None,
+    waste_type: str | None,
+    said_by: str,
+    text: str | None,
 ) -> None:
     """Set what an observation says, holding each field to its rule (new or edited alike)."""
     observation.category = validation.choice(Category, category, "category", "Choose a category.")

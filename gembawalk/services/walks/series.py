@@ -181,6 +181,7 @@ def generate(now: datetime | None = None) -> int:
     for series_id in _active_series_ids():
         series = db.session.get(WalkSeries, series_id)
         try:
+            assert series is not None  # listed as active a moment ago
             made += extend(series, now)
         except Exception:
             db.session.rollback()
@@ -266,6 +267,9 @@ def plan_series(
         return walk
     with db.session.no_autoflush:
         rule = _plan_with_rule(actor, walk, plan, now, repeat, until)
+        assert rule is not None  # None only with may_stop
+        assert plan.day is not None  # apply_plan refused a plan without a day or a time
+        assert plan.at is not None
         walk.series = _series_for(walk, rule, plan.day, plan.at, until)
     walk.occurrence_date = plan.day
     if start_now:
@@ -322,10 +326,13 @@ def update_this_and_later(
     with db.session.no_autoflush:
         rule = _plan_with_rule(actor, walk, plan, now, repeat, until, may_stop=True)
         _drop_planned(old, Walk.occurrence_date > cut)
+        assert cut is not None  # every walk of a series has its occurrence date
         old.ends_on = cut - timedelta(days=1)
         if rule is None:
             walk.series, walk.occurrence_date = None, None
         else:
+            assert plan.day is not None  # apply_plan refused a plan without a day or a time
+            assert plan.at is not None
             walk.series = _series_for(walk, rule, plan.day, plan.at, until)
             walk.occurrence_date = plan.day
         walk.version += 1

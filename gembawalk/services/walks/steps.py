@@ -49,5 +49,7 @@ def moved_past(walk: Walk, step: str) -> str | None:
         WalkStatus.DONE: ("completed", walk.completed_at),
         WalkStatus.CANCELLED: ("cancelled", walk.cancelled_at),
     }[walk.status]
+    if at is None:  # a walk from before the time was kept
+        return f"This walk was {status}."
     when = local(at, walk.timezone)
     return f"This walk was {status} on {when:%a} {when.day} {when:%b} at {when:%H:%M}."
