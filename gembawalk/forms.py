@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask import flash
 from flask_wtf import FlaskForm
@@ -16,13 +16,29 @@ from .services.validation import LIMITS
 
 
 def show_errors(form: FlaskForm, error: Invalid) -> None:
-    """Attach each message to its field, or flash it when no field on the form matches."""
+    """Attach each message to its field, or flash it when no field on the form matches. A
+    field the form itself already refused keeps its own message: one per field."""
     for name, message in error.errors.items():
         field = form._fields.get(name) if name else None
         if field is None:
             flash(message, "error")
-        else:
-            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+        elif not field.errors:
+            field.errors = [message]
+
+
+def validate_all(form: FlaskForm, check: Callable[[], object]) -> bool:
+    """Like `validate_on_submit`, but all of a form's errors at once: when the form's own
+    field checks refuse something, the service's `check` (which stores nothing) runs too, so
+    the rules across fields ("cannot finish before it started") show beside them."""
+    if not form.is_submitted():
+        return False
+    if form.validate():
+        return True
+    try:
+        check()
+    except Invalid as error:
+        show_errors(form, error)
+    return False
 
 
 def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:

@@ -34,6 +34,7 @@ NOT_PAGES = {
     "api.openapi": "JSON for programs",
     "pwa.manifest": "the web app manifest (JSON)",
     "pwa.service_worker": "the service worker script",
+    "walks.start": "a Start sent again (Back) is sent back to the walk's page",
 }
 # Pages no crawl can reach once the demo exists, each with the reason.
 UNREACHABLE = {

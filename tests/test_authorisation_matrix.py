@@ -57,6 +57,7 @@ MANAGERS_ONLY = {
     "walks.edit",
     "walks.start",
     "walks.cancel",
+    "walks.reinstate",
     "walks.observe",
     "walks.complete",
     "walks.end_series",

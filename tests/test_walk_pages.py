@@ -221,7 +221,10 @@ def test_edit_and_cancel_a_planned_walk(manager_client, manager):
     assert manager_client.post(f"/walks/{walk.uuid}/cancel").status_code == 302
     db.session.refresh(walk)
     assert walk.status == WalkStatus.CANCELLED
-    assert manager_client.post(f"/walks/{walk.uuid}/start").status_code == 409
+    # Start on a cancelled walk is not an error page: back to the walk, saying what happened.
+    started = manager_client.post(f"/walks/{walk.uuid}/start", follow_redirects=True)
+    assert started.status_code == 200
+    assert "This walk was cancelled on" in started.get_data(as_text=True)
 
 
 def test_missed_walks_are_listed_as_missed(manager_client, manager):

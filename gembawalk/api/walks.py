@@ -53,6 +53,8 @@ def walk_json(walk: Walk, day_start: datetime, observations: bool = False) -> di
         "customers_spoken_to": walk.customers_spoken_to,
         "frontline_met": walk.frontline_met,
         "summary": walk.summary,
+        "unplanned": walk.unplanned,
+        "recorded_after": walk.recorded_after,
     }
     if observations:
         body["observations"] = [observation_json(o) for o in walk.observations]
@@ -126,6 +128,8 @@ SCHEMAS = {
             "customers_spoken_to",
             "frontline_met",
             "summary",
+            "unplanned",
+            "recorded_after",
         ],
         "properties": {
             "uuid": {"type": "string", "format": "uuid"},
@@ -145,6 +149,15 @@ SCHEMAS = {
             "customers_spoken_to": {"type": ["integer", "null"]},
             "frontline_met": TEXT,
             "summary": TEXT,
+            "unplanned": {
+                "type": "boolean",
+                "description": "Started without a plan (or recorded after the fact): its planned "
+                "start is its start; on time and plan adherence leave it out.",
+            },
+            "recorded_after": {
+                "type": "boolean",
+                "description": "A done walk entered later from memory, not as it happened.",
+            },
             "observations": {
                 "type": "array",
                 "items": {"$ref": "#/components/schemas/Observation"},
@@ -171,6 +184,11 @@ SCHEMAS = {
             "customers_spoken_to": {"type": ["integer", "null"]},
             "frontline_met": TEXT,
             "summary": TEXT,
+            "unplanned": {"type": "boolean", "description": "Set on create only."},
+            "recorded_after": {
+                "type": "boolean",
+                "description": "Set on create only, with status done.",
+            },
             "base_version": BASE_VERSION,
         },
     },

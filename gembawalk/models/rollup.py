@@ -46,6 +46,8 @@ class EngagementDay(Model):
     done: Mapped[int] = mapped_column(Integer, default=0)
     gemba_walks: Mapped[int] = mapped_column(Integer, default=0)
     on_time: Mapped[int] = mapped_column(Integer, default=0)
+    # Done that day and planned beforehand: what the on-time share is taken of.
+    done_planned: Mapped[int] = mapped_column(Integer, default=0)
     customer_engagements: Mapped[int] = mapped_column(Integer, default=0)
     customer_contacts: Mapped[int] = mapped_column(Integer, default=0)
     # Planned for that day, by what became of them.

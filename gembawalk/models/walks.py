@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -104,6 +106,12 @@ class Walk(Model):
     customers_spoken_to: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Started without a plan ("Start a walk now") or recorded after the fact: its planned
+    # start is its start, and on time and plan adherence leave it out.
+    # The database defaults too, for walks loaded with SQL (bench, imports).
+    unplanned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A done walk entered later from memory, not recorded as it happened.
+    recorded_after: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A walk made by a repeating series, and the day the rule gave it (kept when the walk
     # alone is moved, so the generator never makes that day's walk again).
     series_id: Mapped[int | None] = mapped_column(ForeignKey("walk_series.id"), index=True)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from email_validator import EmailNotValidError, validate_email
 
 from .errors import Invalid
+
+T = TypeVar("T")
 
 # Lengths match the columns; SQLite does not enforce them, PostgreSQL does.
 LIMITS = {
@@ -61,3 +66,33 @@ def count(value: int | None, field: str, *, maximum: int, label: str) -> int:
     if value < 0 or value > maximum:
         raise Invalid({field: f"{label} must be between 0 and {maximum}."})
     return value
+
+
+def passed(value: T | None) -> T:
+    """What `Checks.run` returned, once `raise_any` has let the operation through."""
+    assert value is not None  # raise_any refuses whatever a check refused
+    return value
+
+
+class Checks:
+    """Every field an operation refuses, gathered so that a form shows them all at once (the
+    field checks and the rules across fields together) instead of one per submit."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def run(self, check: Callable[[], T]) -> T | None:
+        """The check's value, or None when it refused (its message kept)."""
+        try:
+            return check()
+        except Invalid as error:
+            for field, message in error.errors.items():
+                self.errors.setdefault(field, message)
+            return None
+
+    def refuse(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise Invalid(self.errors)

@@ -173,3 +173,22 @@ class CompleteWalkForm(FlaskForm):
         },
     )
     submit = SubmitField("Complete walk")
+
+
+class StartNowForm(FlaskForm):
+    """Start a walk now, without a plan: the kind and the place, nothing about when."""
+
+    walk_id = ClientIdField()
+    # The plan form's own fields, one definition: typed as declared fields are once bound.
+    kind: RadioField = PlanWalkForm.kind  # type: ignore[assignment]
+    place: StringField = PlanWalkForm.place  # type: ignore[assignment]
+    submit = SubmitField("Start now")
+
+
+class PastWalkForm(CompleteWalkForm):
+    """A walk that already happened, recorded afterwards: what it was, then its record."""
+
+    walk_id = ClientIdField()
+    kind: RadioField = PlanWalkForm.kind  # type: ignore[assignment]  # shared, as above
+    place: StringField = PlanWalkForm.place  # type: ignore[assignment]
+    submit = SubmitField("Record walk")

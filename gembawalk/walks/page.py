@@ -12,7 +12,8 @@ from flask_wtf import FlaskForm
 from ..models import Category, Walk, WalkStatus
 from ..services import coaching
 from ..services.followups import lists as followups_lists
-from ..services.walks import agenda
+from ..services.walks import agenda, steps
+from ..timeutil import utcnow
 from .forms import ObservationForm
 
 
@@ -32,6 +33,7 @@ def render_walk(
         categories=list(Category),
         when=agenda.day_of(current_user),
         WalkStatus=WalkStatus,
+        reinstatable=steps.may_reinstate(walk, utcnow()),
         **_around(walk, comment_form),
     ), status
 

@@ -8,15 +8,15 @@ from uuid import UUID
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..forms import options, show_errors
-from ..models import Role, WalkStatus
+from ..forms import options, show_errors, validate_all
+from ..models import Role
 from ..services import access, customers
 from ..services.errors import Conflict, Invalid
 from ..services.people.accounts import zone_for
-from ..services.walks import agenda, series
+from ..services.walks import agenda, past, series, steps
 from ..services.walks import lifecycle as walks
 from ..timeutil import local, utcnow
-from .forms import CompleteWalkForm, ObservationForm, PlanWalkForm
+from .forms import CompleteWalkForm, ObservationForm, PastWalkForm, PlanWalkForm, StartNowForm
 from .page import render_walk
 
 bp = Blueprint("walks", __name__, url_prefix="/walks")
@@ -56,8 +56,8 @@ def new():
         now = local(utcnow(), zone_for(current_user))
         soon = now.replace(second=0, microsecond=0) + timedelta(minutes=30 - now.minute % 30)
         form.day.data, form.at.data = soon.date(), soon.time()
-    if form.validate_on_submit():
-        plan = walks.WalkPlan(**form.plan_fields())
+    plan = walks.WalkPlan(**form.plan_fields())
+    if validate_all(form, lambda: walks.check_plan(current_user, plan)):
         extra = {"walk_id": form.walk_id.data, "start_now": form.start_now.data}
         try:
             if form.repeat.data:
@@ -91,8 +91,8 @@ def edit(walk_id: UUID):
         form.customer_ids.data = [c.id for c in walk.customers]
         if walk.series:
             form.repeat.data, form.repeat_until.data = walk.series.rule.value, walk.series.ends_on
-    if form.validate_on_submit():
-        plan = walks.WalkPlan(**form.plan_fields())
+    plan = walks.WalkPlan(**form.plan_fields())
+    if validate_all(form, lambda: walks.check_plan(current_user, plan)):
         try:
             if walk.series and form.scope.data == "later":
                 series.update_this_and_later(
@@ -127,17 +127,77 @@ def end_series(series_id: UUID):
     return redirect(url_for("walks.index"))
 
 
-@bp.post("/<uuid:walk_id>/start")
+@bp.route("/start-now", methods=["GET", "POST"])
+def start_now():
+    form = StartNowForm()
+    if form.validate_on_submit():
+        plan = walks.WalkPlan(kind=form.kind.data, day=None, at=None, place=form.place.data or "")
+        try:
+            walk = walks.plan_walk(current_user, plan, walk_id=form.walk_id.data, start_now=True)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash("Walk started. Add what you see.", "success")
+            return redirect(url_for("walks.show", walk_id=walk.uuid))
+    return render_template("walks/start_now.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/record", methods=["GET", "POST"])
+def record_past():
+    form = PastWalkForm()
+    _customer_choices(form)
+    record = walks.WalkRecord(**{name: form[name].data for name in walks.RECORD_FIELDS})
+    details = {"kind": form.kind.data, "place": form.place.data, "record": record}
+    if validate_all(form, lambda: past.check_past_walk(current_user, **details)):
+        try:
+            walk = past.record_past_walk(current_user, **details, walk_id=form.walk_id.data)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash("Walk recorded. Thank you for going to see.", "success")
+            return redirect(url_for("walks.show", walk_id=walk.uuid))
+    return render_template("walks/record_past.html", form=form), 422 if form.errors else 200
+
+
+def _moved_past(walk_id: UUID, step: str):
+    """Back to the walk's page, saying what happened, when it is already past this step."""
+    walk = walks.get_own_walk(current_user, walk_id)
+    line = steps.moved_past(walk, step)
+    if line is None:
+        return walk, None
+    flash(line, "info")
+    return walk, redirect(url_for("walks.show", walk_id=walk_id))
+
+
+@bp.route("/<uuid:walk_id>/start", methods=["GET", "POST"])
 def start(walk_id: UUID):
-    walks.start_walk(current_user, walk_id)
+    _, moved_on = _moved_past(walk_id, "start")
+    if moved_on is None and request.method == "POST":
+        walks.start_walk(current_user, walk_id)
+    return moved_on or redirect(url_for("walks.show", walk_id=walk_id))
+
+
+@bp.route("/<uuid:walk_id>/cancel", methods=["GET", "POST"])
+def cancel(walk_id: UUID):
+    walk, moved_on = _moved_past(walk_id, "cancel")
+    if moved_on:
+        return moved_on
+    if request.method == "GET":
+        return render_template("walks/cancel.html", walk=walk)
+    walks.cancel_walk(current_user, walk_id)
+    flash("Walk cancelled. You can reinstate it from its page until its time.", "info")
     return redirect(url_for("walks.show", walk_id=walk_id))
 
 
-@bp.post("/<uuid:walk_id>/cancel")
-def cancel(walk_id: UUID):
-    walks.cancel_walk(current_user, walk_id)
-    flash("Walk cancelled.", "info")
-    return redirect(url_for("walks.index"))
+@bp.post("/<uuid:walk_id>/reinstate")
+def reinstate(walk_id: UUID):
+    try:
+        steps.reinstate_walk(current_user, walk_id)
+    except Conflict as refused:  # its time passed while the page was open
+        flash(str(refused), "error")
+    else:
+        flash("Walk reinstated: it is planned again.", "success")
+    return redirect(url_for("walks.show", walk_id=walk_id))
 
 
 @bp.post("/<uuid:walk_id>/observations")
@@ -166,9 +226,9 @@ def observe(walk_id: UUID):
 
 @bp.route("/<uuid:walk_id>/complete", methods=["GET", "POST"])
 def complete(walk_id: UUID):
-    walk = walks.get_own_walk(current_user, walk_id)
-    if walk.status != WalkStatus.IN_PROGRESS:
-        raise Conflict("Only a walk in progress can be completed.")
+    walk, moved_on = _moved_past(walk_id, "complete")
+    if moved_on:
+        return moved_on
     form = CompleteWalkForm()
     _customer_choices(form)
     if request.method == "GET":
@@ -178,8 +238,8 @@ def complete(walk_id: UUID):
             tzinfo=None, second=0, microsecond=0
         )
         form.customer_ids.data = [c.id for c in walk.customers]
-    if form.validate_on_submit():
-        record = walks.WalkRecord(**{name: form[name].data for name in walks.RECORD_FIELDS})
+    record = walks.WalkRecord(**{name: form[name].data for name in walks.RECORD_FIELDS})
+    if validate_all(form, lambda: walks.check_record(current_user, walk, record)):
         try:
             walks.complete_walk(current_user, walk_id, record)
         except Invalid as error:

@@ -61,7 +61,11 @@ def _empty_submit(page: Page, address: str, button: str, clear: str = "") -> Non
 
 # Forms to send empty, per role, to check their error states: address, button, field to empty.
 EMPTY_FORMS = {
-    "manager": [("/walks/new", "Plan walk", "Date"), ("/account/password", "Change password", "")],
+    "manager": [
+        ("/walks/new", "Plan walk", "Date"),
+        ("/walks/record", "Record walk", ""),
+        ("/account/password", "Change password", ""),
+    ],
     "admin": [("/admin/people/new", "Add person", "")],
 }
 

@@ -46,6 +46,12 @@ def in_period(start: datetime, end: datetime):
     return or_(and_(Walk.planned_start >= start, Walk.planned_start < end), done_within(start, end))
 
 
+def had_a_plan():
+    """Planned beforehand: a walk started without a plan ("Start a walk now") or recorded after
+    the fact is left out of plan adherence and on time (its planned start is only its start)."""
+    return Walk.unplanned.is_(False)
+
+
 def share(part: int, whole: int | float | None) -> float | None:
     """part ÷ whole, or None where there is nothing to divide by."""
     return part / whole if whole else None

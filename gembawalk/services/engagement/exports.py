@@ -85,6 +85,8 @@ WALKS_HEADER = [
     "customer engagement",
     "observations",
     "place",
+    "unplanned",
+    "recorded after the fact",
 ]
 
 
@@ -114,6 +116,8 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
             observations,
             Walk.place,
             missed_clause(period.today_start),
+            Walk.unplanned,
+            Walk.recorded_after,
         )
         .join(Person, Person.id == Walk.manager_id)
         .where(
@@ -138,24 +142,31 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
         notes,
         place,
         missed,
+        unplanned,
+        recorded_after,
     ) in db.session.connection().execute(query):  # plain rows: tens of thousands of them
         planned = local(planned_start, zone)
         done = status == WalkStatus.DONE
+        on_plan = done and not unplanned  # a walk without a plan has no planned day to keep
         yield [
             name,
             email,
             str(walk_id),
             kind.label,
             "Missed" if missed else status.label,
-            planned.date().isoformat(),
-            planned.strftime("%H:%M"),
+            "" if unplanned else planned.date().isoformat(),
+            "" if unplanned else planned.strftime("%H:%M"),
             local(completed_at, zone).isoformat(timespec="minutes") if done else "",
-            ("yes" if local(started_at, zone).date() == planned.date() else "no") if done else "",
+            ("yes" if local(started_at, zone).date() == planned.date() else "no")
+            if on_plan
+            else "",
             spoke if done else "",
             "yes" if external else "no",
             "yes" if engaged else "no",
             notes,
             place,
+            "yes" if unplanned else "no",
+            "yes" if recorded_after else "no",
         ]
 
 

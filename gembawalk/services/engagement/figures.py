@@ -51,6 +51,7 @@ class Figures:
     gemba_walks: int = 0
     done: int = 0
     on_time: int = 0
+    done_planned: int = 0  # done walks that had a plan: on time is a share of these
     planned_done: int = 0
     planned_missed: int = 0
     planned_cancelled: int = 0
@@ -75,7 +76,7 @@ class Figures:
 
     @property
     def on_time_share(self) -> float | None:
-        return share(self.on_time, self.done)
+        return share(self.on_time, self.done_planned)
 
     @property
     def failure_demand_share(self) -> float | None:

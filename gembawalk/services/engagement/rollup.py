@@ -24,6 +24,7 @@ from sqlalchemy import (
     BindParameter,
     CursorResult,
     Table,
+    and_,
     bindparam,
     case,
     delete,
@@ -44,7 +45,7 @@ from ...extensions import db
 from ...models import Category, Customer, Observation, Walk, WalkKind, WalkStatus, walk_customers
 from ...models.rollup import FACTS, EngagementDay, RollupState
 from ...timeutil import UTCDateTime, day_start_utc, local
-from .definitions import customer_engagement
+from .definitions import customer_engagement, had_a_plan
 from .periods import LocalClock, org_zone
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ WALK_FACTS = (
     "completed_at",
     "customers_spoken_to",
     "customers",
+    "unplanned",
 )
 OBSERVATION_FACTS = ("author_id", "made_at", "category")
 
@@ -305,7 +307,10 @@ def _fill_statement(clock: LocalClock, per_manager: bool, in_day_order: bool):
                 clock.day(Walk.completed_at),
                 done=literal_column("1"),
                 gemba_walks=counted(Walk.kind == WalkKind.GEMBA_WALK),
-                on_time=counted(clock.day(Walk.started_at) == clock.day(Walk.planned_start)),
+                done_planned=counted(had_a_plan()),
+                on_time=counted(
+                    and_(had_a_plan(), clock.day(Walk.started_at) == clock.day(Walk.planned_start))
+                ),
                 customer_engagements=counted(customer_engagement()),
                 customer_contacts=case((customer_engagement(), Walk.customers_spoken_to), else_=0),
             )
@@ -321,7 +326,7 @@ def _fill_statement(clock: LocalClock, per_manager: bool, in_day_order: bool):
             planned_open=counted(Walk.status == WalkStatus.PLANNED),
             planned_cancelled=counted(Walk.status == WalkStatus.CANCELLED),
         )
-    ).where(Walk.planned_start >= start, Walk.planned_start < end)
+    ).where(had_a_plan(), Walk.planned_start >= start, Walk.planned_start < end)
     noted = select(
         *row(
             Observation.author_id,

@@ -27,12 +27,15 @@ from .protocol import (
 
 PLAN_FIELDS = ("kind", "planned_start", "planned_minutes", "place", "purpose", "customer_ids")
 RECORD_FIELDS = walks.RECORD_FIELDS
+# How the walk came to be (started without a plan, recorded after the fact): set when it is
+# made, never changed.
+FLAGS = ("unplanned", "recorded_after")
 # What must agree for a body to be "the same walk" at each status; the rest means nothing there.
 COMPARED = {
-    WalkStatus.PLANNED: PLAN_FIELDS,
-    WalkStatus.IN_PROGRESS: (*PLAN_FIELDS, "started_at"),
-    WalkStatus.DONE: (*PLAN_FIELDS, *RECORD_FIELDS),
-    WalkStatus.CANCELLED: PLAN_FIELDS,
+    WalkStatus.PLANNED: (*PLAN_FIELDS, *FLAGS),
+    WalkStatus.IN_PROGRESS: (*PLAN_FIELDS, *FLAGS, "started_at"),
+    WalkStatus.DONE: (*PLAN_FIELDS, *FLAGS, *RECORD_FIELDS),
+    WalkStatus.CANCELLED: (*PLAN_FIELDS, *FLAGS),
 }
 # From each status, the steps that lead to another (the same rules as the pages).
 PATHS = {
@@ -66,6 +69,13 @@ def _enum(enum_cls, body: dict, name: str, default=None):
         raise Invalid({name: f"Send one of: {choices}."}) from exc
 
 
+def _flag(body: dict, name: str) -> bool:
+    value = body.get(name)
+    if not isinstance(value, bool):
+        raise Invalid({name: "Send true or false."})
+    return value
+
+
 def wanted_walk(body: dict) -> dict[str, Any]:
     """The walk a body describes, in the model's own terms, for the fields the body names."""
     readers = {
@@ -82,6 +92,8 @@ def wanted_walk(body: dict) -> dict[str, Any]:
         "customers_spoken_to": lambda: read_integer(body, "customers_spoken_to"),
         "frontline_met": lambda: read_text(body, "frontline_met"),
         "summary": lambda: read_text(body, "summary"),
+        "unplanned": lambda: _flag(body, "unplanned"),
+        "recorded_after": lambda: _flag(body, "recorded_after"),
     }
     return {name: read() for name, read in readers.items() if name in body}
 
@@ -101,6 +113,8 @@ def walk_state(walk: Walk) -> dict[str, Any]:
         "customers_spoken_to": walk.customers_spoken_to,
         "frontline_met": walk.frontline_met,
         "summary": walk.summary,
+        "unplanned": walk.unplanned,
+        "recorded_after": walk.recorded_after,
     }
 
 
@@ -147,6 +161,8 @@ def _move_walk(actor: Person, walk: Walk, wanted: dict[str, Any], now: datetime,
     state = walk_state(walk)
     merged = {**state, **wanted}
     target = merged["status"]
+    if not new and differences(state, wanted, FLAGS):
+        raise Invalid({"": "Whether a walk was planned is set when it is made."})
     # customer_ids are the customers to meet on a plan, and those met on a done walk.
     plan_names = PLAN_FIELDS if target != WalkStatus.DONE else PLAN_FIELDS[:-1]
     if new or differences(state, wanted, plan_names):
@@ -215,6 +231,11 @@ def _create_walk(actor: Person, walk_id: uuid_lib.UUID, wanted: dict, now: datet
         version=1,
     )
     walk.customers = []
+    # A walk entered from memory was never planned: it is done at once, and kept apart.
+    walk.recorded_after = wanted.get("recorded_after", False)
+    walk.unplanned = wanted.get("unplanned", walk.recorded_after)
+    if walk.recorded_after and wanted.get("status") != WalkStatus.DONE:
+        raise Invalid({"recorded_after": "Only a done walk is recorded after the fact."})
     with db.session.no_autoflush:
         _move_walk(actor, walk, {"status": WalkStatus.PLANNED, **wanted}, now, new=True)
     stored = walks.store_new_walk(actor, walk)

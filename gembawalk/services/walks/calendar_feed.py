@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import Person, Walk, WalkStatus
-from ...timeutil import utcnow
+from ...timeutil import local, utcnow
 from ..errors import NotFound
 
 # How far back the feed reaches: recent walks stay in the calendar as a record.
@@ -83,13 +83,17 @@ def feed_walks(person: Person, now: datetime | None = None) -> list[Walk]:
 
 def walk_event(walk: Walk, link: str) -> Event:
     """One walk as a VEVENT: a UID from the walk's UUID (stable across edits), its local time
-    in its own zone, the place, the purpose and a link back, SEQUENCE from its version."""
+    in its own zone, the place, the purpose and a link back, SEQUENCE from its version. A walk
+    without a plan shows only the times it really had: its start, and its finish once done."""
     start = walk.local_start
     event = Event()
     event.add("uid", f"{walk.uuid}@gembawalk")
     event.add("dtstamp", walk.updated_at or utcnow())
     event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=walk.planned_minutes))
+    if not walk.unplanned:
+        event.add("dtend", start + timedelta(minutes=walk.planned_minutes))
+    elif walk.completed_at is not None:
+        event.add("dtend", local(walk.completed_at, walk.timezone))
     title = f"{walk.kind.label}: {walk.place}" if walk.place else walk.kind.label
     if walk.status == WalkStatus.CANCELLED:
         title = f"Cancelled: {title}"
@@ -97,7 +101,13 @@ def walk_event(walk: Walk, link: str) -> Event:
     if walk.place:
         event.add("location", walk.place)
     names = ", ".join(c.name for c in walk.customers)
-    description = [walk.purpose, f"Customers: {names}" if names else "", link]
+    how = "Recorded after the fact" if walk.recorded_after else "Started without a plan"
+    description = [
+        how if walk.unplanned else "",
+        walk.purpose,
+        f"Customers: {names}" if names else "",
+        link,
+    ]
     event.add("description", "\n\n".join(part for part in description if part))
     event.add("url", link)
     event.add("status", "CANCELLED" if walk.status == WalkStatus.CANCELLED else "CONFIRMED")

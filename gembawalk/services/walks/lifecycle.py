@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid as uuid_lib
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
@@ -23,7 +23,7 @@ from ...models import (
     WalkStatus,
     WasteType,
 )
-from ...timeutil import NonexistentLocalTime, local_today, to_utc, utcnow
+from ...timeutil import NonexistentLocalTime, local, local_today, to_utc, utcnow
 from .. import customers as customer_register
 from .. import validation
 from ..errors import Conflict, Forbidden, Invalid, NotFound, rolls_back
@@ -155,31 +155,51 @@ def store_new_walk(actor: Person, walk: Walk) -> Walk:
 def apply_plan(
     actor: Person, walk: Walk, plan: WalkPlan, now: datetime, allow_past: bool = False
 ) -> None:
-    """Set a walk's plan from what the manager said, holding each field to its rule; the
-    caller stores it. A device sending a walk planned while offline may name a past day
-    (`allow_past`); a page may not."""
+    """Set a walk's plan from what the manager said, holding each field to its rule and
+    refusing with every field's message at once; the caller stores it. A device sending a
+    walk planned while offline may name a past day (`allow_past`); a page may not."""
     zone = walk.timezone or zone_for(actor)
     walk.timezone = zone
-    walk.kind = validation.choice(
-        WalkKind, plan.kind, "kind", "Choose a customer visit or a gemba walk."
+    checks = validation.Checks()
+    kind = checks.run(
+        lambda: validation.choice(
+            WalkKind, plan.kind, "kind", "Choose a customer visit or a gemba walk."
+        )
     )
-    walk.planned_start = _instant(plan.day, plan.at, zone, "day", "at")
-    assert plan.day is not None  # _instant refused a missing day
-    if not allow_past and plan.day < local_today(zone, now):
-        raise Invalid({"day": "Choose today or a later day."})
+    start = checks.run(lambda: _instant(plan.day, plan.at, zone, "day", "at"))
+    if not allow_past and plan.day is not None and plan.day < local_today(zone, now):
+        checks.refuse("day", "Choose today or a later day.")
     if plan.planned_minutes is None or not 5 <= plan.planned_minutes <= MAX_MINUTES:
-        raise Invalid({"planned_minutes": f"Plan between 5 and {MAX_MINUTES} minutes."})
-    walk.planned_minutes = plan.planned_minutes
-    walk.place = validation.text(plan.place, "place", "place", label="Place")
-    walk.purpose = validation.text(plan.purpose, "purpose", "purpose", label="Purpose")
-    chosen = customer_register.resolve_choice(actor, plan.customer_ids)
+        checks.refuse("planned_minutes", f"Plan between 5 and {MAX_MINUTES} minutes.")
+    place = checks.run(lambda: validation.text(plan.place, "place", "place", label="Place"))
+    purpose = checks.run(
+        lambda: validation.text(plan.purpose, "purpose", "purpose", label="Purpose")
+    )
+    chosen = checks.run(lambda: customer_register.resolve_choice(actor, plan.customer_ids))
     if (plan.new_customer_name or "").strip():
-        chosen.append(
-            customer_register.add_on_the_spot(
+        added = checks.run(
+            lambda: customer_register.add_on_the_spot(
                 actor, name=plan.new_customer_name, kind=plan.new_customer_kind
             )
         )
-    walk.customers = chosen
+        if added is not None and chosen is not None:
+            chosen = [*chosen, added]
+    checks.raise_any()
+    passed = validation.passed
+    walk.kind, walk.planned_start = passed(kind), passed(start)
+    walk.planned_minutes = passed(plan.planned_minutes)
+    walk.place, walk.purpose, walk.customers = passed(place), passed(purpose), passed(chosen)
+
+
+def check_plan(actor: Person, plan: WalkPlan, now: datetime | None = None) -> None:
+    """Refuse with every message a plan would meet, storing nothing: for a form whose own
+    field checks refused something, so the rules across fields show beside them."""
+    require_manager(actor)
+    try:
+        with db.session.no_autoflush:
+            apply_plan(actor, Walk(timezone=zone_for(actor)), plan, now or utcnow())
+    finally:
+        db.session.rollback()  # a customer added on the spot is not kept
 
 
 @rolls_back
@@ -191,14 +211,20 @@ def plan_walk(
     start_now: bool = False,
     now: datetime | None = None,
 ) -> Walk:
-    """Plan a walk (or plan and start it at once). Sending the same walk id twice plans once."""
+    """Plan a walk, or start one now without a plan: then its planned start is its start (no
+    invented time) and it is marked unplanned, so on time and plan adherence leave it out.
+    Sending the same walk id twice plans once."""
     now = now or utcnow()
     walk, new = walk_to_plan(actor, walk_id)
     if not new:
         return walk  # a repeated submit: the walk is already planned
+    if start_now:
+        here = local(now, walk.timezone)
+        plan = replace(plan, day=here.date(), at=here.time())
     with db.session.no_autoflush:
         apply_plan(actor, walk, plan, now)
     if start_now:
+        walk.planned_start, walk.unplanned = now, True
         begin(walk, now)
     return store_new_walk(actor, walk)
 
@@ -327,27 +353,59 @@ def complete_walk(
     return walk
 
 
+def check_record(actor: Person, walk: Walk, record: WalkRecord, now: datetime | None = None):
+    """Refuse with every message completing the walk would meet, changing nothing: for a form
+    whose own field checks refused something, so the rules across fields show beside them."""
+    checks = validation.Checks()
+    read_record(actor, walk.timezone, record, now or utcnow(), checks)
+    checks.raise_any()
+
+
 def finish(actor: Person, walk: Walk, record: WalkRecord, now: datetime) -> None:
     """Record how a walk in progress went and mark it done; the caller commits."""
     if walk.status != WalkStatus.IN_PROGRESS:
         raise Conflict("Start the walk before completing it.")
-    started = _local_instant(record.started_at, walk.timezone, "started_at", "started")
-    completed = _local_instant(record.completed_at, walk.timezone, "completed_at", "finished")
-    if completed < started:
-        raise Invalid({"completed_at": "A walk cannot finish before it started."})
-    if completed > now + CLOCK_SKEW:
-        raise Invalid({"completed_at": "That time has not come yet."})
-    walk.customers_spoken_to = validation.count(
-        record.customers_spoken_to,
-        "customers_spoken_to",
-        maximum=MAX_CUSTOMERS_SPOKEN_TO,
-        label="Customers spoken to",
-    )
-    with db.session.no_autoflush:
-        walk.customers = customer_register.resolve_choice(actor, record.customer_ids)
-    walk.frontline_met = validation.text(
-        record.frontline_met, "frontline_met", "frontline_met", label="Frontline people met"
-    )
-    walk.summary = validation.text(record.summary, "summary", "summary", label="The summary")
-    walk.started_at, walk.completed_at = started, completed
+    checks = validation.Checks()
+    values = read_record(actor, walk.timezone, record, now, checks)
+    checks.raise_any()
+    for name, value in values.items():
+        setattr(walk, name, value)
     walk.status = WalkStatus.DONE
+
+
+def read_record(
+    actor: Person, zone: str, record: WalkRecord, now: datetime, checks: validation.Checks
+) -> dict:
+    """A walk's record as the model holds it, each field held to its rule and the times to
+    each other; every refusal goes to `checks`, so a form shows them all at once."""
+    started = checks.run(lambda: _local_instant(record.started_at, zone, "started_at", "started"))
+    completed = checks.run(
+        lambda: _local_instant(record.completed_at, zone, "completed_at", "finished")
+    )
+    if started and completed and completed < started:
+        checks.refuse("completed_at", "A walk cannot finish before it started.")
+    if completed and completed > now + CLOCK_SKEW:
+        checks.refuse("completed_at", "That time has not come yet.")
+    with db.session.no_autoflush:
+        customers = checks.run(lambda: customer_register.resolve_choice(actor, record.customer_ids))
+    return {
+        "started_at": started,
+        "completed_at": completed,
+        "customers_spoken_to": checks.run(
+            lambda: validation.count(
+                record.customers_spoken_to,
+                "customers_spoken_to",
+                maximum=MAX_CUSTOMERS_SPOKEN_TO,
+                label="Customers spoken to",
+            )
+        ),
+        "customers": customers,
+        "frontline_met": checks.run(
+            lambda: validation.text(
+                record.frontline_met, "frontline_met", "frontline_met", label="Frontline people met"
+            )
+        ),
+        "summary": checks.run(
+            lambda: validation.text(record.summary, "summary", "summary", label="The summary")
+        ),
+    }
