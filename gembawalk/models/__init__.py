@@ -1,27 +1,27 @@
 """The data model, one module per aggregate; importing this registers every table."""
 
 from .audit import AuditEvent
-from .cadence import CadencePeriod
 from .coaching import Comment, Notification, NotificationKind, Review
 from .conflicts import ConflictResolution, SyncConflict
-from .customers import Customer, CustomerKind
+from .customers import Customer
 from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
-from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
+from .people import OrgUnit, Person, PersonRole, coach_assignments, unit_leaders
 from .photos import Photo
 from .rollup import EngagementDay, RollupState
-from .series import RepeatRule, WalkSeries, series_customers
-from .walks import (
+from .series import WalkSeries, series_customers
+from .vocabulary import (
+    CadencePeriod,
     Category,
-    FollowUp,
+    CustomerKind,
     FollowUpStatus,
-    Observation,
+    RepeatRule,
+    Role,
     SaidBy,
-    Walk,
     WalkKind,
     WalkStatus,
     WasteType,
-    walk_customers,
 )
+from .walks import FollowUp, Observation, Walk, walk_customers
 
 __all__ = [
     "AuditEvent",

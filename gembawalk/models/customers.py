@@ -10,13 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
 from .people import OrgUnit
-from .vocabulary import Labelled, stored_as_text
-
-
-class CustomerKind(Labelled):
-    # Only contact with external customers counts as customer engagement (seed 004).
-    EXTERNAL = "external"
-    INTERNAL = "internal"
+from .vocabulary import CustomerKind, stored_as_text
 
 
 class Customer(db.Model):

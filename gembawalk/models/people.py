@@ -12,15 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
 from .cadence import CadenceTargets
-from .vocabulary import Labelled, stored_as_text
-
-
-class Role(Labelled):
-    MANAGER = "manager"
-    DIRECTOR = "director"
-    COACH = "coach"
-    ADMIN = "admin"
-
+from .vocabulary import Role, stored_as_text
 
 coach_assignments = Table(
     "coach_assignments",

@@ -12,26 +12,7 @@ from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
 from .customers import Customer
 from .people import Person
-from .vocabulary import LABELS, Labelled, stored_as_text
-from .walks import WalkKind
-
-LABELS.update(
-    {
-        "every_two_weeks": "Every two weeks",
-        "monthly_weekday": "Monthly, on the same weekday",
-        "monthly_date": "Monthly, on the same date",
-    }
-)
-
-
-class RepeatRule(Labelled):
-    WEEKLY = "weekly"
-    EVERY_TWO_WEEKS = "every_two_weeks"
-    # "The 2nd Tuesday" of each month; a walk on the 5th such weekday repeats on the last one.
-    MONTHLY_WEEKDAY = "monthly_weekday"
-    # The same day of the month; the 31st falls on the last day of shorter months.
-    MONTHLY_DATE = "monthly_date"
-
+from .vocabulary import RepeatRule, WalkKind, stored_as_text
 
 series_customers = Table(
     "walk_series_customers",

@@ -23,54 +23,18 @@ from ..extensions import db
 from ..timeutil import UTCDateTime, local, utcnow
 from .customers import Customer
 from .people import Person
-from .vocabulary import Labelled, stored_as_text
+from .vocabulary import (
+    Category,
+    FollowUpStatus,
+    SaidBy,
+    WalkKind,
+    WalkStatus,
+    WasteType,
+    stored_as_text,
+)
 
 if TYPE_CHECKING:
     from .series import WalkSeries
-
-
-class WalkKind(Labelled):
-    CUSTOMER_VISIT = "customer_visit"
-    GEMBA_WALK = "gemba_walk"
-
-
-class WalkStatus(Labelled):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CANCELLED = "cancelled"
-
-
-class Category(Labelled):
-    WHAT_MATTERS = "what_matters"
-    VALUE_DEMAND = "value_demand"
-    FAILURE_DEMAND = "failure_demand"
-    WASTE = "waste"
-    FRONTLINE_IDEA = "frontline_idea"
-    GOOD_PRACTICE = "good_practice"
-
-
-class WasteType(Labelled):
-    # TIMWOOD plus unused skills.
-    TRANSPORT = "transport"
-    INVENTORY = "inventory"
-    MOTION = "motion"
-    WAITING = "waiting"
-    OVERPRODUCTION = "overproduction"
-    OVER_PROCESSING = "over_processing"
-    DEFECTS = "defects"
-    SKILLS = "skills"
-
-
-class SaidBy(Labelled):
-    CUSTOMER = "customer"
-    FRONTLINE = "frontline"
-    WALKER = "walker"
-
-
-class FollowUpStatus(Labelled):
-    OPEN = "open"
-    CLOSED = "closed"
 
 
 walk_customers = Table(
