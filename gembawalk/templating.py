@@ -1,4 +1,5 @@
-"""Template filters, tests and globals: times in the reader's zone, product words as labels."""
+"""Template filters, tests and globals: times in the reader's zone, product words as labels,
+the product's limits."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from flask_login import current_user
 
+from . import limits
 from .models import Role
 from .models.photos import Photo
 from .services.people import zone_for
@@ -56,5 +58,6 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(local_date, "local_date")
     app.add_template_global(day_label, "day_label")
     app.add_template_global(Role, "Role")
+    app.add_template_global(limits, "limits")
     app.add_template_filter(describe_series, "repeat_rule")
     app.add_template_test(photo_stored, "stored")

@@ -9,6 +9,7 @@ from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Time, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..limits import TEXT, WALK_MINUTES_DEFAULT
 from ..timeutil import UTCDateTime, utcnow
 from .customers import Customer
 from .people import Person
@@ -39,9 +40,9 @@ class WalkSeries(db.Model):
     at: Mapped[time] = mapped_column(Time)
     timezone: Mapped[str] = mapped_column(String(64))
     kind: Mapped[WalkKind] = mapped_column(stored_as_text(WalkKind, "walk_kind"))
-    place: Mapped[str] = mapped_column(String(200), default="")
-    purpose: Mapped[str] = mapped_column(String(500), default="")
-    planned_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    place: Mapped[str] = mapped_column(String(TEXT["place"]), default="")
+    purpose: Mapped[str] = mapped_column(String(TEXT["purpose"]), default="")
+    planned_minutes: Mapped[int] = mapped_column(Integer, default=WALK_MINUTES_DEFAULT)
     # Occurrences exist up to this day: the generator looks only beyond it, so an occurrence
     # removed on purpose (a series cut short, then changed) is never made again.
     generated_through: Mapped[date | None] = mapped_column(Date)

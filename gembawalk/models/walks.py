@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..limits import TEXT, WALK_MINUTES_DEFAULT
 from ..timeutil import UTCDateTime, local, utcnow
 from .customers import Customer
 from .people import Person
@@ -55,19 +56,19 @@ class Walk(db.Model):
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
     manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     kind: Mapped[WalkKind] = mapped_column(stored_as_text(WalkKind, "walk_kind"))
-    purpose: Mapped[str] = mapped_column(String(500), default="")
-    place: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(String(TEXT["purpose"]), default="")
+    place: Mapped[str] = mapped_column(String(TEXT["place"]), default="")
     planned_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # The IANA zone the walk was planned in: its wall-clock time is what the manager meant.
     timezone: Mapped[str] = mapped_column(String(64))
-    planned_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    planned_minutes: Mapped[int] = mapped_column(Integer, default=WALK_MINUTES_DEFAULT)
     status: Mapped[WalkStatus] = mapped_column(
         stored_as_text(WalkStatus, "walk_status"), default=WalkStatus.PLANNED, index=True
     )
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    frontline_met: Mapped[str] = mapped_column(String(500), default="")
+    frontline_met: Mapped[str] = mapped_column(String(TEXT["frontline_met"]), default="")
     customers_spoken_to: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -136,7 +137,7 @@ class FollowUp(db.Model):
     )
     owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    action: Mapped[str] = mapped_column(String(500))
+    action: Mapped[str] = mapped_column(String(TEXT["action"]))
     due_date: Mapped[date] = mapped_column(Date)
     status: Mapped[FollowUpStatus] = mapped_column(
         stored_as_text(FollowUpStatus, "follow_up_status"), default=FollowUpStatus.OPEN

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import limits
 from ..extensions import db
 from ..models import CadencePeriod, OrgUnit, Person
 from ..models.cadence import CadenceTargets
@@ -13,7 +14,7 @@ from .errors import Invalid, rolls_back
 from .org import find_unit, require_admin
 from .people import get_person
 
-MAX_PER_PERIOD = 50
+MAX_PER_PERIOD = limits.CADENCE_TARGET_MAX
 
 
 @dataclass

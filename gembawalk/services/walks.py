@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import limits
 from ..extensions import db
 from ..models import (
     Category,
@@ -31,7 +32,7 @@ from .people import zone_for
 # A device clock a little ahead of the server's is not an impossible completion time.
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_MINUTES = 12 * 60
-MAX_CUSTOMERS_SPOKEN_TO = 1000
+MAX_CUSTOMERS_SPOKEN_TO = limits.CUSTOMERS_SPOKEN_TO_MAX
 
 
 @dataclass
@@ -43,7 +44,7 @@ class WalkPlan:
     at: time | None
     place: str = ""
     purpose: str = ""
-    planned_minutes: int | None = 60
+    planned_minutes: int | None = limits.WALK_MINUTES_DEFAULT
     customer_ids: list[int] = field(default_factory=list)
     new_customer_name: str = ""
     new_customer_kind: str = "external"
