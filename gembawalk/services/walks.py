@@ -31,7 +31,6 @@ from .people import zone_for
 
 # A device clock a little ahead of the server's is not an impossible completion time.
 CLOCK_SKEW = timedelta(minutes=5)
-MAX_MINUTES = 12 * 60
 MAX_CUSTOMERS_SPOKEN_TO = limits.CUSTOMERS_SPOKEN_TO_MAX
 
 
@@ -164,8 +163,13 @@ def apply_plan(
     walk.planned_start = _instant(plan.day, plan.at, zone, "day", "at")
     if not allow_past and plan.day < local_today(zone, now):
         raise Invalid({"day": "Choose today or a later day."})
-    if plan.planned_minutes is None or not 5 <= plan.planned_minutes <= MAX_MINUTES:
-        raise Invalid({"planned_minutes": f"Plan between 5 and {MAX_MINUTES} minutes."})
+    # One of the lengths the forms offer; a walk planned under the older, wider rule keeps
+    # its length when something else about it changes.
+    if plan.planned_minutes not in limits.WALK_MINUTES and (
+        plan.planned_minutes is None or plan.planned_minutes != walk.planned_minutes
+    ):
+        choices = ", ".join(str(m) for m in limits.WALK_MINUTES)
+        raise Invalid({"planned_minutes": f"Plan one of {choices} minutes."})
     walk.planned_minutes = plan.planned_minutes
     walk.place = validation.text(plan.place, "place", "place", label="Place")
     walk.purpose = validation.text(plan.purpose, "purpose", "purpose", label="Purpose")
