@@ -10,10 +10,11 @@ from uuid import UUID
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
-from ..models import Comment, FollowUp
+from ..models import Comment, FollowUp, FollowUpStatus
 from ..services import coaching, followups, followups_sync
 from ..services.errors import Conflict, Invalid
 from .http import json_object
+from .openapi import enum_of, text
 
 bp = Blueprint("coaching_api", __name__)
 
@@ -195,7 +196,7 @@ SCHEMAS = {
                 "required": ["id", "name"],
                 "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
             },
-            "body": {"type": "string"},
+            "body": text("comment"),
             "created_at": WHEN,
             "updated_at": WHEN,
         },
@@ -209,7 +210,7 @@ SCHEMAS = {
             "walk_id": UUID_SCHEMA,
             "observation_id": MAYBE_UUID,
             "parent_id": MAYBE_UUID,
-            "body": {"type": "string", "maxLength": 2000},
+            "body": text("comment"),
             "base_version": {"type": ["integer", "null"]},
         },
     },
@@ -234,11 +235,11 @@ SCHEMAS = {
             "version": {"type": "integer"},
             "walk_id": UUID_SCHEMA,
             "observation_id": MAYBE_UUID,
-            "action": {"type": "string"},
+            "action": text("action"),
             "owner_id": {"type": "integer"},
             "due_date": {"type": "string", "format": "date"},
-            "status": {"enum": ["open", "closed"]},
-            "closing_note": {"type": "string", "description": "You said, we did."},
+            "status": enum_of(FollowUpStatus),
+            "closing_note": text("closing_note", description="You said, we did."),
             "closed_at": WHEN,
             "closed_by_id": {"type": ["integer", "null"]},
             "created_at": WHEN,
@@ -253,11 +254,11 @@ SCHEMAS = {
         "properties": {
             "walk_id": UUID_SCHEMA,
             "observation_id": MAYBE_UUID,
-            "action": {"type": "string", "maxLength": 500},
+            "action": text("action"),
             "owner_id": {"type": "integer"},
             "due_date": {"type": "string", "format": "date"},
-            "status": {"enum": ["open", "closed"]},
-            "closing_note": {"type": "string", "maxLength": 2000},
+            "status": enum_of(FollowUpStatus),
+            "closing_note": text("closing_note"),
             "base_version": {"type": ["integer", "null"]},
         },
     },

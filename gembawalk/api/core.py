@@ -9,9 +9,11 @@ from flask_wtf.csrf import generate_csrf
 from ..auth.session import start_session
 from ..auth.throttle import throttled
 from ..calendar.views import feed_url
+from ..models import Role
 from ..security import request_facts
 from ..services import audit, people
 from .http import json_object, person_json, refuse
+from .openapi import enum_of, text
 
 bp = Blueprint("core", __name__)
 
@@ -61,12 +63,9 @@ ME = {
     "required": ["id", "name", "email", "roles", "org_unit", "timezone"],
     "properties": {
         "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "email": {"type": "string"},
-        "roles": {
-            "type": "array",
-            "items": {"enum": ["manager", "director", "coach", "admin"]},
-        },
+        "name": text("display_name"),
+        "email": text("email"),
+        "roles": {"type": "array", "items": enum_of(Role)},
         "org_unit": {
             "oneOf": [
                 {"type": "null"},
