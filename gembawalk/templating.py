@@ -12,6 +12,7 @@ from flask_login import current_user
 from . import limits
 from .models import Role
 from .models.photos import Photo
+from .pwa.vocabulary import offline_vocabulary
 from .services.people import zone_for
 from .services.photos import stored_file
 from .services.series import describe as describe_series
@@ -59,5 +60,6 @@ def init_templating(app: Flask) -> None:
     app.add_template_global(day_label, "day_label")
     app.add_template_global(Role, "Role")
     app.add_template_global(limits, "limits")
+    app.add_template_global(offline_vocabulary, "offline_vocabulary")
     app.add_template_filter(describe_series, "repeat_rule")
     app.add_template_test(photo_stored, "stored")
