@@ -15,11 +15,16 @@ CSS = Bundle(
     filters="rcssmin",
     output="gen/app.%(version)s.css",
 )
-# The offline modules in load order: store, capture, sync, status, pages, shell, then start-up.
+# The offline modules in load order: the pure rules first (node's test runner loads them too,
+# see tests/js/), then store, sync, capture, status, pages, shell, and start-up.
 OFFLINE_JS = (
+    "js/gw-backoff.js",
+    "js/gw-reply.js",
+    "js/gw-outbox.js",
+    "js/gw-schema.js",
     "js/gw-store.js",
-    "js/gw-capture.js",
     "js/gw-sync.js",
+    "js/gw-capture.js",
     "js/gw-status.js",
     "js/gw-enhance.js",
     "js/gw-shell.js",

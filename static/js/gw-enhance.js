@@ -9,11 +9,6 @@
     return id ? Number(id) : null;
   }
 
-  function stateLabel(record) {
-    var label = Gemba.status.LABELS[record.state] || record.state;
-    return record.error && record.state !== "sent" ? label + ": " + record.error : label;
-  }
-
   // Keep each shown record's state up to date as the outbox works.
   document.addEventListener("gemba:status", function (event) {
     var byUuid = {};
@@ -22,7 +17,7 @@
       var record = byUuid[el.getAttribute("data-record")];
       if (!record) return;
       el.setAttribute("data-state", record.state);
-      el.textContent = stateLabel(record);
+      el.textContent = Gemba.status.stateText(record);
     });
   });
 
@@ -126,9 +121,7 @@
       event.preventDefault();
       var userId = pageUserId();
       Gemba.store.records().then(function (records) {
-        var unsent = records.filter(function (r) {
-          return r.userId === userId && Gemba.store.UNSENT.indexOf(r.state) !== -1;
-        });
+        var unsent = Gemba.outbox.unsentBy(records, userId);
         if (unsent.length && !window.confirm(
           Gemba.status.plural(unsent.length, "record") + " on this device are not sent yet. " +
           "They stay here and are sent when you sign in again. Sign out anyway?")) return null;

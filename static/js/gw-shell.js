@@ -78,9 +78,7 @@
 
   function recordState(record) {
     if (!record) return null;
-    var text = Gemba.status.LABELS[record.state] || record.state;
-    if (record.error && record.state !== "sent") text += ": " + record.error;
-    return h("span", { class: "record-state", "data-record": record.uuid, "data-state": record.state, text: text });
+    return h("span", { class: "record-state", "data-record": record.uuid, "data-state": record.state, text: Gemba.status.stateText(record) });
   }
 
   function walkCard(walk, records, action) {
@@ -113,12 +111,6 @@
         go("/walks/" + walk.uuid, "Walk started. Saved on this device.");
       });
     });
-  }
-
-  function byRecord(records) {
-    var map = {};
-    records.forEach(function (r) { map[r.uuid] = r; });
-    return map;
   }
 
   // Today: the walk in progress, today's walks with Start, and what is coming up.
@@ -369,11 +361,10 @@
     walkList.forEach(function (w) { walks[w.uuid] = w; });
     var unsent = records.filter(function (r) { return r.state !== "sent"; });
     var sent = records.filter(function (r) { return r.state === "sent"; }).slice(-20).reverse();
-    var byUuid = byRecord(records);
+    var byUuid = Gemba.outbox.byUuid(records);
     function item(r) {
       var other = me && r.userId !== me.id && r.state === "pending";
-      var parent = r.parent && byUuid[r.parent];
-      var blocked = r.state === "pending" && parent && parent.state !== "sent" && parent.baseVersion === null;
+      var blocked = r.state === "pending" && Gemba.outbox.waitsForParent(r, byUuid);
       return h("li", { class: "outbox-item state-" + r.state, "data-outbox-record": r.uuid }, [
         h("p", { class: "outbox-what", text: describe(r, walks) }),
         h("p", { class: "obs-meta" }, [recordState(r),
@@ -421,7 +412,7 @@
     return Promise.all([Gemba.store.getMeta("me"), Gemba.store.records(), Gemba.store.customers(), Gemba.store.getMeta("pulledAt")])
       .then(function (found) {
         me = found[0];
-        var records = byRecord(found[1]);
+        var records = Gemba.outbox.byUuid(found[1]);
         if (!me && section !== "outbox") return needsAccount();
         return (me ? Gemba.store.walks(me.id) : Promise.resolve([])).then(function (walks) {
           var walk = match && walks.filter(function (w) { return w.uuid === match[1]; })[0];
