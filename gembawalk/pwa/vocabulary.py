@@ -28,10 +28,6 @@ def offline_vocabulary() -> dict[str, Any]:
             "text": limits.TEXT,
             "walk_minutes": [[minutes, label] for minutes, label in limits.WALK_MINUTES.items()],
             "customers_spoken_to_max": limits.CUSTOMERS_SPOKEN_TO_MAX,
-            "photo": {
-                "types": list(limits.PHOTO_TYPES),
-                "max_bytes": limits.PHOTO_MAX_BYTES,
-                "side": limits.PHOTO_DEVICE_SIDE,
-            },
+            "photo": {"side": limits.PHOTO_DEVICE_SIDE},
         },
     }
