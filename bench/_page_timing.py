@@ -31,8 +31,8 @@ def demo_app(database_url: str) -> Iterator:
     from sqlalchemy import text
 
     from gembawalk import create_app
+    from gembawalk.demo.load import load_demo
     from gembawalk.extensions import db
-    from gembawalk.services.demo import load_demo
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False})
     with app.app_context():
@@ -50,7 +50,7 @@ def demo_app(database_url: str) -> Iterator:
 
 def signed_in(app, email: str):
     """A test client signed in as one of the demo people."""
-    from gembawalk.services.demo_texts import PASSWORD
+    from gembawalk.demo.texts import PASSWORD
 
     client = app.test_client()
     client.post("/sign-in", data={"email": email, "password": PASSWORD})

@@ -14,7 +14,8 @@ from _page_timing import Results, demo_app, run, signed_in, time_pages
 
 
 def measure(database_url: str) -> Results:
-    from gembawalk.services import coaching, people
+    from gembawalk.services import coaching
+    from gembawalk.services.people import accounts as people
 
     with demo_app(database_url) as app:
         with app.app_context():

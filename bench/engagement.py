@@ -115,7 +115,7 @@ class Writer:
 
 def build(engine, managers: int, weeks: int, now: datetime, seed: int = 4) -> dict[str, int]:
     """The synthetic organisation: one top unit, divisions of 10 teams, 20 managers a team."""
-    from gembawalk.services.passwords import hash_password
+    from gembawalk.services.people.passwords import hash_password
 
     rng = random.Random(seed)
     writer = Writer(engine)
@@ -297,7 +297,7 @@ def rollup_rows() -> int:
 
     from gembawalk.extensions import db
     from gembawalk.models import EngagementDay
-    from gembawalk.services import rollup
+    from gembawalk.services.engagement import rollup
 
     rollup.ensure_current(rollup.org_zone())
     made = db.session.scalar(select(func.count()).select_from(EngagementDay))
@@ -324,7 +324,7 @@ def timed(client, path: str, rounds: int) -> tuple[float, float, float]:
 
 def run(database_url: str, managers: int, weeks: int, rounds: int, pages: bool = True, reuse=False):
     from gembawalk.extensions import db
-    from gembawalk.services import rollup
+    from gembawalk.services.engagement import rollup
 
     app, reused = make_app(database_url, reuse)
     now = datetime.now(UTC)

@@ -21,7 +21,7 @@ ROUNDS = 200
 
 
 def cpu_per_note(manager, walk, rounds: int) -> tuple[float, float]:
-    from gembawalk.services import walks
+    from gembawalk.services.walks import lifecycle as walks
 
     samples = []
     for n in range(rounds):
@@ -40,7 +40,8 @@ def measure(database_url: str) -> dict[str, tuple[float, float]]:
 
     from gembawalk.extensions import db
     from gembawalk.models import Person
-    from gembawalk.services import rollup, walks
+    from gembawalk.services.engagement import rollup
+    from gembawalk.services.walks import lifecycle as walks
 
     with demo_app(database_url) as app, app.app_context():
         manager = db.session.scalar(select(Person).where(Person.email == "manager@example.org"))

@@ -47,7 +47,7 @@ def prepare(database_url: str) -> list[str]:
     from gembawalk import create_app
     from gembawalk.extensions import db
     from gembawalk.models import OrgUnit, Person, PersonRole, Role
-    from gembawalk.services.passwords import hash_password
+    from gembawalk.services.people.passwords import hash_password
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():

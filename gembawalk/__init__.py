@@ -37,7 +37,7 @@ def register_extensions(app: Flask) -> None:
     from .delivery import init_delivery
     from .extensions import db
     from .security import init_security
-    from .services import rollup
+    from .services.engagement import rollup
 
     init_database(app)
     rollup.track()  # engagement days follow every walk and observation written

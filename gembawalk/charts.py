@@ -130,6 +130,7 @@ def bar_chart(
         )
     bar_w = slot * 0.7 / (1 if stacked else len(series))
     every = max(1, round(count / (8 if width >= WIDTH else 4)))
+    base: float  # the top of the stack so far, lowered by each bar's height
     for i, label in enumerate(labels):
         x0, base = LEFT + slot * i + slot * 0.15, TOP + plot_h
         for n, s in enumerate(series):

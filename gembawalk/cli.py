@@ -7,8 +7,8 @@ from flask import Blueprint
 
 from . import backup
 from .notifications import commands as notification_commands
-from .services import people
 from .services.errors import DomainError
+from .services.people import accounts as people
 
 bp = Blueprint("cli", __name__, cli_group=None)
 notification_commands.register(bp.cli)
@@ -33,7 +33,7 @@ def create_admin(email: str, display_name: str, password: str) -> None:
 @bp.cli.command("demo")
 def demo() -> None:
     """Load the demo organisation into an empty database."""
-    from .services import demo as demo_data
+    from .demo import load as demo_data
 
     try:
         summary = demo_data.load_demo()
@@ -46,6 +46,7 @@ def demo() -> None:
 def demo_if_empty() -> None:
     """Load the demo only when nobody exists yet (what `make run` calls)."""
     if people.count_people() == 0:
+        assert demo.callback is not None  # click keeps the decorated function here
         demo.callback()
 
 
@@ -53,7 +54,7 @@ def demo_if_empty() -> None:
 def generate_walks() -> None:
     """Make the planned walks of every repeating series up to eight weeks ahead (for cron;
     running it twice, or twice at once, makes nothing twice)."""
-    from .services import series
+    from .services.walks import series
 
     made = series.generate()
     click.echo(f"{made} walk{'s' if made != 1 else ''} planned.")
@@ -64,7 +65,7 @@ def rebuild_engagement() -> None:
     """Sum every manager's days again from their walks and observations, in the
     organisation's time zone (after changing GEMBAWALK_TIMEZONE, or after loading walks
     with SQL rather than through the app)."""
-    from .services import rollup
+    from .services.engagement import rollup
 
     made = rollup.rebuild()
     click.echo(f"{made} manager-day{'s' if made != 1 else ''} summed.")

@@ -1,5 +1,7 @@
 """The Flask extensions, created here and bound to an app in create_app()."""
 
+from typing import TYPE_CHECKING
+
 from flask_assets import Environment
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -26,6 +28,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The models subclass Model: db.Model to Python, and to mypy the typed Base that db.Model is
+# made from at run time (mypy cannot take an attribute made at run time as a base class).
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

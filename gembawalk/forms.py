@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs predate 3.3
 from wtforms.validators import Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 

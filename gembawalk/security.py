@@ -78,7 +78,9 @@ def init_security(app: Flask) -> None:
     if hops:
         # Behind `hops` reverse proxies: trust that many X-Forwarded-* entries, no more, so the
         # client address, scheme (HTTPS) and host are the real ones and cannot be forged.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # as Flask's docs wrap it
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
     app.before_request(refuse_untrusted_host)
     app.after_request(add_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -13,9 +13,9 @@ from . import limits
 from .models import Role
 from .models.photos import Photo
 from .pwa.vocabulary import offline_vocabulary
-from .services.people import zone_for
+from .services.people.accounts import zone_for
 from .services.photos import stored_file
-from .services.series import describe as describe_series
+from .services.walks.series import describe as describe_series
 from .timeutil import local
 
 
@@ -59,7 +59,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(local_date, "local_date")
     app.add_template_global(day_label, "day_label")
     app.add_template_global(Role, "Role")
-    app.add_template_global(limits, "limits")
+    app.jinja_env.globals["limits"] = limits  # a module, not a callable: set it directly
     app.add_template_global(offline_vocabulary, "offline_vocabulary")
     app.add_template_filter(describe_series, "repeat_rule")
     app.add_template_test(photo_stored, "stored")

@@ -89,7 +89,9 @@ def _offset_changes(zone: str, first: date, last: date) -> tuple[tuple[datetime,
     tz = ZoneInfo(zone)
 
     def offset(at: datetime) -> int:
-        return int(at.astimezone(tz).utcoffset().total_seconds())
+        delta = at.astimezone(tz).utcoffset()
+        assert delta is not None  # an aware datetime always has an offset
+        return int(delta.total_seconds())
 
     at = datetime.combine(first, time(), UTC)
     end = datetime.combine(last, time(), UTC)

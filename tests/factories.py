@@ -23,7 +23,7 @@ from gembawalk.models import (
     WalkKind,
     WalkStatus,
 )
-from gembawalk.services.passwords import hash_password
+from gembawalk.services.people.passwords import hash_password
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2 is slow on purpose

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from gembawalk.extensions import db
 from gembawalk.limits import TEXT
 from gembawalk.models import Customer, CustomerKind, OrgUnit, Person, Role
-from gembawalk.services import people
+from gembawalk.services.people import accounts as people
 
 from . import factories
 from .conftest import count_queries, sign_in

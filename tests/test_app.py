@@ -59,7 +59,7 @@ def test_not_found_is_a_page_in_the_apps_look(manager_client):
 
 
 def test_a_server_error_shows_an_incident_id_and_no_traceback(app, manager_client, monkeypatch):
-    from gembawalk.services import agenda
+    from gembawalk.services.walks import agenda
 
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals /srv/app.py")

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from gembawalk.extensions import db
 from gembawalk.models import Person, Role
-from gembawalk.services import passwords, people
+from gembawalk.services.people import accounts as people
+from gembawalk.services.people import passwords
 
 from .conftest import sign_in
 from .factories import PASSWORD, PersonFactory

@@ -24,7 +24,8 @@ from gembawalk.models import (
     WalkSeries,
 )
 from gembawalk.models.conflicts import SyncConflict
-from gembawalk.services import coaching, followups
+from gembawalk.services import coaching
+from gembawalk.services.followups import rules as followups
 
 from .coaching_world import build_world
 from .conftest import sign_in

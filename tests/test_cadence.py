@@ -8,7 +8,7 @@ import pytest
 
 from gembawalk.extensions import db
 from gembawalk.models import CadencePeriod
-from gembawalk.services import cadence
+from gembawalk.services.cadence import targets as cadence
 
 from .conftest import count_queries
 from .factories import OrgUnitFactory, PersonFactory

@@ -9,7 +9,9 @@ import pytest
 
 from gembawalk.extensions import db
 from gembawalk.models import CadencePeriod, OrgUnit, Person, WalkKind, WalkStatus
-from gembawalk.services import cadence, cadence_due, cadence_settings
+from gembawalk.services.cadence import due as cadence_due
+from gembawalk.services.cadence import settings as cadence_settings
+from gembawalk.services.cadence import targets as cadence
 from gembawalk.services.errors import Forbidden, Invalid
 
 from . import factories

@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from gembawalk.extensions import db
 from gembawalk.models import Person, Walk
-from gembawalk.services import calendar_feed, walks
-from gembawalk.services import series as series_service
+from gembawalk.services.walks import calendar_feed
+from gembawalk.services.walks import lifecycle as walks
+from gembawalk.services.walks import series as series_service
 
 from . import factories
 

@@ -18,8 +18,9 @@ from gembawalk.models import (
     Person,
     Review,
 )
-from gembawalk.services import coaching, followups, notifications
+from gembawalk.services import coaching, notifications
 from gembawalk.services.errors import Conflict
+from gembawalk.services.followups import rules as followups
 
 from .coaching_world import build_world
 from .test_concurrency import THREADS, _run_in_threads

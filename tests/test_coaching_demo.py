@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from gembawalk.demo.load import load_demo
 from gembawalk.extensions import db
 from gembawalk.models import Comment
-from gembawalk.services import coaching, followups_lists, notifications, people
-from gembawalk.services.demo import load_demo
+from gembawalk.services import coaching, notifications
+from gembawalk.services.followups import lists as followups_lists
+from gembawalk.services.people import accounts as people
 
 
 def test_the_demo_has_a_review_queue_comments_and_follow_ups_in_every_state(app):

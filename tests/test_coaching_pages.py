@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from gembawalk.extensions import db
 from gembawalk.models import Comment, FollowUp, FollowUpStatus, Notification, Review
-from gembawalk.services import coaching, followups
+from gembawalk.services import coaching
+from gembawalk.services.followups import rules as followups
 
 from .coaching_world import build_world
 from .conftest import count_queries, sign_in

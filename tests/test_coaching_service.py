@@ -18,8 +18,10 @@ from gembawalk.models import (
     Review,
     WalkStatus,
 )
-from gembawalk.services import coaching, followups, followups_lists, notifications
+from gembawalk.services import coaching, notifications
 from gembawalk.services.errors import Conflict, Forbidden, Invalid, NotFound
+from gembawalk.services.followups import lists as followups_lists
+from gembawalk.services.followups import rules as followups
 
 from .coaching_world import build_world, done_walk
 from .factories import PersonFactory, WalkFactory

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from gembawalk.extensions import db
 from gembawalk.models import Walk
-from gembawalk.services import walks
+from gembawalk.services.walks import lifecycle as walks
 
 THREADS = 8
 

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from gembawalk.demo import load as demo
+from gembawalk.demo.load import load_demo
 from gembawalk.extensions import db
 from gembawalk.models import (
     Category,
@@ -24,9 +26,8 @@ from gembawalk.models import (
     WalkKind,
     WalkStatus,
 )
-from gembawalk.services import demo, people
-from gembawalk.services.demo import load_demo
 from gembawalk.services.errors import Conflict
+from gembawalk.services.people import accounts as people
 from gembawalk.timeutil import day_start_utc, local, utcnow
 
 from . import factories

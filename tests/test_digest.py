@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from gembawalk.extensions import db
-from gembawalk.services import followups
+from gembawalk.services.followups import rules as followups
 
 from .coaching_world import build_world
 from .factories import WalkFactory

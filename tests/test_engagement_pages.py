@@ -11,7 +11,7 @@ import pytest
 
 from gembawalk.extensions import db
 from gembawalk.models import CustomerKind, WalkKind
-from gembawalk.services.periods import choose_period
+from gembawalk.services.engagement.periods import choose_period
 from gembawalk.timeutil import utcnow
 
 from . import factories

@@ -1,5 +1,6 @@
-"""The engagement days (services/rollup.py) always say what the walks and observations say:
-after every kind of change, recomputing everything from scratch finds nothing different."""
+"""The engagement days (services/engagement/rollup.py) always say what the walks and
+observations say: after every kind of change, recomputing everything from scratch finds
+nothing different."""
 
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ from gembawalk.models import (
     WalkStatus,
 )
 from gembawalk.services import customers as customer_register
-from gembawalk.services import engagement, rollup, series, walks
+from gembawalk.services.engagement import figures as engagement
+from gembawalk.services.engagement import rollup
+from gembawalk.services.walks import lifecycle as walks
+from gembawalk.services.walks import series
 from gembawalk.timeutil import to_utc
 
 from . import factories

@@ -10,8 +10,9 @@ from sqlalchemy import literal, select
 
 from gembawalk.extensions import db
 from gembawalk.models import Category, CustomerKind, FollowUp, WalkKind, WalkStatus
-from gembawalk.services import engagement, walks
-from gembawalk.services.periods import LocalClock, choose_period
+from gembawalk.services.engagement import figures as engagement
+from gembawalk.services.engagement.periods import LocalClock, choose_period
+from gembawalk.services.walks import lifecycle as walks
 from gembawalk.timeutil import UTCDateTime, to_utc
 
 from . import factories

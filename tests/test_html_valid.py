@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from gembawalk.demo.load import load_demo
 from gembawalk.extensions import db
-from gembawalk.services.demo import load_demo
 
 from . import pages
 

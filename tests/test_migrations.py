@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, inspect, text
 
 from gembawalk.extensions import db
 from gembawalk.models import Person
-from gembawalk.services import engagement
-from gembawalk.services.periods import choose_period
+from gembawalk.services.engagement import figures as engagement
+from gembawalk.services.engagement.periods import choose_period
 
 from .conftest import TEST_DATABASE_URL, _postgres_url, make_test_app
 

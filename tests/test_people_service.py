@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 from gembawalk.extensions import db
 from gembawalk.limits import TEXT
 from gembawalk.models import Customer, CustomerKind, OrgUnit, Person, Role
-from gembawalk.services import customers, org, people
+from gembawalk.services import customers
 from gembawalk.services.errors import Forbidden, Invalid, NotFound
+from gembawalk.services.people import accounts as people
+from gembawalk.services.people import org
 
 from . import factories
 

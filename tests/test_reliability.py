@@ -68,7 +68,7 @@ def test_a_write_that_fails_midway_leaves_nothing(app, manager_client, manager, 
     all, and the client is told to retry."""
     from sqlalchemy.exc import OperationalError
 
-    from gembawalk.services import walks as walk_service
+    from gembawalk.services.walks import lifecycle as walk_service
 
     app.config["PROPAGATE_EXCEPTIONS"] = False
     original_commit = db.session.commit

@@ -510,8 +510,8 @@ def test_a_person_made_by_the_factory_is_not_an_event(app):
     ],
 )
 def test_common_and_breached_style_passwords_are_refused(password):
-    from gembawalk.services import passwords
     from gembawalk.services.errors import Invalid
+    from gembawalk.services.people import passwords
 
     with pytest.raises(Invalid, match="too common"):
         passwords.check_policy(password)
@@ -527,13 +527,13 @@ def test_common_and_breached_style_passwords_are_refused(password):
     ],
 )
 def test_long_uncommon_passwords_of_any_characters_are_accepted(password):
-    from gembawalk.services import passwords
+    from gembawalk.services.people import passwords
 
     passwords.check_policy(password)
 
 
 def test_the_shipped_list_holds_thousands_of_long_entries():
-    from gembawalk.services import passwords
+    from gembawalk.services.people import passwords
 
     common = passwords.common_passwords()
     assert len(common) > 5000

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from gembawalk.extensions import db
 from gembawalk.models import Walk, WalkSeries
-from gembawalk.services import series as series_service
+from gembawalk.services.walks import series as series_service
 from gembawalk.timeutil import local_today
 
 
@@ -128,8 +128,8 @@ def test_generate_walks_command_is_idempotent(app, manager_client):
 
 
 def test_the_demo_manager_has_repeating_walks_that_the_generator_carries_on(app):
+    from gembawalk.demo.load import load_demo
     from gembawalk.models import Person
-    from gembawalk.services.demo import load_demo
 
     load_demo()
     manager = db.session.scalar(select(Person).where(Person.email == "manager@example.org"))

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from gembawalk.extensions import db
 from gembawalk.models import Person, RepeatRule, Walk, WalkSeries, WalkStatus
-from gembawalk.services import series as series_service
-from gembawalk.services import walks
 from gembawalk.services.errors import Invalid
+from gembawalk.services.walks import lifecycle as walks
+from gembawalk.services.walks import series as series_service
 from gembawalk.timeutil import local
 
 from . import factories

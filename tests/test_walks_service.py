@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from gembawalk import limits
 from gembawalk.extensions import db
 from gembawalk.models import Customer, Observation, Walk, WalkStatus
-from gembawalk.services import agenda, walks
 from gembawalk.services.errors import Conflict, Forbidden, Invalid, NotFound
+from gembawalk.services.walks import agenda
+from gembawalk.services.walks import lifecycle as walks
 
 from .factories import CustomerFactory, OrgUnitFactory, PersonFactory, WalkFactory
 

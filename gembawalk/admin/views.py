@@ -8,16 +8,12 @@ from flask_login import current_user, login_required
 from ..auth.session import reauthenticated
 from ..forms import options, show_errors
 from ..security import request_facts
-from ..services import audit, cadence_settings, customers, org, people
+from ..services import audit, customers
+from ..services.cadence import settings as cadence_settings
 from ..services.errors import Forbidden, Invalid
-from .forms import (
-    COMMON_ZONES,
-    CadenceForm,
-    CustomerForm,
-    NewPersonForm,
-    PersonForm,
-    UnitForm,
-)
+from ..services.people import accounts as people
+from ..services.people import org
+from .forms import COMMON_ZONES, CadenceForm, CustomerForm, NewPersonForm, PersonForm, UnitForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -37,7 +33,7 @@ def _status() -> int:
     return 422 if request.method == "POST" else 200
 
 
-def _unit_options(rows, blank: str, disabled: set[int] = frozenset()):
+def _unit_options(rows, blank: str, disabled: set[int] | frozenset[int] = frozenset()):
     """The tree as select options, indented; `disabled` ones are shown but cannot be picked."""
     choices = options([("", blank), *((r.unit.id, INDENT * r.depth + r.unit.name) for r in rows)])
     for choice in choices:

@@ -11,8 +11,10 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from ..models import Comment, FollowUp, FollowUpStatus
-from ..services import coaching, followups, followups_sync
+from ..services import coaching
 from ..services.errors import Conflict, Invalid
+from ..services.followups import rules as followups
+from ..services.followups import sync as followups_sync
 from .http import json_object
 from .openapi import enum_of, text
 
@@ -66,7 +68,8 @@ class Fields:
     """Typed reads from a JSON body; every wrong type is reported at once as a 422."""
 
     def __init__(self, body: dict[str, Any]):
-        self.body, self.errors = body, {}
+        self.body = body
+        self.errors: dict[str, str] = {}
 
     def _get(self, name: str, kind: type, message: str):
         value = self.body.get(name)

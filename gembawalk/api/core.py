@@ -11,7 +11,8 @@ from ..auth.throttle import throttled
 from ..calendar.views import feed_url
 from ..models import Role
 from ..security import request_facts
-from ..services import audit, people
+from ..services import audit
+from ..services.people import accounts as people
 from .http import json_object, person_json, refuse
 from .openapi import enum_of, text
 

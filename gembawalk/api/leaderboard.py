@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
-from ..services import exports, leaderboard
+from ..services.engagement import exports, leaderboard
+from ..services.engagement.periods import choose_period, parse_day
 from ..services.errors import Invalid
-from ..services.periods import choose_period, parse_day
 
 bp = Blueprint("leaderboard", __name__)
 

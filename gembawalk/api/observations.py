@@ -10,7 +10,7 @@ from flask import Blueprint
 from flask_login import current_user
 
 from ..models import Category, Observation, SaidBy, WasteType
-from ..services import sync_observations
+from ..services.sync import observations as sync_observations
 from .http import json_object
 from .openapi import enum_of, text
 from .photos import photo_json

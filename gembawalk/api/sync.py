@@ -10,7 +10,8 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from ..database import read_first
-from ..services import downloads, sync
+from ..services.sync import downloads
+from ..services.sync import protocol as sync
 from ..timeutil import local
 from .http import json_object
 

@@ -12,7 +12,10 @@ from flask_login import current_user
 
 from .. import limits
 from ..models import CustomerKind, Walk, WalkKind, WalkStatus
-from ..services import agenda, customers, downloads, sync_walks
+from ..services import customers
+from ..services.sync import downloads
+from ..services.sync import walks as sync_walks
+from ..services.walks import agenda
 from .http import json_object, refuse
 from .observations import observation_json
 from .openapi import count, enum_of, one_of, text

@@ -12,7 +12,7 @@ from flask_login import login_user, user_loaded_from_cookie
 from ..errors import error_response, wants_json
 from ..extensions import login_manager
 from ..models import Person
-from ..services import people
+from ..services.people import accounts as people
 
 SIGNED_IN_AT, SEEN_AT, PASSWORD_AT = "signed_in_at", "seen_at", "password_at"
 

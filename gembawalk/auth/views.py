@@ -11,8 +11,11 @@ from ..calendar.views import feed_url
 from ..forms import show_errors
 from ..models import Role
 from ..security import request_facts
-from ..services import audit, cadence, cadence_settings, people
+from ..services import audit
+from ..services.cadence import settings as cadence_settings
+from ..services.cadence import targets as cadence
 from ..services.errors import Invalid
+from ..services.people import accounts as people
 from .forms import ChangePasswordForm, ConfirmPasswordForm, FirstAdminForm, SignInForm
 from .session import confirm_password_now, reauthenticated, start_session
 from .throttle import throttled
@@ -39,6 +42,8 @@ def sign_in():
         return redirect(safe_next(request.args.get("next")))
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        assert form.email.data is not None  # DataRequired passed
+        assert form.password.data is not None
         person = people.authenticate(form.email.data, form.password.data)
         if person is not None:
             start_session(person, remember=form.remember.data)
@@ -85,6 +90,7 @@ def confirm_password():
     """Type the password again before changing who may do what (ASVS: re-authentication)."""
     form = ConfirmPasswordForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        assert form.password.data is not None  # DataRequired passed
         if people.check_password(current_user, form.password.data):
             confirm_password_now()
             audit.record(audit.PASSWORD_CONFIRMED, actor=current_user, **request_facts())

@@ -7,9 +7,11 @@ from uuid import UUID
 
 from flask import Blueprint, Response, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..services import calendar_feed, walks
 from ..services.errors import NotFound
+from ..services.walks import calendar_feed
+from ..services.walks import lifecycle as walks
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
@@ -28,9 +30,8 @@ def _walk_link(walk) -> str:
     return base_url() + url_for("walks.show", walk_id=walk.uuid)
 
 
-def _ics(body: bytes, filename: str | None = None) -> Response:
-    response = Response(body, mimetype="text/calendar")
-    response.charset = "utf-8"
+def _ics(body: bytes, filename: str | None = None) -> WerkzeugResponse:
+    response = Response(body, mimetype="text/calendar")  # Werkzeug adds "; charset=utf-8"
     # The feed holds private notes: no shared cache may keep it.
     response.headers["Cache-Control"] = "private, max-age=300"
     if filename:

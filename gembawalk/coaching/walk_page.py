@@ -7,7 +7,8 @@ import uuid
 from flask_login import current_user
 
 from ..models import Walk
-from ..services import coaching, followups_lists
+from ..services import coaching
+from ..services.followups import lists as followups_lists
 from .forms import CommentForm, ReviewForm
 
 

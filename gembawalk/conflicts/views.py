@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..services import conflicts
 from ..services.errors import Conflict, Invalid
+from ..services.sync import conflicts
 
 bp = Blueprint("conflicts", __name__, url_prefix="/sync/conflicts")
 

@@ -131,7 +131,7 @@ for cand in [
     "administrator1",
 ]:
     out.add(cand)
-out = sorted(c for c in out if 12 <= len(c) <= 128)
+words = sorted(c for c in out if 12 <= len(c) <= 128)
 header = [
     "# Common and breached-style passwords of 12 or more characters, refused by the policy.",
     "# Generated from well-known patterns (common words and names with years and digits,",
@@ -139,5 +139,5 @@ header = [
 ]
 if __name__ == "__main__":
     target = Path(__file__).with_name("common_passwords.txt")
-    target.write_text("\n".join(header + out) + "\n")
-    print(len(out))
+    target.write_text("\n".join(header + words) + "\n")
+    print(len(words))

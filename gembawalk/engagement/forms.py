@@ -5,8 +5,8 @@ from __future__ import annotations
 from wtforms import Form, SelectField, StringField
 
 from ..forms import options
-from ..services.org import TreeRow
-from ..services.periods import PRESETS, choose_period, parse_day
+from ..services.engagement.periods import PRESETS, choose_period, parse_day
+from ..services.people.org import TreeRow
 
 
 class PeriodForm(Form):

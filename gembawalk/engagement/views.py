@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
@@ -12,9 +12,11 @@ from flask_login import current_user, login_required
 from .. import charts
 from ..forms import show_errors
 from ..security import request_facts
-from ..services import audit, engagement, exports, leaderboard, trends
+from ..services import audit
+from ..services.engagement import exports, leaderboard, trends
+from ..services.engagement import figures as engagement
+from ..services.engagement.periods import choose_period
 from ..services.errors import Invalid
-from ..services.periods import choose_period
 from .forms import BoardForm, PeriodForm
 
 bp = Blueprint("engagement", __name__, url_prefix="/engagement")
@@ -76,7 +78,7 @@ def board():
     ), status
 
 
-def _csv(rows: Iterable[list[object]], stem: str) -> Response:
+def _csv(rows: Iterable[Sequence[object]], stem: str) -> Response:
     """UTF-8 with a byte-order mark and CRLF lines: what Excel opens without asking. Made
     whole before it is sent (a quarter of a big organisation is a few megabytes), so the
     database work ends inside the request."""

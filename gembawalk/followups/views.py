@@ -10,8 +10,10 @@ from flask_login import current_user, login_required
 
 from ..coaching.forms import uuid_or_none
 from ..forms import options, show_errors
-from ..services import access, followups, followups_lists
+from ..services import access
 from ..services.errors import Conflict, Invalid
+from ..services.followups import lists as followups_lists
+from ..services.followups import rules as followups
 from .forms import CloseForm, FollowUpForm
 
 bp = Blueprint("followups", __name__, url_prefix="/follow-ups")

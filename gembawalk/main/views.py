@@ -6,7 +6,9 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 
 from ..models import Category, Role
-from ..services import agenda, cadence_due, people
+from ..services.cadence import due as cadence_due
+from ..services.people import accounts as people
+from ..services.walks import agenda
 
 bp = Blueprint("main", __name__)
 

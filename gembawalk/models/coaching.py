@@ -8,14 +8,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import UTCDateTime, utcnow
 from .people import Person
 from .vocabulary import Labelled, stored_as_text
 from .walks import Observation, Walk
 
 
-class Review(db.Model):
+class Review(Model):
     """A coach has read a done walk. One row per walk: the unique walk id is what makes two
     coaches pressing "Mark reviewed" at once end with one review, on every database."""
 
@@ -32,7 +32,7 @@ class Review(db.Model):
     reviewer: Mapped[Person] = relationship()
 
 
-class Comment(db.Model):
+class Comment(Model):
     """A comment on a walk, or on one of its observations. A reply names the comment that
     opened its thread (threads are one level deep: answers, not trees)."""
 
@@ -71,7 +71,7 @@ class NotificationKind(Labelled):
     FOLLOW_UP_OVERDUE = "follow_up_overdue"
 
 
-class Notification(db.Model):
+class Notification(Model):
     """Something for one person to see in the app. `key` names the event (a comment's id,
     a follow-up going overdue), so raising the same event twice notifies once."""
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import UTCDateTime, utcnow
 from .people import Person
 from .vocabulary import Labelled, stored_as_text
@@ -19,7 +19,7 @@ class ConflictResolution(Labelled):
     APPLIED_MINE = "applied_mine"
 
 
-class SyncConflict(db.Model):
+class SyncConflict(Model):
     __tablename__ = "sync_conflicts"
     # The same stale request sent again is the same conflict, not a second one.
     __table_args__ = (UniqueConstraint("record_uuid", "body_sha256"),)

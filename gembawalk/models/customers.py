@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..limits import TEXT
 from ..timeutil import UTCDateTime, utcnow
 from .people import OrgUnit
 from .vocabulary import CustomerKind, stored_as_text
 
 
-class Customer(db.Model):
+class Customer(Model):
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(primary_key=True)

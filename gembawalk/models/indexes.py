@@ -1,5 +1,6 @@
 """Indexes the engagement figures read through: each figure's query is bounded by a period
-and a set of managers, and these let it touch only those rows (see services/engagement.py)."""
+and a set of managers, and these let it touch only those rows
+(see services/engagement/figures.py)."""
 
 from sqlalchemy import Index, text
 

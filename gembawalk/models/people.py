@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from ..limits import TEXT
 from ..timeutil import UTCDateTime, utcnow
 from .cadence import CadenceTargets
@@ -34,7 +34,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class OrgUnit(CadenceTargets, db.Model):
+class OrgUnit(CadenceTargets, Model):
     __tablename__ = "org_units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +60,7 @@ class OrgUnit(CadenceTargets, db.Model):
         return f"<OrgUnit {self.id} {self.name!r}>"
 
 
-class PersonRole(db.Model):
+class PersonRole(Model):
     __tablename__ = "person_roles"
 
     person_id: Mapped[int] = mapped_column(
@@ -72,7 +72,7 @@ class PersonRole(db.Model):
     )
 
 
-class Person(CadenceTargets, UserMixin, db.Model):
+class Person(CadenceTargets, UserMixin, Model):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)

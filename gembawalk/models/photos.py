@@ -8,12 +8,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import UTCDateTime, utcnow
 from .walks import Observation
 
 
-class Photo(db.Model):
+class Photo(Model):
     __tablename__ = "photos"
 
     id: Mapped[int] = mapped_column(primary_key=True)

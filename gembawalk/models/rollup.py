@@ -1,8 +1,8 @@
 """Each manager's walks and observations summed per local day: what the engagement figures
 read, so a board over a quarter reads a few rows per manager and week, never every walk.
 
-Rows are derived, never edited: services/rollup.py recomputes a manager's day from the walks
-and observations whenever one of them changes, in the same transaction.
+Rows are derived, never edited: services/engagement/rollup.py recomputes a manager's day from
+the walks and observations whenever one of them changes, in the same transaction.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class EngagementDay(db.Model):
+class EngagementDay(Model):
     """One manager's day in the organisation's time zone. Walks count on the day they were
     done (completed_at) or planned for (planned_start); observations on the day they were
     made; days with nothing are absent."""
@@ -58,7 +58,7 @@ class EngagementDay(db.Model):
     failure_demand: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class RollupState(db.Model):
+class RollupState(Model):
     """The time zone the days were cut in (one row). Changing GEMBAWALK_TIMEZONE makes the
     rows stale: the next read rebuilds them, or `flask rebuild-engagement` does it first."""
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Time, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from ..limits import TEXT, WALK_MINUTES_DEFAULT
 from ..timeutil import UTCDateTime, utcnow
 from .customers import Customer
@@ -23,7 +23,7 @@ series_customers = Table(
 )
 
 
-class WalkSeries(db.Model):
+class WalkSeries(Model):
     """What each occurrence copies: kind, place, purpose, customers, and the local time in an
     IANA zone, so a Tuesday 09:00 walk stays at 09:00 there across daylight-saving changes."""
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from ..limits import TEXT, WALK_MINUTES_DEFAULT
 from ..timeutil import UTCDateTime, local, utcnow
 from .customers import Customer
@@ -35,6 +35,7 @@ from .vocabulary import (
 )
 
 if TYPE_CHECKING:
+    from .photos import Photo
     from .series import WalkSeries
 
 
@@ -46,7 +47,7 @@ walk_customers = Table(
 )
 
 
-class Walk(db.Model):
+class Walk(Model):
     __tablename__ = "walks"
     # One walk per day of a series, whoever makes it: the generator may run twice at once.
     __table_args__ = (UniqueConstraint("series_id", "occurrence_date"),)
@@ -101,7 +102,7 @@ class Walk(db.Model):
         return f"<Walk {self.uuid} {self.kind} {self.status}>"
 
 
-class Observation(db.Model):
+class Observation(Model):
     __tablename__ = "observations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,9 +125,11 @@ class Observation(db.Model):
     follow_ups: Mapped[list[FollowUp]] = relationship(
         back_populates="observation", order_by="FollowUp.due_date"
     )
+    if TYPE_CHECKING:  # made at run time by Photo.observation's backref; named here for mypy
+        photos: Mapped[list[Photo]]
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     __tablename__ = "follow_ups"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -53,6 +53,7 @@ def release() -> str:
     `PWA_RELEASE` is an extra label a deploy (or a test) may set to force a new worker.
     """
     digest = hashlib.sha256()
+    assert current_app.template_folder is not None  # create_app keeps Flask's "templates"
     for part in (
         *bundle_urls(),
         _file_digest(SW_SOURCE),

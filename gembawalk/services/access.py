@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, or_, select, true
 from ..extensions import db
 from ..models import Person, Role, Walk, coach_assignments, unit_leaders
 from .errors import NotFound
-from .org import subtree_ids
+from .people.org import subtree_ids
 
 
 def led_unit_ids(actor: Person) -> set[int]:

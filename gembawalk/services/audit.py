@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AuditEvent, Person
-from .org import require_admin
+from .people.org import require_admin
 
 # What can happen, in the log's own words.
 SIGN_IN = "sign_in"
@@ -72,11 +72,12 @@ def add(
     """Add an event to the current transaction: it is stored with the change it describes,
     or not at all."""
     columns = AuditEvent.__table__.c
-    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    # Only a signed-in actor is named (current_user may be the anonymous one).
+    signer = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     event = AuditEvent(
         kind=kind,
-        actor_id=actor.id if signed_in else None,
-        actor_email=_clip(actor.email, columns.actor_email) if signed_in else None,
+        actor_id=signer.id if signer is not None else None,
+        actor_email=_clip(signer.email, columns.actor_email) if signer is not None else None,
         subject=_clip(subject, columns.subject),
         detail=_clip(detail, columns.detail),
         address=_clip(address, columns.address),

@@ -6,8 +6,9 @@ import uuid as uuid_lib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -84,7 +85,10 @@ def review_queue(actor: Person, now: datetime | None = None, limit: int = 100) -
         .order_by(Walk.completed_at.asc())
         .limit(limit)
     ).all()
-    oldest = (now or utcnow()) - walks[0].completed_at if walks else None
+    oldest: timedelta | None = None
+    if walks:
+        assert walks[0].completed_at is not None  # only done walks wait for review
+        oldest = (now or utcnow()) - walks[0].completed_at
     return ReviewQueue(walks=list(walks), count=count, oldest_wait=oldest)
 
 
@@ -330,11 +334,12 @@ def edit_comment(
             f"{base_version})."
         )
     # Compare and set in one statement, so two edits from the same version cannot both win.
-    changed = db.session.execute(
+    result = db.session.execute(
         update(Comment)
         .where(Comment.id == comment.id, Comment.version == base_version)
         .values(body=text, version=Comment.version + 1, updated_at=utcnow())
-    ).rowcount
+    )
+    changed = cast(CursorResult, result).rowcount  # an UPDATE answers with a cursor
     if changed != 1:
         raise Conflict("The comment changed since this edit was made.")
     db.session.commit()

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Customer, CustomerKind, Person, Role
 from . import validation
 from .errors import Forbidden, Invalid, NotFound, rolls_back
-from .org import find_unit, get_unit, lineage_ids, require_admin, subtree_ids
+from .people.org import find_unit, get_unit, lineage_ids, require_admin, subtree_ids
 
 
 def choosable_unit_ids(person: Person) -> list[int]:

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..models import FollowUp, FollowUpStatus, Person, Walk, WalkStatus
 from ..timeutil import day_start_utc, local_today, utcnow
 from . import coaching
-from .people import zone_for
+from .people.accounts import zone_for
 
 
 @dataclass

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -98,7 +99,7 @@ def mark_all_read(person: Person, now: datetime | None = None) -> int:
         .values(read_at=now or utcnow())
     )
     db.session.commit()
-    return result.rowcount
+    return cast(CursorResult, result).rowcount  # an UPDATE answers with a cursor
 
 
 def follow_up_link(item: FollowUp) -> str:

@@ -24,7 +24,7 @@ from ..models.photos import Photo
 from ..timeutil import utcnow
 from .access import can_see_person
 from .errors import Invalid, NotFound, rolls_back
-from .sync import Outcome
+from .sync.protocol import Outcome
 
 # What a device may send, by what Pillow finds inside (never by the name or the header alone).
 # The limits are stated in gembawalk/limits.py.
@@ -50,6 +50,7 @@ def reencode(data: bytes, declared_type: str) -> tuple[bytes, str, int, int]:
     """The picture drawn again from its pixels: EXIF, GPS and comments stay behind."""
     if len(data) > MAX_BYTES:
         raise Invalid({"": f"A photo may be at most {MAX_BYTES // (1024 * 1024)} MiB."})
+    image: Image.Image  # the file as opened, then the picture drawn again from it
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

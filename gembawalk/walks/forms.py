@@ -29,6 +29,8 @@ DURATIONS = options(limits.WALK_MINUTES.items())
 class ClientIdField(HiddenField):
     """An id made when the form is shown, so a form sent twice is saved once."""
 
+    data: uuid.UUID | None  # type: ignore[assignment]  # a UUID, where HiddenField keeps text
+
     def process_formdata(self, valuelist):
         try:
             self.data = uuid.UUID(valuelist[0]) if valuelist and valuelist[0] else None

@@ -11,9 +11,11 @@ from flask_login import current_user, login_required
 from ..coaching.walk_page import walk_extras
 from ..forms import options, show_errors
 from ..models import Category, Role, WalkStatus
-from ..services import access, agenda, customers, series, walks
+from ..services import access, customers
 from ..services.errors import Conflict, Invalid
-from ..services.people import zone_for
+from ..services.people.accounts import zone_for
+from ..services.walks import agenda, series
+from ..services.walks import lifecycle as walks
 from ..timeutil import local, utcnow
 from .forms import CompleteWalkForm, ObservationForm, PlanWalkForm
 
@@ -184,6 +186,7 @@ def complete(walk_id: UUID):
     form = CompleteWalkForm()
     _customer_choices(form)
     if request.method == "GET":
+        assert walk.started_at is not None  # a walk in progress has started
         form.started_at.data = local(walk.started_at, walk.timezone).replace(tzinfo=None)
         form.completed_at.data = local(utcnow(), walk.timezone).replace(
             tzinfo=None, second=0, microsecond=0

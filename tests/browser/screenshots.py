@@ -45,7 +45,7 @@ DEMO_PASSWORD = "gemba-demo"  # documented in the README and printed by `make ru
 
 def build_demo_app(instance: Path) -> Flask:
     """An app on a fresh SQLite database in `instance`, migrated and loaded with the demo."""
-    from gembawalk.services.demo import load_demo
+    from gembawalk.demo.load import load_demo
 
     saved = {name: os.environ.get(name) for name in ("GEMBAWALK_INSTANCE", "DATABASE_URL")}
     # The instance folder (and so the SQLite file) is read from the environment by create_app.

@@ -7,8 +7,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from gembawalk.demo.load import load_demo
 from gembawalk.extensions import db
-from gembawalk.services.demo import load_demo
 
 from .. import pages
 from . import DESKTOP, PHONE, sign_in

@@ -1,0 +1,1 @@
+"""The demo organisation: a council's services with half a year of walks, for trying the app."""

@@ -1,0 +1,1 @@
+"""Cadence: the targets, setting them, and what is still due against them."""

@@ -1,0 +1,109 @@
+"""Setting cadence: an admin gives a person their own targets, or an org unit its default.
+Resolution (which target applies) stays in services.cadence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ... import limits
+from ...extensions import db
+from ...models import CadencePeriod, OrgUnit, Person
+from ...models.cadence import CadenceTargets
+from ..errors import Invalid, rolls_back
+from ..people.accounts import get_person
+from ..people.org import find_unit, require_admin
+from . import targets as cadence
+
+MAX_PER_PERIOD = limits.CADENCE_TARGET_MAX
+
+
+@dataclass
+class CadenceSetting:
+    """What the admin says: an own cadence (`own`), or inherit from above."""
+
+    own: bool
+    customer_visits: int | None = None
+    gemba_walks: int | None = None
+    period: str | None = CadencePeriod.WEEK.value
+
+
+def _count(value: int | None, field: str, label: str) -> int:
+    if value is None or not 0 <= value <= MAX_PER_PERIOD:
+        raise Invalid({field: f"{label}: a whole number from 0 to {MAX_PER_PERIOD}."})
+    return value
+
+
+def _apply(row: CadenceTargets, setting: CadenceSetting) -> None:
+    if not setting.own:
+        row.cadence_period = row.cadence_customer_visits = row.cadence_gemba_walks = None
+        return
+    errors: dict[str, str] = {}
+    values = {}
+    for field, label in (("customer_visits", "Customer visits"), ("gemba_walks", "Gemba walks")):
+        try:
+            values[field] = _count(getattr(setting, field), field, label)
+        except Invalid as error:
+            errors.update(error.errors)
+    try:
+        period = CadencePeriod(setting.period or "")  # none, like an unknown one, is refused
+    except ValueError:
+        errors["period"] = "Choose a week or a month."
+    if not errors and values["customer_visits"] + values["gemba_walks"] == 0:
+        errors["customer_visits"] = "Ask for at least one walk, or use the default from above."
+    if errors:
+        raise Invalid(errors)
+    row.cadence_period = period
+    row.cadence_customer_visits = values["customer_visits"]
+    row.cadence_gemba_walks = values["gemba_walks"]
+
+
+@rolls_back
+def set_person_cadence(actor: Person, person_id: int, setting: CadenceSetting) -> Person:
+    person = get_person(actor, person_id)
+    _apply(person, setting)
+    db.session.commit()
+    return person
+
+
+@rolls_back
+def set_unit_cadence(actor: Person, unit_id: int, setting: CadenceSetting) -> OrgUnit:
+    unit = find_unit(actor, unit_id)
+    _apply(unit, setting)
+    db.session.commit()
+    return unit
+
+
+def inherited_by_person(actor: Person, person: Person) -> cadence.Target:
+    """What applies to the person without a setting of their own: their unit's default."""
+    require_admin(actor)
+    if person.org_unit_id is None:
+        return cadence.DEFAULT
+    return cadence.unit_targets().get(person.org_unit_id, cadence.DEFAULT)
+
+
+def inherited_by_unit(actor: Person, unit: OrgUnit) -> cadence.Target:
+    """What applies to the unit without a default of its own: the nearest parent's."""
+    require_admin(actor)
+    if unit.parent_id is None:
+        return cadence.DEFAULT
+    return cadence.unit_targets().get(unit.parent_id, cadence.DEFAULT)
+
+
+def describe(target: cadence.Target) -> str:
+    """ "1 customer visit and 3 gemba walks a week" """
+
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'s' if n != 1 else ''}"
+
+    return (
+        f"{count(target.customer_visits, 'customer visit')} and "
+        f"{count(target.gemba_walks, 'gemba walk')} a {target.period.value}"
+    )
+
+
+def source(target: cadence.Target) -> str:
+    if target.source == "person":
+        return "set for you"
+    if target.source == "unit":
+        return f"the default for {target.source_name}"
+    return "the organisation's default"

@@ -1,0 +1,192 @@
+"""The leaderboard and the walks behind it, as rows for CSV and as JSON for the API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import and_, func, or_, select
+
+from ...extensions import db
+from ...models import Observation, Person, Walk, WalkStatus
+from ...timeutil import local
+from .. import access
+from ..people.org import subtree_ids
+from ..walks.agenda import missed_clause
+from .definitions import with_external_customer
+from .figures import Figures, manager_ids_in
+from .leaderboard import Board
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
+def _ratio(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+LEADERBOARD_HEADER = [
+    "rank",
+    "manager",
+    "email",
+    "left",
+    "cadence attainment %",
+    "customer engagements",
+    "cadence target",
+    "customer contacts",
+    "last customer engagement",
+    "days since last customer engagement",
+    "streak weeks",
+    "plan adherence %",
+    "on time %",
+    "observations",
+    "failure demand %",
+    "follow-ups open",
+    "follow-ups overdue",
+]
+
+
+def leaderboard_rows(board: Board) -> Iterator[Sequence[object]]:
+    yield LEADERBOARD_HEADER
+    for f in board.rows:
+        yield [
+            f.rank,
+            f.manager.display_name,
+            f.manager.email,
+            "yes" if f.left else "",
+            _percent(f.cadence_attainment),
+            f.customer_engagements,
+            round(f.target, 2),
+            f.customer_contacts,
+            f.last_engagement.isoformat() if f.last_engagement else "never",
+            f.days_since_last,
+            f.streak_weeks,
+            _percent(f.plan_adherence),
+            _percent(f.on_time_share),
+            f.observations,
+            _percent(f.failure_demand_share),
+            f.follow_ups_open,
+            f.follow_ups_overdue,
+        ]
+
+
+WALKS_HEADER = [
+    "manager",
+    "email",
+    "walk",
+    "kind",
+    "status",
+    "planned day",
+    "planned time",
+    "done at",
+    "done on the planned day",
+    "customers spoken to",
+    "external customer on the walk",
+    "customer engagement",
+    "observations",
+    "place",
+]
+
+
+def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
+    """Every walk behind the board: planned for the period or done in it, by its managers.
+    Columns, not whole walks, are read: a quarter of a big organisation is many thousands."""
+    period, zone = board.period, board.period.zone
+    yield WALKS_HEADER
+    if not board.rows:
+        return
+    observations = (
+        select(func.count()).where(Observation.walk_id == Walk.id).correlate(Walk).scalar_subquery()
+    )
+    query = (
+        select(
+            Person.display_name,
+            Person.email,
+            Walk.uuid,
+            Walk.kind,
+            Walk.status,
+            Walk.planned_start,
+            Walk.started_at,
+            Walk.completed_at,
+            Walk.customers_spoken_to,
+            with_external_customer(),
+            observations,
+            Walk.place,
+            missed_clause(period.today_start),
+        )
+        .join(Person, Person.id == Walk.manager_id)
+        .where(
+            Walk.manager_id.in_(manager_ids_in(subtree_ids(board.unit.id))),
+            access.visible_walks_clause(actor),
+            or_(
+                and_(Walk.planned_start >= period.start, Walk.planned_start < period.end),
+                and_(Walk.completed_at >= period.start, Walk.completed_at < period.end),
+            ),
+        )
+        .order_by(Person.display_name, Walk.planned_start)
+    )
+    for (
+        name,
+        email,
+        walk_id,
+        kind,
+        status,
+        planned_start,
+        started_at,
+        completed_at,
+        spoke,
+        external,
+        notes,
+        place,
+        missed,
+    ) in db.session.connection().execute(query):  # plain rows: tens of thousands of them
+        planned = local(planned_start, zone)
+        done = status == WalkStatus.DONE
+        yield [
+            name,
+            email,
+            str(walk_id),
+            kind.label,
+            "Missed" if missed else status.label,
+            planned.date().isoformat(),
+            planned.strftime("%H:%M"),
+            local(completed_at, zone).isoformat(timespec="minutes") if done else "",
+            ("yes" if local(started_at, zone).date() == planned.date() else "no") if done else "",
+            spoke if done else "",
+            "yes" if external else "no",
+            "yes" if done and (spoke or 0) >= 1 and external else "no",
+            notes,
+            place,
+        ]
+
+
+def row_json(f: Figures) -> dict:
+    return {
+        "rank": f.rank,
+        "manager": {"id": f.manager.id, "name": f.manager.display_name, "email": f.manager.email},
+        "customer_engagements": f.customer_engagements,
+        "customer_contacts": f.customer_contacts,
+        "days_since_last_customer_engagement": f.days_since_last,
+        "cadence_attainment": _ratio(f.cadence_attainment),
+        "streak_weeks": f.streak_weeks,
+        "plan_adherence": _ratio(f.plan_adherence),
+        "on_time_share": _ratio(f.on_time_share),
+        "observations": f.observations,
+        "failure_demand_share": _ratio(f.failure_demand_share),
+        "follow_ups_open": f.follow_ups_open,
+        "follow_ups_overdue": f.follow_ups_overdue,
+    }
+
+
+def board_json(board: Board) -> dict:
+    return {
+        "unit": {"id": board.unit.id, "name": board.unit.name},
+        "from": board.period.first.isoformat(),
+        "to": board.period.last.isoformat(),
+        "rows": [row_json(f) for f in board.rows],
+    }
+
+
+def file_stem(board: Board, what: str) -> str:
+    safe = "".join(c if c.isalnum() else "-" for c in board.unit.name.lower()).strip("-")
+    return f"{what}-{safe or 'unit'}-{board.period.first}-{board.period.last}"

@@ -1,0 +1,333 @@
+"""Engagement figures, exactly as PRODUCT.md words them, for a set of managers over a period.
+
+The definitions themselves are SQL in services/engagement/definitions.py. The figures are sums
+of each manager's days (services/engagement/rollup.py keeps them): a fixed number of queries,
+each bounded by the period and the managers asked about, never by the history behind them.
+Days are the organisation's; weeks start on Monday.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import BigInteger, case, cast, func, literal, literal_column, select
+
+from ...extensions import db
+from ...models import CadencePeriod, FollowUp, FollowUpStatus, Person, PersonRole, Role
+from ...models.rollup import FACTS
+from ...models.rollup import EngagementDay as Day
+from ...timeutil import week_start
+from ..cadence import targets as cadence
+from . import rollup
+from .definitions import share
+from .periods import Period, as_date, choose_period, monday_of, week_index
+
+CHART_WEEKS = 26  # of history on a manager's own chart
+RECENT_WEEKS = 14  # a streak is read this far back first, then to the cap if it goes on
+STREAK_CAP_WEEKS = 52  # a streak of a year or more shows as "52+": its cost stays bounded
+# The sums a period's figures are, each filling the Figures field of its name (walks still
+# planned are summed apart: they are missed only once their day is past).
+SUMMED = tuple(getattr(Day, name) for name in FACTS if name != "planned_open")
+SUMMED_NAMES = tuple(column.key for column in SUMMED)
+# Written into the SQL rather than bound, so both databases use the partial index
+# ix_engagement_days_engaged (whose WHERE says the same).
+ENGAGED_DAY = Day.customer_engagements > literal_column("0")
+
+
+# -- One manager's figures -----------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """One manager over one period."""
+
+    manager: Person | Manager
+    target: float = 0.0  # customer engagements the cadence asks for over the whole period
+    customer_engagements: int = 0
+    customer_contacts: int = 0
+    gemba_walks: int = 0
+    done: int = 0
+    on_time: int = 0
+    planned_done: int = 0
+    planned_missed: int = 0
+    planned_cancelled: int = 0
+    observations: int = 0
+    value_demand: int = 0
+    failure_demand: int = 0
+    follow_ups_open: int = 0
+    follow_ups_overdue: int = 0
+    last_engagement: date | None = None  # local day of the last one up to the period's end
+    days_since_last: int | None = None
+    streak_weeks: int = 0
+    rank: int = 0
+
+    @property
+    def cadence_attainment(self) -> float | None:
+        return share(self.customer_engagements, self.target)
+
+    @property
+    def plan_adherence(self) -> float | None:
+        planned = self.planned_done + self.planned_missed + self.planned_cancelled
+        return share(self.planned_done, planned)
+
+    @property
+    def on_time_share(self) -> float | None:
+        return share(self.on_time, self.done)
+
+    @property
+    def failure_demand_share(self) -> float | None:
+        return share(self.failure_demand, self.value_demand + self.failure_demand)
+
+    @property
+    def streak_capped(self) -> bool:
+        return self.streak_weeks >= STREAK_CAP_WEEKS
+
+    @property
+    def never(self) -> bool:
+        return self.last_engagement is None
+
+    @property
+    def left(self) -> bool:
+        return not self.manager.active
+
+    @property
+    def active_in_period(self) -> bool:
+        return bool(
+            self.done or self.planned_done + self.planned_missed + self.planned_cancelled
+        ) or bool(self.observations)
+
+    def rank_key(self) -> tuple:
+        """Cadence attainment, then customer engagements, then fewest days since the last
+        one; "never" at the bottom."""
+        return (
+            self.never,
+            -(self.cadence_attainment or 0),
+            -self.customer_engagements,
+            self.days_since_last if self.days_since_last is not None else 0,
+        )
+
+
+def figures_for(managers: list[Person | Manager], period: Period, among=None) -> dict[int, Figures]:
+    """Every figure for these managers over the period, in five queries whatever the data:
+    sums of their days (services/engagement/rollup.py), so the cost follows the period and the
+    managers.
+
+    `among` is a query for the same people's ids (manager_ids_in): the database then reads the
+    set itself instead of thousands of bound parameters."""
+    ids = among if among is not None else [m.id for m in managers]
+    targets = cadence.targets_for(managers)
+    found = {
+        m.id: Figures(manager=m, target=targets[m.id].expected_visits(period.first, period.last))
+        for m in managers
+    }
+    if managers:
+        rollup.ensure_current(period.zone)
+        # The streak finds most last engagements on its way: it goes first.
+        for count in (_sum_days, _count_streaks, _find_last_engagements, _count_follow_ups):
+            count(found, ids, period)
+    return found
+
+
+def _sum_days(found: dict[int, Figures], ids, period: Period) -> None:
+    """Everything done, planned for and noted in the period. Done walks count in the period
+    they were completed in, planned ones in the period they were planned for: those still
+    planned for a day before today were missed."""
+    missed = case((Day.day < period.today, Day.planned_open), else_=0)
+    for manager_id, *sums in _rows(
+        select(Day.manager_id, *(func.sum(column) for column in (*SUMMED, missed)))
+        .where(Day.manager_id.in_(ids), Day.day >= period.first, Day.day <= period.last)
+        .group_by(Day.manager_id)
+    ):
+        row = found[manager_id]
+        for name, value in zip((*SUMMED_NAMES, "planned_missed"), sums, strict=True):
+            setattr(row, name, value or 0)
+
+
+def _find_last_engagements(found: dict[int, Figures], ids, period: Period) -> None:
+    """The last engagement up to the period's end, for those with none in the recent weeks
+    (the streak found the others'): the newest of each one's engaged days, from a partial
+    index, so it costs the same whatever their history."""
+    unknown = [manager_id for manager_id, row in found.items() if row.last_engagement is None]
+    latest = (
+        select(func.max(Day.day))
+        .where(Day.manager_id == Person.id, ENGAGED_DAY, Day.day <= period.as_of)
+        .scalar_subquery()
+    )
+    for manager_id, last in _rows(select(Person.id, latest).where(Person.id.in_(unknown))):
+        if last is not None:
+            _engaged_last_on(found[manager_id], as_date(last), period)
+
+
+def _engaged_last_on(row: Figures, day: date, period: Period) -> None:
+    row.last_engagement = day
+    row.days_since_last = (period.as_of - day).days
+
+
+def _engaged_weeks(ids, first: date, last: date) -> dict[int, tuple[int, date]]:
+    """Each manager's weeks with an engagement, from the Monday `first` to the day `last`, as
+    the bits of one number (bit n: the nth week), with the last engaged day: one row per
+    manager, no window to sort."""
+    bit = cast(literal(1), BigInteger).op("<<")(week_index(Day.day, first))
+    return {
+        manager_id: (int(mask), as_date(latest))
+        for manager_id, mask, latest in _rows(
+            select(Day.manager_id, func.sum(bit.distinct()), func.max(Day.day))
+            .where(Day.manager_id.in_(ids), ENGAGED_DAY, Day.day >= first, Day.day <= last)
+            .group_by(Day.manager_id)
+        )
+    }
+
+
+def _run_down_from(mask: int, week: int) -> int:
+    """How many weeks in a row, from `week` back, have their bit set."""
+    run = 0
+    while week - run >= 0 and mask >> (week - run) & 1:
+        run += 1
+    return run
+
+
+def _count_streaks(found: dict[int, Figures], ids, period: Period) -> None:
+    """Weeks in a row with an engagement, up to the period's end. The recent weeks are read
+    for everyone, then further back (up to the cap) only for those whose streak reaches that
+    far: two queries, most rows never read."""
+    last_monday = week_start(period.as_of)
+    under_way = last_monday <= period.today <= last_monday + timedelta(days=6)
+    recent = last_monday - timedelta(weeks=RECENT_WEEKS - 1)
+    top = RECENT_WEEKS - 1
+    longer = []
+    for manager_id, (mask, latest) in _engaged_weeks(ids, recent, period.as_of).items():
+        # A week still under way without an engagement yet does not break the streak.
+        end = top if mask >> top & 1 else top - 1 if under_way else None
+        count = _run_down_from(mask, end) if end is not None else 0
+        found[manager_id].streak_weeks = count
+        _engaged_last_on(found[manager_id], latest, period)
+        if count and end is not None and count == end + 1:  # a count needs an end
+            longer.append(manager_id)  # the run reaches the window's first week
+    earliest = last_monday - timedelta(weeks=STREAK_CAP_WEEKS - 1)
+    before = (recent - earliest).days // 7 - 1  # the week just before the recent ones
+    older = _engaged_weeks(longer, earliest, recent - timedelta(days=1))
+    for manager_id, (mask, _latest) in older.items():
+        row = found[manager_id]
+        row.streak_weeks = min(STREAK_CAP_WEEKS, row.streak_weeks + _run_down_from(mask, before))
+
+
+def _count_follow_ups(found: dict[int, Figures], ids, period: Period) -> None:
+    """Follow-ups as they stand today: open now, and open past their due date."""
+    for owner_id, open_count, overdue in _rows(
+        select(
+            FollowUp.owner_id,
+            func.count(),
+            func.sum(case((FollowUp.due_date < period.today, 1), else_=0)),
+        )
+        .where(FollowUp.owner_id.in_(ids), FollowUp.status == FollowUpStatus.OPEN)
+        .group_by(FollowUp.owner_id)
+    ):
+        row = found[owner_id]
+        row.follow_ups_open, row.follow_ups_overdue = open_count, overdue or 0
+
+
+def _rows(statement):
+    """Run an aggregate on the session's connection: plain rows, none of the ORM's per-row
+    work, which costs more than the query itself when a board has thousands of rows."""
+    return db.session.connection().execute(statement)
+
+
+def ranked(figures: list[Figures]) -> list[Figures]:
+    """The board's order, with equal keys sharing a rank (1, 2, 2, 4)."""
+    keyed = sorted(
+        (
+            (f.rank_key(), f.manager.display_name.lower(), index, f)
+            for index, f in enumerate(figures)
+        )
+    )
+    previous, rank = None, 0
+    for position, (key, _name, _index, row) in enumerate(keyed, start=1):
+        if key != previous:
+            rank, previous = position, key
+        row.rank = rank
+    return [row for *_key, row in keyed]
+
+
+def manager_ids_in(unit_ids: set[int] | list[int]):
+    """A query for the ids of everyone with the manager role whose unit is one of these,
+    those who left included."""
+    return (
+        select(Person.id)
+        .join(PersonRole, PersonRole.person_id == Person.id)
+        .where(Person.org_unit_id.in_(sorted(unit_ids)), PersonRole.role == Role.MANAGER)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Manager:
+    """What a board needs of a manager: who they are, whether they left, their own cadence.
+    (A board of thousands costs less without thousands of full people behind it.)"""
+
+    id: int
+    display_name: str
+    email: str
+    active: bool
+    org_unit_id: int | None
+    cadence_period: CadencePeriod | None
+    cadence_customer_visits: int | None
+    cadence_gemba_walks: int | None
+
+
+def managers_in(unit_ids: set[int] | list[int]) -> list[Manager]:
+    """The people manager_ids_in names, by name."""
+    columns = [getattr(Person, name) for name in Manager.__slots__]
+    return [
+        Manager(*row)
+        for row in _rows(
+            select(*columns)
+            .where(Person.id.in_(manager_ids_in(unit_ids)))
+            .order_by(Person.display_name)
+        )
+    ]
+
+
+@dataclass
+class WeekCount:
+    monday: date
+    customer_engagements: int = 0
+    gemba_walks: int = 0
+
+
+@dataclass
+class MyEngagement:
+    figures: Figures
+    period: Period
+    weeks: list[WeekCount] = field(default_factory=list)
+
+
+def weekly_counts(manager_ids, mondays: list[date], zone: str) -> list[WeekCount]:
+    """Customer engagements and done gemba walks per week, for a chart, in one query."""
+    rows = {monday: WeekCount(monday) for monday in mondays}
+    if not mondays or not manager_ids:
+        return list(rows.values())
+    rollup.ensure_current(zone)
+    week = monday_of(Day.day)
+    for monday, engagements, gemba in _rows(
+        select(week, func.sum(Day.customer_engagements), func.sum(Day.gemba_walks))
+        .where(Day.manager_id.in_(manager_ids))
+        .where(Day.day >= mondays[0], Day.day < mondays[-1] + timedelta(weeks=1))
+        .group_by(week)
+    ):
+        monday = as_date(monday)
+        if monday in rows:
+            rows[monday].customer_engagements = engagements or 0
+            rows[monday].gemba_walks = gemba or 0
+    return list(rows.values())
+
+
+def my_engagement(actor: Person, now: datetime | None = None) -> MyEngagement:
+    """A manager's own figures over the last 4 weeks, and their last 26 weeks week by week."""
+    period = choose_period("4w", now=now)
+    this_monday = week_start(period.today)
+    mondays = [this_monday - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
+    return MyEngagement(
+        figures=figures_for([actor], period)[actor.id],
+        period=period,
+        weeks=weekly_counts([actor.id], mondays, period.zone),
+    )

@@ -1,0 +1,149 @@
+"""The director's view: which units they may look at, a unit's managers ranked, and one
+manager's walks and observations behind their figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import Observation, OrgUnit, Person, Role, Walk
+from .. import access
+from ..errors import Forbidden, NotFound
+from ..people.org import TreeRow, subtree_ids, tree
+from .figures import Figures, figures_for, manager_ids_in, managers_in, ranked
+from .periods import Period
+
+DETAIL_LIMIT = 200  # walks and observations listed on a manager's page
+PAGE_SIZE = 50  # rows of a board on one page; the exports hold every row
+
+
+@dataclass
+class Scope:
+    """The unit being looked at, and every unit the actor may pick instead."""
+
+    unit: OrgUnit
+    choices: list[TreeRow]
+
+
+@dataclass
+class Board:
+    scope: Scope
+    period: Period
+    rows: list[Figures]
+
+    @property
+    def unit(self) -> OrgUnit:
+        return self.scope.unit
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.rows) // PAGE_SIZE))
+
+    def page(self, number: int) -> list[Figures]:
+        """The rows on page `number` (from 1; out of range gives the nearest page)."""
+        number = min(max(number, 1), self.pages)
+        return self.rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+
+
+@dataclass
+class ManagerDetail:
+    figures: Figures
+    period: Period
+    walks: list[Walk]
+    observations: list[Observation]
+    more_walks: bool
+    more_observations: bool
+
+    @property
+    def manager(self) -> Person:
+        assert isinstance(self.figures.manager, Person)  # manager_detail counts a full Person
+        return self.figures.manager
+
+
+def leads_a_unit(actor: Person) -> bool:
+    """Whether the actor has a leaderboard to look at: they lead a unit, or are an admin."""
+    return access.sees_everyone(actor) or bool(actor.leads)
+
+
+def unit_choices(actor: Person) -> list[TreeRow]:
+    """The units the actor leads and those below them (every unit for an admin), as a tree."""
+    rows = tree()
+    if access.sees_everyone(actor):
+        return rows
+    allowed = access.led_unit_ids(actor)
+    if not allowed:
+        raise Forbidden("Only people who lead an org unit have a leaderboard.")
+    return [row for row in rows if row.unit.id in allowed]
+
+
+def scope_for(actor: Person, unit_id: int | None) -> Scope:
+    """The unit asked for, or the highest one the actor leads; one they may not see is
+    Not Found, and someone who leads nothing is Forbidden."""
+    choices = unit_choices(actor)
+    if not choices:
+        raise NotFound("No org units exist yet.")
+    if unit_id is None:
+        return Scope(unit=min(choices, key=lambda row: row.depth).unit, choices=choices)
+    for row in choices:
+        if row.unit.id == unit_id:
+            return Scope(unit=row.unit, choices=choices)
+    raise NotFound("No such org unit.")
+
+
+def leaderboard(actor: Person, unit_id: int | None, period: Period) -> Board:
+    """Every manager in the unit and below, ranked. Someone who left (deactivated) stays on
+    the board for a period in which they did something, marked as having left."""
+    scope = scope_for(actor, unit_id)
+    units = subtree_ids(scope.unit.id)
+    figures = figures_for(managers_in(units), period, among=manager_ids_in(units)).values()
+    shown = [row for row in figures if not row.left or row.active_in_period]
+    return Board(scope=scope, period=period, rows=ranked(shown))
+
+
+def _in_period(period: Period):
+    """Planned for the period, or done in it: the walks behind a manager's figures."""
+    return or_(
+        and_(Walk.planned_start >= period.start, Walk.planned_start < period.end),
+        and_(Walk.completed_at >= period.start, Walk.completed_at < period.end),
+    )
+
+
+def manager_detail(actor: Person, manager_id: int, period: Period) -> ManagerDetail:
+    """One manager's figures with the walks and observations behind them: open to whoever
+    may see that manager's walks (services.access), Not Found for anyone else."""
+    manager = access.get_visible_person(actor, manager_id)
+    if not manager.has_role(Role.MANAGER):
+        raise NotFound("No such manager.")
+    figures = figures_for([manager], period)[manager.id]
+    visible = access.visible_walks_clause(actor)
+    walks = db.session.scalars(
+        select(Walk)
+        .where(Walk.manager_id == manager.id, visible, _in_period(period))
+        .options(selectinload(Walk.customers))
+        .order_by(func.coalesce(Walk.completed_at, Walk.planned_start).desc())
+        .limit(DETAIL_LIMIT + 1)
+    ).all()
+    observations = db.session.scalars(
+        select(Observation)
+        .join(Walk, Walk.id == Observation.walk_id)
+        .where(
+            Walk.manager_id == manager.id,
+            visible,
+            Observation.made_at >= period.start,
+            Observation.made_at < period.end,
+        )
+        .options(selectinload(Observation.walk))
+        .order_by(Observation.made_at.desc())
+        .limit(DETAIL_LIMIT + 1)
+    ).all()
+    return ManagerDetail(
+        figures=figures,
+        period=period,
+        walks=list(walks[:DETAIL_LIMIT]),
+        observations=list(observations[:DETAIL_LIMIT]),
+        more_walks=len(walks) > DETAIL_LIMIT,
+        more_observations=len(observations) > DETAIL_LIMIT,
+    )

@@ -1,0 +1,1 @@
+"""Follow-ups: the rules, what people read of them, and what devices send."""

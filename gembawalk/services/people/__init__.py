@@ -1,0 +1,1 @@
+"""People and the organisation: accounts, passwords, and the org tree."""

@@ -1,0 +1,362 @@
+"""Accounts: signing in, passwords, sessions, and the admin's management of people."""
+
+from __future__ import annotations
+
+import functools
+import zoneinfo
+from collections.abc import Iterable
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import OrgUnit, Person, PersonRole, Role
+from ...models.people import new_session_token
+from .. import audit, validation
+from ..errors import Forbidden, Invalid, NotFound, rolls_back
+from . import passwords
+from .org import get_unit, require_admin
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when no account matches, so a wrong email costs as long as a wrong password
+    (made on first use: hashing is slow on purpose and has no place at import)."""
+    return passwords.hash_password("not-a-real-password-0000")
+
+
+DUPLICATE_EMAIL = "Someone already has this email address."
+
+
+def count_people() -> int:
+    return db.session.scalar(select(func.count(Person.id))) or 0
+
+
+def zone_for(person: Person) -> str:
+    """The person's own IANA zone, else the organisation's."""
+    return person.timezone or current_app.config["GEMBAWALK_TIMEZONE"]
+
+
+def find_by_email(email: str) -> Person | None:
+    email = email.strip().lower()
+    if "\x00" in email or len(email) > validation.LIMITS["email"]:
+        return None  # no such address can exist, and PostgreSQL refuses NUL in a query
+    return db.session.scalar(select(Person).where(Person.email == email))
+
+
+def load_session_person(cookie_id: str) -> Person | None:
+    """The person a login cookie names, if its session token is still current."""
+    person_id, _, token = cookie_id.partition(":")
+    if not person_id.isdigit() or not token:
+        return None
+    person = db.session.get(Person, int(person_id))
+    if person is None or not person.active or person.session_token != token:
+        return None
+    return person
+
+
+def authenticate(email: str, password: str) -> Person | None:
+    person = find_by_email(email or "")
+    if person is None or not person.active:
+        passwords.verify_password(_dummy_hash(), password or "")
+        return None
+    if not passwords.verify_password(person.password_hash, password or ""):
+        return None
+    if passwords.needs_rehash(person.password_hash):
+        person.password_hash = passwords.hash_password(password)
+        db.session.commit()
+    return person
+
+
+def check_password(person: Person, password: str) -> bool:
+    """The person's own password, typed again before a sensitive change."""
+    return passwords.verify_password(person.password_hash, password or "")
+
+
+def end_sessions(person: Person) -> None:
+    """Sign the person out everywhere: every cookie made before now stops working."""
+    person.session_token = new_session_token()
+    db.session.commit()
+
+
+@rolls_back
+def change_password(actor: Person, *, current: str, new: str) -> None:
+    if not passwords.verify_password(actor.password_hash, current or ""):
+        raise Invalid({"current_password": "That is not your current password."})
+    passwords.check_policy(new, "new_password")
+    if new == current:
+        raise Invalid({"new_password": "Choose a password different from the current one."})
+    actor.password_hash = passwords.hash_password(new)
+    audit.add(audit.PASSWORD_CHANGED, actor=actor, subject=actor.email)
+    end_sessions(actor)
+
+
+@rolls_back
+def end_sessions_of(actor: Person, person_id: int) -> Person:
+    """An admin signs someone out on every device (a lost phone, a shared password)."""
+    person = get_person(actor, person_id)
+    audit.add(audit.SESSIONS_ENDED, actor=actor, subject=person.email)
+    end_sessions(person)
+    return person
+
+
+def _roles(values: Iterable[str]) -> set[Role]:
+    try:
+        return {Role(v) for v in values}
+    except ValueError as exc:
+        raise Invalid({"roles": "Choose roles from the list."}) from exc
+
+
+def _people(ids: Iterable[int], field: str, role: Role) -> list[Person]:
+    ids = set(ids)
+    if not ids:
+        return []
+    found = list(db.session.scalars(select(Person).where(Person.id.in_(ids))))
+    if len(found) != len(ids) or not all(p.has_role(role) for p in found):
+        raise Invalid({field: f"Choose people who hold the {role.value} role."})
+    return found
+
+
+def _units(ids: Iterable[int], field: str) -> list[OrgUnit]:
+    ids = set(ids)
+    found = list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))) if ids else []
+    if len(found) != len(ids):
+        raise Invalid({field: "Choose org units from the list."})
+    return found
+
+
+# Present in some system zone folders, but naming no place: a server's own setting, not a zone.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "posix", "right", "Factory"})
+
+
+@functools.cache
+def known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) - _NOT_ZONES
+
+
+def timezone_name(value: str | None, field: str = "timezone") -> str | None:
+    """An IANA zone name such as Europe/London, or None for the organisation's zone."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value not in known_zones():  # also keeps out NUL bytes and paths such as ../etc
+        raise Invalid({field: "Use an IANA time zone name, such as Europe/Paris."})
+    return value
+
+
+def _free_email(value: str, person: Person) -> str:
+    email = validation.email(value)
+    clash = find_by_email(email)
+    if clash is not None and clash.id != person.id:
+        raise Invalid({"email": DUPLICATE_EMAIL})
+    return email
+
+
+def _wanted_roles(values: Iterable[str]) -> set[Role]:
+    wanted = _roles(values)
+    if not wanted:
+        raise Invalid({"roles": "Give at least one role."})
+    return wanted
+
+
+def _coaches(ids: Iterable[int], person: Person) -> list[Person]:
+    coaches = _people(ids, "coach_ids", Role.COACH)
+    if person.id is not None and any(c.id == person.id for c in coaches):
+        raise Invalid({"coach_ids": "Nobody coaches themselves."})
+    return coaches
+
+
+def _apply(
+    person: Person,
+    *,
+    email: str,
+    display_name: str,
+    roles: Iterable[str],
+    org_unit_id: int | None = None,
+    coach_ids: Iterable[int] = (),
+    leads_unit_ids: Iterable[int] = (),
+    timezone: str | None = None,
+) -> None:
+    """Check every field first, refusing with all that is wrong at once; then change the person."""
+    errors: dict[str, str] = {}
+
+    def check(rule, fallback=None):
+        try:
+            return rule()
+        except Invalid as error:
+            for field, message in error.errors.items():
+                errors.setdefault(field, message)
+            return fallback
+
+    address = check(lambda: _free_email(email, person))
+    name = check(
+        lambda: validation.text(
+            display_name, "display_name", "display_name", required=True, label="Name"
+        )
+    )
+    wanted = check(lambda: _wanted_roles(roles), set())
+    unit = check(lambda: get_unit(org_unit_id) if org_unit_id else None)
+    if Role.MANAGER in wanted and unit is None:
+        errors.setdefault("org_unit_id", "A manager needs an org unit.")
+    coaches = check(lambda: _coaches(coach_ids, person), [])
+    leads = check(lambda: _units(leads_unit_ids, "leads_unit_ids"), [])
+    if leads and Role.DIRECTOR not in wanted:
+        message = "Only a director leads org units: add the director role, or clear these."
+        errors.setdefault("leads_unit_ids", message)
+    zone = check(lambda: timezone_name(timezone))
+    if errors:
+        raise Invalid(errors)
+
+    person.email, person.display_name, person.timezone = address, name, zone
+    person.org_unit_id = unit.id if unit else None
+    person.coaches, person.leads = coaches, leads
+    if Role.COACH not in wanted and person.coachees:
+        # Someone who no longer coaches stops seeing the notes of those they coached.
+        person.coachees = []
+    current = {row.role: row for row in person.role_rows}
+    person.role_rows = [current.get(r) or PersonRole(role=r) for r in sorted(wanted)]
+
+
+def _commit_person() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        # Two admins adding the same address at once: the unique constraint has the last word.
+        if "email" in str(exc.orig).lower():
+            raise Invalid({"email": DUPLICATE_EMAIL}) from exc
+        raise
+
+
+@rolls_back
+def create_person(actor: Person, *, password: str, **fields) -> Person:
+    require_admin(actor)
+    errors: dict[str, str] = {}
+    try:
+        passwords.check_policy(password)
+    except Invalid as error:
+        errors.update(error.errors)
+    person = Person(password_hash="")
+    try:
+        with db.session.no_autoflush:
+            _apply(person, **fields)
+    except Invalid as error:
+        errors = {**error.errors, **errors}
+    if errors:
+        raise Invalid(errors)
+    person.password_hash = passwords.hash_password(password)
+    db.session.add(person)
+    audit.add(
+        audit.PERSON_CREATED, actor=actor, subject=person.email, detail=_access_summary(person)
+    )
+    _commit_person()
+    return person
+
+
+def _access_summary(person: Person) -> str:
+    """What the audit log keeps of a person's access: roles, unit, coaches, units led."""
+    roles = ", ".join(sorted(r.value for r in {row.role for row in person.role_rows}))
+    coaches = ",".join(str(c.id) for c in sorted(person.coaches, key=lambda c: c.id or 0))
+    leads = ",".join(str(u.id) for u in sorted(person.leads, key=lambda u: u.id or 0))
+    return (
+        f"roles: {roles}; org unit: {person.org_unit_id or '-'}; "
+        f"coaches: {coaches or '-'}; leads units: {leads or '-'}"
+    )
+
+
+def get_person(actor: Person, person_id: int) -> Person:
+    require_admin(actor)
+    person = db.session.get(Person, person_id)
+    if person is None:
+        raise NotFound("No such person.")
+    return person
+
+
+@rolls_back
+def update_person(actor: Person, person_id: int, **fields) -> Person:
+    person = get_person(actor, person_id)
+    before = _access_summary(person)
+    with db.session.no_autoflush:
+        _apply(person, **fields)
+    after = _access_summary(person)
+    if after != before:
+        audit.add(audit.PERSON_CHANGED, actor=actor, subject=person.email, detail=after)
+    # Ids, not identity: the actor may be a proxy such as Flask-Login's current_user.
+    if person.id == actor.id and Role.ADMIN not in person.roles:
+        raise Invalid({"roles": "You cannot remove your own admin role."})
+    _commit_person()
+    return person
+
+
+@rolls_back
+def set_active(actor: Person, person_id: int, active: bool) -> Person:
+    """Deactivate (ending every session at once) or reactivate someone; never oneself."""
+    person = get_person(actor, person_id)
+    if person.id == actor.id and not active:
+        raise Forbidden("You cannot deactivate yourself. Ask another admin.")
+    if person.active != active:
+        kind = audit.PERSON_REACTIVATED if active else audit.PERSON_DEACTIVATED
+        audit.add(kind, actor=actor, subject=person.email)
+    person.active = active
+    if not active:
+        person.session_token = new_session_token()
+    db.session.commit()
+    return person
+
+
+def list_people(actor: Person) -> list[Person]:
+    require_admin(actor)
+    query = (
+        select(Person)
+        .options(
+            selectinload(Person.org_unit),
+            selectinload(Person.coaches),
+            selectinload(Person.leads),
+        )
+        .order_by(Person.active.desc(), func.lower(Person.display_name))
+    )
+    return list(db.session.scalars(query))
+
+
+def people_with_role(role: Role) -> list[Person]:
+    query = (
+        select(Person)
+        .join(PersonRole)
+        .where(PersonRole.role == role, Person.active.is_(True))
+        .order_by(Person.display_name)
+    )
+    return list(db.session.scalars(query))
+
+
+def coach_choices(actor: Person, person: Person | None = None) -> list[Person]:
+    """Active coaches, plus whoever coaches this person now (so editing never drops them)."""
+    require_admin(actor)
+    found = {c.id: c for c in people_with_role(Role.COACH)}
+    if person is not None:
+        found.update((c.id, c) for c in person.coaches)
+        found.pop(person.id, None)
+    return sorted(found.values(), key=lambda c: c.display_name.lower())
+
+
+@rolls_back
+def bootstrap_admin(
+    *, email: str, display_name: str, password: str, only_if_empty: bool = True
+) -> Person:
+    """Make an admin without an acting admin: the first-run page, or `flask create-admin`."""
+    if only_if_empty and count_people() > 0:
+        raise Forbidden("The first admin already exists.")
+    passwords.check_policy(password)
+    person = Person(
+        email=validation.email(email),
+        display_name=validation.text(
+            display_name, "display_name", "display_name", required=True, label="Name"
+        ),
+        password_hash=passwords.hash_password(password),
+        role_rows=[PersonRole(role=Role.ADMIN)],
+    )
+    if find_by_email(person.email):
+        raise Invalid({"email": DUPLICATE_EMAIL})
+    db.session.add(person)
+    db.session.commit()
+    return person

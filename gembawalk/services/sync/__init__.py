@@ -1,0 +1,2 @@
+"""What devices send and read: the put-by-UUID protocol, walks and observations, conflicts,
+and downloads."""

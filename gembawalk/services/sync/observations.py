@@ -1,0 +1,136 @@
+"""Observations sent by a device: created on a walk the server holds, or edited, by their
+UUID, under the same rules as on the page (the protocol itself is in sync.py)."""
+
+from __future__ import annotations
+
+import uuid as uuid_lib
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import Observation, Person, Walk
+from ...timeutil import utcnow
+from ..errors import Invalid, rolls_back
+from ..walks import lifecycle as walks
+from .protocol import (
+    Outcome,
+    answer_from_memory,
+    differences,
+    not_future,
+    parse_uuid,
+    put_by_uuid,
+    read_instant,
+    read_text,
+    rule_broken,
+)
+
+OBSERVATION_FIELDS = ("walk_id", "category", "waste_type", "said_by", "text", "made_at")
+
+
+def wanted_observation(body: dict) -> dict[str, Any]:
+    readers = {
+        "walk_id": lambda: parse_uuid(body.get("walk_id"), "walk_id"),
+        "category": lambda: body.get("category"),
+        "waste_type": lambda: body.get("waste_type"),
+        "said_by": lambda: body.get("said_by"),
+        "text": lambda: read_text(body, "text"),
+        "made_at": lambda: read_instant(body, "made_at"),
+    }
+    return {name: read() for name, read in readers.items() if name in body}
+
+
+def observation_state(observation: Observation) -> dict[str, Any]:
+    return {
+        "walk_id": observation.walk.uuid,
+        "category": observation.category.value,
+        "waste_type": observation.waste_type.value if observation.waste_type else None,
+        "said_by": observation.said_by.value,
+        "text": observation.text,
+        "made_at": observation.made_at,
+    }
+
+
+def _observation_holds(observation: Observation, wanted: dict) -> bool:
+    return not differences(observation_state(observation), wanted, OBSERVATION_FIELDS)
+
+
+@rule_broken
+@rolls_back
+def put_observation(
+    actor: Person, observation_id: uuid_lib.UUID, body: dict, now: datetime | None = None
+) -> Outcome:
+    walks.require_manager(actor)
+    with answer_from_memory():
+        return _put_observation(actor, observation_id, body, now or utcnow())
+
+
+def _put_observation(
+    actor: Person, observation_id: uuid_lib.UUID, body: dict, now: datetime
+) -> Outcome:
+    wanted = wanted_observation(body)
+
+    def change(observation: Observation) -> None:
+        if "walk_id" in wanted and wanted["walk_id"] != observation.walk.uuid:
+            raise Invalid({"walk_id": "An observation cannot move to another walk."})
+        walks.check_observable(observation.walk)
+        merged = {**observation_state(observation), **wanted}
+        with db.session.no_autoflush:
+            walks.describe(
+                observation,
+                category=merged["category"],
+                waste_type=merged["waste_type"],
+                said_by=merged["said_by"],
+                text=merged["text"],
+            )
+        if merged["made_at"] is not None:
+            observation.made_at = not_future(merged["made_at"], now, "made_at")
+
+    return put_by_uuid(
+        actor,
+        Observation,
+        observation_id,
+        body,
+        what="observation",
+        owner=lambda observation: observation.walk.manager_id,
+        holds=lambda observation: _observation_holds(observation, wanted),
+        create=lambda: _create_observation(actor, observation_id, wanted, now),
+        change=change,
+        options=(selectinload(Observation.photos),),
+    )
+
+
+def _create_observation(
+    actor: Person, observation_id: uuid_lib.UUID, wanted: dict, now: datetime
+) -> Outcome:
+    if "walk_id" not in wanted:
+        raise Invalid({"walk_id": "Send the walk's id."})
+    walk = db.session.scalar(select(Walk).where(Walk.uuid == wanted["walk_id"]))
+    if walk is None or walk.manager_id != actor.id:
+        raise Invalid({"walk_id": "No such walk: send the walk first."})
+    walks.check_observable(walk)
+    observation = Observation(
+        uuid=observation_id,
+        walk=walk,
+        author_id=actor.id,
+        made_at=not_future(wanted.get("made_at") or now, now, "made_at"),
+        received_at=now,
+        version=1,
+        photos=[],  # known empty: answering needs no query
+    )
+    with db.session.no_autoflush:
+        walks.describe(
+            observation,
+            category=wanted.get("category"),
+            waste_type=wanted.get("waste_type"),
+            said_by=wanted.get("said_by") or "walker",
+            text=wanted.get("text"),
+        )
+    stored = walks.insert_once(observation, lambda found: found.walk.manager_id == actor.id)
+    if stored is observation:
+        return Outcome(observation, created=True)
+    if not _observation_holds(stored, wanted):
+        raise Invalid({"": "This id already names a different observation; send a new id."})
+    return Outcome(stored)

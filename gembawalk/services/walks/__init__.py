@@ -1,0 +1,1 @@
+"""Walks: the loop from plan to done, repeating series, the agenda and calendar feeds."""

@@ -1,0 +1,353 @@
+"""The walk loop: plan a walk, start it, add observations, complete it, find it again."""
+
+from __future__ import annotations
+
+import uuid as uuid_lib
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ... import limits
+from ...extensions import db
+from ...models import (
+    Category,
+    Observation,
+    Person,
+    Role,
+    SaidBy,
+    Walk,
+    WalkKind,
+    WalkStatus,
+    WasteType,
+)
+from ...timeutil import NonexistentLocalTime, local_today, to_utc, utcnow
+from .. import customers as customer_register
+from .. import validation
+from ..errors import Conflict, Forbidden, Invalid, NotFound, rolls_back
+from ..people.accounts import zone_for
+
+# A device clock a little ahead of the server's is not an impossible completion time.
+CLOCK_SKEW = timedelta(minutes=5)
+MAX_CUSTOMERS_SPOKEN_TO = limits.CUSTOMERS_SPOKEN_TO_MAX
+
+Record = TypeVar("Record", Walk, Observation)  # a row a device creates under its own id
+
+
+@dataclass
+class WalkPlan:
+    """What a manager says when planning (or re-planning) a walk."""
+
+    kind: str
+    day: date | None
+    at: time | None
+    place: str = ""
+    purpose: str = ""
+    planned_minutes: int | None = limits.WALK_MINUTES_DEFAULT
+    customer_ids: list[int] = field(default_factory=list)
+    new_customer_name: str = ""
+    new_customer_kind: str = "external"
+
+
+@dataclass
+class WalkRecord:
+    """What a manager says when completing a walk: who was met, when, and how it went."""
+
+    started_at: datetime | None  # naive local wall times, read in the walk's zone
+    completed_at: datetime | None
+    customers_spoken_to: int | None
+    customer_ids: list[int] = field(default_factory=list)
+    frontline_met: str = ""
+    summary: str = ""
+
+
+# What a record of a walk is made of, in the order the form and the API name them.
+RECORD_FIELDS = tuple(item.name for item in fields(WalkRecord))
+
+
+def require_manager(actor: Person) -> None:
+    """Refuse anyone who is not a manager: only managers plan and record walks."""
+    if not actor.has_role(Role.MANAGER):
+        raise Forbidden("Only managers record walks.")
+
+
+def _instant(day: date | None, at: time | None, zone: str, day_field: str, time_field: str):
+    if day is None:
+        raise Invalid({day_field: "Enter a date."})
+    if at is None:
+        raise Invalid({time_field: "Enter a time."})
+    try:
+        return to_utc(day, at, zone)
+    except NonexistentLocalTime as exc:
+        raise Invalid({time_field: f"{exc}. Choose another time."}) from exc
+
+
+def _local_instant(value: datetime | None, zone: str, field_name: str, label: str) -> datetime:
+    if value is None:
+        raise Invalid({field_name: f"Enter when the walk {label}."})
+    return _instant(value.date(), value.time(), zone, field_name, field_name)
+
+
+def _existing(model: type[Record], public_id: uuid_lib.UUID | None, ours) -> Record | None:
+    """The row that a repeated create names, when it is the caller's to repeat."""
+    if public_id is None:
+        return None
+    found = db.session.scalar(select(model).where(model.uuid == public_id))
+    if found is not None and not ours(found):
+        raise Conflict("That id is already taken.")
+    return found
+
+
+def insert_once(row, ours):
+    """Insert a row made with a client id. When a concurrent request with the same id won the
+    race, the unique constraint refuses ours and the caller gets the winner's row instead.
+    `ours` says whether a row found under that id is the caller's to have sent again."""
+    public_id = row.uuid
+    db.session.add(row)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        found = _existing(type(row), public_id, ours)
+        if found is None:
+            raise
+        return found
+    return row
+
+
+def get_own_walk(actor: Person, walk_id: uuid_lib.UUID) -> Walk:
+    """A manager's own walk; anyone else's answers as if it did not exist."""
+    walk = db.session.scalar(select(Walk).where(Walk.uuid == walk_id))
+    if walk is None or walk.manager_id != actor.id:
+        raise NotFound("No such walk.")
+    return walk
+
+
+def _managed_by(actor: Person) -> Callable[[Walk], bool]:
+    """Whether a walk found under a client's id is this manager's, theirs to send again."""
+    return lambda found: found.manager_id == actor.id
+
+
+def walk_to_plan(actor: Person, walk_id: uuid_lib.UUID | None) -> tuple[Walk, bool]:
+    """The walk a plan makes, and whether it is new: a new planned walk in the manager's zone,
+    not yet stored, or, for a plan sent again under the same id, the walk it already made."""
+    require_manager(actor)
+    existing = _existing(Walk, walk_id, _managed_by(actor))
+    if existing is not None:
+        return existing, False
+    walk = Walk(
+        uuid=walk_id or uuid_lib.uuid4(),
+        manager_id=actor.id,
+        timezone=zone_for(actor),
+        status=WalkStatus.PLANNED,
+    )
+    return walk, True
+
+
+def store_new_walk(actor: Person, walk: Walk) -> Walk:
+    """Store a walk the manager just made, once (see insert_once)."""
+    return insert_once(walk, _managed_by(actor))
+
+
+def apply_plan(
+    actor: Person, walk: Walk, plan: WalkPlan, now: datetime, allow_past: bool = False
+) -> None:
+    """Set a walk's plan from what the manager said, holding each field to its rule; the
+    caller stores it. A device sending a walk planned while offline may name a past day
+    (`allow_past`); a page may not."""
+    zone = walk.timezone or zone_for(actor)
+    walk.timezone = zone
+    walk.kind = validation.choice(
+        WalkKind, plan.kind, "kind", "Choose a customer visit or a gemba walk."
+    )
+    walk.planned_start = _instant(plan.day, plan.at, zone, "day", "at")
+    assert plan.day is not None  # _instant refused a missing day
+    if not allow_past and plan.day < local_today(zone, now):
+        raise Invalid({"day": "Choose today or a later day."})
+    # One of the lengths the forms offer; a walk planned under the older, wider rule keeps
+    # its length when something else about it changes.
+    if plan.planned_minutes not in limits.WALK_MINUTES and (
+        plan.planned_minutes is None or plan.planned_minutes != walk.planned_minutes
+    ):
+        choices = ", ".join(str(m) for m in limits.WALK_MINUTES)
+        raise Invalid({"planned_minutes": f"Plan one of {choices} minutes."})
+    walk.planned_minutes = plan.planned_minutes
+    walk.place = validation.text(plan.place, "place", "place", label="Place")
+    walk.purpose = validation.text(plan.purpose, "purpose", "purpose", label="Purpose")
+    chosen = customer_register.resolve_choice(actor, plan.customer_ids)
+    if (plan.new_customer_name or "").strip():
+        chosen.append(
+            customer_register.add_on_the_spot(
+                actor, name=plan.new_customer_name, kind=plan.new_customer_kind
+            )
+        )
+    walk.customers = chosen
+
+
+@rolls_back
+def plan_walk(
+    actor: Person,
+    plan: WalkPlan,
+    *,
+    walk_id: uuid_lib.UUID | None = None,
+    start_now: bool = False,
+    now: datetime | None = None,
+) -> Walk:
+    """Plan a walk (or plan and start it at once). Sending the same walk id twice plans once."""
+    now = now or utcnow()
+    walk, new = walk_to_plan(actor, walk_id)
+    if not new:
+        return walk  # a repeated submit: the walk is already planned
+    with db.session.no_autoflush:
+        apply_plan(actor, walk, plan, now)
+    if start_now:
+        begin(walk, now)
+    return store_new_walk(actor, walk)
+
+
+@rolls_back
+def update_walk(
+    actor: Person, walk_id: uuid_lib.UUID, plan: WalkPlan, now: datetime | None = None
+) -> Walk:
+    walk = get_own_walk(actor, walk_id)
+    if walk.status != WalkStatus.PLANNED:
+        raise Conflict("Only a planned walk can be changed.")
+    with db.session.no_autoflush:
+        apply_plan(actor, walk, plan, now or utcnow())
+    walk.version += 1
+    db.session.commit()
+    return walk
+
+
+@rolls_back
+def cancel_walk(actor: Person, walk_id: uuid_lib.UUID, now: datetime | None = None) -> Walk:
+    walk = get_own_walk(actor, walk_id)
+    if walk.status == WalkStatus.CANCELLED:
+        return walk
+    call_off(walk, now or utcnow())
+    walk.version += 1
+    db.session.commit()
+    return walk
+
+
+def call_off(walk: Walk, at: datetime) -> None:
+    if walk.status != WalkStatus.PLANNED:
+        raise Conflict("Only a planned walk can be cancelled.")
+    walk.status, walk.cancelled_at = WalkStatus.CANCELLED, at
+
+
+@rolls_back
+def start_walk(actor: Person, walk_id: uuid_lib.UUID, now: datetime | None = None) -> Walk:
+    walk = get_own_walk(actor, walk_id)
+    if walk.status == WalkStatus.IN_PROGRESS:
+        return walk  # a second tap on "Start" changes nothing
+    begin(walk, now or utcnow())
+    walk.version += 1
+    db.session.commit()
+    return walk
+
+
+def begin(walk: Walk, at: datetime) -> None:
+    """Start a planned walk at a moment (the page says now; a synced device says when)."""
+    if walk.status != WalkStatus.PLANNED:
+        raise Conflict(f"This walk is {walk.status.label.lower()}; it cannot be started.")
+    walk.status, walk.started_at = WalkStatus.IN_PROGRESS, at
+
+
+@rolls_back
+def add_observation(
+    actor: Person,
+    walk_id: uuid_lib.UUID,
+    *,
+    category: str,
+    text: str,
+    said_by: str = SaidBy.WALKER.value,
+    waste_type: str | None = None,
+    observation_id: uuid_lib.UUID | None = None,
+    made_at: datetime | None = None,
+) -> Observation:
+    """Add a note to a walk being recorded (or just done). The same id twice adds it once."""
+    walk = get_own_walk(actor, walk_id)
+    check_observable(walk)
+
+    def ours(found: Observation) -> bool:
+        return found.walk_id == walk.id
+
+    existing = _existing(Observation, observation_id, ours)
+    if existing is not None:
+        return existing
+    observation = Observation(
+        uuid=observation_id or uuid_lib.uuid4(),
+        walk=walk,
+        author_id=actor.id,
+        made_at=made_at or utcnow(),
+        received_at=utcnow(),
+    )
+    describe(observation, category=category, waste_type=waste_type, said_by=said_by, text=text)
+    return insert_once(observation, ours)
+
+
+def check_observable(walk: Walk) -> None:
+    if walk.status not in (WalkStatus.IN_PROGRESS, WalkStatus.DONE):
+        raise Conflict("Start the walk before adding observations.")
+
+
+def describe(
+    observation: Observation,
+    *,
+    category: str | None,
+    waste_type: str | None,
+    said_by: str,
+    text: str | None,
+) -> None:
+    """Set what an observation says, holding each field to its rule (new or edited alike)."""
+    observation.category = validation.choice(Category, category, "category", "Choose a category.")
+    observation.waste_type = None
+    if observation.category == Category.WASTE:
+        observation.waste_type = validation.choice(
+            WasteType, waste_type, "waste_type", "Choose which waste this is."
+        )
+    observation.said_by = validation.choice(SaidBy, said_by, "said_by", "Choose who said it.")
+    observation.text = validation.text(text, "text", "observation", required=True, label="The note")
+
+
+@rolls_back
+def complete_walk(
+    actor: Person, walk_id: uuid_lib.UUID, record: WalkRecord, now: datetime | None = None
+) -> Walk:
+    walk = get_own_walk(actor, walk_id)
+    if walk.status == WalkStatus.DONE:
+        return walk
+    finish(actor, walk, record, now or utcnow())
+    walk.version += 1
+    db.session.commit()
+    return walk
+
+
+def finish(actor: Person, walk: Walk, record: WalkRecord, now: datetime) -> None:
+    """Record how a walk in progress went and mark it done; the caller commits."""
+    if walk.status != WalkStatus.IN_PROGRESS:
+        raise Conflict("Start the walk before completing it.")
+    started = _local_instant(record.started_at, walk.timezone, "started_at", "started")
+    completed = _local_instant(record.completed_at, walk.timezone, "completed_at", "finished")
+    if completed < started:
+        raise Invalid({"completed_at": "A walk cannot finish before it started."})
+    if completed > now + CLOCK_SKEW:
+        raise Invalid({"completed_at": "That time has not come yet."})
+    walk.customers_spoken_to = validation.count(
+        record.customers_spoken_to,
+        "customers_spoken_to",
+        maximum=MAX_CUSTOMERS_SPOKEN_TO,
+        label="Customers spoken to",
+    )
+    with db.session.no_autoflush:
+        walk.customers = customer_register.resolve_choice(actor, record.customer_ids)
+    walk.frontline_met = validation.text(
+        record.frontline_met, "frontline_met", "frontline_met", label="Frontline people met"
+    )
+    walk.summary = validation.text(record.summary, "summary", "summary", label="The summary")
+    walk.started_at, walk.completed_at = started, completed
+    walk.status = WalkStatus.DONE
