@@ -51,11 +51,14 @@ run: install
 	@echo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-debug
 
-# Lint, check formatting, then run every test (browser tests included).
+# Lint, check formatting and types, unit-test the offline scripts' pure rules with node's own
+# test runner (no npm packages), then run every Python test (browser tests included).
 test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy gembawalk
+	@command -v node >/dev/null 2>&1 || { echo "Node.js 20 or later is needed: node --test runs tests/js/."; exit 1; }
+	node --test tests/js/
 	$(BIN)/pytest
 
 # Save phone and desktop screenshots of the demo to static/screenshots/.

@@ -8,11 +8,11 @@ from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs predate 3.3
-from wtforms.validators import Length
+from wtforms.validators import Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from . import limits
 from .services.errors import Invalid
-from .services.validation import LIMITS
 
 
 def show_errors(form: FlaskForm, error: Invalid) -> None:
@@ -60,5 +60,18 @@ def enum_options(enum_cls) -> list[SelectChoice]:
 
 
 def limited(limit: str, label: str) -> Length:
-    """The form's own check of a text limit, so the message shows beside the field."""
-    return Length(max=LIMITS[limit], message=f"{label} can be at most {LIMITS[limit]} characters.")
+    """The form's own check of a text limit, so the message shows beside the field (and the
+    field gets its maxlength)."""
+    most = limits.TEXT[limit]
+    return Length(max=most, message=f"{label} can be at most {most} characters.")
+
+
+def password_length() -> Length:
+    """A new password's length, from the policy (the service checks it again)."""
+    low, high = limits.PASSWORD_MIN, limits.PASSWORD_MAX
+    return Length(min=low, max=high, message=f"Use between {low} and {high} characters.")
+
+
+def whole_number(most: int, message: str) -> NumberRange:
+    """A count from 0 to `most`; the field gets its min and max attributes from it."""
+    return NumberRange(0, most, message.format(most=most))

@@ -1,6 +1,7 @@
 """Every template filter, test and global, registered here and nowhere else: times in the
-reader's zone, product words as labels, the rules templates ask (service predicates), and the
-navigation's counts, each run only when a template asks and at most once a request."""
+reader's zone, product words as labels, the product's limits, the rules templates ask (service
+predicates), and the navigation's counts, each run only when a template asks and at most once
+a request."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from typing import TypeVar
 from flask import Flask, current_app, g
 from flask_login import current_user
 
-from . import charts
+from . import charts, limits
 from .models import Role
 from .models.photos import Photo
+from .pwa.vocabulary import offline_vocabulary
 from .services import coaching, notifications
 from .services.engagement import figures as engagement
 from .services.engagement.leaderboard import leads_a_unit as _leads_a_unit
@@ -134,6 +136,8 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(local_date, "local_date")
     app.add_template_global(day_label, "day_label")
     app.add_template_global(Role, "Role")
+    app.jinja_env.globals["limits"] = limits  # a module, not a callable: set it directly
+    app.add_template_global(offline_vocabulary, "offline_vocabulary")
     app.add_template_filter(describe_series, "repeat_rule")
     app.add_template_test(photo_stored, "stored")
     app.add_template_filter(share, "share")

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from gembawalk.extensions import db
+from gembawalk.limits import TEXT
 from gembawalk.models import Customer, CustomerKind, OrgUnit, Person, Role
 from gembawalk.services.people import accounts as people
-from gembawalk.services.validation import LIMITS
 
 from . import factories
 from .conftest import count_queries, sign_in
@@ -440,7 +440,7 @@ def test_an_admin_adds_and_edits_a_customer(admin_client, unit):
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("x" * (LIMITS["customer_name"] + 1), f"at most {LIMITS['customer_name']} characters"),
+        ("x" * (TEXT["customer_name"] + 1), f"at most {TEXT['customer_name']} characters"),
         ("Harbour\x00Foods", "cannot be stored"),
     ],
 )

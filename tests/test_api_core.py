@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from openapi_spec_validator import validate
 
+from gembawalk import limits
+from gembawalk.models import Category, FollowUpStatus, Role, SaidBy, WalkKind, WasteType
+
 from . import factories
 from .conftest import sign_in
 from .openapi_check import assert_documented, load_document
@@ -106,6 +109,27 @@ def test_a_body_over_the_limit_is_413_json(app, client, manager):
         app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
     assert response.status_code == 413
     assert response.get_json()["status"] == 413
+
+
+def test_the_documents_words_and_limits_are_the_products(client):
+    schemas = load_document(client)["components"]["schemas"]
+
+    def prop(schema, name):
+        return schemas[schema]["properties"][name]
+
+    for schema in ("Observation", "ObservationInput"):
+        assert prop(schema, "category")["enum"] == [c.value for c in Category]
+        assert prop(schema, "waste_type")["enum"] == [None, *(w.value for w in WasteType)]
+        assert prop(schema, "said_by")["enum"] == [s.value for s in SaidBy]
+        assert prop(schema, "text")["maxLength"] == limits.TEXT["observation"]
+    assert prop("Walk", "kind")["enum"] == [k.value for k in WalkKind]
+    assert prop("WalkInput", "planned_minutes")["enum"] == list(limits.WALK_MINUTES)
+    assert prop("WalkInput", "place")["maxLength"] == limits.TEXT["place"]
+    assert prop("WalkInput", "customers_spoken_to")["maximum"] == limits.CUSTOMERS_SPOKEN_TO_MAX
+    assert prop("Me", "roles")["items"]["enum"] == [r.value for r in Role]
+    assert prop("FollowUpInput", "status")["enum"] == [s.value for s in FollowUpStatus]
+    assert prop("CommentInput", "body")["maxLength"] == limits.TEXT["comment"]
+    assert prop("Photo", "content_type")["enum"] == list(limits.PHOTO_TYPES)
 
 
 def test_the_openapi_document_is_valid_and_lists_every_api_route(app, client):

@@ -133,6 +133,10 @@ def test_bad_fields_are_422_with_a_reason_per_field(manager_client):
     assert response.status_code == 422
     assert "kind" in response.get_json()["fields"]
     assert_documented(manager_client, response, "put", "/walks/{walk_id}")
+    # A device asks for the lengths the pages offer, no other (the offline form once took 600).
+    response = put_walk(manager_client, uuid.uuid4(), walk_body(planned_minutes=600))
+    assert response.status_code == 422
+    assert "planned_minutes" in response.get_json()["fields"]
     assert count(Walk) == 0
 
 

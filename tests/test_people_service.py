@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import func, select
 
 from gembawalk.extensions import db
+from gembawalk.limits import TEXT
 from gembawalk.models import Customer, CustomerKind, OrgUnit, Person, Role
 from gembawalk.services import customers
 from gembawalk.services.errors import Forbidden, Invalid, NotFound
 from gembawalk.services.people import accounts as people
 from gembawalk.services.people import org
-from gembawalk.services.validation import LIMITS
 
 from . import factories
 
@@ -262,7 +262,7 @@ def test_a_unit_name_is_required_and_limited(admin):
         org.create_unit(admin, name="  ", parent_id=None)
     refused(error, "name")
     with pytest.raises(Invalid) as error:
-        org.create_unit(admin, name="x" * (LIMITS["unit_name"] + 1), parent_id=None)
+        org.create_unit(admin, name="x" * (TEXT["unit_name"] + 1), parent_id=None)
     refused(error, "name")
     with pytest.raises(Invalid) as error:
         org.create_unit(admin, name="Bay", parent_id=999_999)
@@ -321,14 +321,14 @@ def test_an_admin_keeps_the_register(admin, unit):
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"name": "x" * (LIMITS["customer_name"] + 1)}, "name"),
+        ({"name": "x" * (TEXT["customer_name"] + 1)}, "name"),
         ({"name": "Harbour\x00Foods"}, "name"),
         ({"name": ""}, "name"),
         ({"kind": "partner"}, "kind"),
         ({"kind": None}, "kind"),
         ({"org_unit_id": None}, "org_unit_id"),
         ({"org_unit_id": 999_999}, "org_unit_id"),
-        ({"notes": "n" * (LIMITS["notes"] + 1)}, "notes"),
+        ({"notes": "n" * (TEXT["notes"] + 1)}, "notes"),
     ],
 )
 def test_a_customer_that_breaks_a_rule_is_refused(admin, unit, overrides, field):

@@ -8,6 +8,8 @@ import re
 
 from PIL import Image
 
+from gembawalk import limits
+from gembawalk.pwa import views as pwa_views
 from tests.conftest import sign_in
 from tests.factories import WalkFactory
 
@@ -76,6 +78,36 @@ def test_the_shell_holds_no_persons_data_and_no_csrf_token(app, client, manager)
     for private in ("csrf", manager.email, manager.display_name, "Counter B"):
         assert private not in signed_in
     assert client.get("/outbox").get_data(as_text=True) == signed_in
+
+
+def embedded_vocabulary(page: str) -> dict:
+    found = re.search(r'<script type="application/json" id="gw-vocabulary">(.*?)</script>', page)
+    assert found, "no vocabulary on the page"
+    return json.loads(found.group(1))
+
+
+def test_the_shell_and_the_pages_carry_the_words_and_limits_for_the_offline_scripts(
+    client, manager
+):
+    vocabulary = embedded_vocabulary(client.get("/app").get_data(as_text=True))
+    words, given = vocabulary["words"], vocabulary["limits"]
+    assert ["walker", "Me (the walker)"] in words["said_by"]  # once shortened to "Me" in JS
+    assert ["failure_demand", "Failure demand"] in words["category"]
+    assert given["text"]["observation"] == limits.TEXT["observation"]
+    assert given["walk_minutes"][0] == [15, "15 minutes"]
+    assert [m for m, _ in given["walk_minutes"]] == list(limits.WALK_MINUTES)
+    assert given["photo"]["side"] == limits.PHOTO_DEVICE_SIDE
+    sign_in(client, manager)
+    walk = WalkFactory(manager=manager)
+    page = client.get(f"/walks/{walk.uuid}").get_data(as_text=True)
+    assert embedded_vocabulary(page) == vocabulary  # the enhanced server pages read it too
+
+
+def test_new_words_or_limits_give_a_new_release(client, manager, monkeypatch):
+    before = worker_config(client)["release"]
+    changed = {**pwa_views.offline_vocabulary(), "defaults": {"walk_minutes": 45}}
+    monkeypatch.setattr(pwa_views, "offline_vocabulary", lambda: changed)
+    assert worker_config(client)["release"] != before
 
 
 def test_pages_link_the_manifest_and_hold_the_status_area(client, manager):

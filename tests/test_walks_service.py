@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from gembawalk import limits
 from gembawalk.extensions import db
 from gembawalk.models import Customer, Observation, Walk, WalkStatus
 from gembawalk.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -77,6 +78,9 @@ def test_a_local_time_skipped_by_the_clocks_going_forward_is_refused(manager):
         ({"day": date(2026, 3, 9)}, "day"),  # yesterday
         ({"kind": "coffee"}, "kind"),
         ({"planned_minutes": 2}, "planned_minutes"),
+        ({"planned_minutes": 50}, "planned_minutes"),  # not a length the forms offer
+        ({"planned_minutes": 600}, "planned_minutes"),  # the offline form's old maximum
+        ({"planned_minutes": None}, "planned_minutes"),
         ({"place": "x" * 201}, "place"),
         ({"purpose": "bad\x00byte"}, "purpose"),
     ],
@@ -86,6 +90,20 @@ def test_bad_plans_are_refused_on_the_field_and_store_nothing(manager, overrides
         walks.plan_walk(manager, plan(**overrides), now=NOW)
     assert field in refused.value.errors
     assert count(Walk) == 0
+
+
+def test_every_length_the_forms_offer_is_accepted(manager):
+    for minutes in limits.WALK_MINUTES:
+        walk = walks.plan_walk(manager, plan(planned_minutes=minutes), now=NOW)
+        assert walk.planned_minutes == minutes
+
+
+def test_a_walk_planned_under_the_older_wider_rule_keeps_its_length_when_changed(manager):
+    walk = WalkFactory(manager=manager, planned_minutes=300, planned_start=NOW + timedelta(days=2))
+    walks.update_walk(manager, walk.uuid, plan(place="Southgate", planned_minutes=300), now=NOW)
+    assert (walk.place, walk.planned_minutes) == ("Southgate", 300)
+    with pytest.raises(Invalid):
+        walks.update_walk(manager, walk.uuid, plan(planned_minutes=301), now=NOW)
 
 
 def test_customers_come_from_the_own_unit_and_the_units_above(app):

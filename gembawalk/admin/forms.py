@@ -14,12 +14,18 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Optional
 
-from ..forms import MultiCheckboxField, enum_options, limited, options
+from .. import limits
+from ..forms import (
+    MultiCheckboxField,
+    enum_options,
+    limited,
+    options,
+    password_length,
+    whole_number,
+)
 from ..models import CadencePeriod, CustomerKind, Role
-from ..services.people.passwords import MAX_LENGTH as PASSWORD_MAX
-from ..services.people.passwords import MIN_LENGTH as PASSWORD_MIN
 
 # The zones offered first; any other IANA name may be typed (the service checks it).
 COMMON_ZONES = (
@@ -104,14 +110,7 @@ class PersonForm(FlaskForm):
 class NewPersonForm(PersonForm):
     password = PasswordField(
         "Initial password",
-        validators=[
-            InputRequired("Enter an initial password."),
-            Length(
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-                message=f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters.",
-            ),
-        ],
+        validators=[InputRequired("Enter an initial password."), password_length()],
     )
     submit = SubmitField("Add person")
 
@@ -148,6 +147,15 @@ class CustomerForm(FlaskForm):
         }
 
 
+def _target(label: str) -> IntegerField:
+    most = limits.CADENCE_TARGET_MAX
+    return IntegerField(
+        label,
+        validators=[Optional(), whole_number(most, "A whole number from 0 to {most}.")],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
 class CadenceForm(FlaskForm):
     """A person's own cadence or a unit's default; "inherit" clears it."""
 
@@ -156,16 +164,8 @@ class CadenceForm(FlaskForm):
         choices=options([("inherit", "Use the default from above"), ("own", "Set targets")]),
         default="inherit",
     )
-    customer_visits = IntegerField(
-        "Customer visits",
-        validators=[Optional(), NumberRange(0, 50, "A whole number from 0 to 50.")],
-        render_kw={"inputmode": "numeric", "min": 0, "max": 50},
-    )
-    gemba_walks = IntegerField(
-        "Gemba walks",
-        validators=[Optional(), NumberRange(0, 50, "A whole number from 0 to 50.")],
-        render_kw={"inputmode": "numeric", "min": 0, "max": 50},
-    )
+    customer_visits = _target("Customer visits")
+    gemba_walks = _target("Gemba walks")
     period = RadioField(
         "Per", choices=enum_options(CadencePeriod), default=CadencePeriod.WEEK.value
     )

@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..models import Comment
 from ..services.sync import comments as sync_comments
 from .http import json_object
+from .openapi import text
 from .sync import (
     BASE_VERSION,
     MAYBE_UUID,
@@ -80,7 +81,7 @@ SCHEMAS = {
                 "required": ["id", "name"],
                 "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
             },
-            "body": {"type": "string"},
+            "body": text("comment"),
             "created_at": WHEN,
             "updated_at": WHEN,
         },
@@ -94,7 +95,7 @@ SCHEMAS = {
             "walk_id": UUID_SCHEMA,
             "observation_id": MAYBE_UUID,
             "parent_id": MAYBE_UUID,
-            "body": {"type": "string", "maxLength": 2000},
+            "body": text("comment"),
             "base_version": BASE_VERSION,
         },
     },

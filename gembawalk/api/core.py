@@ -9,10 +9,12 @@ from flask_wtf.csrf import generate_csrf
 from ..auth.session import start_session
 from ..auth.throttle import throttled
 from ..calendar.views import feed_url
+from ..models import Role
 from ..security import request_facts
 from ..services import audit
 from ..services.people import accounts as people
 from .http import json_object, person_json, refuse
+from .openapi import enum_of, text
 
 bp = Blueprint("core", __name__)
 
@@ -62,12 +64,9 @@ ME = {
     "required": ["id", "name", "email", "roles", "org_unit", "timezone"],
     "properties": {
         "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "email": {"type": "string"},
-        "roles": {
-            "type": "array",
-            "items": {"enum": ["manager", "director", "coach", "admin"]},
-        },
+        "name": text("display_name"),
+        "email": text("email"),
+        "roles": {"type": "array", "items": enum_of(Role)},
         "org_unit": {
             "oneOf": [
                 {"type": "null"},

@@ -9,10 +9,11 @@ from uuid import UUID
 from flask import Blueprint
 from flask_login import current_user
 
-from ..models import FollowUp
+from ..models import FollowUp, FollowUpStatus
 from ..services.followups import sync as followups_sync
 from .comments import MAX_JSON_BYTES, utc
 from .http import json_object
+from .openapi import enum_of, text
 from .sync import (
     BASE_VERSION,
     MAYBE_UUID,
@@ -74,11 +75,11 @@ SCHEMAS = {
             "version": {"type": "integer"},
             "walk_id": UUID_SCHEMA,
             "observation_id": MAYBE_UUID,
-            "action": {"type": "string"},
+            "action": text("action"),
             "owner_id": {"type": "integer"},
             "due_date": {"type": "string", "format": "date"},
-            "status": {"enum": ["open", "closed"]},
-            "closing_note": {"type": "string", "description": "You said, we did."},
+            "status": enum_of(FollowUpStatus),
+            "closing_note": text("closing_note", description="You said, we did."),
             "closed_at": WHEN,
             "closed_by_id": {"type": ["integer", "null"]},
             "created_at": WHEN,
@@ -93,11 +94,11 @@ SCHEMAS = {
         "properties": {
             "walk_id": UUID_SCHEMA,
             "observation_id": MAYBE_UUID,
-            "action": {"type": "string", "maxLength": 500},
+            "action": text("action"),
             "owner_id": {"type": "integer"},
             "due_date": {"type": "string", "format": "date"},
-            "status": {"enum": ["open", "closed"]},
-            "closing_note": {"type": "string", "maxLength": 2000},
+            "status": enum_of(FollowUpStatus),
+            "closing_note": text("closing_note"),
             "base_version": BASE_VERSION,
         },
     },

@@ -9,13 +9,13 @@ from uuid import UUID
 from flask import Blueprint
 from flask_login import current_user
 
-from ..models import Observation
+from ..models import Category, Observation, SaidBy, WasteType
 from ..services.sync import observations as sync_observations
 from .http import json_object
+from .openapi import enum_of, text
 from .photos import photo_json
 from .sync import (
     BASE_VERSION,
-    TEXT,
     WHEN,
     in_zone,
     outcome_response,
@@ -68,31 +68,10 @@ SCHEMAS = {
             "uuid": {"type": "string", "format": "uuid"},
             "version": {"type": "integer"},
             "walk_id": {"type": "string", "format": "uuid"},
-            "category": {
-                "enum": [
-                    "what_matters",
-                    "value_demand",
-                    "failure_demand",
-                    "waste",
-                    "frontline_idea",
-                    "good_practice",
-                ]
-            },
-            "waste_type": {
-                "enum": [
-                    None,
-                    "transport",
-                    "inventory",
-                    "motion",
-                    "waiting",
-                    "overproduction",
-                    "over_processing",
-                    "defects",
-                    "skills",
-                ]
-            },
-            "said_by": {"enum": ["customer", "frontline", "walker"]},
-            "text": TEXT,
+            "category": enum_of(Category),
+            "waste_type": enum_of(WasteType, nullable=True),
+            "said_by": enum_of(SaidBy),
+            "text": text("observation"),
             "made_at": WHEN,
             "photos": {"type": "array", "items": {"$ref": "#/components/schemas/Photo"}},
         },
@@ -103,10 +82,10 @@ SCHEMAS = {
         "base_version too, and any of category, waste_type, said_by, text, made_at.",
         "properties": {
             "walk_id": {"type": "string", "format": "uuid"},
-            "category": TEXT,
-            "waste_type": {"type": ["string", "null"]},
-            "said_by": {"enum": ["customer", "frontline", "walker"]},
-            "text": TEXT,
+            "category": enum_of(Category),
+            "waste_type": enum_of(WasteType, nullable=True),
+            "said_by": enum_of(SaidBy),
+            "text": text("observation"),
             "made_at": WHEN,
             "base_version": BASE_VERSION,
         },

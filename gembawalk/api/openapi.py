@@ -1,9 +1,36 @@
-"""The OpenAPI 3.1 document, put together from what each API module says it serves."""
+"""The OpenAPI 3.1 document, put together from what each API module says it serves, and the
+schemas that state the product's words and limits in it (from models/vocabulary.py and
+limits.py, never typed again here)."""
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
+
+from .. import limits
+
+
+def enum_of(words: type[enum.Enum], *, nullable: bool = False) -> dict[str, Any]:
+    """One of the product's words (an enum of models/vocabulary.py), by its value."""
+    return one_of((member.value for member in words), nullable=nullable)
+
+
+def one_of(values: Iterable[Any], *, nullable: bool = False) -> dict[str, Any]:
+    values = list(values)
+    return {"enum": [None, *values] if nullable else values}
+
+
+def text(limit: str, **extra: Any) -> dict[str, Any]:
+    """A text field held to its length in limits.TEXT."""
+    return {"type": "string", "maxLength": limits.TEXT[limit], **extra}
+
+
+def count(most: int, *, nullable: bool = False) -> dict[str, Any]:
+    """A whole number from 0 to `most`."""
+    return {"type": ["integer", "null"] if nullable else "integer", "minimum": 0, "maximum": most}
+
 
 ERROR = {
     "type": "object",

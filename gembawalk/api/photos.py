@@ -9,9 +9,11 @@ from uuid import UUID
 from flask import Blueprint, current_app, request, send_file
 from flask_login import current_user, login_required
 
+from .. import limits
 from ..models.photos import Photo
 from ..services import photos
 from .http import refuse
+from .openapi import one_of
 from .sync import ERRORS, UUID_PARAM, answer, outcome_response
 
 bp = Blueprint("photos", __name__)
@@ -74,7 +76,7 @@ SCHEMAS = {
             "observation_id": {"type": "string", "format": "uuid"},
             "version": {"type": "integer"},
             "url": {"type": "string"},
-            "content_type": {"enum": ["image/jpeg", "image/png", "image/webp"]},
+            "content_type": one_of(limits.PHOTO_TYPES),
             "width": {"type": "integer"},
             "height": {"type": "integer"},
         },
@@ -87,7 +89,7 @@ PATHS = {
             "summary": "Store a photo of an observation once (safe to repeat)",
             "description": "The raw image is the body (not multipart). The server checks the "
             "content, strips EXIF and other metadata by re-encoding, and refuses decompression "
-            "bombs (422) and bodies over 10 MiB (413).",
+            f"bombs (422) and bodies over {limits.PHOTO_MAX_BYTES // 2**20} MiB (413).",
             "security": [{"session": [], "csrf": []}],
             "parameters": [
                 {"name": "observation_id", **UUID_PARAM},

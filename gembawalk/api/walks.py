@@ -10,17 +10,18 @@ from uuid import UUID
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
-from ..models import Walk
+from .. import limits
+from ..models import CustomerKind, Walk, WalkKind, WalkStatus
 from ..services import customers
 from ..services.sync import downloads
 from ..services.sync import walks as sync_walks
 from ..services.walks import agenda
 from .http import json_object, refuse
 from .observations import observation_json
+from .openapi import count, enum_of, one_of, text
 from .sync import (
     BASE_VERSION,
     ERRORS,
-    TEXT,
     WHEN,
     answer,
     in_zone,
@@ -107,6 +108,8 @@ def put_walk(walk_id: UUID):
 
 # --- the OpenAPI description ----------------------------------------------------------------
 
+CUSTOMERS_SPOKEN_TO = count(limits.CUSTOMERS_SPOKEN_TO_MAX, nullable=True)
+
 SCHEMAS = {
     "Walk": {
         "type": "object",
@@ -134,21 +137,25 @@ SCHEMAS = {
         "properties": {
             "uuid": {"type": "string", "format": "uuid"},
             "version": {"type": "integer"},
-            "kind": {"enum": ["customer_visit", "gemba_walk"]},
-            "status": {"enum": ["planned", "in_progress", "done", "cancelled"]},
+            "kind": enum_of(WalkKind),
+            "status": enum_of(WalkStatus),
             "missed": {"type": "boolean", "description": "Planned, and its day has passed."},
             "planned_start": {"type": "string", "format": "date-time"},
-            "planned_minutes": {"type": "integer"},
+            "planned_minutes": {
+                "type": "integer",
+                "description": "One of the lengths WalkInput takes; a walk planned before that "
+                "rule may hold another.",
+            },
             "timezone": {"type": "string", "description": "The IANA zone it was planned in."},
             "started_at": WHEN,
             "completed_at": WHEN,
             "cancelled_at": WHEN,
-            "purpose": TEXT,
-            "place": TEXT,
+            "purpose": text("purpose"),
+            "place": text("place"),
             "customer_ids": {"type": "array", "items": {"type": "integer"}},
-            "customers_spoken_to": {"type": ["integer", "null"]},
-            "frontline_met": TEXT,
-            "summary": TEXT,
+            "customers_spoken_to": CUSTOMERS_SPOKEN_TO,
+            "frontline_met": text("frontline_met"),
+            "summary": text("summary"),
             "unplanned": {
                 "type": "boolean",
                 "description": "Started without a plan (or recorded after the fact): its planned "
@@ -171,19 +178,19 @@ SCHEMAS = {
         "was made from. Status changes follow the pages: planned → in_progress → done, "
         "planned → cancelled (planned → done does both steps).",
         "properties": {
-            "kind": {"enum": ["customer_visit", "gemba_walk"]},
-            "status": {"enum": ["planned", "in_progress", "done", "cancelled"]},
+            "kind": enum_of(WalkKind),
+            "status": enum_of(WalkStatus),
             "planned_start": {"type": "string", "format": "date-time"},
-            "planned_minutes": {"type": "integer"},
+            "planned_minutes": one_of(limits.WALK_MINUTES),
             "timezone": {"type": ["string", "null"]},
-            "purpose": TEXT,
-            "place": TEXT,
+            "purpose": text("purpose"),
+            "place": text("place"),
             "customer_ids": {"type": "array", "items": {"type": "integer"}},
             "started_at": WHEN,
             "completed_at": WHEN,
-            "customers_spoken_to": {"type": ["integer", "null"]},
-            "frontline_met": TEXT,
-            "summary": TEXT,
+            "customers_spoken_to": CUSTOMERS_SPOKEN_TO,
+            "frontline_met": text("frontline_met"),
+            "summary": text("summary"),
             "unplanned": {"type": "boolean", "description": "Set on create only."},
             "recorded_after": {
                 "type": "boolean",
@@ -212,8 +219,8 @@ SCHEMAS = {
                     "required": ["id", "name", "kind"],
                     "properties": {
                         "id": {"type": "integer"},
-                        "name": TEXT,
-                        "kind": {"enum": ["external", "internal"]},
+                        "name": text("customer_name"),
+                        "kind": enum_of(CustomerKind),
                     },
                 },
             }

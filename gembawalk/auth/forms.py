@@ -2,9 +2,10 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo
 
-from ..services.people.passwords import MAX_LENGTH, MIN_LENGTH
+from .. import limits
+from ..forms import limited, password_length
 
 
 class SignInForm(FlaskForm):
@@ -34,15 +35,8 @@ class ConfirmPasswordForm(FlaskForm):
 def _new_password(label: str) -> PasswordField:
     return PasswordField(
         label,
-        validators=[
-            DataRequired("Choose a password."),
-            Length(
-                min=MIN_LENGTH,
-                max=MAX_LENGTH,
-                message=f"Use between {MIN_LENGTH} and {MAX_LENGTH} characters.",
-            ),
-        ],
-        render_kw={"autocomplete": "new-password", "minlength": MIN_LENGTH},
+        validators=[DataRequired("Choose a password."), password_length()],
+        render_kw={"autocomplete": "new-password", "minlength": limits.PASSWORD_MIN},
     )
 
 
@@ -62,7 +56,8 @@ class ChangePasswordForm(FlaskForm):
 
 class FirstAdminForm(FlaskForm):
     display_name = StringField(
-        "Your name", validators=[DataRequired("Enter your name."), Length(max=120)]
+        "Your name",
+        validators=[DataRequired("Enter your name."), limited("display_name", "Your name")],
     )
     email = EmailField(
         "Email",

@@ -9,8 +9,8 @@ from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
 from ..extensions import limiter
+from ..limits import TEXT
 from ..services import audit
-from ..services.validation import LIMITS
 
 
 def _typed_email() -> str:
@@ -21,7 +21,7 @@ def _typed_email() -> str:
         email = request.form.get("email")
     if not isinstance(email, str):
         return ""
-    return email.strip().lower()[: LIMITS["email"]]
+    return email.strip().lower()[: TEXT["email"]]
 
 
 def _account_key() -> str:

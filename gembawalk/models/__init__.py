@@ -1,27 +1,29 @@
 """The data model, one module per aggregate; importing this registers every table."""
 
 from .audit import AuditEvent
-from .cadence import CadencePeriod
 from .coaching import Comment, Notification, NotificationKind, Review
 from .conflicts import ConflictResolution, SyncConflict
-from .customers import Customer, CustomerKind
-from .followups import FollowUp, FollowUpStatus
+from .customers import Customer
+from .followups import FollowUp
 from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
-from .people import OrgUnit, Person, PersonRole, Role, coach_assignments, unit_leaders
+from .people import OrgUnit, Person, PersonRole, coach_assignments, unit_leaders
 from .photos import Photo
 from .rollup import EngagementDay, RollupState
-from .series import RepeatRule, WalkSeries, series_customers
+from .series import WalkSeries, series_customers
 from .tombstones import RemovedRecord
-from .walks import (
+from .vocabulary import (
+    CadencePeriod,
     Category,
-    Observation,
+    CustomerKind,
+    FollowUpStatus,
+    RepeatRule,
+    Role,
     SaidBy,
-    Walk,
     WalkKind,
     WalkStatus,
     WasteType,
-    walk_customers,
 )
+from .walks import Observation, Walk, walk_customers
 
 __all__ = [
     "AuditEvent",

@@ -5,12 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Integer
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from .vocabulary import Labelled, stored_as_text
-
-
-class CadencePeriod(Labelled):
-    WEEK = "week"
-    MONTH = "month"
+from .vocabulary import CadencePeriod, stored_as_text
 
 
 class CadenceTargets:

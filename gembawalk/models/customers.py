@@ -8,22 +8,17 @@ from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
+from ..limits import TEXT
 from ..timeutil import UTCDateTime, utcnow
 from .people import OrgUnit
-from .vocabulary import Labelled, stored_as_text
-
-
-class CustomerKind(Labelled):
-    # Only contact with external customers counts as customer engagement (README.md, "Engagement").
-    EXTERNAL = "external"
-    INTERNAL = "internal"
+from .vocabulary import CustomerKind, stored_as_text
 
 
 class Customer(Model):
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(160))
+    name: Mapped[str] = mapped_column(String(TEXT["customer_name"]))
     kind: Mapped[CustomerKind] = mapped_column(
         stored_as_text(CustomerKind, "customer_kind"),
     )

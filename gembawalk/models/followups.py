@@ -10,15 +10,11 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
+from ..limits import TEXT
 from ..timeutil import UTCDateTime, utcnow
 from .people import Person
-from .vocabulary import Labelled, stored_as_text
+from .vocabulary import FollowUpStatus, stored_as_text
 from .walks import Observation, Walk
-
-
-class FollowUpStatus(Labelled):
-    OPEN = "open"
-    CLOSED = "closed"
 
 
 class FollowUp(Model):
@@ -32,7 +28,7 @@ class FollowUp(Model):
     )
     owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    action: Mapped[str] = mapped_column(String(500))
+    action: Mapped[str] = mapped_column(String(TEXT["action"]))
     due_date: Mapped[date] = mapped_column(Date)
     status: Mapped[FollowUpStatus] = mapped_column(
         stored_as_text(FollowUpStatus, "follow_up_status"), default=FollowUpStatus.OPEN

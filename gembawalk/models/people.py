@@ -10,17 +10,10 @@ from sqlalchemy import Boolean, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model, db
+from ..limits import TEXT
 from ..timeutil import UTCDateTime, utcnow
 from .cadence import CadenceTargets
-from .vocabulary import Labelled, stored_as_text
-
-
-class Role(Labelled):
-    MANAGER = "manager"
-    DIRECTOR = "director"
-    COACH = "coach"
-    ADMIN = "admin"
-
+from .vocabulary import Role, stored_as_text
 
 coach_assignments = Table(
     "coach_assignments",
@@ -45,7 +38,7 @@ class OrgUnit(CadenceTargets, Model):
     __tablename__ = "org_units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(TEXT["unit_name"]))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -84,8 +77,8 @@ class Person(CadenceTargets, UserMixin, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased by the services, so the unique constraint ignores case.
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    display_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(TEXT["email"]), unique=True)
+    display_name: Mapped[str] = mapped_column(String(TEXT["display_name"]))
     password_hash: Mapped[str] = mapped_column(String(255))
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     timezone: Mapped[str | None] = mapped_column(String(64))

@@ -9,29 +9,11 @@ from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Time, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model, db
+from ..limits import TEXT, WALK_MINUTES_DEFAULT
 from ..timeutil import UTCDateTime, utcnow
 from .customers import Customer
 from .people import Person
-from .vocabulary import LABELS, Labelled, stored_as_text
-from .walks import WalkKind
-
-LABELS.update(
-    {
-        "every_two_weeks": "Every two weeks",
-        "monthly_weekday": "Monthly, on the same weekday",
-        "monthly_date": "Monthly, on the same date",
-    }
-)
-
-
-class RepeatRule(Labelled):
-    WEEKLY = "weekly"
-    EVERY_TWO_WEEKS = "every_two_weeks"
-    # "The 2nd Tuesday" of each month; a walk on the 5th such weekday repeats on the last one.
-    MONTHLY_WEEKDAY = "monthly_weekday"
-    # The same day of the month; the 31st falls on the last day of shorter months.
-    MONTHLY_DATE = "monthly_date"
-
+from .vocabulary import RepeatRule, WalkKind, stored_as_text
 
 series_customers = Table(
     "walk_series_customers",
@@ -58,9 +40,9 @@ class WalkSeries(Model):
     at: Mapped[time] = mapped_column(Time)
     timezone: Mapped[str] = mapped_column(String(64))
     kind: Mapped[WalkKind] = mapped_column(stored_as_text(WalkKind, "walk_kind"))
-    place: Mapped[str] = mapped_column(String(200), default="")
-    purpose: Mapped[str] = mapped_column(String(500), default="")
-    planned_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    place: Mapped[str] = mapped_column(String(TEXT["place"]), default="")
+    purpose: Mapped[str] = mapped_column(String(TEXT["purpose"]), default="")
+    planned_minutes: Mapped[int] = mapped_column(Integer, default=WALK_MINUTES_DEFAULT)
     # Occurrences exist up to this day: the generator looks only beyond it, so an occurrence
     # removed on purpose (a series cut short, then changed) is never made again.
     generated_through: Mapped[date | None] = mapped_column(Date)

@@ -1,4 +1,6 @@
-"""The product's fixed words as enums, their labels, and how they are stored."""
+"""The product's fixed words, once: each enum people choose from or read, its labels, and how
+it is stored. Forms, templates, the API document and the offline client (through the JSON
+every page embeds, see pwa/vocabulary.py) all take them from here."""
 
 from __future__ import annotations
 
@@ -18,6 +20,9 @@ LABELS = {
     "skills": "Unused skills",
     "frontline": "Frontline staff",
     "walker": "Me (the walker)",
+    "every_two_weeks": "Every two weeks",
+    "monthly_weekday": "Monthly, on the same weekday",
+    "monthly_date": "Monthly, on the same date",
 }
 
 
@@ -43,3 +48,80 @@ def stored_as_text(cls: type[enum.Enum], name: str):
         name=name,
         values_callable=lambda e: [m.value for m in e],
     )
+
+
+# --- walks and what is seen on them ---------------------------------------------------------
+
+
+class WalkKind(Labelled):
+    CUSTOMER_VISIT = "customer_visit"
+    GEMBA_WALK = "gemba_walk"
+
+
+class WalkStatus(Labelled):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Category(Labelled):
+    WHAT_MATTERS = "what_matters"
+    VALUE_DEMAND = "value_demand"
+    FAILURE_DEMAND = "failure_demand"
+    WASTE = "waste"
+    FRONTLINE_IDEA = "frontline_idea"
+    GOOD_PRACTICE = "good_practice"
+
+
+class WasteType(Labelled):
+    # TIMWOOD plus unused skills.
+    TRANSPORT = "transport"
+    INVENTORY = "inventory"
+    MOTION = "motion"
+    WAITING = "waiting"
+    OVERPRODUCTION = "overproduction"
+    OVER_PROCESSING = "over_processing"
+    DEFECTS = "defects"
+    SKILLS = "skills"
+
+
+class SaidBy(Labelled):
+    CUSTOMER = "customer"
+    FRONTLINE = "frontline"
+    WALKER = "walker"
+
+
+class FollowUpStatus(Labelled):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class RepeatRule(Labelled):
+    WEEKLY = "weekly"
+    EVERY_TWO_WEEKS = "every_two_weeks"
+    # "The 2nd Tuesday" of each month; a walk on the 5th such weekday repeats on the last one.
+    MONTHLY_WEEKDAY = "monthly_weekday"
+    # The same day of the month; the 31st falls on the last day of shorter months.
+    MONTHLY_DATE = "monthly_date"
+
+
+# --- people, customers and their standard work ----------------------------------------------
+
+
+class Role(Labelled):
+    MANAGER = "manager"
+    DIRECTOR = "director"
+    COACH = "coach"
+    ADMIN = "admin"
+
+
+class CustomerKind(Labelled):
+    # Only contact with external customers counts as customer engagement (README: Engagement).
+    EXTERNAL = "external"
+    INTERNAL = "internal"
+
+
+class CadencePeriod(Labelled):
+    WEEK = "week"
+    MONTH = "month"

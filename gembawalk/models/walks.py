@@ -22,54 +22,23 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model, db
+from ..limits import TEXT, WALK_MINUTES_DEFAULT
 from ..timeutil import UTCDateTime, local, utcnow
 from .customers import Customer
 from .people import Person
-from .vocabulary import Labelled, stored_as_text
+from .vocabulary import (
+    Category,
+    SaidBy,
+    WalkKind,
+    WalkStatus,
+    WasteType,
+    stored_as_text,
+)
 
 if TYPE_CHECKING:
     from .followups import FollowUp
     from .photos import Photo
     from .series import WalkSeries
-
-
-class WalkKind(Labelled):
-    CUSTOMER_VISIT = "customer_visit"
-    GEMBA_WALK = "gemba_walk"
-
-
-class WalkStatus(Labelled):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CANCELLED = "cancelled"
-
-
-class Category(Labelled):
-    WHAT_MATTERS = "what_matters"
-    VALUE_DEMAND = "value_demand"
-    FAILURE_DEMAND = "failure_demand"
-    WASTE = "waste"
-    FRONTLINE_IDEA = "frontline_idea"
-    GOOD_PRACTICE = "good_practice"
-
-
-class WasteType(Labelled):
-    # TIMWOOD plus unused skills.
-    TRANSPORT = "transport"
-    INVENTORY = "inventory"
-    MOTION = "motion"
-    WAITING = "waiting"
-    OVERPRODUCTION = "overproduction"
-    OVER_PROCESSING = "over_processing"
-    DEFECTS = "defects"
-    SKILLS = "skills"
-
-
-class SaidBy(Labelled):
-    CUSTOMER = "customer"
-    FRONTLINE = "frontline"
-    WALKER = "walker"
 
 
 walk_customers = Table(
@@ -90,19 +59,19 @@ class Walk(Model):
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
     manager_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     kind: Mapped[WalkKind] = mapped_column(stored_as_text(WalkKind, "walk_kind"))
-    purpose: Mapped[str] = mapped_column(String(500), default="")
-    place: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(String(TEXT["purpose"]), default="")
+    place: Mapped[str] = mapped_column(String(TEXT["place"]), default="")
     planned_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # The IANA zone the walk was planned in: its wall-clock time is what the manager meant.
     timezone: Mapped[str] = mapped_column(String(64))
-    planned_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    planned_minutes: Mapped[int] = mapped_column(Integer, default=WALK_MINUTES_DEFAULT)
     status: Mapped[WalkStatus] = mapped_column(
         stored_as_text(WalkStatus, "walk_status"), default=WalkStatus.PLANNED, index=True
     )
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    frontline_met: Mapped[str] = mapped_column(String(500), default="")
+    frontline_met: Mapped[str] = mapped_column(String(TEXT["frontline_met"]), default="")
     customers_spoken_to: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, url_for
 
 from ..extensions import assets
+from .vocabulary import offline_vocabulary
 
 bp = Blueprint("pwa", __name__)
 
@@ -44,9 +45,11 @@ def _file_digest(path: Path) -> str:
 
 
 def release() -> str:
-    """The app version: the bundle versions, the worker's own source and the shell.
+    """The app version: the bundle versions, the worker's own source, the shell and the words
+    and limits it carries.
 
-    A new bundle (or a new worker) gives a new cache name, so a deploy never mixes files.
+    A new bundle (or a new worker, or a new word) gives a new cache name, so a deploy never
+    mixes files.
     `PWA_RELEASE` is an extra label a deploy (or a test) may set to force a new worker.
     """
     digest = hashlib.sha256()
@@ -55,6 +58,7 @@ def release() -> str:
         *bundle_urls(),
         _file_digest(SW_SOURCE),
         _file_digest(Path(current_app.template_folder) / "pwa" / "shell.html"),
+        json.dumps(offline_vocabulary(), sort_keys=True),
         str(current_app.config.get("PWA_RELEASE", "")),
     ):
         digest.update(part.encode())

@@ -17,6 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import limits
 from ..extensions import db
 from ..models import Observation, Person
 from ..models.photos import Photo
@@ -26,13 +27,12 @@ from .errors import Invalid, NotFound, rolls_back
 from .sync.protocol import Outcome
 
 # What a device may send, by what Pillow finds inside (never by the name or the header alone).
-FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+# The limits are stated in gembawalk/limits.py.
+FORMATS = limits.PHOTO_FORMATS
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
-MAX_BYTES = 10 * 1024 * 1024
-# Phones downscale to 1600 px before sending; 40 megapixels is room to spare, and refuses
-# small files that would unpack into gigabytes (decompression bombs).
-MAX_PIXELS = 40_000_000
-MAX_SIDE = 2048
+MAX_BYTES = limits.PHOTO_MAX_BYTES
+MAX_PIXELS = limits.PHOTO_MAX_PIXELS
+MAX_SIDE = limits.PHOTO_STORED_SIDE
 
 log = logging.getLogger(__name__)
 

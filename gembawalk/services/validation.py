@@ -7,26 +7,13 @@ from typing import TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 
+from .. import limits
 from .errors import Invalid
 
 T = TypeVar("T")
 
-# Lengths match the columns; SQLite does not enforce them, PostgreSQL does.
-LIMITS = {
-    "email": 254,
-    "display_name": 120,
-    "unit_name": 120,
-    "customer_name": 160,
-    "notes": 2000,
-    "purpose": 500,
-    "place": 200,
-    "frontline_met": 500,
-    "summary": 4000,
-    "observation": 2000,
-    "action": 500,
-    "comment": 2000,
-    "closing_note": 2000,
-}
+# Characters per text field, stated in gembawalk/limits.py (the columns are sized from it).
+LIMITS = limits.TEXT
 
 
 def text(

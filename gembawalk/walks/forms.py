@@ -17,23 +17,13 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, Optional
 
-from ..forms import MultiCheckboxField, enum_options, limited, options
+from .. import limits
+from ..forms import MultiCheckboxField, enum_options, limited, options, whole_number
 from ..models import Category, CustomerKind, RepeatRule, SaidBy, WalkKind, WasteType
 
-DURATIONS = options(
-    [
-        (15, "15 minutes"),
-        (30, "30 minutes"),
-        (45, "45 minutes"),
-        (60, "1 hour"),
-        (90, "1½ hours"),
-        (120, "2 hours"),
-        (180, "3 hours"),
-        (240, "4 hours"),
-    ]
-)
+DURATIONS = options(limits.WALK_MINUTES.items())
 
 
 class ClientIdField(HiddenField):
@@ -63,7 +53,9 @@ class PlanWalkForm(FlaskForm):
     )
     day = DateField("Date", validators=[InputRequired("Enter a date.")])
     at = TimeField("Time", validators=[InputRequired("Enter a time.")])
-    planned_minutes = SelectField("How long", choices=DURATIONS, coerce=int, default=60)
+    planned_minutes = SelectField(
+        "How long", choices=DURATIONS, coerce=int, default=limits.WALK_MINUTES_DEFAULT
+    )
     place = StringField(
         "Place",
         validators=[limited("place", "The place")],
@@ -154,9 +146,9 @@ class CompleteWalkForm(FlaskForm):
         "How many customers did you speak with?",
         validators=[
             InputRequired("Enter a number, 0 if none."),
-            NumberRange(0, 1000, "Enter a number from 0 to 1000."),
+            whole_number(limits.CUSTOMERS_SPOKEN_TO_MAX, "Enter a number from 0 to {most}."),
         ],
-        render_kw={"inputmode": "numeric", "min": 0, "max": 1000},
+        render_kw={"inputmode": "numeric"},
     )
     customer_ids = MultiCheckboxField("Customers from the register you met", coerce=int)
     frontline_met = StringField(

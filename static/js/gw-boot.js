@@ -1,9 +1,11 @@
 // Gemba Walk start-up: the service worker and its "Update" offer, and when the outbox flushes:
 // on load, back online, page visible again, after each save, on a timer, and "Sync now".
+// Module Gemba.boot (it starts the others and registers nothing). Needs Gemba.sync,
+// Gemba.status, Gemba.enhance, Gemba.shell.
 (function (Gemba) {
   "use strict";
 
-  if (!("indexedDB" in window) || !Gemba.store) return;
+  if (!("indexedDB" in window)) return;
 
   var applying = false;
 
@@ -45,8 +47,8 @@
       if (document.visibilityState === "visible") Gemba.sync.flush("visible");
     });
     registerWorker();
-    if (Gemba.enhance) Gemba.enhance();
-    if (Gemba.shell && document.querySelector("[data-shell]")) Gemba.shell.start();
+    Gemba.enhance();
+    if (document.querySelector("[data-shell]")) Gemba.shell.start();
     Gemba.status.refresh();
     Gemba.status.checkStorage();
     Gemba.sync.flush("load").then(Gemba.sync.pull);

@@ -1,9 +1,9 @@
 // Gemba Walk capture: every change a manager makes is written to the device first (the walk as
 // it now stands and an outbox record to carry it), then handed to the sync routine.
+// Module Gemba.capture. Needs Gemba.store, Gemba.sync, Gemba.words.
 (function (Gemba) {
   "use strict";
 
-  var MAX_SIDE = 1600;
   var WALK_FIELDS = ["kind", "status", "planned_start", "planned_minutes", "timezone", "purpose",
     "place", "customer_ids", "started_at", "completed_at", "customers_spoken_to",
     "frontline_met", "summary"];
@@ -24,7 +24,7 @@
     return body;
   }
 
-  function changed() { if (Gemba.sync) Gemba.sync.soon("save"); }
+  function changed() { Gemba.sync.soon("save"); }
 
   // A walk record: the full state of the walk; an edit names the version it was based on.
   function saveWalk(walk, userId) {
@@ -38,7 +38,8 @@
 
   function planWalk(fields, userId, startNow) {
     var walk = Object.assign({
-      uuid: uuid(), userId: userId, version: 0, status: "planned", planned_minutes: 60,
+      uuid: uuid(), userId: userId, version: 0, status: "planned",
+      planned_minutes: Gemba.words.current().defaults.walk_minutes,
       purpose: "", place: "", customer_ids: [], started_at: null, completed_at: null,
       customers_spoken_to: null, frontline_met: "", summary: "", observations: [], local: true
     }, fields);
@@ -60,7 +61,8 @@
   // An observation, and one record per photo (each photo is sent on its own, resumable).
   function addObservation(walkUuid, fields, photos, userId) {
     var obs = Object.assign({
-      uuid: uuid(), version: 0, walk_id: walkUuid, waste_type: null, said_by: "walker",
+      uuid: uuid(), version: 0, walk_id: walkUuid, waste_type: null,
+      said_by: Gemba.words.current().defaults.said_by,
       made_at: nowIso(), photos: [], local: true
     }, fields);
     if (obs.category !== "waste") obs.waste_type = null;
@@ -83,11 +85,12 @@
     }).then(function () { changed(); return obs; });
   }
 
-  // Downscale on the device (longest side 1600 px) and keep the bytes with their type: Blobs
-  // in IndexedDB are unreliable on some phones, ArrayBuffers are not.
+  // Downscale on the device (to the longest side the server states) and keep the bytes with
+  // their type: Blobs in IndexedDB are unreliable on some phones, ArrayBuffers are not.
   function preparePhoto(file) {
+    var side = Gemba.words.current().limits.photo.side;
     return createImageBitmap(file).then(function (bitmap) {
-      var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+      var scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
       var width = Math.max(1, Math.round(bitmap.width * scale));
       var height = Math.max(1, Math.round(bitmap.height * scale));
       var canvas = document.createElement("canvas");

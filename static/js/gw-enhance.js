@@ -1,5 +1,7 @@
 // Gemba Walk on the server's pages: the record-a-walk form writes to the device first and the
 // outbox sends it, so losing signal mid-walk loses nothing. Without JavaScript the form posts.
+// Module Gemba.enhance. Needs Gemba.status, Gemba.store, Gemba.capture, Gemba.outbox,
+// Gemba.words, Gemba.checks.
 (function (Gemba) {
   "use strict";
 
@@ -7,11 +9,6 @@
     var bar = document.querySelector("[data-syncbar]");
     var id = bar && bar.getAttribute("data-user-id");
     return id ? Number(id) : null;
-  }
-
-  function stateLabel(record) {
-    var label = Gemba.status.LABELS[record.state] || record.state;
-    return record.error && record.state !== "sent" ? label + ": " + record.error : label;
   }
 
   // Keep each shown record's state up to date as the outbox works.
@@ -22,7 +19,7 @@
       var record = byUuid[el.getAttribute("data-record")];
       if (!record) return;
       el.setAttribute("data-state", record.state);
-      el.textContent = stateLabel(record);
+      el.textContent = Gemba.status.stateText(record);
     });
   });
 
@@ -46,20 +43,21 @@
     return {
       category: category ? category.value : "",
       waste_type: category && category.value === "waste" && waste && waste.value ? waste.value : null,
-      said_by: saidBy ? saidBy.value : "walker",
+      said_by: saidBy ? saidBy.value : Gemba.words.current().defaults.said_by,
       text: text ? text.value.trim() : ""
     };
   }
 
   function showSaved(list, obs) {
-    var h = Gemba.status.h;
+    var h = Gemba.status.h, words = Gemba.words, vocab = words.current();
     var empty = list.querySelector(".empty");
     if (empty) empty.remove();
-    var label = obs.categoryLabel + (obs.waste_type ? ": " + obs.wasteLabel : "");
+    var label = words.label(vocab, "category", obs.category) +
+      (obs.waste_type ? ": " + words.label(vocab, "waste_type", obs.waste_type) : "");
     var item = h("li", { class: "observation obs-" + obs.category }, [
       h("p", { class: "obs-meta" }, [
         h("span", { class: "badge badge-" + obs.category, text: label }),
-        h("span", { class: "muted", text: obs.saidByLabel + " · " + new Date(obs.made_at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }) }),
+        h("span", { class: "muted", text: words.label(vocab, "said_by", obs.said_by) + " · " + new Date(obs.made_at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }) }),
         h("span", { class: "record-state", "data-record": obs.uuid, "data-state": "pending", text: "Saved on this device" })
       ]),
       h("p", { class: "prose", text: obs.text }),
@@ -79,13 +77,6 @@
     box.replaceChildren(Gemba.status.h("p", { class: "flash flash-success", text: text }));
   }
 
-  function labelOf(form, name, value) {
-    var input = form.querySelector("[name=" + name + "][value='" + value + "']");
-    if (input && input.tagName === "OPTION") return input.textContent.trim();
-    var label = input && (input.closest("label") || form.querySelector("label[for='" + input.id + "']"));
-    return label ? label.textContent.trim() : value;
-  }
-
   function enhanceObservationForm(form) {
     var userId = pageUserId();
     var list = document.querySelector("[data-observations]");
@@ -94,7 +85,7 @@
     form.addEventListener("submit", function (event) {
       var fields = readForm(form);
       // Anything the server must explain (a missing category or note) goes the plain way.
-      if (!fields.category || !fields.text || (fields.category === "waste" && !fields.waste_type)) return;
+      if (Gemba.checks.observation(fields, Gemba.words.current()).length) return;
       event.preventDefault();
       var button = form.querySelector("[type=submit]");
       if (button) button.disabled = true;
@@ -102,9 +93,6 @@
       Promise.all(files.map(Gemba.capture.preparePhoto)).then(function (prepared) {
         return Gemba.capture.addObservation(form.getAttribute("data-walk"), fields, prepared, userId);
       }).then(function (obs) {
-        obs.categoryLabel = labelOf(form, "category", obs.category);
-        obs.wasteLabel = obs.waste_type ? labelOf(form, "waste_type", obs.waste_type) : "";
-        obs.saidByLabel = labelOf(form, "said_by", obs.said_by);
         showSaved(list, obs);
         flash("Observation added. Saved on this device; it shows “Sent” once the server has it.");
         form.querySelector("textarea[name=text]").value = "";
@@ -126,9 +114,7 @@
       event.preventDefault();
       var userId = pageUserId();
       Gemba.store.records().then(function (records) {
-        var unsent = records.filter(function (r) {
-          return r.userId === userId && Gemba.store.UNSENT.indexOf(r.state) !== -1;
-        });
+        var unsent = Gemba.outbox.unsentBy(records, userId);
         if (unsent.length && !window.confirm(
           Gemba.status.plural(unsent.length, "record") + " on this device are not sent yet. " +
           "They stay here and are sent when you sign in again. Sign out anyway?")) return null;

@@ -1,24 +1,19 @@
 // Gemba Walk app shell: with no signal (or opened cold from the home screen) it draws Today,
 // the walks, a walk being recorded, the plan and complete forms, and the outbox from IndexedDB.
+// Its words and limits are the server's (gw-words.js); its checks are gw-checks.js.
+// Module Gemba.shell. Needs Gemba.status, Gemba.store, Gemba.capture, Gemba.sync,
+// Gemba.outbox, Gemba.words, Gemba.checks.
 (function (Gemba) {
   "use strict";
 
   var h = function () { return Gemba.status.h.apply(null, arguments); };
-  var CATEGORIES = [["what_matters", "What matters"], ["value_demand", "Value demand"],
-    ["failure_demand", "Failure demand"], ["waste", "Waste"], ["frontline_idea", "Frontline idea"],
-    ["good_practice", "Good practice"]];
-  var WASTES = [["transport", "Transport"], ["inventory", "Inventory"], ["motion", "Motion"],
-    ["waiting", "Waiting"], ["overproduction", "Overproduction"], ["over_processing", "Over-processing"],
-    ["defects", "Defects"], ["skills", "Unused skills"]];
-  var SAID_BY = [["walker", "Me"], ["customer", "Customer"], ["frontline", "Frontline staff"]];
-  var KINDS = [["customer_visit", "Customer visit"], ["gemba_walk", "Gemba walk"]];
-  var STATUS = { planned: "Planned", in_progress: "In progress", done: "Done", cancelled: "Cancelled" };
+  var MINUTE = 60 * 1000;
   var root, me, flashText = "";
 
-  function label(pairs, value) {
-    var found = pairs.filter(function (p) { return p[0] === value; })[0];
-    return found ? found[1] : value;
-  }
+  function vocab() { return Gemba.words.current(); }
+  function label(kind, value) { return Gemba.words.label(vocab(), kind, value); }
+  function choices(kind) { return Gemba.words.choices(vocab(), kind); }
+  function limited(field, attrs) { return Object.assign(attrs, Gemba.words.textAttributes(vocab(), field)); }
 
   function zoneOf(walk) { return walk.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone; }
 
@@ -32,7 +27,7 @@
   function localInput(date) {
     return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) + "T" + pad(date.getHours()) + ":" + pad(date.getMinutes());
   }
-  function walkTitle(walk) { return walk.place || label(KINDS, walk.kind); }
+  function walkTitle(walk) { return walk.place || label("walk_kind", walk.kind); }
 
   function go(path, message) {
     flashText = message || "";
@@ -67,7 +62,7 @@
       h("ul", {}, customers.map(function (c) {
         var id = "customer-" + c.id;
         return h("li", {}, [h("input", { type: "checkbox", name: "customer_ids", id: id, value: c.id,
-          checked: chosen.indexOf(c.id) !== -1 }), h("label", { for: id, text: c.name + " (" + c.kind + ")" })]);
+          checked: chosen.indexOf(c.id) !== -1 }), h("label", { for: id, text: c.name + " (" + label("customer_kind", c.kind).toLowerCase() + ")" })]);
       }))
     ]);
   }
@@ -78,9 +73,7 @@
 
   function recordState(record) {
     if (!record) return null;
-    var text = Gemba.status.LABELS[record.state] || record.state;
-    if (record.error && record.state !== "sent") text += ": " + record.error;
-    return h("span", { class: "record-state", "data-record": record.uuid, "data-state": record.state, text: text });
+    return h("span", { class: "record-state", "data-record": record.uuid, "data-state": record.state, text: Gemba.status.stateText(record) });
   }
 
   function walkCard(walk, records, action) {
@@ -90,8 +83,8 @@
         h("p", { class: "walk-when", text: fmt(walk.planned_start, zone, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }) }),
         h("h3", { class: "walk-title", text: walkTitle(walk) }),
         h("p", { class: "walk-meta" }, [
-          h("span", { class: "badge badge-" + walk.kind, text: label(KINDS, walk.kind) }),
-          h("span", { class: "badge badge-" + walk.status, text: STATUS[walk.status] || walk.status }),
+          h("span", { class: "badge badge-" + walk.kind, text: label("walk_kind", walk.kind) }),
+          h("span", { class: "badge badge-" + walk.status, text: label("walk_status", walk.status) }),
           recordState(records[walk.uuid])
         ])
       ]),
@@ -115,12 +108,6 @@
     });
   }
 
-  function byRecord(records) {
-    var map = {};
-    records.forEach(function (r) { map[r.uuid] = r; });
-    return map;
-  }
-
   // Today: the walk in progress, today's walks with Start, and what is coming up.
   function today(walks, records) {
     var now = new Date();
@@ -137,11 +124,11 @@
         h("a", { class: "button button-primary", href: "/walks/new", text: "Plan a walk" })
       ]),
       // No walk in progress, no section: one labelled by a heading that is not there is nameless.
-      live.length ? h("section", { "aria-labelledby": "live-heading" }, [h("h2", { id: "live-heading", class: "visually-hidden", text: "In progress" })].concat(live.map(function (walk) {
+      live.length ? h("section", { "aria-labelledby": "live-heading" }, [h("h2", { id: "live-heading", class: "visually-hidden", text: label("walk_status", "in_progress") })].concat(live.map(function (walk) {
         return h("section", { class: "card card-live" }, [
           h("p", { class: "eyebrow", text: "In progress since " + fmt(walk.started_at, zoneOf(walk), { hour: "2-digit", minute: "2-digit" }) }),
           h("h2", { text: walkTitle(walk) }),
-          h("p", { class: "muted", text: label(KINDS, walk.kind) + " · " + Gemba.status.plural((walk.observations || []).length, "observation") }),
+          h("p", { class: "muted", text: label("walk_kind", walk.kind) + " · " + Gemba.status.plural((walk.observations || []).length, "observation") }),
           h("a", { class: "button button-primary button-block button-large", href: "/walks/" + walk.uuid, text: "Continue" })
         ]);
       }))) : null,
@@ -163,14 +150,14 @@
 
   function observationForm(walk) {
     var form = h("form", { class: "stack", novalidate: true, "data-observe": walk.uuid }, [
-      radios("category", CATEGORIES, null, "chips-field", "What did you see?"),
+      radios("category", choices("category"), null, "chips-field", "What did you see?"),
       h("div", { class: "field waste-type", hidden: true }, [
         h("label", { for: "waste_type", text: "Which waste?" }),
         h("select", { id: "waste_type", name: "waste_type" }, [h("option", { value: "", text: "Choose…" })]
-          .concat(WASTES.map(function (p) { return h("option", { value: p[0], text: p[1] }); })))
+          .concat(choices("waste_type").map(function (p) { return h("option", { value: p[0], text: p[1] }); })))
       ]),
-      radios("said_by", SAID_BY, "walker", "segmented", "Who said it?"),
-      field("Note", h("textarea", { id: "text", name: "text", rows: "4" }), null, "text"),
+      radios("said_by", choices("said_by"), vocab().defaults.said_by, "segmented", "Who said it?"),
+      field("Note", h("textarea", limited("observation", { id: "text", name: "text", rows: "4" })), null, "text"),
       field("Photos", h("input", { type: "file", id: "photos", name: "photos", accept: "image/*", multiple: true }),
         "Optional. Kept on this phone until sent; made smaller first.", "photos"),
       h("div", { class: "sticky-actions" }, [h("button", { type: "submit", class: "button button-primary button-large button-block", text: "Add" })])
@@ -186,13 +173,10 @@
       var fields = {
         category: category ? category.value : "",
         waste_type: form.querySelector("select").value || null,
-        said_by: (form.querySelector("input[name=said_by]:checked") || {}).value || "walker",
+        said_by: (form.querySelector("input[name=said_by]:checked") || {}).value || vocab().defaults.said_by,
         text: form.querySelector("textarea").value.trim()
       };
-      var problems = [];
-      if (!fields.category) problems.push("Choose what you saw.");
-      if (fields.category === "waste" && !fields.waste_type) problems.push("Choose which waste.");
-      if (!fields.text) problems.push("Write a note.");
+      var problems = Gemba.checks.observation(fields, vocab());
       var old = form.querySelector(".form-errors");
       if (old) old.remove();
       if (problems.length) { form.insertBefore(errorBox(problems), form.firstChild).focus(); return; }
@@ -213,8 +197,8 @@
         var photos = (obs.photos || []);
         return h("li", { class: "observation obs-" + obs.category }, [
           h("p", { class: "obs-meta" }, [
-            h("span", { class: "badge badge-" + obs.category, text: label(CATEGORIES, obs.category) + (obs.waste_type ? ": " + label(WASTES, obs.waste_type) : "") }),
-            h("span", { class: "muted", text: label(SAID_BY, obs.said_by) + " · " + fmt(obs.made_at, zoneOf(walk), { hour: "2-digit", minute: "2-digit" }) }),
+            h("span", { class: "badge badge-" + obs.category, text: label("category", obs.category) + (obs.waste_type ? ": " + label("waste_type", obs.waste_type) : "") }),
+            h("span", { class: "muted", text: label("said_by", obs.said_by) + " · " + fmt(obs.made_at, zoneOf(walk), { hour: "2-digit", minute: "2-digit" }) }),
             recordState(records[obs.uuid])
           ]),
           h("p", { class: "prose", text: obs.text }),
@@ -231,8 +215,8 @@
     var zone = zoneOf(walk);
     var parts = [
       h("div", { class: "page-head" }, [h("div", {}, [
-        h("p", { class: "eyebrow" }, [h("span", { class: "badge badge-" + walk.kind, text: label(KINDS, walk.kind) }), " ",
-          h("span", { class: "badge badge-" + walk.status, text: STATUS[walk.status] })]),
+        h("p", { class: "eyebrow" }, [h("span", { class: "badge badge-" + walk.kind, text: label("walk_kind", walk.kind) }), " ",
+          h("span", { class: "badge badge-" + walk.status, text: label("walk_status", walk.status) })]),
         h("h1", { text: walkTitle(walk) }),
         records[walk.uuid] ? h("p", { class: "walk-state" }, [recordState(records[walk.uuid])]) : null,
         h("p", { class: "muted", text: walk.status === "in_progress"
@@ -265,11 +249,12 @@
         h("div", { class: "grow" }, [field("Started", h("input", { type: "datetime-local", id: "started_at", name: "started_at", value: localInput(started) }), null, "started_at")]),
         h("div", { class: "grow" }, [field("Finished", h("input", { type: "datetime-local", id: "completed_at", name: "completed_at", value: localInput(new Date()) }), null, "completed_at")])
       ]),
-      field("How many customers did you speak with?", h("input", { type: "number", id: "customers_spoken_to", name: "customers_spoken_to", min: "0", inputmode: "numeric" }),
+      field("How many customers did you speak with?", h("input", { type: "number", id: "customers_spoken_to", name: "customers_spoken_to",
+        min: "0", max: String(vocab().limits.customers_spoken_to_max), inputmode: "numeric" }),
         "Customers you actually spoke with. Only external customers count as customer engagement.", "customers_spoken_to"),
       customerChecks(customers, walk.customer_ids || [], "Customers met"),
-      field("Frontline people met", h("input", { type: "text", id: "frontline_met", name: "frontline_met", value: walk.frontline_met || "" }), null, "frontline_met"),
-      field("Summary", h("textarea", { id: "summary", name: "summary", rows: "4" }, []), null, "summary"),
+      field("Frontline people met", h("input", limited("frontline_met", { type: "text", id: "frontline_met", name: "frontline_met", value: walk.frontline_met || "" })), null, "frontline_met"),
+      field("Summary", h("textarea", limited("summary", { id: "summary", name: "summary", rows: "4" }), []), null, "summary"),
       h("div", { class: "actions" }, [h("button", { type: "submit", class: "button button-primary button-large", text: "Complete walk" }),
         h("a", { class: "button button-quiet", href: "/walks/" + walk.uuid, text: "Back to the walk" })])
     ]);
@@ -278,11 +263,8 @@
       var value = function (name) { return form.elements[name].value; };
       var count = value("customers_spoken_to");
       var start = new Date(value("started_at")), end = new Date(value("completed_at"));
-      var problems = [];
-      if (!/^\d+$/.test(count)) problems.push("Say how many customers you spoke with (0 or more).");
-      if (isNaN(start) || isNaN(end)) problems.push("Give when the walk started and finished.");
-      else if (end < start) problems.push("The walk cannot finish before it started.");
-      else if (end > new Date(Date.now() + 60000)) problems.push("The finish cannot be in the future.");
+      var problems = Gemba.checks.complete({ started: start, finished: end, spokenTo: count,
+        frontline_met: value("frontline_met").trim(), summary: value("summary").trim() }, vocab(), Date.now());
       var old = form.querySelector(".form-errors");
       if (old) old.remove();
       if (problems.length) { form.insertBefore(errorBox(problems), form.firstChild).focus(); return; }
@@ -297,17 +279,19 @@
   }
 
   function planPage(customers) {
-    var soon = new Date(Date.now() + 30 * 60000);
+    var soon = new Date(Date.now() + 30 * MINUTE);
     soon.setMinutes(soon.getMinutes() < 30 ? 30 : 60, 0, 0);
     var form = h("form", { class: "card stack", novalidate: true }, [
-      radios("kind", KINDS, null, "segmented", "Kind of walk"),
+      radios("kind", choices("walk_kind"), null, "segmented", "Kind of walk"),
       h("div", { class: "row" }, [
         h("div", { class: "grow" }, [field("Day", h("input", { type: "date", id: "day", name: "day", value: localInput(soon).slice(0, 10) }), null, "day")]),
         h("div", { class: "grow" }, [field("Time", h("input", { type: "time", id: "at", name: "at", value: localInput(soon).slice(11) }), null, "at")])
       ]),
-      field("Minutes", h("input", { type: "number", id: "planned_minutes", name: "planned_minutes", value: "60", min: "5", max: "600" }), null, "planned_minutes"),
-      field("Place", h("input", { type: "text", id: "place", name: "place", maxlength: "200" }), null, "place"),
-      field("Purpose", h("textarea", { id: "purpose", name: "purpose", rows: "3", maxlength: "500" }), null, "purpose"),
+      field("How long", h("select", { id: "planned_minutes", name: "planned_minutes" }, vocab().limits.walk_minutes.map(function (p) {
+        return h("option", { value: String(p[0]), text: p[1], selected: p[0] === vocab().defaults.walk_minutes });
+      })), null, "planned_minutes"),
+      field("Place", h("input", limited("place", { type: "text", id: "place", name: "place" })), null, "place"),
+      field("Purpose", h("textarea", limited("purpose", { id: "purpose", name: "purpose", rows: "3" })), null, "purpose"),
       customerChecks(customers, [], "Customers you mean to meet"),
       h("div", { class: "actions" }, [
         h("button", { type: "submit", class: "button button-primary button-large", name: "plan", text: "Plan walk" }),
@@ -319,17 +303,16 @@
       var kind = form.querySelector("input[name=kind]:checked");
       var when = new Date(form.elements.day.value + "T" + form.elements.at.value);
       var minutes = Number(form.elements.planned_minutes.value);
-      var problems = [];
-      if (!kind) problems.push("Choose a customer visit or a gemba walk.");
-      if (isNaN(when)) problems.push("Give a day and a time.");
-      if (!(minutes >= 5 && minutes <= 600)) problems.push("Minutes must be between 5 and 600.");
+      var place = form.elements.place.value.trim(), purpose = form.elements.purpose.value.trim();
+      var problems = Gemba.checks.plan({ kind: kind ? kind.value : "", when: when, minutes: minutes,
+        place: place, purpose: purpose }, vocab());
       var old = form.querySelector(".form-errors");
       if (old) old.remove();
       if (problems.length) { form.insertBefore(errorBox(problems), form.firstChild).focus(); return; }
       Gemba.capture.planWalk({
         kind: kind.value, planned_start: (startNow ? new Date() : when).toISOString(), planned_minutes: minutes,
         timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-        place: form.elements.place.value.trim(), purpose: form.elements.purpose.value.trim(),
+        place: place, purpose: purpose,
         customer_ids: Array.prototype.map.call(form.querySelectorAll("input[name=customer_ids]:checked"), function (i) { return Number(i.value); })
       }, me.id, startNow).then(function (walk) {
         go("/walks/" + walk.uuid, startNow ? "Walk started. Saved on this device." : "Walk planned. Saved on this device.");
@@ -341,7 +324,7 @@
   function describe(record, walks) {
     var walk = walks[record.walkUuid];
     var title = walk ? walkTitle(walk) : "a walk";
-    if (record.type === "walk") return "Walk: " + (record.body.place || title) + " (" + (STATUS[record.body.status] || record.body.status) + ")";
+    if (record.type === "walk") return "Walk: " + (record.body.place || title) + " (" + label("walk_status", record.body.status) + ")";
     if (record.type === "observation") return "Observation on " + title + ": " + (record.body.text || "").slice(0, 80);
     return "Photo for an observation on " + title;
   }
@@ -369,11 +352,10 @@
     walkList.forEach(function (w) { walks[w.uuid] = w; });
     var unsent = records.filter(function (r) { return r.state !== "sent"; });
     var sent = records.filter(function (r) { return r.state === "sent"; }).slice(-20).reverse();
-    var byUuid = byRecord(records);
+    var byUuid = Gemba.outbox.byUuid(records);
     function item(r) {
       var other = me && r.userId !== me.id && r.state === "pending";
-      var parent = r.parent && byUuid[r.parent];
-      var blocked = r.state === "pending" && parent && parent.state !== "sent" && parent.baseVersion === null;
+      var blocked = r.state === "pending" && Gemba.outbox.waitsForParent(r, byUuid);
       return h("li", { class: "outbox-item state-" + r.state, "data-outbox-record": r.uuid }, [
         h("p", { class: "outbox-what", text: describe(r, walks) }),
         h("p", { class: "obs-meta" }, [recordState(r),
@@ -421,7 +403,7 @@
     return Promise.all([Gemba.store.getMeta("me"), Gemba.store.records(), Gemba.store.customers(), Gemba.store.getMeta("pulledAt")])
       .then(function (found) {
         me = found[0];
-        var records = byRecord(found[1]);
+        var records = Gemba.outbox.byUuid(found[1]);
         if (!me && section !== "outbox") return needsAccount();
         return (me ? Gemba.store.walks(me.id) : Promise.resolve([])).then(function (walks) {
           var walk = match && walks.filter(function (w) { return w.uuid === match[1]; })[0];

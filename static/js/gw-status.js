@@ -1,5 +1,6 @@
 // Gemba Walk status: what is waiting on this device, when it last synced, and banners for
 // offline, syncing, signing in, storage at risk and a new version ready.
+// Module Gemba.status. Needs Gemba.store, Gemba.sync, Gemba.outbox.
 (function (Gemba) {
   "use strict";
 
@@ -39,6 +40,12 @@
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
+  // A record's state in words, with the reason when it is not sent.
+  function stateText(record) {
+    var text = STATE_LABELS[record.state] || record.state;
+    return record.error && record.state !== "sent" ? text + ": " + record.error : text;
+  }
+
   function banner(kind, text, extra) {
     return h("p", { class: "banner banner-" + kind, "data-banner": kind }, [text].concat(extra || []));
   }
@@ -51,9 +58,8 @@
       .then(function (found) {
         var records = found[0];
         var me = sync.me || found[2];
-        var waiting = records.filter(function (r) { return r.state === "pending"; });
-        var trouble = records.filter(function (r) { return ["attention", "conflict", "removed"].indexOf(r.state) !== -1 && !r.dismissed; });
-        var others = me ? waiting.filter(function (r) { return r.userId !== me.id; }) : [];
+        var counted = Gemba.outbox.tally(records, me ? me.id : null);
+        var waiting = counted.waiting, trouble = counted.trouble, others = counted.others;
         var parts = [];
         if (!navigator.onLine) parts.push(banner("offline", "Offline: what you record is saved on this device, and sent when there is signal."));
         if (sync.running && sync.total) parts.push(banner("syncing", "Syncing " + Math.min(sync.done + 1, sync.total) + " of " + sync.total + "…"));
@@ -104,7 +110,7 @@
   Gemba.status = {
     ui: ui,
     h: h,
-    LABELS: STATE_LABELS,
+    stateText: stateText,
     timeLabel: timeLabel,
     plural: plural,
     refresh: refresh,

@@ -1,13 +1,10 @@
 // Gemba Walk offline store: IndexedDB holds the outbox (records not yet acknowledged by the
 // server), the walks and customers as last synced, and a little state (who, when synced).
+// Module Gemba.store. Needs Gemba.schema, Gemba.outbox.
 (function (Gemba) {
   "use strict";
 
   var DB_NAME = "gembawalk";
-  // Version 1 held only the outbox, its records without a state. Version 2 adds the synced
-  // walks, customers and meta, and gives every record a state. Upgrades keep every record.
-  var DB_VERSION = 2;
-  var UNSENT = ["pending", "attention", "conflict"];
   var dbPromise = null;
 
   function req(request) {
@@ -17,34 +14,25 @@
     });
   }
 
+  // Apply the schema's steps (gw-schema.js) that this database has not had yet.
   function upgrade(db, oldVersion, tx) {
-    if (oldVersion < 1) db.createObjectStore("outbox", { keyPath: "uuid" });
-    if (oldVersion < 2) {
-      db.createObjectStore("walks", { keyPath: "uuid" });
-      db.createObjectStore("customers", { keyPath: "id" });
-      db.createObjectStore("meta");
-      var outbox = tx.objectStore("outbox");
-      outbox.createIndex("state", "state");
-      outbox.openCursor().onsuccess = function (event) {
-        var cursor = event.target.result;
-        if (!cursor) return;
-        var record = cursor.value;
-        // Version 1 records were all waiting to be sent.
-        record.state = record.state || "pending";
-        record.rev = record.rev || 1;
-        record.attempts = record.attempts || 0;
-        record.nextAttemptAt = 0;
-        record.walkUuid = record.walkUuid || (record.type === "walk" ? record.uuid : record.body && record.body.walk_id);
-        cursor.update(record);
-        cursor.continue();
-      };
-    }
+    Gemba.schema.stepsAfter(oldVersion).forEach(function (step) {
+      (step.stores || []).forEach(function (s) { db.createObjectStore(s[0], s[1]); });
+      (step.indexes || []).forEach(function (i) { tx.objectStore(i[0]).createIndex(i[1], i[2]); });
+    });
+    if (!Gemba.schema.rewritesOutbox(oldVersion)) return;
+    tx.objectStore("outbox").openCursor().onsuccess = function (event) {
+      var cursor = event.target.result;
+      if (!cursor) return;
+      cursor.update(Gemba.schema.upgradeRecord(cursor.value, oldVersion));
+      cursor.continue();
+    };
   }
 
   function open() {
     if (!dbPromise) {
       dbPromise = new Promise(function (resolve, reject) {
-        var request = indexedDB.open(DB_NAME, DB_VERSION);
+        var request = indexedDB.open(DB_NAME, Gemba.schema.VERSION);
         request.onupgradeneeded = function (event) {
           upgrade(request.result, event.oldVersion, request.transaction);
         };
@@ -80,7 +68,6 @@
   function all(store) { return req(store.getAll()); }
 
   var store = {
-    UNSENT: UNSENT,
     open: open,
     transact: transact,
     req: req,
@@ -103,7 +90,7 @@
     putRecord: function (record) {
       return transact(["outbox"], "readwrite", function (s) { s.outbox.put(record); });
     },
-    // Change a record in place, unless it changed since `rev` (an edit made while it was sent).
+    // Change a record in place (`change` edits it) and note when.
     updateRecord: function (uuid, change) {
       return transact(["outbox"], "readwrite", function (s) {
         return req(s.outbox.get(uuid)).then(function (record) {
@@ -134,24 +121,9 @@
       return transact(["walks", "outbox"], "readwrite", function (s) {
         if (walk) s.walks.put(walk);
         return req(s.outbox.get(record.uuid)).then(function (existing) {
-          var now = Date.now();
-          if (existing && existing.state !== "sent" && existing.state !== "removed") {
-            // Not sent yet: the record carries the latest state (a create stays a create).
-            existing.body = record.body;
-            existing.rev += 1;
-            existing.state = "pending";
-            existing.error = "";
-            existing.nextAttemptAt = 0;
-            existing.updatedAt = now;
-            s.outbox.put(existing);
-            return existing;
-          }
-          var fresh = Object.assign({
-            rev: 1, state: "pending", error: "", attempts: 0, nextAttemptAt: 0,
-            createdAt: now, updatedAt: now, baseVersion: null
-          }, record);
-          s.outbox.put(fresh);
-          return fresh;
+          var saved = Gemba.outbox.saved(existing, record, Date.now());
+          s.outbox.put(saved);
+          return saved;
         });
       });
     },
@@ -161,8 +133,7 @@
     replaceSynced: function (userId, walks, customers) {
       return transact(["walks", "customers", "outbox"], "readwrite", function (s) {
         return Promise.all([all(s.walks), all(s.outbox)]).then(function (found) {
-          var busy = {};
-          found[1].forEach(function (r) { if (r.state !== "sent") busy[r.walkUuid] = true; });
+          var busy = Gemba.outbox.busyWalks(found[1]);
           found[0].forEach(function (w) {
             if (w.userId === userId && !busy[w.uuid]) s.walks.delete(w.uuid);
           });

@@ -1,11 +1,10 @@
-// Gemba Walk sync: one flush routine sends the outbox in order, one tab at a time (Web Locks),
-// and counts a record as sent only when the server's JSON reply echoes its UUID.
+// Gemba Walk sync: one flush routine sends the outbox in order, one tab at a time (Web Locks);
+// what each reply means and what is due are the pure rules of gw-reply.js and gw-outbox.js.
+// Module Gemba.sync. Needs Gemba.store, Gemba.outbox, Gemba.reply, Gemba.backoff.
 (function (Gemba) {
   "use strict";
 
   var API = "/api/v1";
-  var ORDER = { walk: 0, observation: 1, photo: 2 };
-  var BACKOFF_MAX = 5 * 60 * 1000;
   var listeners = [];
   var timer = null;
   var queued = null;
@@ -13,24 +12,14 @@
 
   function emit() { listeners.forEach(function (fn) { try { fn(state); } catch (e) { console.error(e); } }); }
 
-  function backoff(attempts) {
-    var base = Math.min(BACKOFF_MAX, 2000 * Math.pow(2, Math.max(0, attempts - 1)));
-    return Math.round(base * (0.75 + Math.random() * 0.5));
-  }
-
   // A fetch that never follows a redirect (a redirect means the session is gone) and gives up.
   function call(url, options, timeoutMs) {
     var controller = new AbortController();
-    var clock = setTimeout(function () { controller.abort(); }, timeoutMs || 30000);
+    var clock = setTimeout(function () { controller.abort(); }, timeoutMs || 30 * 1000);
     var opts = Object.assign({ credentials: "same-origin", redirect: "manual", cache: "no-store",
       signal: controller.signal }, options);
     opts.headers = Object.assign({ Accept: "application/json" }, options && options.headers);
     return fetch(url, opts).finally(function () { clearTimeout(clock); });
-  }
-
-  function signedOut(response) {
-    return response.status === 401 || response.type === "opaqueredirect" || response.redirected ||
-      (response.status >= 300 && response.status < 400);
   }
 
   function readJson(response) {
@@ -42,7 +31,7 @@
   // Who is signed in here, or null when nobody is (or the answer was not the API's).
   function whoAmI() {
     return call(API + "/me").then(function (response) {
-      if (signedOut(response)) return { signedOut: true };
+      if (Gemba.reply.signedOut(response)) return { signedOut: true };
       if (!response.ok) throw new Error("HTTP " + response.status);
       return readJson(response).then(function (me) {
         if (!me || me.id === undefined) throw new Error("not the API's answer");
@@ -53,7 +42,7 @@
 
   function freshToken() {
     return call(API + "/csrf").then(function (response) {
-      if (signedOut(response)) return { signedOut: true };
+      if (Gemba.reply.signedOut(response)) return { signedOut: true };
       return readJson(response).then(function (body) {
         if (!response.ok || !body || !body.csrf_token) throw new Error("no CSRF token");
         return body.csrf_token;
@@ -66,7 +55,7 @@
       return call(API + "/observations/" + record.parent + "/photos/" + record.uuid, {
         method: "PUT", body: record.body.data,
         headers: { "Content-Type": record.body.type, "X-CSRFToken": token }
-      }, 120000);
+      }, 2 * 60 * 1000);
     }
     var body = Object.assign({}, record.body);
     if (record.baseVersion !== null && record.baseVersion !== undefined) body.base_version = record.baseVersion;
@@ -77,80 +66,23 @@
     });
   }
 
-  function reason(body, fallback) {
-    if (!body) return fallback;
-    var text = body.error || fallback;
-    if (body.fields) {
-      text += ": " + Object.keys(body.fields).map(function (k) { return k + " " + body.fields[k]; }).join("; ");
-    }
-    return text;
-  }
-
-  // One reply, sorted into what happens to the record and whether the flush goes on.
-  function classify(response, record) {
-    if (signedOut(response)) return Promise.resolve({ outcome: "signin" });
-    var status = response.status;
+  // A Response as gw-reply.js reads it: its status, how it came, and its JSON if it was JSON.
+  function replyOf(response) {
     return readJson(response).then(function (body) {
-      if (status === 200 || status === 201) {
-        if (body && body.uuid === record.uuid) return { outcome: "sent", version: body.version || 1 };
-        // A captive portal or a proxy answered: not an acknowledgement.
-        return { outcome: "retry", error: "The reply was not from Gemba Walk; will try again." };
-      }
-      if (status === 400) return { outcome: "csrf", error: reason(body, "Request refused") };
-      if (status === 408 || status === 429 || status >= 500) {
-        var wait = parseInt(response.headers.get("Retry-After") || "", 10);
-        return { outcome: "retry", error: "Server busy (" + status + "); will try again.",
-          wait: isNaN(wait) ? null : wait * 1000 };
-      }
-      if (status === 409) return { outcome: "conflict", error: reason(body, "Changed on another device"), body: body };
-      if (status === 410) return { outcome: "removed", error: reason(body, "Removed on the server") };
-      if (status === 413) return { outcome: "attention", error: reason(body, "Too large to send") };
-      return { outcome: "attention", error: reason(body, "Refused (" + status + ")") };
-    });
-  }
-
-  function due(records, now) {
-    var unsent = {};
-    records.forEach(function (r) { if (r.state !== "sent") unsent[r.uuid] = r; });
-    return records.filter(function (r) {
-      return r.state === "pending" && (r.nextAttemptAt || 0) <= now;
-    }).sort(function (a, b) {
-      return (ORDER[a.type] - ORDER[b.type]) || (a.createdAt - b.createdAt);
-    }).filter(function (r) {
-      // A child waits while what it belongs to has not yet reached the server.
-      var parent = r.parent && unsent[r.parent];
-      return !(parent && parent.baseVersion === null);
+      return { status: response.status, type: response.type, redirected: response.redirected,
+        body: body, retryAfter: response.headers.get("Retry-After") };
     });
   }
 
   function markRetry(record, outcome) {
     return Gemba.store.updateRecord(record.uuid, function (r) {
-      r.attempts = (r.attempts || 0) + 1;
-      r.error = outcome.error || "No connection; will try again.";
-      r.nextAttemptAt = Date.now() + (outcome.wait || backoff(r.attempts));
+      Gemba.outbox.retried(r, outcome, Date.now(), Gemba.backoff.delay);
     });
   }
 
   function markDone(record, outcome) {
     return Gemba.store.updateRecord(record.uuid, function (r) {
-      if (outcome.outcome === "sent") {
-        if (r.rev !== record.rev) {
-          // Edited while on its way: what was sent is now the base of the next send.
-          r.baseVersion = outcome.version;
-          r.state = "pending";
-          r.nextAttemptAt = 0;
-          return;
-        }
-        r.state = "sent";
-        r.error = "";
-        r.sentAt = Date.now();
-        r.serverVersion = outcome.version;
-        if (r.type === "photo") r.body = { type: r.body.type, width: r.body.width, height: r.body.height };
-      } else {
-        r.state = outcome.outcome;
-        r.error = outcome.error;
-        if (outcome.body && outcome.body.conflict) r.conflictUrl = outcome.body.conflict.url;
-      }
+      Gemba.outbox.answered(r, record.rev, outcome, Date.now());
     }).then(function () {
       if (outcome.outcome === "sent" && record.type === "walk") return Gemba.store.setWalkVersion(record.uuid, outcome.version);
       if (outcome.outcome === "sent" && record.type === "observation") return setObservationVersion(record, outcome.version);
@@ -172,10 +104,9 @@
 
   function scheduleRetry() {
     return Gemba.store.records().then(function (records) {
-      var pending = records.filter(function (r) { return r.state === "pending"; });
-      var next = pending.filter(function (r) { return r.nextAttemptAt; })
-        .map(function (r) { return r.nextAttemptAt; }).sort()[0];
-      if (!next && failures && pending.length) next = Date.now() + backoff(failures);
+      var pending = records.some(function (r) { return r.state === "pending"; });
+      var next = Gemba.outbox.nextWake(records);
+      if (!next && failures && pending) next = Date.now() + Gemba.backoff.delay(failures);
       clearTimeout(timer);
       if (next) timer = setTimeout(function () { flush("timer"); }, Math.max(1000, next - Date.now()));
     });
@@ -186,7 +117,7 @@
     if (!navigator.onLine) { state.offline = true; emit(); return Promise.resolve(); }
     state.offline = false;
     return Gemba.store.records().then(function (records) {
-      var list = due(records, Date.now());
+      var list = Gemba.outbox.due(records, Date.now());
       if (!list.length) return null;
       return whoAmI().then(function (me) {
         if (me.signedOut) { state.signIn = true; return null; }
@@ -219,7 +150,7 @@
   // (the observations of a walk made on the device go once the walk has).
   function round(me, session, tried) {
     return Gemba.store.records().then(function (records) {
-      var list = due(records, Date.now()).filter(function (r) {
+      var list = Gemba.outbox.due(records, Date.now()).filter(function (r) {
         return r.userId === me.id && !tried[r.uuid];
       });
       if (!list.length) return null;
@@ -247,7 +178,7 @@
 
   function sendOne(record, token, mayRenewToken) {
     return request(record, token).then(function (response) {
-      return classify(response, record);
+      return replyOf(response).then(function (reply) { return Gemba.reply.classify(reply, record); });
     }, function () {
       return { outcome: "retry", error: "No connection; will try again.", network: true };
     }).then(function (outcome) {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ... import limits
 from ...extensions import db
 from ...models import CadencePeriod, OrgUnit, Person
 from ...models.cadence import CadenceTargets
@@ -13,7 +14,7 @@ from ..people.accounts import get_person
 from ..people.org import find_unit, require_admin
 from . import targets as cadence
 
-MAX_PER_PERIOD = 50
+MAX_PER_PERIOD = limits.CADENCE_TARGET_MAX
 
 
 @dataclass

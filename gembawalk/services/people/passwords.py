@@ -8,10 +8,11 @@ from importlib import resources
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from ... import limits
 from ..errors import Invalid
 
-MIN_LENGTH = 12
-MAX_LENGTH = 128
+MIN_LENGTH = limits.PASSWORD_MIN
+MAX_LENGTH = limits.PASSWORD_MAX
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 

@@ -7,6 +7,7 @@ import uuid as uuid_lib
 from datetime import datetime
 from typing import Any
 
+from ... import limits
 from ...extensions import db
 from ...models import Person, Walk, WalkKind, WalkStatus
 from ...timeutil import local
@@ -223,7 +224,7 @@ def _create_walk(actor: Person, walk_id: uuid_lib.UUID, wanted: dict, now: datet
         manager_id=actor.id,
         timezone=wanted.get("timezone") or zone_for(actor),
         status=WalkStatus.PLANNED,
-        planned_minutes=60,
+        planned_minutes=limits.WALK_MINUTES_DEFAULT,
         place="",
         purpose="",
         frontline_met="",

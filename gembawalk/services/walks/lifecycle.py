@@ -11,6 +11,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ... import limits
 from ...extensions import db
 from ...models import (
     Category,
@@ -31,8 +32,7 @@ from ..people.accounts import zone_for
 
 # A device clock a little ahead of the server's is not an impossible completion time.
 CLOCK_SKEW = timedelta(minutes=5)
-MAX_MINUTES = 12 * 60
-MAX_CUSTOMERS_SPOKEN_TO = 1000
+MAX_CUSTOMERS_SPOKEN_TO = limits.CUSTOMERS_SPOKEN_TO_MAX
 
 Record = TypeVar("Record", Walk, Observation)  # a row a device creates under its own id
 
@@ -46,7 +46,7 @@ class WalkPlan:
     at: time | None
     place: str = ""
     purpose: str = ""
-    planned_minutes: int | None = 60
+    planned_minutes: int | None = limits.WALK_MINUTES_DEFAULT
     customer_ids: list[int] = field(default_factory=list)
     new_customer_name: str = ""
     new_customer_kind: str = "external"
@@ -169,8 +169,13 @@ def apply_plan(
     start = checks.run(lambda: _instant(plan.day, plan.at, zone, "day", "at"))
     if not allow_past and plan.day is not None and plan.day < local_today(zone, now):
         checks.refuse("day", "Choose today or a later day.")
-    if plan.planned_minutes is None or not 5 <= plan.planned_minutes <= MAX_MINUTES:
-        checks.refuse("planned_minutes", f"Plan between 5 and {MAX_MINUTES} minutes.")
+    # One of the lengths the forms offer; a walk planned under the older, wider rule keeps
+    # its length when something else about it changes.
+    if plan.planned_minutes not in limits.WALK_MINUTES and (
+        plan.planned_minutes is None or plan.planned_minutes != walk.planned_minutes
+    ):
+        choices = ", ".join(str(m) for m in limits.WALK_MINUTES)
+        checks.refuse("planned_minutes", f"Plan one of {choices} minutes.")
     place = checks.run(lambda: validation.text(plan.place, "place", "place", label="Place"))
     purpose = checks.run(
         lambda: validation.text(plan.purpose, "purpose", "purpose", label="Purpose")

@@ -1,0 +1,54 @@
+"""Every limit the product states, once: forms, services, columns, the API document and the
+offline client (through the JSON each page embeds, see pwa/vocabulary.py) read them here."""
+
+from __future__ import annotations
+
+# Characters per text field. The columns are sized from these; SQLite does not enforce a
+# length, PostgreSQL does, so the services hold every value to them first.
+TEXT = {
+    "email": 254,
+    "display_name": 120,
+    "unit_name": 120,
+    "customer_name": 160,
+    "notes": 2000,
+    "purpose": 500,
+    "place": 200,
+    "frontline_met": 500,
+    "summary": 4000,
+    "observation": 2000,
+    "action": 500,
+    "comment": 2000,
+    "closing_note": 2000,
+}
+
+PASSWORD_MIN = 12
+PASSWORD_MAX = 128
+
+# How long a walk is planned for, in minutes: the lengths every form offers, and the only ones
+# the server accepts from a page or a device.
+WALK_MINUTES = {
+    15: "15 minutes",
+    30: "30 minutes",
+    45: "45 minutes",
+    60: "1 hour",
+    90: "1½ hours",
+    120: "2 hours",
+    180: "3 hours",
+    240: "4 hours",
+}
+WALK_MINUTES_DEFAULT = 60
+
+CUSTOMERS_SPOKEN_TO_MAX = 1000
+# A cadence target: customer visits or gemba walks asked for each week or month.
+CADENCE_TARGET_MAX = 50
+
+# Photos: what a device may send (the image types, by the name Pillow gives each), how large.
+PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+PHOTO_TYPES = tuple(PHOTO_FORMATS.values())
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+# Devices shrink a photo to this longest side before keeping it to send.
+PHOTO_DEVICE_SIDE = 1600
+# The server keeps at most this longest side; more pixels than PHOTO_MAX_PIXELS are refused
+# unread, so a small file cannot unpack into gigabytes (a decompression bomb).
+PHOTO_STORED_SIDE = 2048
+PHOTO_MAX_PIXELS = 40_000_000

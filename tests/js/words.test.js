@@ -1,0 +1,28 @@
+// The server's words and limits as the scripts read them (static/js/gw-words.js).
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const words = require("../../static/js/gw-words.js");
+const VOCABULARY = require("./vocabulary.js");
+
+test("the vocabulary is read from the page's JSON", () => {
+  const doc = {
+    getElementById: (id) => (id === "gw-vocabulary" ? { textContent: JSON.stringify(VOCABULARY) } : null)
+  };
+  assert.deepEqual(words.read(doc), VOCABULARY);
+  assert.equal(words.read({ getElementById: () => null }), null);
+});
+
+test("labels are the server's, whatever they say", () => {
+  assert.equal(words.label(VOCABULARY, "said_by", "walker"), "Me (the walker)");
+  assert.equal(words.label(VOCABULARY, "category", "brand_new"), "A new category");
+  assert.equal(words.label(VOCABULARY, "category", "unknown"), "unknown");
+  assert.deepEqual(words.choices(VOCABULARY, "waste_type").map((p) => p[0]), ["waiting", "skills"]);
+  assert.deepEqual(words.choices(VOCABULARY, "no_such_kind"), []);
+});
+
+test("a text box is held to the server's limit", () => {
+  assert.equal(words.textLimit(VOCABULARY, "place"), 5);
+  assert.deepEqual(words.textAttributes(VOCABULARY, "observation"), { maxlength: "10" });
+});
