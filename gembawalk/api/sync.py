@@ -183,7 +183,7 @@ SCHEMAS = {
                     "required": ["uuid", "type", "version"],
                     "properties": {
                         "uuid": {"type": "string", "format": "uuid"},
-                        "type": {"enum": ["walk", "observation", "photo"]},
+                        "type": {"enum": list(downloads.HELD_TYPES)},
                         "version": {"type": "integer"},
                     },
                 },

@@ -18,6 +18,9 @@ from ..people.accounts import zone_for
 from .protocol import parse_uuid
 
 MAX_STATUS_UUIDS = 500
+# The kinds of record a device asks about, as the status answer names them.
+HELD_TYPES = ("walk", "observation", "photo")
+WALK, OBSERVATION, PHOTO = HELD_TYPES
 MAX_DAYS = 400
 
 
@@ -33,20 +36,20 @@ def held(actor: Person, uuids: object) -> tuple[list[dict], list[str]]:
                 Walk.uuid.in_(wanted), Walk.manager_id == actor.id
             )
         ):
-            found[walk_uuid] = {"uuid": str(walk_uuid), "type": "walk", "version": version}
+            found[walk_uuid] = {"uuid": str(walk_uuid), "type": WALK, "version": version}
         for obs_uuid, version in db.session.execute(
             select(Observation.uuid, Observation.version)
             .join(Observation.walk)
             .where(Observation.uuid.in_(wanted), Walk.manager_id == actor.id)
         ):
-            found[obs_uuid] = {"uuid": str(obs_uuid), "type": "observation", "version": version}
+            found[obs_uuid] = {"uuid": str(obs_uuid), "type": OBSERVATION, "version": version}
         for (photo_uuid,) in db.session.execute(
             select(Photo.uuid)
             .join(Photo.observation)
             .join(Observation.walk)
             .where(Photo.uuid.in_(wanted), Walk.manager_id == actor.id)
         ):
-            found[photo_uuid] = {"uuid": str(photo_uuid), "type": "photo", "version": 1}
+            found[photo_uuid] = {"uuid": str(photo_uuid), "type": PHOTO, "version": 1}
     missing = sorted(str(u) for u in wanted if u not in found)
     return list(found.values()), missing
 
