@@ -8,6 +8,7 @@ from flask import Flask, Response, g, request
 from flask_login import current_user
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 # Scripts only from this site or carrying this request's nonce; no plugins, no <base>, never in
 # a frame. blob:/data: images are the photos a phone has just taken, shown before they sync.
@@ -73,7 +74,21 @@ def refuse_untrusted_host() -> Response | None:
     return None
 
 
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:id>` that matches only ids a column can hold: a larger one is a 404 like any
+    unknown id, not an overflow in the database driver."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002  (werkzeug's name)
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_security(app: Flask) -> None:
+    """Before the blueprints: their routes are built with the converters set here."""
+    from .api.http import StrictJSONProvider
+
+    app.url_map.converters["int"] = BoundedIntegerConverter
+    app.json = StrictJSONProvider(app)
     hops = app.config.get("GEMBAWALK_PROXY_HOPS", 0)
     if hops:
         # Behind `hops` reverse proxies: trust that many X-Forwarded-* entries, no more, so the

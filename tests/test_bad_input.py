@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -100,3 +102,68 @@ def test_admin_forms_refuse_nul_bytes_and_huge_text(client, admin, unit, value):
             response = client.post(path, data=data)
             assert response.status_code in (200, 400, 422), (path, name, response.status_code)
     assert _rows() == before
+
+
+def _plan(**change) -> dict:
+    return {
+        "kind": "gemba_walk",
+        "status": "planned",
+        "planned_start": "2030-01-10T09:00:00+00:00",
+        "planned_minutes": 60,
+        "place": "Dock",
+        "purpose": "See",
+        **change,
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "says"),
+    [
+        (_plan(timezone=5), 422, "IANA time zone"),
+        (_plan(planned_start="0001-01-01T00:00:00+05:00"), 422, "between"),
+        (_plan(planned_start="9999-12-31T23:59:59-05:00"), 422, "between"),
+        (_plan(customer_ids=[2**70]), 400, "64 bits"),
+        (_plan(planned_minutes=-(2**64)), 400, "64 bits"),
+        ('{"place": "\\ud800"}', 400, "surrogate"),
+        ("[" * 100_000 + "]" * 100_000, 400, "nested too deeply"),
+        ("\xff\xfe{", 400, "not valid JSON"),
+    ],
+    ids=[
+        "timezone-5",
+        "year-1",
+        "year-9999",
+        "big-id",
+        "big-negative",
+        "surrogate",
+        "deep",
+        "bytes",
+    ],
+)
+def test_malformed_api_bodies_get_a_reason_not_a_500(client, manager, body, status, says):
+    sign_in(client, manager)
+    data = body if isinstance(body, str) else json.dumps(body)
+    response = client.put(
+        f"/api/v1/walks/{uuid.uuid4()}", data=data, content_type="application/json"
+    )
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert says in response.get_json()["error"] + str(response.get_json().get("fields"))
+    assert _rows()["Walk"] == 0
+
+
+def test_anonymous_sign_in_with_a_deep_body_is_400(client, manager):
+    response = client.post(
+        "/api/v1/session", data="[" * 100_000 + "]" * 100_000, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "nested too deeply" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("target", ["/\r\nX-Injected: yes", "/walks\n", "/\t/evil"])
+def test_control_characters_in_next_go_home(client, manager, target):
+    response = client.post(
+        "/sign-in",
+        data={"email": manager.email, "password": "correct horse battery staple", "next": target},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "X-Injected" not in response.headers

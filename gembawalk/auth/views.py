@@ -28,7 +28,8 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return url_for("main.home")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or "\\" in target:
+    # A control character (CR/LF above all) could split the Location header it ends up in.
+    if parts.scheme or parts.netloc or "\\" in target or not target.isprintable():
         return url_for("main.home")
     return target
 

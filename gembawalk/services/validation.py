@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from email_validator import EmailNotValidError, validate_email
 
 from .errors import Invalid
@@ -22,6 +24,20 @@ LIMITS = {
     "comment": 2000,
     "closing_note": 2000,
 }
+
+# The days a person can mean. Outside them a calendar feed, a week's sums and UTC arithmetic
+# overflow (year 9999), and nobody records a walk in 1970 or plans one a century ahead.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
+def day(value: date, field: str, label: str = "The date") -> date:
+    """`value` when it lies within EARLIEST_DAY..LATEST_DAY; anything else is refused."""
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise Invalid(
+            {field: f"{label} must be between {EARLIEST_DAY.year} and {LATEST_DAY.year}."}
+        )
+    return value
 
 
 def text(

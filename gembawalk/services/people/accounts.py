@@ -138,6 +138,8 @@ def known_zones() -> frozenset[str]:
 
 def timezone_name(value: str | None, field: str = "timezone") -> str | None:
     """An IANA zone name such as Europe/London, or None for the organisation's zone."""
+    if value is not None and not isinstance(value, str):  # a JSON body may send anything
+        raise Invalid({field: "Use an IANA time zone name, such as Europe/Paris."})
     value = (value or "").strip()
     if not value:
         return None
