@@ -138,7 +138,9 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "GEMBAWALK_TIMEZONE": _timezone(env.get("GEMBAWALK_TIMEZONE", DEFAULT_TIMEZONE)),
         # Links in calendar events, e.g. https://gemba.example.org; empty: the host asked.
         "GEMBAWALK_BASE_URL": env.get("GEMBAWALK_BASE_URL", "").strip().rstrip("/"),
-        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Forms and JSON records are a few kilobytes; photos (api/photos.py) and comments
+        # (api/coaching.py) set their own limits with security.limit_body.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
         "GEMBAWALK_PHOTO_DIR": env.get("GEMBAWALK_PHOTO_DIR") or str(folder / "photos"),
         "ASSETS_DEBUG": False,
         # Bundle versions live in a manifest, so production serves prebuilt files by name.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 from flask_login import current_user
-from werkzeug.exceptions import SecurityError
+from werkzeug.exceptions import RequestEntityTooLarge, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -74,6 +74,32 @@ def refuse_untrusted_host() -> Response | None:
     return None
 
 
+BODY_LIMITS = "gembawalk.body_limits"
+
+
+def limit_body(bp: Blueprint, max_bytes: int) -> None:
+    """Bodies sent to `bp` may be up to `max_bytes` (instead of MAX_CONTENT_LENGTH)."""
+
+    def remember(state) -> None:
+        name = f"{state.name_prefix}.{state.name}".lstrip(".")
+        state.app.extensions.setdefault(BODY_LIMITS, {})[name] = max_bytes
+
+    bp.record(remember)
+
+
+def enforce_body_limit() -> None:
+    """The first thing a request does: set its endpoint's limit and refuse a body declared
+    larger (413) before the CSRF check or a view reads it. Werkzeug holds a body sent without
+    a length to the same limit as it reads it."""
+    limits = current_app.extensions.get(BODY_LIMITS, {})
+    limit = next((limits[name] for name in request.blueprints if name in limits), None)
+    if limit is not None:
+        request.max_content_length = limit
+    maximum = request.max_content_length
+    if maximum is not None and (request.content_length or 0) > maximum:
+        raise RequestEntityTooLarge()
+
+
 class BoundedIntegerConverter(IntegerConverter):
     """`<int:id>` that matches only ids a column can hold: a larger one is a 404 like any
     unknown id, not an overflow in the database driver."""
@@ -84,7 +110,8 @@ class BoundedIntegerConverter(IntegerConverter):
 
 
 def init_security(app: Flask) -> None:
-    """Before the blueprints: their routes are built with the converters set here."""
+    """Before the blueprints (their routes are built with the converters set here) and before
+    CSRF protection (whose check reads the body that enforce_body_limit must see first)."""
     from .api.http import StrictJSONProvider
 
     app.url_map.converters["int"] = BoundedIntegerConverter
@@ -96,6 +123,7 @@ def init_security(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # as Flask's docs wrap it
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
         )
+    app.before_request(enforce_body_limit)
     app.before_request(refuse_untrusted_host)
     app.after_request(add_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

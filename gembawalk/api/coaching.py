@@ -7,10 +7,11 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask_login import current_user, login_required
 
 from ..models import Comment, FollowUp
+from ..security import limit_body
 from ..services import coaching
 from ..services.errors import Conflict, Invalid
 from ..services.followups import rules as followups
@@ -20,12 +21,13 @@ from .http import json_object
 bp = Blueprint("coaching_api", __name__)
 
 MAX_JSON_BYTES = 64 * 1024  # a comment or a closing note is a few kilobytes at most
+limit_body(bp, MAX_JSON_BYTES)
 
 
 @bp.before_request
 @login_required
 def signed_in():
-    request.max_content_length = MAX_JSON_BYTES
+    return None
 
 
 def _when(value) -> str | None:

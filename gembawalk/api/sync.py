@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask_login import current_user, login_required
 
 from ..database import read_first
@@ -17,14 +17,10 @@ from .http import json_object
 
 bp = Blueprint("sync", __name__)
 
-# Walks and observations are a few hundred bytes; a mistaken or hostile megabyte is refused.
-MAX_JSON_BYTES = 1024 * 1024
-
 
 @bp.before_request
 def read_first_then_sign_in():
     """Before every call about synced records (walks.py and observations.py use it too)."""
-    request.max_content_length = MAX_JSON_BYTES
     # Devices send records again and again: check without a write lock, write only if needed.
     read_first()
     return signed_in()
