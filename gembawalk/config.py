@@ -107,7 +107,7 @@ def security_settings(env: dict[str, str], production: bool) -> dict:
         "GEMBAWALK_SESSION_IDLE_MINUTES": _whole_number(env, "GEMBAWALK_SESSION_IDLE_MINUTES", 30),
         "GEMBAWALK_SESSION_MAX_HOURS": _whole_number(env, "GEMBAWALK_SESSION_MAX_HOURS", 12),
         "GEMBAWALK_REAUTH_MINUTES": _whole_number(env, "GEMBAWALK_REAUTH_MINUTES", 15),
-        # Memory storage counts per process: with several workers, REDIS_URL shares the counts.
+        # Flask-Limiter holds no limit today (password guesses are counted in the database).
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "GEMBAWALK_SIGN_IN_LIMIT_ACCOUNT": env.get(

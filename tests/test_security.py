@@ -393,6 +393,65 @@ def test_the_api_sign_in_is_throttled_too(client, manager):
     assert response.get_json()["error"]
 
 
+def api_sign_in(client, email: str, password: str, address: str = "198.51.100.7"):
+    return client.post(
+        "/api/v1/session",
+        json={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_one_count_per_account_across_the_page_the_api_and_every_worker(
+    client, app, manager, database_url
+):
+    """Five wrong page sign-ins lock the API too, and the reverse; a second app on the same
+    database (another gunicorn worker, no Redis) sees the same count."""
+    for _ in range(3):
+        assert fail(client, manager.email).status_code == 200
+    for _ in range(2):
+        assert api_sign_in(client, manager.email, "wrong again!").status_code == 401
+    assert api_sign_in(client, manager.email, PASSWORD, "192.0.2.9").status_code == 429
+    email = manager.email.upper()
+    db.session.commit()  # and read nothing more: SQLite lets the other worker write
+    other_worker = make_test_app(database_url).test_client()
+    with other_worker.application.app_context():
+        refused = other_worker.post("/sign-in", data={"email": email, "password": PASSWORD})
+        db.engine.dispose()
+    assert refused.status_code == 429
+    assert len(events("sign_in_failed")) == 5
+
+
+def test_account_confirm_shares_the_allowance_and_is_limited(client, manager):
+    sign_in(client, manager)
+    for _ in range(5):
+        response = client.post("/account/confirm", data={"password": "not my password"})
+        assert response.status_code == 200
+    assert client.post("/account/confirm", data={"password": PASSWORD}).status_code == 429
+    assert len(events("password_confirm_failed")) == 5
+    # A stolen cookie's guesses count against the account: its sign-in is locked too.
+    assert api_sign_in(client, manager.email, PASSWORD, "192.0.2.10").status_code == 429
+
+
+def test_failures_on_the_address_are_shared_by_page_and_api(client, app, manager):
+    app.config["GEMBAWALK_SIGN_IN_LIMIT_ADDRESS"] = "3 per minute"
+    try:
+        assert fail(client, "a@example.org").status_code == 200
+        assert api_sign_in(client, "b@example.org", "wrong again!").status_code == 401
+        assert fail(client, "c@example.org").status_code == 200
+        assert api_sign_in(client, manager.email, PASSWORD).status_code == 429
+    finally:
+        app.config["GEMBAWALK_SIGN_IN_LIMIT_ADDRESS"] = "20 per minute; 100 per hour"
+
+
+@pytest.mark.parametrize("typed", ["  MANAGER@Example.ORG ", "manager@xn--exmple-cua.org"])
+def test_sign_in_normalises_the_email_as_account_creation_does(client, typed):
+    PersonFactory(
+        roles=["manager"], email=typed.strip().lower().replace("xn--exmple-cua", "exämple")
+    )
+    response = client.post("/sign-in", data={"email": typed, "password": PASSWORD})
+    assert response.status_code == 302
+
+
 # The audit log (ASVS V7.1, V7.2)
 
 

@@ -39,8 +39,18 @@ def zone_for(person: Person) -> str:
     return person.timezone or current_app.config["GEMBAWALK_TIMEZONE"]
 
 
+def email_key(email: str) -> str:
+    """An address as it is stored, normalised as account creation does (Unicode NFC, an
+    internationalised domain as Unicode, lower case), so a sign-in typed in another form finds
+    the same account; what is not an address at all is only trimmed and lowered."""
+    try:
+        return validation.email(email)
+    except Invalid:
+        return email.strip().lower()[: validation.LIMITS["email"] + 1]
+
+
 def find_by_email(email: str) -> Person | None:
-    email = email.strip().lower()
+    email = email_key(email)
     if "\x00" in email or len(email) > validation.LIMITS["email"]:
         return None  # no such address can exist, and PostgreSQL refuses NUL in a query
     return db.session.scalar(select(Person).where(Person.email == email))
