@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
+from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from flask_login import current_user
@@ -47,6 +50,18 @@ def _signed_in() -> bool:
 def request_facts() -> dict[str, str | None]:
     """Where a request came from, for the audit log."""
     return {"address": request.remote_addr, "method": request.method, "path": request.path}
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition for a download named `filename`, whatever its letters: an ASCII
+    `filename` for old clients and, when that lost something, RFC 5987 `filename*` in UTF-8
+    (a header value must be Latin-1; "Łódź" or "東京" would otherwise be a 500)."""
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-.") or "download"
+    value = f'attachment; filename="{plain}"'
+    if plain != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return value
 
 
 def add_headers(response: Response) -> Response:

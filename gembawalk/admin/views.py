@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from ..auth.session import reauthenticated
 from ..forms import options, show_errors
-from ..security import request_facts
+from ..security import attachment, request_facts
 from ..services import audit, customers
 from ..services.cadence import settings as cadence_settings
 from ..services.errors import Forbidden, Invalid
@@ -153,7 +153,7 @@ def audit_csv():
     return Response(
         body,
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="gembawalk-audit.csv"'},
+        headers={"Content-Disposition": attachment("gembawalk-audit.csv")},
     )
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from .. import charts
 from ..forms import show_errors
-from ..security import request_facts
+from ..security import attachment, request_facts
 from ..services import audit
 from ..services.engagement import exports, leaderboard, trends
 from ..services.engagement import figures as engagement
@@ -90,7 +90,7 @@ def _csv(rows: Iterable[Sequence[object]], stem: str) -> Response:
     return Response(
         buffer.getvalue(),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
+        headers={"Content-Disposition": attachment(f"{stem}.csv")},
     )
 
 
