@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from gembawalk.extensions import db
 from gembawalk.models import Customer, Observation, OrgUnit, Person, Walk, WalkStatus
+from gembawalk.services.engagement.periods import parse_day
+from gembawalk.services.errors import Invalid
 
 from .conftest import sign_in
 from .factories import PersonFactory, WalkFactory
@@ -167,3 +169,68 @@ def test_control_characters_in_next_go_home(client, manager, target):
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     assert "X-Injected" not in response.headers
+
+
+FAR = "9999-12-31"
+
+
+def test_dates_out_of_range_get_a_message_on_every_form_and_query(client, manager):
+    walk = WalkFactory(manager=manager)
+    live = WalkFactory(
+        manager=manager,
+        status=WalkStatus.IN_PROGRESS,
+        started_at=walk.planned_start.replace(year=2020),
+    )
+    sign_in(client, manager)
+    plan = {"kind": "gemba_walk", "day": FAR, "at": "23:30", "planned_minutes": "60",
+            "place": "Dock", "purpose": "See", "new_customer_kind": "external"}  # fmt: skip
+    pages = {
+        "/walks/new": plan,
+        f"/walks/{walk.uuid}/edit": plan,
+        "/walks/new?repeat": {
+            **plan,
+            "day": "2030-01-07",
+            "repeat": "weekly",
+            "repeat_until": FAR,
+        },  # fmt: skip
+        f"/walks/{live.uuid}/complete": {
+            "started_at": f"{FAR}T09:00",
+            "completed_at": f"{FAR}T23:59",
+            "customers_spoken_to": "1",
+            "frontline_met": "Sam",
+            "summary": "Fine",
+        },  # fmt: skip
+    }
+    before = _rows()
+    for path, form in pages.items():
+        response = client.post(path.split("?")[0], data=form)
+        assert response.status_code in (200, 422), (path, response.status_code)
+        assert "between 2000 and 2100" in response.get_data(as_text=True), path
+    assert _rows() == before
+    for path in (
+        f"/api/v1/walks?from={FAR}&to={FAR}",
+        "/api/v1/walks?from=0001-01-01",
+    ):
+        response = client.get(path)
+        assert response.status_code == 422, (path, response.status_code)
+        assert "between 2000 and 2100" in str(response.get_json()["fields"])
+    with pytest.raises(Invalid) as refused:  # the engagement pages' From
+        parse_day(FAR, "first")
+    assert "between 2000 and 2100" in refused.value.errors["first"]
+
+
+def test_a_walk_stored_in_year_9998_does_not_break_the_calendar_feed(client, manager):
+    from datetime import UTC, datetime
+
+    from gembawalk.services.walks import calendar_feed
+
+    WalkFactory(manager=manager, planned_start=datetime(9998, 12, 31, 23, 0, tzinfo=UTC))
+    WalkFactory(
+        manager=manager,
+        planned_start=datetime(9998, 6, 1, 9, 0, tzinfo=UTC),
+        status=WalkStatus.CANCELLED,
+    )
+    token = calendar_feed.feed_token(manager)
+    response = client.get(f"/calendar/{token}.ics")
+    assert response.status_code == 200
+    assert b"BEGIN:VCALENDAR" in response.data
