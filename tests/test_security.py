@@ -452,6 +452,43 @@ def test_sign_in_normalises_the_email_as_account_creation_does(client, typed):
     assert response.status_code == 302
 
 
+TYPED = "Tr0ub4dor&3-typed-secret"
+
+
+def test_a_typed_password_is_never_rendered_back_into_a_page(admin_client, admin, unit):
+    """Every form with a password, sent with a mistake in another field or in the password
+    itself: the page says what is wrong and holds none of what was typed."""
+    from wtforms import PasswordField
+
+    from gembawalk.admin import forms as admin_forms
+    from gembawalk.auth import forms as auth_forms
+
+    found = 0
+    for module in (admin_forms, auth_forms):  # no password field may be made to show its value
+        for form in vars(module).values():
+            for field in vars(form).values() if isinstance(form, type) else ():
+                if getattr(field, "field_class", None) is PasswordField:
+                    assert field.kwargs.get("widget") is None, form
+                    found += 1
+    assert found >= 5
+    person = {"display_name": "New", "roles": "coach", "org_unit_id": str(unit.id)}
+    attempts = [
+        ("/admin/people/new", {**person, "email": "not an address", "password": TYPED}),
+        ("/admin/people/new", {**person, "email": admin.email, "password": TYPED}),
+        ("/admin/people/new", {**person, "email": "n@example.org", "password": TYPED * 9}),
+        ("/admin/people/new", {**person, "email": "n@example.org", "password": "password1234"}),
+        ("/account/password", {"current_password": TYPED, "new_password": TYPED, "confirm": "x"}),
+        ("/account/confirm", {"password": TYPED}),
+    ]
+    for path, data in attempts:
+        page = admin_client.post(path, data=data).get_data(as_text=True)
+        assert data["password" if "password" in data else "new_password"] not in page, path
+        assert TYPED[:12] not in page, path
+    admin_client.post("/sign-out")
+    page = admin_client.post("/sign-in", data={"email": admin.email, "password": TYPED})
+    assert TYPED not in page.get_data(as_text=True)
+
+
 # The audit log (ASVS V7.1, V7.2)
 
 
