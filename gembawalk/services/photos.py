@@ -47,7 +47,7 @@ def _observation_of(actor: Person, observation_id: uuid_lib.UUID) -> Observation
 
 
 def reencode(data: bytes, declared_type: str) -> tuple[bytes, str, int, int]:
-    """The picture drawn again from its pixels: EXIF, GPS and comments stay behind."""
+    """The picture drawn again from its pixels: EXIF, GPS, XMP and comments stay behind."""
     if len(data) > MAX_BYTES:
         raise Invalid({"": f"A photo may be at most {MAX_BYTES // (1024 * 1024)} MiB."})
     image: Image.Image  # the file as opened, then the picture drawn again from it
@@ -67,14 +67,20 @@ def reencode(data: bytes, declared_type: str) -> tuple[bytes, str, int, int]:
         raise Invalid({"": "That is not a photo that can be read."}) from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise Invalid({"": "The photo has too many pixels; send a smaller one."}) from exc
+    profile = image.info.get("icc_profile")
     image = ImageOps.exif_transpose(image)  # keep the way up the camera meant, then drop EXIF
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     if kind == "JPEG" and image.mode != "RGB":
         image = image.convert("RGB")
     elif kind != "JPEG" and image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA")
+    # Pillow writes back what it read into `info` (a JPEG comment, XMP, PNG text): keep only
+    # the pixels, their orientation (applied above) and the colour profile they are in.
+    image.info = {}
     out = io.BytesIO()
     options = {"quality": 85, "optimize": True} if kind == "JPEG" else {}
+    if profile:
+        options["icc_profile"] = profile
     image.save(out, format=kind, **options)
     return out.getvalue(), kind, image.width, image.height
 
