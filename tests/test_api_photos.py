@@ -124,6 +124,18 @@ def test_only_pixels_orientation_and_colour_profile_survive(app, manager_client,
     assert Image.open(io.BytesIO(stored)).info.get("icc_profile") == profile
 
 
+def test_a_png_too_large_to_decode_whole_is_refused_before_decoding(manager_client):
+    """116 KB that unpacks to 6,300 x 6,300 pixels: refused from its header (422)."""
+    big = io.BytesIO()
+    Image.new("P", (6300, 6300), 1).save(big, format="PNG")
+    observation_id = observation(manager_client)
+    response = put_photo(manager_client, observation_id, uuid.uuid4(), big.getvalue(), "image/png")
+    assert response.status_code == 422
+    assert "too many pixels" in response.get_json()["error"]
+    large_jpeg = image_bytes(size=(7700, 5190))  # decoded at a quarter, stored at 2048 px
+    assert put_photo(manager_client, observation_id, uuid.uuid4(), large_jpeg).status_code == 201
+
+
 def test_content_decides_not_the_header(manager_client):
     observation_id = observation(manager_client)
     not_an_image = put_photo(manager_client, observation_id, uuid.uuid4(), b"<script>x</script>")

@@ -30,8 +30,13 @@ FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 MAX_BYTES = 10 * 1024 * 1024
 # Phones downscale to 1600 px before sending; 40 megapixels is room to spare, and refuses
-# small files that would unpack into gigabytes (decompression bombs).
+# small files that would unpack into gigabytes (decompression bombs). A large JPEG is decoded
+# at a reduced scale (1/2 to 1/8) and costs a few tens of MB at most; PNG and WebP can only be decoded whole
+# (4 bytes a pixel, twice over while RGBA is resized), so they are held to a large laptop
+# screen's pixels, read from the header before decoding: a 116 KB PNG of 6,300 x 6,300 pixels
+# no longer costs 300 MB. bench/photo_memory.py measures it.
 MAX_PIXELS = 40_000_000
+MAX_WHOLE_DECODE_PIXELS = 2560 * 1600
 MAX_SIDE = 2048
 
 log = logging.getLogger(__name__)
@@ -60,16 +65,21 @@ def reencode(data: bytes, declared_type: str) -> tuple[bytes, str, int, int]:
                 raise Invalid({"": "Send a JPEG, PNG or WebP photo."})
             if FORMATS[kind] != declared_type:
                 raise Invalid({"": f"The photo is {FORMATS[kind]}, not {declared_type}."})
-            if image.width * image.height > MAX_PIXELS:
+            limit = MAX_PIXELS if kind == "JPEG" else MAX_WHOLE_DECODE_PIXELS
+            if image.width * image.height > limit:  # read from the header: nothing decoded yet
                 raise Invalid({"": "The photo has too many pixels; send a smaller one."})
+            if kind == "JPEG":  # decode at 1/2, 1/4 or 1/8 while both sides stay >= half
+                image.draft(None, (MAX_SIDE // 2, MAX_SIDE // 2))
             image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise Invalid({"": "That is not a photo that can be read."}) from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise Invalid({"": "The photo has too many pixels; send a smaller one."}) from exc
     profile = image.info.get("icc_profile")
-    image = ImageOps.exif_transpose(image)  # keep the way up the camera meant, then drop EXIF
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    # Keep the way up the camera meant, then drop EXIF; in place, since without an orientation
+    # to apply exif_transpose would otherwise return a whole copy of the pixels.
+    ImageOps.exif_transpose(image, in_place=True)
+    image.thumbnail((MAX_SIDE, MAX_SIDE))  # before any conversion, which copies every pixel
     if kind == "JPEG" and image.mode != "RGB":
         image = image.convert("RGB")
     elif kind != "JPEG" and image.mode not in ("RGB", "RGBA"):
