@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from gembawalk.auth.session import PASSWORD_AT, SEEN_AT, SIGNED_IN_AT
 from gembawalk.config import ConfigError
 from gembawalk.extensions import db
 from gembawalk.models import AuditEvent, Person
+from gembawalk.services import audit
 
 from .conftest import IsolatedClient, make_test_app, sign_in
 from .factories import PASSWORD, PersonFactory
@@ -510,6 +512,27 @@ def test_csrf_failures_are_logged(client, manager, csrf_on):
     client.post("/sign-in", data={"email": manager.email, "password": PASSWORD})
     (event,) = events("csrf_failed")
     assert event.path == "/sign-in"
+
+
+def test_an_anonymous_flood_writes_a_bounded_number_of_rows(client, manager, csrf_on):
+    """30 anonymous bad-CSRF PUTs from one address: the first ten are logged, then one row
+    says that more were left out; another address is still heard, and sign-in failures (the
+    throttle counts them) are never left out."""
+    for _ in range(30):
+        client.put(
+            f"/api/v1/walks/{uuid.uuid4()}", json={}, environ_base={"REMOTE_ADDR": "203.0.113.9"}
+        )
+    assert len(events("csrf_failed")) == audit.ANONYMOUS_PER_MINUTE
+    (note,) = events("audit_suppressed")
+    assert note.address == "203.0.113.9"
+    client.put(
+        f"/api/v1/walks/{uuid.uuid4()}", json={}, environ_base={"REMOTE_ADDR": "203.0.113.10"}
+    )
+    assert len(events("csrf_failed")) == audit.ANONYMOUS_PER_MINUTE + 1
+    app_csrf_off = client.application.config
+    app_csrf_off["WTF_CSRF_ENABLED"] = False
+    fail(client, manager.email, "203.0.113.9")
+    assert len(events("sign_in_failed")) == 1
 
 
 def test_role_changes_are_logged_with_the_new_access(admin_client, admin, manager, unit):

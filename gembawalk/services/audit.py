@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AuditEvent, Person
+from ..timeutil import utcnow
 from .people.org import require_admin
 
 # What can happen, in the log's own words.
@@ -29,6 +31,7 @@ PERSON_CHANGED = "person_changed"
 PERSON_DEACTIVATED = "person_deactivated"
 PERSON_REACTIVATED = "person_reactivated"
 EXPORT = "export"
+AUDIT_SUPPRESSED = "audit_suppressed"
 
 KINDS = (
     SIGN_IN,
@@ -47,8 +50,14 @@ KINDS = (
     PERSON_DEACTIVATED,
     PERSON_REACTIVATED,
     EXPORT,
+    AUDIT_SUPPRESSED,
 )
 PAGE_SIZE = 200
+# What nobody signed in may write: this many events a minute from one address, then one row
+# saying that more were left out. Sign-in failures always count (the password-guess limit
+# counts them, and bounds them itself).
+ANONYMOUS_PER_MINUTE = 10
+ALWAYS_KEPT = frozenset({SIGN_IN_FAILED})
 
 
 def _clip(value: object, column) -> str | None:
@@ -88,9 +97,40 @@ def add(
     return event
 
 
+def _anonymous_budget_left(address: str | None) -> int:
+    """How many more events an anonymous client at `address` may write this minute (<0: the
+    note that more were left out is written already)."""
+    since = utcnow() - timedelta(minutes=1)
+    written = db.session.scalar(
+        select(func.count()).where(
+            AuditEvent.actor_id.is_(None),
+            AuditEvent.address == address,
+            AuditEvent.at >= since,
+            AuditEvent.kind.not_in(ALWAYS_KEPT),
+        )
+    )
+    return ANONYMOUS_PER_MINUTE - written
+
+
 def record(kind: str, **facts) -> None:
-    """Store an event on its own, for refusals where nothing else is being written."""
+    """Store an event on its own, for refusals where nothing else is being written. What an
+    anonymous client can write is limited (ANONYMOUS_PER_MINUTE): a flood of refusals cannot
+    fill the log, and the log says when it left some out."""
     db.session.rollback()  # whatever the refused request had begun is not ours to commit
+    actor = facts.get("actor")
+    if kind not in ALWAYS_KEPT and not getattr(actor, "is_authenticated", False):
+        left = _anonymous_budget_left(_clip(facts.get("address"), AuditEvent.__table__.c.address))
+        if left < 0:
+            return
+        if left == 0:
+            kind, facts = (
+                AUDIT_SUPPRESSED,
+                {
+                    "address": facts.get("address"),
+                    "detail": f"more than {ANONYMOUS_PER_MINUTE} anonymous events a minute from "
+                    "this address: the rest of this minute's are not logged",
+                },
+            )
     add(kind, **facts)
     db.session.commit()
 
