@@ -553,6 +553,48 @@ def test_role_changes_are_logged_with_the_new_access(admin_client, admin, manage
     assert "roles: coach, manager" in changed.detail
 
 
+def test_every_admin_change_is_logged_with_names_not_ids(app, admin, manager, unit):
+    from gembawalk.services import customers
+    from gembawalk.services.cadence import settings as cadence
+    from gembawalk.services.people import accounts, org
+
+    coach = PersonFactory(roles=["coach"], display_name="Cora Coach")
+    depot = org.create_unit(admin, name="Harbour depot", parent_id=unit.id)
+    org.update_unit(admin, depot.id, name="Harbour yard", parent_id=None)
+    client = customers.create_customer(admin, name="Mrs Ali", kind="external", org_unit_id=depot.id)
+    customers.update_customer(
+        admin, client.id, name="Mrs Ali", kind="internal", org_unit_id=unit.id, active=False
+    )
+    cadence.set_unit_cadence(admin, depot.id, cadence.CadenceSetting(True, 2, 4, "week"))
+    cadence.set_person_cadence(admin, manager.id, cadence.CadenceSetting(True, 1, 1, "month"))
+    accounts.update_person(
+        admin, manager.id, email=manager.email, display_name=manager.display_name,
+        roles=["manager", "director"], org_unit_id=depot.id, coach_ids=[coach.id],
+        leads_unit_ids=[unit.id], timezone=None,
+    )  # fmt: skip
+    logged = {(e.kind, e.subject): e.detail for e in events()}
+    assert logged[("unit_created", "Harbour depot")] == "below: Northgate depot"
+    assert logged[("unit_changed", "Harbour yard")] == (
+        "name: Harbour depot → Harbour yard; below: Northgate depot → (top)"
+    )
+    assert logged[("customer_created", "Mrs Ali")] == (
+        "kind: external; org unit: Harbour yard; active: yes"
+    )
+    assert logged[("customer_changed", "Mrs Ali")] == (
+        "kind: external → internal; org unit: Harbour yard → Northgate depot; active: yes → no"
+    )
+    assert (
+        "2 customer visits and 4 gemba walks a week" in logged[("cadence_changed", "Harbour yard")]
+    )
+    assert logged[("cadence_changed", manager.email)]
+    changed = logged[("person_changed", manager.email)]
+    assert "org unit: Harbour yard" in changed
+    assert "coaches: Cora Coach" in changed
+    assert "leads units: Northgate depot" in changed
+    assert not any(str(n) in changed for n in (depot.id, coach.id, unit.id))
+    assert all(e.actor_id == admin.id for e in events() if e.kind != "sign_in")
+
+
 def test_admins_read_and_export_the_log_and_the_export_is_logged(admin_client, app):
     fail(app.test_client(), "=cmd|' /C calc'!A0@example.org")
     page = admin_client.get("/admin/audit")

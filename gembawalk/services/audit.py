@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import AuditEvent, Person
 from ..timeutil import utcnow
-from .people.org import require_admin
+from .people import org  # a module, not a name: org records unit changes here in turn
 
 # What can happen, in the log's own words.
 SIGN_IN = "sign_in"
@@ -30,6 +30,11 @@ PERSON_CREATED = "person_created"
 PERSON_CHANGED = "person_changed"
 PERSON_DEACTIVATED = "person_deactivated"
 PERSON_REACTIVATED = "person_reactivated"
+UNIT_CREATED = "unit_created"
+UNIT_CHANGED = "unit_changed"
+CUSTOMER_CREATED = "customer_created"
+CUSTOMER_CHANGED = "customer_changed"
+CADENCE_CHANGED = "cadence_changed"
 EXPORT = "export"
 AUDIT_SUPPRESSED = "audit_suppressed"
 
@@ -49,6 +54,11 @@ KINDS = (
     PERSON_CHANGED,
     PERSON_DEACTIVATED,
     PERSON_REACTIVATED,
+    UNIT_CREATED,
+    UNIT_CHANGED,
+    CUSTOMER_CREATED,
+    CUSTOMER_CHANGED,
+    CADENCE_CHANGED,
     EXPORT,
     AUDIT_SUPPRESSED,
 )
@@ -97,6 +107,17 @@ def add(
     return event
 
 
+def described(facts: dict[str, str]) -> str:
+    """{"kind": "external", "org unit": "North"} as "kind: external; org unit: North"."""
+    return "; ".join(f"{name}: {value}" for name, value in facts.items())
+
+
+def changes(before: dict[str, str], after: dict[str, str]) -> str | None:
+    """What differs, as "name: old → new; ...", or None when nothing does."""
+    changed = [f"{k}: {before.get(k)} → {v}" for k, v in after.items() if before.get(k) != v]
+    return "; ".join(changed) or None
+
+
 def _anonymous_budget_left(address: str | None) -> int:
     """How many more events an anonymous client at `address` may write this minute (<0: the
     note that more were left out is written already)."""
@@ -136,7 +157,7 @@ def record(kind: str, **facts) -> None:
 
 
 def list_events(actor: Person, kind: str | None = None, limit: int = PAGE_SIZE) -> list[AuditEvent]:
-    require_admin(actor)
+    org.require_admin(actor)
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if kind:
         query = query.where(AuditEvent.kind == kind)
@@ -177,7 +198,7 @@ def to_csv(events: Iterable[AuditEvent]) -> str:
 
 def export_csv(actor: Person, **facts) -> str:
     """The whole log as CSV; the export itself is logged."""
-    require_admin(actor)
+    org.require_admin(actor)
     events = list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
     add(EXPORT, actor=actor, subject="audit log", **facts)
     db.session.commit()

@@ -269,10 +269,11 @@ def create_person(actor: Person, *, password: str, **fields) -> Person:
 def _access_summary(person: Person) -> str:
     """What the audit log keeps of a person's access: roles, unit, coaches, units led."""
     roles = ", ".join(sorted(r.value for r in {row.role for row in person.role_rows}))
-    coaches = ",".join(str(c.id) for c in sorted(person.coaches, key=lambda c: c.id or 0))
-    leads = ",".join(str(u.id) for u in sorted(person.leads, key=lambda u: u.id or 0))
+    coaches = ", ".join(sorted(c.display_name for c in person.coaches))
+    leads = ", ".join(sorted(u.name for u in person.leads))
+    unit = db.session.get(OrgUnit, person.org_unit_id) if person.org_unit_id else None
     return (
-        f"roles: {roles}; org unit: {person.org_unit_id or '-'}; "
+        f"roles: {roles}; org unit: {unit.name if unit else '-'}; "
         f"coaches: {coaches or '-'}; leads units: {leads or '-'}"
     )
 
