@@ -12,6 +12,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TIMEZONE = "Europe/London"
 # Placeholder values that must never sign sessions in production.
 UNSAFE_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret"}
+# A random key of 32 or more characters has far more distinct ones than this.
+MIN_SECRET_KEY_CHARACTERS = 10
 
 
 class ConfigError(RuntimeError):
@@ -119,16 +121,38 @@ def security_settings(env: dict[str, str], production: bool) -> dict:
     }
 
 
+def _check_production(env: dict[str, str], secret_key: str) -> None:
+    """What production refuses to start without: a key no one can guess, and a known public
+    address (links in calendar feeds otherwise carry whatever Host a client sent, and every
+    Host is answered)."""
+    key = secret_key.strip()
+    if (
+        key.lower() in UNSAFE_SECRET_KEYS
+        or len(key) < 32
+        or len(set(key)) < MIN_SECRET_KEY_CHARACTERS  # "a" * 32 is long, not random
+    ):
+        raise ConfigError(
+            "SECRET_KEY must be set to a long random value in production, e.g. the output of "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    if (
+        not env.get("GEMBAWALK_BASE_URL", "").strip()
+        and not env.get("GEMBAWALK_TRUSTED_HOSTS", "").strip()
+    ):
+        raise ConfigError(
+            "Set GEMBAWALK_BASE_URL (e.g. https://gemba.example.org) or GEMBAWALK_TRUSTED_HOSTS "
+            "in production: without either, links would carry whatever Host a client sent"
+        )
+
+
 def from_environment(env: dict[str, str] | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
     folder = instance_path()
     production = env.get("GEMBAWALK_ENV", "development") == "production"
     secret_key = env.get("SECRET_KEY", "")
-    if production and (
-        secret_key.strip().lower() in UNSAFE_SECRET_KEYS or len(secret_key.strip()) < 32
-    ):
-        raise ConfigError("SECRET_KEY must be set to a long random value in production")
+    if production:
+        _check_production(env, secret_key)
     if not secret_key:
         secret_key = _development_secret_key(folder)
     return {

@@ -19,7 +19,7 @@ from gembawalk.services import audit
 from .conftest import IsolatedClient, make_test_app, sign_in
 from .factories import PASSWORD, PersonFactory
 
-LONG_KEY = "k" * 64
+LONG_KEY = "kQ9v-3xT_pL7mZ2wR8sY4nB6cF1hJ5gD0aE"  # long and varied, as a real key is
 
 
 def events(kind: str | None = None) -> list[AuditEvent]:
@@ -166,6 +166,31 @@ def test_production_refuses_a_missing_default_or_short_secret_key(monkeypatch, k
     monkeypatch.setenv("SECRET_KEY", key)
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app()
+
+
+@pytest.mark.parametrize("key", ["a" * 32, "ab" * 40, "0123" * 16, "password" * 5])
+def test_production_refuses_a_secret_key_with_too_little_variety(monkeypatch, key):
+    monkeypatch.setenv("GEMBAWALK_ENV", "production")
+    monkeypatch.setenv("GEMBAWALK_TRUSTED_HOSTS", "gemba.example.org")
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_needs_a_base_url_or_trusted_hosts(monkeypatch):
+    """Without either, the Host header would end up in calendar_feed_url and any Host would
+    be answered."""
+    monkeypatch.setenv("GEMBAWALK_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", LONG_KEY)
+    monkeypatch.delenv("GEMBAWALK_TRUSTED_HOSTS", raising=False)
+    monkeypatch.delenv("GEMBAWALK_BASE_URL", raising=False)
+    with pytest.raises(ConfigError, match="GEMBAWALK_BASE_URL"):
+        create_app()
+    monkeypatch.setenv("GEMBAWALK_BASE_URL", "https://gemba.example.org")
+    assert create_app().config["GEMBAWALK_BASE_URL"] == "https://gemba.example.org"
+    monkeypatch.delenv("GEMBAWALK_BASE_URL")
+    monkeypatch.setenv("GEMBAWALK_TRUSTED_HOSTS", "gemba.example.org")
+    assert create_app().config["TRUSTED_HOSTS"] == ["gemba.example.org"]
 
 
 def test_only_trusted_hosts_are_answered(production_app):
