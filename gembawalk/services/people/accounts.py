@@ -314,6 +314,8 @@ def set_active(actor: Person, person_id: int, active: bool) -> Person:
     person.active = active
     if not active:
         person.session_token = new_session_token()
+        # The feed URL dies with the account: reactivated, they get a new one on first look.
+        person.calendar_token = None
     db.session.commit()
     return person
 
