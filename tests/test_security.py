@@ -193,6 +193,31 @@ def test_production_needs_a_base_url_or_trusted_hosts(monkeypatch):
     assert create_app().config["TRUSTED_HOSTS"] == ["gemba.example.org"]
 
 
+def test_a_missing_referer_over_https_is_named_as_the_reason(production_app, manager):
+    production_app.config["WTF_CSRF_ENABLED"] = True
+    client = https_client(production_app)
+    body = {"email": manager.email, "password": PASSWORD}
+    db.session.commit()  # and read nothing more: SQLite lets the other app write
+    with production_app.app_context():
+        token = client.get("/api/v1/csrf").get_json()["csrf_token"]
+        refused = client.post("/api/v1/session", json=body, headers={"X-CSRFToken": token})
+        assert refused.status_code == 400
+        assert "Referer" in refused.get_json()["error"]
+        assert "token" not in refused.get_json()["error"]
+        foreign = client.post(
+            "/api/v1/session",
+            json=body,
+            headers={"X-CSRFToken": token, "Referer": "https://evil.example/"},
+        )
+        assert "Referer" in foreign.get_json()["error"]
+        signed_in = client.post(
+            "/api/v1/session",
+            json=body,
+            headers={"X-CSRFToken": token, "Referer": "https://gemba.example.org/"},
+        )
+        assert signed_in.status_code == 200
+
+
 def test_only_trusted_hosts_are_answered(production_app):
     assert https_client(production_app).get("/sign-in").status_code in (200, 302)
     evil = client_at(production_app, "https://evil.example")
