@@ -31,10 +31,10 @@ EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 MAX_BYTES = 10 * 1024 * 1024
 # Phones downscale to 1600 px before sending; 40 megapixels is room to spare, and refuses
 # small files that would unpack into gigabytes (decompression bombs). A large JPEG is decoded
-# at a reduced scale (1/2 to 1/8) and costs a few tens of MB at most; PNG and WebP can only be decoded whole
-# (4 bytes a pixel, twice over while RGBA is resized), so they are held to a large laptop
-# screen's pixels, read from the header before decoding: a 116 KB PNG of 6,300 x 6,300 pixels
-# no longer costs 300 MB. bench/photo_memory.py measures it.
+# at a reduced scale (1/2 to 1/8) and costs a few tens of MB at most; PNG and WebP can only
+# be decoded whole (4 bytes a pixel, twice over while RGBA is resized), so they are held to a
+# large laptop screen's pixels, read from the header before decoding: a 116 KB PNG of
+# 6,300 x 6,300 pixels no longer costs 300 MB. bench/photo_memory.py measures it.
 MAX_PIXELS = 40_000_000
 MAX_WHOLE_DECODE_PIXELS = 2560 * 1600
 MAX_SIDE = 2048

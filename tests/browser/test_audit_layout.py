@@ -34,5 +34,6 @@ def test_from_and_detail_are_readable_at_1440_px(live_server, new_context):
     for label in ("From", "Detail"):
         for cell in page.locator(f'td[data-label="{label}"]').all():
             box = cell.bounding_box()
-            assert box is not None and box["x"] + box["width"] <= 1440, label
+            assert box is not None, label
+            assert box["x"] + box["width"] <= 1440, label
             assert cell.evaluate("c => c.scrollWidth <= c.clientWidth + 1"), label
