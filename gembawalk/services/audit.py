@@ -130,7 +130,7 @@ def _anonymous_budget_left(address: str | None) -> int:
             AuditEvent.kind.not_in(ALWAYS_KEPT),
         )
     )
-    return ANONYMOUS_PER_MINUTE - written
+    return ANONYMOUS_PER_MINUTE - (written or 0)
 
 
 def record(kind: str, **facts) -> None:

@@ -58,13 +58,15 @@ def _apply(row: CadenceTargets, setting: CadenceSetting) -> None:
 
 
 def _logged(actor: Person, row: CadenceTargets, subject: str) -> None:
-    if row.cadence_period is None:
+    visits, walks, period = (
+        row.cadence_customer_visits,
+        row.cadence_gemba_walks,
+        row.cadence_period,
+    )
+    if visits is None or walks is None or period is None:  # _apply sets all three or none
         detail = "no cadence of its own: the default from above applies"
     else:
-        own = cadence.Target(
-            row.cadence_customer_visits, row.cadence_gemba_walks, row.cadence_period, "own"
-        )
-        detail = describe(own)
+        detail = describe(cadence.Target(visits, walks, period, "own"))
     audit.add(audit.CADENCE_CHANGED, actor=actor, subject=subject, detail=detail)
 
 
