@@ -28,8 +28,8 @@ def _rows() -> dict[str, int]:
     }
 
 
-@pytest.mark.parametrize("value", [NUL, LONG])
-def test_manager_forms_refuse_nul_bytes_and_huge_text(client, manager, value):
+def _planned_and_live_walks(client, manager):
+    """A planned walk and one in progress, and the manager signed in: every form has a target."""
     walk = WalkFactory(manager=manager)
     live = WalkFactory(
         manager=manager,
@@ -37,6 +37,12 @@ def test_manager_forms_refuse_nul_bytes_and_huge_text(client, manager, value):
         started_at=walk.planned_start.replace(year=2020),
     )
     sign_in(client, manager)
+    return walk, live
+
+
+@pytest.mark.parametrize("value", [NUL, LONG])
+def test_manager_forms_refuse_nul_bytes_and_huge_text(client, manager, value):
+    walk, live = _planned_and_live_walks(client, manager)
     before = _rows()
     tomorrow = (walk.planned_start + timedelta(days=1)).strftime("%Y-%m-%d")
     plan = {
@@ -175,13 +181,7 @@ FAR = "9999-12-31"
 
 
 def test_dates_out_of_range_get_a_message_on_every_form_and_query(client, manager):
-    walk = WalkFactory(manager=manager)
-    live = WalkFactory(
-        manager=manager,
-        status=WalkStatus.IN_PROGRESS,
-        started_at=walk.planned_start.replace(year=2020),
-    )
-    sign_in(client, manager)
+    walk, live = _planned_and_live_walks(client, manager)
     plan = {"kind": "gemba_walk", "day": FAR, "at": "23:30", "planned_minutes": "60",
             "place": "Dock", "purpose": "See", "new_customer_kind": "external"}  # fmt: skip
     pages = {
