@@ -13,6 +13,8 @@ from werkzeug.exceptions import RequestEntityTooLarge, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from .services.validation import LARGEST_INTEGER
+
 # Scripts only from this site or carrying this request's nonce; no plugins, no <base>, never in
 # a frame. blob:/data: images are the photos a phone has just taken, shown before they sync.
 CSP = (
@@ -120,7 +122,7 @@ class BoundedIntegerConverter(IntegerConverter):
     unknown id, not an overflow in the database driver."""
 
     def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002  (werkzeug's name)
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", LARGEST_INTEGER)
         super().__init__(map, *args, **kwargs)
 
 

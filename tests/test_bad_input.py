@@ -234,3 +234,28 @@ def test_a_walk_stored_in_year_9998_does_not_break_the_calendar_feed(client, man
     response = client.get(f"/calendar/{token}.ics")
     assert response.status_code == 200
     assert b"BEGIN:VCALENDAR" in response.data
+
+
+BIG = str(2**70)
+
+
+def test_ids_over_64_bits_in_forms_and_query_strings_are_refused(client, manager, unit):
+    _planned_and_live_walks(client, manager)
+    plan = {"kind": "gemba_walk", "day": "2030-01-10", "at": "09:30", "planned_minutes": "60",
+            "place": "Dock", "purpose": "See", "customer_ids": BIG}  # fmt: skip
+    assert client.post("/walks/new", data=plan).status_code == 422
+    client.post("/sign-out")
+    sign_in(client, PersonFactory(roles=["admin", "director"]))
+    person = {"email": "a@example.org", "display_name": "A", "roles": "coach",
+              "password": "a long enough password x"}  # fmt: skip
+    for path, data in [
+        ("/admin/people/new", {**person, "org_unit_id": BIG}),
+        ("/admin/people/new", {**person, "coach_ids": BIG}),
+        ("/admin/units/new", {"name": "U", "parent_id": BIG}),
+        ("/admin/customers/new", {"name": "C", "kind": "external", "org_unit_id": BIG}),
+    ]:
+        assert client.post(path, data=data).status_code == 422, (path, data)
+    for path in (f"/admin/customers?unit={BIG}", f"/admin/units/new?parent={BIG}"):
+        assert client.get(path).status_code == 200, path
+    assert client.get(f"/api/v1/leaderboard?unit={BIG}").status_code == 422
+    assert _rows()["Person"] == 2

@@ -9,9 +9,7 @@ from flask.json.provider import DefaultJSONProvider
 
 from ..errors import error_response
 from ..models import Person
-
-# The widest whole number a column holds (PostgreSQL BIGINT, SQLite INTEGER).
-LARGEST_INTEGER = 2**63 - 1
+from ..services.validation import LARGEST_INTEGER
 
 
 class UnreadableJSON(ValueError):

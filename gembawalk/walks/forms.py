@@ -21,6 +21,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..forms import MultiCheckboxField, enum_options, limited, options
 from ..models import Category, CustomerKind, RepeatRule, SaidBy, WalkKind, WasteType
+from ..services.validation import record_id
 
 DURATIONS = options(
     [
@@ -74,7 +75,7 @@ class PlanWalkForm(FlaskForm):
         validators=[limited("purpose", "The purpose")],
         render_kw={"rows": 3, "placeholder": "What do you want to learn?"},
     )
-    customer_ids = MultiCheckboxField("Customers you plan to meet", coerce=int)
+    customer_ids = MultiCheckboxField("Customers you plan to meet", coerce=record_id)
     new_customer_name = StringField(
         "Or add a customer to the register", validators=[limited("customer_name", "The name")]
     )
@@ -158,7 +159,7 @@ class CompleteWalkForm(FlaskForm):
         ],
         render_kw={"inputmode": "numeric", "min": 0, "max": 1000},
     )
-    customer_ids = MultiCheckboxField("Customers from the register you met", coerce=int)
+    customer_ids = MultiCheckboxField("Customers from the register you met", coerce=record_id)
     frontline_met = StringField(
         "Frontline people you met",
         validators=[limited("frontline_met", "This")],
