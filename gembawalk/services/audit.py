@@ -70,8 +70,9 @@ ANONYMOUS_PER_MINUTE = 10
 ALWAYS_KEPT = frozenset({SIGN_IN_FAILED})
 
 
-def _clip(value: object, column) -> str | None:
-    """What fits the column, NUL bytes removed: an attacker's input must still be logged."""
+def as_stored(value: object, column) -> str | None:
+    """What fits the column, NUL bytes removed: an attacker's input must still be logged (and
+    looked up again the same way)."""
     if value is None:
         return None
     text = str(value).replace("\x00", "\\0")
@@ -96,12 +97,12 @@ def add(
     event = AuditEvent(
         kind=kind,
         actor_id=signer.id if signer is not None else None,
-        actor_email=_clip(signer.email, columns.actor_email) if signer is not None else None,
-        subject=_clip(subject, columns.subject),
-        detail=_clip(detail, columns.detail),
-        address=_clip(address, columns.address),
-        method=_clip(method, columns.method),
-        path=_clip(path, columns.path),
+        actor_email=as_stored(signer.email, columns.actor_email) if signer is not None else None,
+        subject=as_stored(subject, columns.subject),
+        detail=as_stored(detail, columns.detail),
+        address=as_stored(address, columns.address),
+        method=as_stored(method, columns.method),
+        path=as_stored(path, columns.path),
     )
     db.session.add(event)
     return event
@@ -140,7 +141,9 @@ def record(kind: str, **facts) -> None:
     db.session.rollback()  # whatever the refused request had begun is not ours to commit
     actor = facts.get("actor")
     if kind not in ALWAYS_KEPT and not getattr(actor, "is_authenticated", False):
-        left = _anonymous_budget_left(_clip(facts.get("address"), AuditEvent.__table__.c.address))
+        left = _anonymous_budget_left(
+            as_stored(facts.get("address"), AuditEvent.__table__.c.address)
+        )
         if left < 0:
             return
         if left == 0:

@@ -70,6 +70,10 @@ def over_limit(
 ) -> Breach | None:
     """The allowance this attempt would exceed, or None: it may go ahead."""
     now = now or utcnow()
+    # Compared as the log stores them (NUL escaped, clipped): PostgreSQL refuses NUL in a query.
+    columns = AuditEvent.__table__.c
+    account = audit.as_stored(account, columns.subject)
+    address = audit.as_stored(address, columns.address)
     if account:
         breach = _over(
             "account",
