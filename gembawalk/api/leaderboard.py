@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from ..services.engagement import exports, leaderboard
 from ..services.engagement.periods import choose_period, parse_day
-from ..services.validation import record_id
 from ..services.errors import Invalid
+from ..services.validation import record_id
 
 bp = Blueprint("leaderboard", __name__)
 
