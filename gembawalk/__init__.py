@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     from .services.engagement import rollup
 
     init_database(app)
+    init_security(app)  # first: its body limit must act before the CSRF check reads a body
     rollup.track()  # engagement days follow every walk and observation written
     # Batch mode lets SQLite alter tables; compare_type keeps column types honest.
     migrate.init_app(
@@ -55,7 +56,6 @@ def register_extensions(app: Flask) -> None:
     init_assets(app)
     init_delivery(app)
     limiter.init_app(app)
-    init_security(app)
 
 
 def register_blueprints(app: Flask) -> None:

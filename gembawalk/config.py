@@ -12,6 +12,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TIMEZONE = "Europe/London"
 # Placeholder values that must never sign sessions in production.
 UNSAFE_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret"}
+# A random key of 32 or more characters has far more distinct ones than this.
+MIN_SECRET_KEY_CHARACTERS = 10
 
 
 class ConfigError(RuntimeError):
@@ -107,7 +109,7 @@ def security_settings(env: dict[str, str], production: bool) -> dict:
         "GEMBAWALK_SESSION_IDLE_MINUTES": _whole_number(env, "GEMBAWALK_SESSION_IDLE_MINUTES", 30),
         "GEMBAWALK_SESSION_MAX_HOURS": _whole_number(env, "GEMBAWALK_SESSION_MAX_HOURS", 12),
         "GEMBAWALK_REAUTH_MINUTES": _whole_number(env, "GEMBAWALK_REAUTH_MINUTES", 15),
-        # Memory storage counts per process: with several workers, REDIS_URL shares the counts.
+        # Flask-Limiter holds no limit today (password guesses are counted in the database).
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "GEMBAWALK_SIGN_IN_LIMIT_ACCOUNT": env.get(
@@ -119,16 +121,38 @@ def security_settings(env: dict[str, str], production: bool) -> dict:
     }
 
 
+def _check_production(env: dict[str, str], secret_key: str) -> None:
+    """What production refuses to start without: a key no one can guess, and a known public
+    address (links in calendar feeds otherwise carry whatever Host a client sent, and every
+    Host is answered)."""
+    key = secret_key.strip()
+    if (
+        key.lower() in UNSAFE_SECRET_KEYS
+        or len(key) < 32
+        or len(set(key)) < MIN_SECRET_KEY_CHARACTERS  # "a" * 32 is long, not random
+    ):
+        raise ConfigError(
+            "SECRET_KEY must be set to a long random value in production, e.g. the output of "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    if (
+        not env.get("GEMBAWALK_BASE_URL", "").strip()
+        and not env.get("GEMBAWALK_TRUSTED_HOSTS", "").strip()
+    ):
+        raise ConfigError(
+            "Set GEMBAWALK_BASE_URL (e.g. https://gemba.example.org) or GEMBAWALK_TRUSTED_HOSTS "
+            "in production: without either, links would carry whatever Host a client sent"
+        )
+
+
 def from_environment(env: dict[str, str] | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
     folder = instance_path()
     production = env.get("GEMBAWALK_ENV", "development") == "production"
     secret_key = env.get("SECRET_KEY", "")
-    if production and (
-        secret_key.strip().lower() in UNSAFE_SECRET_KEYS or len(secret_key.strip()) < 32
-    ):
-        raise ConfigError("SECRET_KEY must be set to a long random value in production")
+    if production:
+        _check_production(env, secret_key)
     if not secret_key:
         secret_key = _development_secret_key(folder)
     return {
@@ -138,7 +162,9 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "GEMBAWALK_TIMEZONE": _timezone(env.get("GEMBAWALK_TIMEZONE", DEFAULT_TIMEZONE)),
         # Links in calendar events, e.g. https://gemba.example.org; empty: the host asked.
         "GEMBAWALK_BASE_URL": env.get("GEMBAWALK_BASE_URL", "").strip().rstrip("/"),
-        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Forms and JSON records are a few kilobytes; photos (api/photos.py) and comments
+        # (api/comments.py, api/followups.py) set their own limits with security.limit_body.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
         "GEMBAWALK_PHOTO_DIR": env.get("GEMBAWALK_PHOTO_DIR") or str(folder / "photos"),
         "ASSETS_DEBUG": False,
         # Bundle versions live in a manifest, so production serves prebuilt files by name.

@@ -85,6 +85,13 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         _audit("csrf_failed")
+        if "referrer" in (error.description or "").lower():
+            # Over HTTPS the Referer must name this site; the token itself may be fine.
+            return error_response(
+                400,
+                "The Referer header is missing or names another site: over HTTPS, send "
+                "requests from this site's pages with their Referer (browsers do).",
+            )
         if wants_json():
             return error_response(
                 400,

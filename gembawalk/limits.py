@@ -52,3 +52,8 @@ PHOTO_DEVICE_SIDE = 1600
 # unread, so a small file cannot unpack into gigabytes (a decompression bomb).
 PHOTO_STORED_SIDE = 2048
 PHOTO_MAX_PIXELS = 40_000_000
+# A large JPEG is decoded at a reduced scale (1/2 to 1/8) and costs a few tens of MB at most;
+# PNG and WebP can only be decoded whole (4 bytes a pixel, twice over while RGBA is resized),
+# so they are held to a large laptop screen's pixels, read from the header before decoding: a
+# 116 KB PNG of 6,300 x 6,300 pixels no longer costs 300 MB. bench/photo_memory.py measures it.
+PHOTO_MAX_WHOLE_DECODE_PIXELS = 2560 * 1600

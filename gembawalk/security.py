@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
+from urllib.parse import quote
 
-from flask import Flask, Response, g, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 from flask_login import current_user
-from werkzeug.exceptions import SecurityError
+from werkzeug.exceptions import RequestEntityTooLarge, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+from .services.validation import LARGEST_INTEGER
 
 # Scripts only from this site or carrying this request's nonce; no plugins, no <base>, never in
 # a frame. blob:/data: images are the photos a phone has just taken, shown before they sync.
@@ -48,6 +54,18 @@ def request_facts() -> dict[str, str | None]:
     return {"address": request.remote_addr, "method": request.method, "path": request.path}
 
 
+def attachment(filename: str) -> str:
+    """A Content-Disposition for a download named `filename`, whatever its letters: an ASCII
+    `filename` for old clients and, when that lost something, RFC 5987 `filename*` in UTF-8
+    (a header value must be Latin-1; "Łódź" or "東京" would otherwise be a 500)."""
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain).strip("-.") or "download"
+    value = f'attachment; filename="{plain}"'
+    if plain != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return value
+
+
 def add_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP.format(nonce=csp_nonce()))
@@ -73,7 +91,48 @@ def refuse_untrusted_host() -> Response | None:
     return None
 
 
+BODY_LIMITS = "gembawalk.body_limits"
+
+
+def limit_body(bp: Blueprint, max_bytes: int) -> None:
+    """Bodies sent to `bp` may be up to `max_bytes` (instead of MAX_CONTENT_LENGTH)."""
+
+    def remember(state) -> None:
+        name = f"{state.name_prefix}.{state.name}".lstrip(".")
+        state.app.extensions.setdefault(BODY_LIMITS, {})[name] = max_bytes
+
+    bp.record(remember)
+
+
+def enforce_body_limit() -> None:
+    """The first thing a request does: set its endpoint's limit and refuse a body declared
+    larger (413) before the CSRF check or a view reads it. Werkzeug holds a body sent without
+    a length to the same limit as it reads it."""
+    limits = current_app.extensions.get(BODY_LIMITS, {})
+    limit = next((limits[name] for name in request.blueprints if name in limits), None)
+    if limit is not None:
+        request.max_content_length = limit
+    maximum = request.max_content_length
+    if maximum is not None and (request.content_length or 0) > maximum:
+        raise RequestEntityTooLarge()
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:id>` that matches only ids a column can hold: a larger one is a 404 like any
+    unknown id, not an overflow in the database driver."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002  (werkzeug's name)
+        kwargs.setdefault("max", LARGEST_INTEGER)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_security(app: Flask) -> None:
+    """Before the blueprints (their routes are built with the converters set here) and before
+    CSRF protection (whose check reads the body that enforce_body_limit must see first)."""
+    from .api.http import StrictJSONProvider
+
+    app.url_map.converters["int"] = BoundedIntegerConverter
+    app.json = StrictJSONProvider(app)
     hops = app.config.get("GEMBAWALK_PROXY_HOPS", 0)
     if hops:
         # Behind `hops` reverse proxies: trust that many X-Forwarded-* entries, no more, so the
@@ -81,6 +140,7 @@ def init_security(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # as Flask's docs wrap it
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
         )
+    app.before_request(enforce_body_limit)
     app.before_request(refuse_untrusted_host)
     app.after_request(add_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

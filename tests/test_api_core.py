@@ -102,11 +102,12 @@ def test_unknown_paths_and_methods_answer_json(manager_client):
 
 
 def test_a_body_over_the_limit_is_413_json(app, client, manager):
+    limit = app.config["MAX_CONTENT_LENGTH"]
     app.config["MAX_CONTENT_LENGTH"] = 1024
     try:
         response = client.post("/api/v1/session", data=b"x" * 4096, content_type="application/json")
     finally:
-        app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
+        app.config["MAX_CONTENT_LENGTH"] = limit
     assert response.status_code == 413
     assert response.get_json()["status"] == 413
 

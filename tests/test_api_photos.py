@@ -7,6 +7,7 @@ import threading
 import uuid
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -89,6 +90,50 @@ def test_the_stored_photo_has_no_exif_and_a_random_name(app, manager_client):
     assert served.size == (64, 48)
     assert not served.getexif()
     assert b"PhoneMaker" not in response.get_data()
+
+
+def _with_metadata(kind: str) -> tuple[bytes, bytes]:
+    """A photo carrying a secret in every metadata place its format has, and an sRGB profile."""
+    from PIL import ImageCms, PngImagePlugin
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    image = Image.new("RGB", (64, 48), (200, 60, 30))
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">secret xmp</x:xmpmeta>'
+    options = {"icc_profile": profile, "xmp": xmp}
+    if kind == "JPEG":
+        options["comment"] = b"secret comment"
+    if kind == "PNG":
+        text = PngImagePlugin.PngInfo()
+        text.add_text("Comment", "secret comment")
+        options["pnginfo"] = text
+    out = io.BytesIO()
+    image.save(out, format=kind, **options)
+    return out.getvalue(), profile
+
+
+@pytest.mark.parametrize(("kind", "mime"), [("JPEG", "image/jpeg"), ("PNG", "image/png"),
+                                            ("WEBP", "image/webp")])  # fmt: skip
+def test_only_pixels_orientation_and_colour_profile_survive(app, manager_client, kind, mime):
+    data, profile = _with_metadata(kind)
+    assert b"secret" in data
+    observation_id = observation(manager_client)
+    photo_id = uuid.uuid4()
+    assert put_photo(manager_client, observation_id, photo_id, data, mime).status_code == 201
+    stored = manager_client.get(f"/api/v1/photos/{photo_id}").get_data()
+    assert b"secret" not in stored
+    assert Image.open(io.BytesIO(stored)).info.get("icc_profile") == profile
+
+
+def test_a_png_too_large_to_decode_whole_is_refused_before_decoding(manager_client):
+    """116 KB that unpacks to 6,300 x 6,300 pixels: refused from its header (422)."""
+    big = io.BytesIO()
+    Image.new("P", (6300, 6300), 1).save(big, format="PNG")
+    observation_id = observation(manager_client)
+    response = put_photo(manager_client, observation_id, uuid.uuid4(), big.getvalue(), "image/png")
+    assert response.status_code == 422
+    assert "too many pixels" in response.get_json()["error"]
+    large_jpeg = image_bytes(size=(7700, 5190))  # decoded at a quarter, stored at 2048 px
+    assert put_photo(manager_client, observation_id, uuid.uuid4(), large_jpeg).status_code == 201
 
 
 def test_content_decides_not_the_header(manager_client):

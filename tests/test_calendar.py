@@ -135,6 +135,18 @@ def test_a_deactivated_persons_feed_is_gone(client, manager):
     assert client.get(f"/calendar/{token}.ics").status_code == 404
 
 
+def test_reactivating_someone_does_not_bring_back_their_old_feed_url(client, manager, admin):
+    from gembawalk.services.people import accounts
+
+    old = calendar_feed.feed_token(manager)
+    accounts.set_active(admin, manager.id, False)
+    accounts.set_active(admin, manager.id, True)
+    assert client.get(f"/calendar/{old}.ics").status_code == 404
+    new = calendar_feed.feed_token(db.session.get(Person, manager.id))
+    assert new != old
+    assert client.get(f"/calendar/{new}.ics").status_code == 200
+
+
 def test_the_account_page_shows_the_feed_url_and_regenerates_it(manager_client, manager):
     page = manager_client.get("/account").get_data(as_text=True)
     url = re.search(r'value="(http://localhost/calendar/[^"]+\.ics)"', page).group(1)

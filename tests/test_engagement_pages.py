@@ -6,11 +6,13 @@ import csv
 import io
 from datetime import timedelta
 from html.parser import HTMLParser
+from urllib.parse import quote
 
 import pytest
+from sqlalchemy import select
 
 from gembawalk.extensions import db
-from gembawalk.models import CustomerKind, WalkKind
+from gembawalk.models import CustomerKind, OrgUnit, WalkKind
 from gembawalk.services.engagement.periods import choose_period
 from gembawalk.timeutil import utcnow
 
@@ -350,3 +352,18 @@ def test_a_future_period_says_so(client, org):
     page = client.get("/engagement/leaderboard?period=custom&first=2031-01-06&last=2031-01-12")
     assert page.status_code == 200
     assert "has not started yet" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["Łódź Town Hall", "東京"])
+def test_csv_exports_of_units_named_beyond_latin_1_download(client, org, name):
+    for n, unit in enumerate(db.session.scalars(select(OrgUnit))):
+        unit.name = f"{name} {n}"
+    db.session.commit()
+    sign_in(client, org["director"])
+    for path in ("/engagement/leaderboard.csv", "/engagement/walks.csv"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        disposition = response.headers["Content-Disposition"]
+        disposition.encode("latin-1")  # a header must be; the full name goes in filename*
+        assert 'filename="' in disposition
+        assert quote(name.lower().replace(" ", "-")) in disposition.split("filename*=UTF-8''")[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -13,11 +14,12 @@ from gembawalk.auth.session import PASSWORD_AT, SEEN_AT, SIGNED_IN_AT
 from gembawalk.config import ConfigError
 from gembawalk.extensions import db
 from gembawalk.models import AuditEvent, Person
+from gembawalk.services import audit
 
 from .conftest import IsolatedClient, make_test_app, sign_in
 from .factories import PASSWORD, PersonFactory
 
-LONG_KEY = "k" * 64
+LONG_KEY = "kQ9v-3xT_pL7mZ2wR8sY4nB6cF1hJ5gD0aE"  # long and varied, as a real key is
 
 
 def events(kind: str | None = None) -> list[AuditEvent]:
@@ -167,6 +169,56 @@ def test_production_refuses_a_missing_default_or_short_secret_key(monkeypatch, k
     monkeypatch.setenv("SECRET_KEY", key)
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app()
+
+
+@pytest.mark.parametrize("key", ["a" * 32, "ab" * 40, "0123" * 16, "password" * 5])
+def test_production_refuses_a_secret_key_with_too_little_variety(monkeypatch, key):
+    monkeypatch.setenv("GEMBAWALK_ENV", "production")
+    monkeypatch.setenv("GEMBAWALK_TRUSTED_HOSTS", "gemba.example.org")
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_needs_a_base_url_or_trusted_hosts(monkeypatch):
+    """Without either, the Host header would end up in calendar_feed_url and any Host would
+    be answered."""
+    monkeypatch.setenv("GEMBAWALK_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", LONG_KEY)
+    monkeypatch.delenv("GEMBAWALK_TRUSTED_HOSTS", raising=False)
+    monkeypatch.delenv("GEMBAWALK_BASE_URL", raising=False)
+    with pytest.raises(ConfigError, match="GEMBAWALK_BASE_URL"):
+        create_app()
+    monkeypatch.setenv("GEMBAWALK_BASE_URL", "https://gemba.example.org")
+    assert create_app().config["GEMBAWALK_BASE_URL"] == "https://gemba.example.org"
+    monkeypatch.delenv("GEMBAWALK_BASE_URL")
+    monkeypatch.setenv("GEMBAWALK_TRUSTED_HOSTS", "gemba.example.org")
+    assert create_app().config["TRUSTED_HOSTS"] == ["gemba.example.org"]
+
+
+def test_a_missing_referer_over_https_is_named_as_the_reason(production_app, manager):
+    production_app.config["WTF_CSRF_ENABLED"] = True
+    client = https_client(production_app)
+    body = {"email": manager.email, "password": PASSWORD}
+    db.session.commit()  # and read nothing more: SQLite lets the other app write
+    with production_app.app_context():
+        token = client.get("/api/v1/csrf").get_json()["csrf_token"]
+        refused = client.post("/api/v1/session", json=body, headers={"X-CSRFToken": token})
+        assert refused.status_code == 400
+        assert "Referer" in refused.get_json()["error"]
+        assert "token" not in refused.get_json()["error"]
+        foreign = client.post(
+            "/api/v1/session",
+            json=body,
+            headers={"X-CSRFToken": token, "Referer": "https://evil.example/"},
+        )
+        assert "Referer" in foreign.get_json()["error"]
+        signed_in = client.post(
+            "/api/v1/session",
+            json=body,
+            headers={"X-CSRFToken": token, "Referer": "https://gemba.example.org/"},
+        )
+        assert signed_in.status_code == 200
 
 
 def test_only_trusted_hosts_are_answered(production_app):
@@ -396,6 +448,102 @@ def test_the_api_sign_in_is_throttled_too(client, manager):
     assert response.get_json()["error"]
 
 
+def api_sign_in(client, email: str, password: str, address: str = "198.51.100.7"):
+    return client.post(
+        "/api/v1/session",
+        json={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_one_count_per_account_across_the_page_the_api_and_every_worker(
+    client, app, manager, database_url
+):
+    """Five wrong page sign-ins lock the API too, and the reverse; a second app on the same
+    database (another gunicorn worker, no Redis) sees the same count."""
+    for _ in range(3):
+        assert fail(client, manager.email).status_code == 200
+    for _ in range(2):
+        assert api_sign_in(client, manager.email, "wrong again!").status_code == 401
+    assert api_sign_in(client, manager.email, PASSWORD, "192.0.2.9").status_code == 429
+    email = manager.email.upper()
+    db.session.commit()  # and read nothing more: SQLite lets the other worker write
+    other_worker = make_test_app(database_url).test_client()
+    with other_worker.application.app_context():
+        refused = other_worker.post("/sign-in", data={"email": email, "password": PASSWORD})
+        db.engine.dispose()
+    assert refused.status_code == 429
+    assert len(events("sign_in_failed")) == 5
+
+
+def test_account_confirm_shares_the_allowance_and_is_limited(client, manager):
+    sign_in(client, manager)
+    for _ in range(5):
+        response = client.post("/account/confirm", data={"password": "not my password"})
+        assert response.status_code == 200
+    assert client.post("/account/confirm", data={"password": PASSWORD}).status_code == 429
+    assert len(events("password_confirm_failed")) == 5
+    # A stolen cookie's guesses count against the account: its sign-in is locked too.
+    assert api_sign_in(client, manager.email, PASSWORD, "192.0.2.10").status_code == 429
+
+
+def test_failures_on_the_address_are_shared_by_page_and_api(client, app, manager):
+    app.config["GEMBAWALK_SIGN_IN_LIMIT_ADDRESS"] = "3 per minute"
+    try:
+        assert fail(client, "a@example.org").status_code == 200
+        assert api_sign_in(client, "b@example.org", "wrong again!").status_code == 401
+        assert fail(client, "c@example.org").status_code == 200
+        assert api_sign_in(client, manager.email, PASSWORD).status_code == 429
+    finally:
+        app.config["GEMBAWALK_SIGN_IN_LIMIT_ADDRESS"] = "20 per minute; 100 per hour"
+
+
+@pytest.mark.parametrize("typed", ["  MANAGER@Example.ORG ", "manager@xn--exmple-cua.org"])
+def test_sign_in_normalises_the_email_as_account_creation_does(client, typed):
+    PersonFactory(
+        roles=["manager"], email=typed.strip().lower().replace("xn--exmple-cua", "exämple")
+    )
+    response = client.post("/sign-in", data={"email": typed, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+TYPED = "Tr0ub4dor&3-typed-secret"
+
+
+def test_a_typed_password_is_never_rendered_back_into_a_page(admin_client, admin, unit):
+    """Every form with a password, sent with a mistake in another field or in the password
+    itself: the page says what is wrong and holds none of what was typed."""
+    from wtforms import PasswordField
+
+    from gembawalk.admin import forms as admin_forms
+    from gembawalk.auth import forms as auth_forms
+
+    found = 0
+    for module in (admin_forms, auth_forms):  # no password field may be made to show its value
+        for form in vars(module).values():
+            for field in vars(form).values() if isinstance(form, type) else ():
+                if getattr(field, "field_class", None) is PasswordField:
+                    assert field.kwargs.get("widget") is None, form
+                    found += 1
+    assert found >= 5
+    person = {"display_name": "New", "roles": "coach", "org_unit_id": str(unit.id)}
+    attempts = [
+        ("/admin/people/new", {**person, "email": "not an address", "password": TYPED}),
+        ("/admin/people/new", {**person, "email": admin.email, "password": TYPED}),
+        ("/admin/people/new", {**person, "email": "n@example.org", "password": TYPED * 9}),
+        ("/admin/people/new", {**person, "email": "n@example.org", "password": "password1234"}),
+        ("/account/password", {"current_password": TYPED, "new_password": TYPED, "confirm": "x"}),
+        ("/account/confirm", {"password": TYPED}),
+    ]
+    for path, data in attempts:
+        page = admin_client.post(path, data=data).get_data(as_text=True)
+        assert data["password" if "password" in data else "new_password"] not in page, path
+        assert TYPED[:12] not in page, path
+    admin_client.post("/sign-out")
+    page = admin_client.post("/sign-in", data={"email": admin.email, "password": TYPED})
+    assert TYPED not in page.get_data(as_text=True)
+
+
 # The audit log (ASVS V7.1, V7.2)
 
 
@@ -419,6 +567,27 @@ def test_csrf_failures_are_logged(client, manager, csrf_on):
     assert event.path == "/sign-in"
 
 
+def test_an_anonymous_flood_writes_a_bounded_number_of_rows(client, manager, csrf_on):
+    """30 anonymous bad-CSRF PUTs from one address: the first ten are logged, then one row
+    says that more were left out; another address is still heard, and sign-in failures (the
+    throttle counts them) are never left out."""
+    for _ in range(30):
+        client.put(
+            f"/api/v1/walks/{uuid.uuid4()}", json={}, environ_base={"REMOTE_ADDR": "203.0.113.9"}
+        )
+    assert len(events("csrf_failed")) == audit.ANONYMOUS_PER_MINUTE
+    (note,) = events("audit_suppressed")
+    assert note.address == "203.0.113.9"
+    client.put(
+        f"/api/v1/walks/{uuid.uuid4()}", json={}, environ_base={"REMOTE_ADDR": "203.0.113.10"}
+    )
+    assert len(events("csrf_failed")) == audit.ANONYMOUS_PER_MINUTE + 1
+    app_csrf_off = client.application.config
+    app_csrf_off["WTF_CSRF_ENABLED"] = False
+    fail(client, manager.email, "203.0.113.9")
+    assert len(events("sign_in_failed")) == 1
+
+
 def test_role_changes_are_logged_with_the_new_access(admin_client, admin, manager, unit):
     from .test_admin import person_form
 
@@ -435,6 +604,48 @@ def test_role_changes_are_logged_with_the_new_access(admin_client, admin, manage
     assert changed.actor_id == admin.id
     assert changed.subject == manager.email
     assert "roles: coach, manager" in changed.detail
+
+
+def test_every_admin_change_is_logged_with_names_not_ids(app, admin, manager, unit):
+    from gembawalk.services import customers
+    from gembawalk.services.cadence import settings as cadence
+    from gembawalk.services.people import accounts, org
+
+    coach = PersonFactory(roles=["coach"], display_name="Cora Coach")
+    depot = org.create_unit(admin, name="Harbour depot", parent_id=unit.id)
+    org.update_unit(admin, depot.id, name="Harbour yard", parent_id=None)
+    client = customers.create_customer(admin, name="Mrs Ali", kind="external", org_unit_id=depot.id)
+    customers.update_customer(
+        admin, client.id, name="Mrs Ali", kind="internal", org_unit_id=unit.id, active=False
+    )
+    cadence.set_unit_cadence(admin, depot.id, cadence.CadenceSetting(True, 2, 4, "week"))
+    cadence.set_person_cadence(admin, manager.id, cadence.CadenceSetting(True, 1, 1, "month"))
+    accounts.update_person(
+        admin, manager.id, email=manager.email, display_name=manager.display_name,
+        roles=["manager", "director"], org_unit_id=depot.id, coach_ids=[coach.id],
+        leads_unit_ids=[unit.id], timezone=None,
+    )  # fmt: skip
+    logged = {(e.kind, e.subject): e.detail for e in events()}
+    assert logged[("unit_created", "Harbour depot")] == "below: Northgate depot"
+    assert logged[("unit_changed", "Harbour yard")] == (
+        "name: Harbour depot → Harbour yard; below: Northgate depot → (top)"
+    )
+    assert logged[("customer_created", "Mrs Ali")] == (
+        "kind: external; org unit: Harbour yard; active: yes"
+    )
+    assert logged[("customer_changed", "Mrs Ali")] == (
+        "kind: external → internal; org unit: Harbour yard → Northgate depot; active: yes → no"
+    )
+    assert (
+        "2 customer visits and 4 gemba walks a week" in logged[("cadence_changed", "Harbour yard")]
+    )
+    assert logged[("cadence_changed", manager.email)]
+    changed = logged[("person_changed", manager.email)]
+    assert "org unit: Harbour yard" in changed
+    assert "coaches: Cora Coach" in changed
+    assert "leads units: Northgate depot" in changed
+    assert not any(str(n) in changed for n in (depot.id, coach.id, unit.id))
+    assert all(e.actor_id == admin.id for e in events() if e.kind != "sign_in")
 
 
 def test_admins_read_and_export_the_log_and_the_export_is_logged(admin_client, app):

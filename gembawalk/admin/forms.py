@@ -26,6 +26,7 @@ from ..forms import (
     whole_number,
 )
 from ..models import CadencePeriod, CustomerKind, Role
+from ..services.validation import record_id
 
 # The zones offered first; any other IANA name may be typed (the service checks it).
 COMMON_ZONES = (
@@ -70,7 +71,7 @@ def optional_id(value) -> int | None:
     if value in (None, "", "None"):
         return None
     try:
-        return int(value)
+        return record_id(value)
     except (TypeError, ValueError):
         return -1  # not a real id: the service answers "choose from the list"
 
@@ -87,8 +88,8 @@ class PersonForm(FlaskForm):
     roles = MultiCheckboxField("Roles", choices=enum_options(Role), coerce=str)
     # validate_choice=False: the service refuses a unit that does not exist.
     org_unit_id = SelectField("Org unit", coerce=optional_id, validate_choice=False)
-    coach_ids = MultiCheckboxField("Coaches", coerce=int)
-    leads_unit_ids = MultiCheckboxField("Leads these org units", coerce=int)
+    coach_ids = MultiCheckboxField("Coaches", coerce=record_id)
+    leads_unit_ids = MultiCheckboxField("Leads these org units", coerce=record_id)
     timezone = StringField("Time zone")
     submit = SubmitField("Save")
 

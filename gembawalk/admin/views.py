@@ -7,12 +7,13 @@ from flask_login import current_user, login_required
 
 from ..auth.session import reauthenticated
 from ..forms import options, show_errors
-from ..security import request_facts
+from ..security import attachment, request_facts
 from ..services import audit, customers
 from ..services.cadence import settings as cadence_settings
 from ..services.errors import Forbidden, Invalid
 from ..services.people import accounts as people
 from ..services.people import org
+from ..services.validation import record_id
 from .forms import COMMON_ZONES, CadenceForm, CustomerForm, NewPersonForm, PersonForm, UnitForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -153,7 +154,7 @@ def audit_csv():
     return Response(
         body,
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="gembawalk-audit.csv"'},
+        headers={"Content-Disposition": attachment("gembawalk-audit.csv")},
     )
 
 
@@ -174,7 +175,7 @@ def _render_unit(form: UnitForm, unit=None):
 
 @bp.route("/units/new", methods=["GET", "POST"])
 def new_unit():
-    form = UnitForm(parent_id=request.args.get("parent", type=int))
+    form = UnitForm(parent_id=request.args.get("parent", type=record_id))
     if form.validate_on_submit():
         try:
             unit = org.create_unit(current_user, name=form.name.data, parent_id=form.parent_id.data)
@@ -264,7 +265,7 @@ def unit_cadence(unit_id: int):
 
 @bp.get("/customers", endpoint="customers")
 def customers_list():
-    unit_id = request.args.get("unit", type=int)
+    unit_id = request.args.get("unit", type=record_id)
     rows = org.tree()
     return render_template(
         "admin/customers.html",
@@ -282,7 +283,7 @@ def _render_customer(form: CustomerForm, customer=None):
 
 @bp.route("/customers/new", methods=["GET", "POST"])
 def new_customer():
-    form = CustomerForm(org_unit_id=request.args.get("unit", type=int))
+    form = CustomerForm(org_unit_id=request.args.get("unit", type=record_id))
     if form.validate_on_submit():
         try:
             customer = customers.create_customer(current_user, **form.customer_fields())

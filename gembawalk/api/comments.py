@@ -10,6 +10,7 @@ from flask import Blueprint
 from flask_login import current_user
 
 from ..models import Comment
+from ..security import limit_body
 from ..services.sync import comments as sync_comments
 from .http import json_object
 from .openapi import text
@@ -18,16 +19,17 @@ from .sync import (
     MAYBE_UUID,
     UUID_SCHEMA,
     WHEN,
-    device_writes,
     outcome_response,
     put_operation,
+    read_first_then_sign_in,
 )
 
 bp = Blueprint("comments_api", __name__)
 
 # A comment or a closing note is a few kilobytes at most.
 MAX_JSON_BYTES = 64 * 1024
-bp.before_request(device_writes(MAX_JSON_BYTES))
+limit_body(bp, MAX_JSON_BYTES)
+bp.before_request(read_first_then_sign_in)
 
 
 def utc(value) -> str | None:

@@ -43,7 +43,7 @@ def sign_in():
         refuse(400, "Send email and password as strings.")
     person = people.authenticate(email, password)
     if person is None:
-        audit.record(audit.SIGN_IN_FAILED, subject=email, **request_facts())
+        audit.record(audit.SIGN_IN_FAILED, subject=people.email_key(email), **request_facts())
         refuse(401, "That email and password do not match an active account.")
     start_session(person)
     audit.record(audit.SIGN_IN, actor=person, subject=person.email, **request_facts())

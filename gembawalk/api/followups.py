@@ -10,6 +10,7 @@ from flask import Blueprint
 from flask_login import current_user
 
 from ..models import FollowUp, FollowUpStatus
+from ..security import limit_body
 from ..services.followups import sync as followups_sync
 from .comments import MAX_JSON_BYTES, utc
 from .http import json_object
@@ -19,13 +20,14 @@ from .sync import (
     MAYBE_UUID,
     UUID_SCHEMA,
     WHEN,
-    device_writes,
     outcome_response,
     put_operation,
+    read_first_then_sign_in,
 )
 
 bp = Blueprint("followups_api", __name__)
-bp.before_request(device_writes(MAX_JSON_BYTES))
+limit_body(bp, MAX_JSON_BYTES)
+bp.before_request(read_first_then_sign_in)
 
 
 def follow_up_json(item: FollowUp) -> dict[str, Any]:

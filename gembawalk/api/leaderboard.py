@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ..services.engagement import exports, leaderboard
 from ..services.engagement.periods import choose_period, parse_day
 from ..services.errors import Invalid
+from ..services.validation import record_id
 
 bp = Blueprint("leaderboard", __name__)
 
@@ -16,13 +17,14 @@ bp = Blueprint("leaderboard", __name__)
 @login_required
 def board():
     unit = request.args.get("unit") or None
-    if unit is not None and not unit.isdigit():
+    unit_id = request.args.get("unit", type=record_id)
+    if unit is not None and unit_id is None:
         raise Invalid({"unit": "Give the org unit as its id, a whole number."})
     period = choose_period(
         first=parse_day(request.args.get("from"), "from"),
         last=parse_day(request.args.get("to"), "to"),
     )
-    found = leaderboard.leaderboard(current_user, int(unit) if unit else None, period)
+    found = leaderboard.leaderboard(current_user, unit_id, period)
     return jsonify(exports.board_json(found))
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from .. import limits
 from ..models.photos import Photo
+from ..security import limit_body
 from ..services import photos
 from .http import refuse
 from .openapi import one_of
@@ -23,10 +24,13 @@ def photo_folder() -> Path:
     return Path(current_app.config["GEMBAWALK_PHOTO_DIR"])
 
 
+limit_body(bp, photos.MAX_BYTES)
+
+
 @bp.before_request
 @login_required
 def signed_in():
-    request.max_content_length = photos.MAX_BYTES
+    return None
 
 
 def photo_json(photo: Photo) -> dict[str, Any]:

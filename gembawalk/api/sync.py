@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask_login import current_user, login_required
 
 from ..database import read_first
@@ -18,30 +18,19 @@ from .http import json_object
 
 bp = Blueprint("sync", __name__)
 
-MAX_JSON_BYTES = 1024 * 1024
 
-
-def device_writes(max_bytes: int):
-    """The guard before every call about records a device writes by UUID, with the body limit
-    of its records: devices send them again and again, so each call checks without a write
-    lock first and writes only if it must."""
-
-    def guard():
-        request.max_content_length = max_bytes
-        read_first()
-        return signed_in()
-
-    return guard
+@bp.before_request
+def read_first_then_sign_in():
+    """Before every call about records a device writes by UUID (every module that takes them
+    uses it); bodies are held to their blueprint's limit before this (security.limit_body)."""
+    # Devices send records again and again: check without a write lock, write only if needed.
+    read_first()
+    return signed_in()
 
 
 @login_required
 def signed_in():
     return None
-
-
-# Walks and observations are a few hundred bytes; a mistaken or hostile megabyte is refused.
-read_first_then_sign_in = device_writes(MAX_JSON_BYTES)
-bp.before_request(read_first_then_sign_in)
 
 
 def in_zone(instant: datetime | None, zone: str) -> str | None:

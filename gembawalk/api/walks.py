@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from .. import limits
 from ..models import CustomerKind, Walk, WalkKind, WalkStatus
-from ..services import customers
+from ..services import customers, validation
 from ..services.sync import downloads
 from ..services.sync import walks as sync_walks
 from ..services.walks import agenda
@@ -67,9 +67,10 @@ def _day(name: str, default: date) -> date:
     if not value:
         return default
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         refuse(422, f"Send {name} as a date, YYYY-MM-DD.", fields={name: "Not a date."})
+    return validation.day(day, name)
 
 
 @bp.get("/walks")

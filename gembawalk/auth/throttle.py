@@ -1,67 +1,56 @@
-"""Sign-in throttling: failed attempts counted per account and per address; refusals logged.
-
-Only failures count (a correct password never uses up the allowance). Counts live in Redis when
-REDIS_URL is set, so every gunicorn worker shares them; otherwise in this process's memory."""
+"""Password guessing: the page sign-in, POST /api/v1/session and /account/confirm share one
+allowance per account and per address (services/people/guesses.py counts it from the audit
+log, so every worker sees the same count); a refusal is 429 with Retry-After, and logged."""
 
 from __future__ import annotations
 
-from flask import current_app, request
-from flask_limiter.util import get_remote_address
+import functools
+from collections.abc import Callable
 
-from ..extensions import limiter
-from ..limits import TEXT
+from flask import current_app, make_response, request
+
+from ..errors import error_response
+from ..security import request_facts
 from ..services import audit
+from ..services.people import accounts, guesses
 
 
-def _typed_email() -> str:
+def typed_email() -> str:
+    """The email a sign-in names, as the account it would find (see accounts.email_key)."""
     if request.is_json:
         body = request.get_json(silent=True)
         email = body.get("email") if isinstance(body, dict) else None
     else:
         email = request.form.get("email")
-    if not isinstance(email, str):
-        return ""
-    return email.strip().lower()[: TEXT["email"]]
+    return accounts.email_key(email) if isinstance(email, str) else ""
 
 
-def _account_key() -> str:
-    return "account:" + _typed_email()
+def throttled(view=None, *, account: Callable[[], str] = typed_email):
+    """Refuse a POST to `view` once the account (`account()`) or the address has failed too
+    often; the view records its own failures in the audit log, which is what is counted."""
+    if view is None:
+        return functools.partial(throttled, account=account)
 
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        if request.method == "POST":
+            name = account()
+            breach = guesses.over_limit(
+                account=name,
+                address=request.remote_addr,
+                account_limits=current_app.config["GEMBAWALK_SIGN_IN_LIMIT_ACCOUNT"],
+                address_limits=current_app.config["GEMBAWALK_SIGN_IN_LIMIT_ADDRESS"],
+            )
+            if breach is not None:
+                audit.record(
+                    audit.SIGN_IN_THROTTLED, subject=name or None, detail=str(breach),
+                    **request_facts(),
+                )  # fmt: skip
+                response = make_response(
+                    error_response(429, "Too many failed attempts: wait, then try again.")
+                )
+                response.headers["Retry-After"] = str(breach.seconds)
+                return response
+        return view(*args, **kwargs)
 
-def _failed(response) -> bool:
-    # A web sign-in that worked redirects; an API one answers 200.
-    return response.status_code not in (200, 302) or (
-        response.status_code == 200 and not request.path.startswith("/api/")
-    )
-
-
-def _log_refusal(limit) -> None:
-    audit.record(
-        audit.SIGN_IN_THROTTLED,
-        subject=_typed_email() or None,
-        detail=f"limit {limit.limit} per {limit.key.split(':', 1)[0] or 'address'}",
-        address=get_remote_address(),
-        method=request.method,
-        path=request.path,
-    )
-
-
-def throttled(view):
-    """Wrap a sign-in view in both limits (POST only)."""
-    per_address = limiter.limit(
-        lambda: current_app.config["GEMBAWALK_SIGN_IN_LIMIT_ADDRESS"],
-        key_func=lambda: "address:" + get_remote_address(),
-        methods=["POST"],
-        deduct_when=_failed,
-        on_breach=_log_refusal,
-        scope="sign-in-address",
-    )
-    per_account = limiter.limit(
-        lambda: current_app.config["GEMBAWALK_SIGN_IN_LIMIT_ACCOUNT"],
-        key_func=_account_key,
-        methods=["POST"],
-        deduct_when=_failed,
-        on_breach=_log_refusal,
-        scope="sign-in-account",
-    )
-    return per_address(per_account(view))
+    return guarded

@@ -28,7 +28,8 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return url_for("main.home")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or "\\" in target:
+    # A control character (CR/LF above all) could split the Location header it ends up in.
+    if parts.scheme or parts.netloc or "\\" in target or not target.isprintable():
         return url_for("main.home")
     return target
 
@@ -49,7 +50,9 @@ def sign_in():
             start_session(person, remember=form.remember.data)
             audit.record(audit.SIGN_IN, actor=person, subject=person.email, **request_facts())
             return redirect(safe_next(form.next.data))
-        audit.record(audit.SIGN_IN_FAILED, subject=form.email.data, **request_facts())
+        audit.record(
+            audit.SIGN_IN_FAILED, subject=people.email_key(form.email.data), **request_facts()
+        )
         form.password.errors = ["That email and password do not match an active account."]
     return render_template("auth/sign_in.html", form=form)
 
@@ -86,6 +89,7 @@ def change_password():
 
 @bp.route("/account/confirm", methods=["GET", "POST"])
 @login_required
+@throttled(account=lambda: current_user.email)
 def confirm_password():
     """Type the password again before changing who may do what (ASVS: re-authentication)."""
     form = ConfirmPasswordForm(next=request.args.get("next", ""))
@@ -95,7 +99,12 @@ def confirm_password():
             confirm_password_now()
             audit.record(audit.PASSWORD_CONFIRMED, actor=current_user, **request_facts())
             return redirect(safe_next(form.next.data))
-        audit.record(audit.PASSWORD_CONFIRM_FAILED, actor=current_user, **request_facts())
+        audit.record(
+            audit.PASSWORD_CONFIRM_FAILED,
+            actor=current_user,
+            subject=current_user.email,
+            **request_facts(),
+        )
         form.password.errors = ["That is not your password."]
     return render_template("auth/confirm_password.html", form=form)
 

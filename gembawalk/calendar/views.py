@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, request, ur
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from ..security import attachment
 from ..services.errors import NotFound
 from ..services.walks import calendar_feed
 from ..services.walks import lifecycle as walks
@@ -35,7 +36,7 @@ def _ics(body: bytes, filename: str | None = None) -> WerkzeugResponse:
     # The feed holds private notes: no shared cache may keep it.
     response.headers["Cache-Control"] = "private, max-age=300"
     if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.headers["Content-Disposition"] = attachment(filename)
     # Calendar apps poll: an unchanged feed answers 304 without sending it again.
     response.add_etag()
     return response.make_conditional(request)

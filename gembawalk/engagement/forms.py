@@ -7,6 +7,7 @@ from wtforms import Form, SelectField, StringField
 from ..forms import options
 from ..services.engagement.periods import PRESETS, choose_period, parse_day
 from ..services.people.org import TreeRow
+from ..services.validation import record_id
 
 
 class PeriodForm(Form):
@@ -29,7 +30,7 @@ class PeriodForm(Form):
 
 
 class BoardForm(PeriodForm):
-    unit = SelectField("Org unit", coerce=int, validate_choice=False)
+    unit = SelectField("Org unit", coerce=record_id, validate_choice=False)
 
     def offer(self, choices: list[TreeRow]) -> None:
         top = min((row.depth for row in choices), default=0)

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 
 from ..forms import show_errors
-from ..security import request_facts
+from ..security import attachment, request_facts
 from ..services import audit
 from ..services.engagement import exports, leaderboard, trends
 from ..services.engagement.periods import choose_period
@@ -68,7 +68,7 @@ def _csv(rows: Iterable[Sequence[object]], stem: str) -> Response:
     return Response(
         buffer.getvalue(),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
+        headers={"Content-Disposition": attachment(f"{stem}.csv")},
     )
 
 

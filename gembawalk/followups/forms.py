@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired
 
 from ..coaching.forms import strip
 from ..forms import limited
+from ..services.validation import record_id
 from ..walks.forms import ClientIdField
 
 
@@ -24,7 +25,7 @@ class FollowUpForm(FlaskForm):
         validators=[DataRequired("Say what will be done."), limited("action", "The action")],
         render_kw={"rows": 3, "placeholder": "e.g. Put the list of what we take at the gate"},
     )
-    owner_id = OwnerField("Owner", coerce=int, validators=[InputRequired("Choose an owner.")])
+    owner_id = OwnerField("Owner", coerce=record_id, validators=[InputRequired("Choose an owner.")])
     due_date = DateField("Due", validators=[InputRequired("Enter a due date.")])
     submit = SubmitField("Add follow-up")
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AuditEvent, Person
-from .people.org import require_admin
+from ..timeutil import utcnow
+from .people import org  # a module, not a name: org records unit changes here in turn
 
 # What can happen, in the log's own words.
 SIGN_IN = "sign_in"
@@ -28,7 +30,13 @@ PERSON_CREATED = "person_created"
 PERSON_CHANGED = "person_changed"
 PERSON_DEACTIVATED = "person_deactivated"
 PERSON_REACTIVATED = "person_reactivated"
+UNIT_CREATED = "unit_created"
+UNIT_CHANGED = "unit_changed"
+CUSTOMER_CREATED = "customer_created"
+CUSTOMER_CHANGED = "customer_changed"
+CADENCE_CHANGED = "cadence_changed"
 EXPORT = "export"
+AUDIT_SUPPRESSED = "audit_suppressed"
 
 KINDS = (
     SIGN_IN,
@@ -46,13 +54,25 @@ KINDS = (
     PERSON_CHANGED,
     PERSON_DEACTIVATED,
     PERSON_REACTIVATED,
+    UNIT_CREATED,
+    UNIT_CHANGED,
+    CUSTOMER_CREATED,
+    CUSTOMER_CHANGED,
+    CADENCE_CHANGED,
     EXPORT,
+    AUDIT_SUPPRESSED,
 )
 PAGE_SIZE = 200
+# What nobody signed in may write: this many events a minute from one address, then one row
+# saying that more were left out. Sign-in failures always count (the password-guess limit
+# counts them, and bounds them itself).
+ANONYMOUS_PER_MINUTE = 10
+ALWAYS_KEPT = frozenset({SIGN_IN_FAILED})
 
 
-def _clip(value: object, column) -> str | None:
-    """What fits the column, NUL bytes removed: an attacker's input must still be logged."""
+def as_stored(value: object, column) -> str | None:
+    """What fits the column, NUL bytes removed: an attacker's input must still be logged (and
+    looked up again the same way)."""
     if value is None:
         return None
     text = str(value).replace("\x00", "\\0")
@@ -77,26 +97,70 @@ def add(
     event = AuditEvent(
         kind=kind,
         actor_id=signer.id if signer is not None else None,
-        actor_email=_clip(signer.email, columns.actor_email) if signer is not None else None,
-        subject=_clip(subject, columns.subject),
-        detail=_clip(detail, columns.detail),
-        address=_clip(address, columns.address),
-        method=_clip(method, columns.method),
-        path=_clip(path, columns.path),
+        actor_email=as_stored(signer.email, columns.actor_email) if signer is not None else None,
+        subject=as_stored(subject, columns.subject),
+        detail=as_stored(detail, columns.detail),
+        address=as_stored(address, columns.address),
+        method=as_stored(method, columns.method),
+        path=as_stored(path, columns.path),
     )
     db.session.add(event)
     return event
 
 
+def described(facts: dict[str, str]) -> str:
+    """{"kind": "external", "org unit": "North"} as "kind: external; org unit: North"."""
+    return "; ".join(f"{name}: {value}" for name, value in facts.items())
+
+
+def changes(before: dict[str, str], after: dict[str, str]) -> str | None:
+    """What differs, as "name: old → new; ...", or None when nothing does."""
+    changed = [f"{k}: {before.get(k)} → {v}" for k, v in after.items() if before.get(k) != v]
+    return "; ".join(changed) or None
+
+
+def _anonymous_budget_left(address: str | None) -> int:
+    """How many more events an anonymous client at `address` may write this minute (<0: the
+    note that more were left out is written already)."""
+    since = utcnow() - timedelta(minutes=1)
+    written = db.session.scalar(
+        select(func.count()).where(
+            AuditEvent.actor_id.is_(None),
+            AuditEvent.address == address,
+            AuditEvent.at >= since,
+            AuditEvent.kind.not_in(ALWAYS_KEPT),
+        )
+    )
+    return ANONYMOUS_PER_MINUTE - (written or 0)
+
+
 def record(kind: str, **facts) -> None:
-    """Store an event on its own, for refusals where nothing else is being written."""
+    """Store an event on its own, for refusals where nothing else is being written. What an
+    anonymous client can write is limited (ANONYMOUS_PER_MINUTE): a flood of refusals cannot
+    fill the log, and the log says when it left some out."""
     db.session.rollback()  # whatever the refused request had begun is not ours to commit
+    actor = facts.get("actor")
+    if kind not in ALWAYS_KEPT and not getattr(actor, "is_authenticated", False):
+        left = _anonymous_budget_left(
+            as_stored(facts.get("address"), AuditEvent.__table__.c.address)
+        )
+        if left < 0:
+            return
+        if left == 0:
+            kind, facts = (
+                AUDIT_SUPPRESSED,
+                {
+                    "address": facts.get("address"),
+                    "detail": f"more than {ANONYMOUS_PER_MINUTE} anonymous events a minute from "
+                    "this address: the rest of this minute's are not logged",
+                },
+            )
     add(kind, **facts)
     db.session.commit()
 
 
 def list_events(actor: Person, kind: str | None = None, limit: int = PAGE_SIZE) -> list[AuditEvent]:
-    require_admin(actor)
+    org.require_admin(actor)
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if kind:
         query = query.where(AuditEvent.kind == kind)
@@ -137,7 +201,7 @@ def to_csv(events: Iterable[AuditEvent]) -> str:
 
 def export_csv(actor: Person, **facts) -> str:
     """The whole log as CSV; the export itself is logged."""
-    require_admin(actor)
+    org.require_admin(actor)
     events = list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
     add(EXPORT, actor=actor, subject="audit log", **facts)
     db.session.commit()

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Customer, CustomerKind, Person, Role
-from . import validation
+from ..models import Customer, CustomerKind, OrgUnit, Person, Role
+from . import audit, validation
 from .errors import Forbidden, Invalid, NotFound, rolls_back
 from .people.org import find_unit, get_unit, lineage_ids, require_admin, subtree_ids
 
@@ -113,12 +113,30 @@ def _apply(
     _check_unique(customer.name, customer.org_unit_id, "name", customer.id)
 
 
+def _facts(customer: Customer) -> dict[str, str]:
+    """What the audit log keeps of a customer, with its unit by name (notes stay out)."""
+    unit = db.session.get(OrgUnit, customer.org_unit_id) if customer.org_unit_id else None
+    return {
+        "name": customer.name,
+        "kind": customer.kind.value,
+        "org unit": unit.name if unit else "-",
+        "active": "yes" if customer.active else "no",
+    }
+
+
 @rolls_back
 def create_customer(actor: Person, **fields) -> Customer:
     require_admin(actor)
     customer = Customer()
     _apply(customer, **fields)
     db.session.add(customer)
+    facts = _facts(customer)
+    audit.add(
+        audit.CUSTOMER_CREATED,
+        actor=actor,
+        subject=facts.pop("name"),
+        detail=audit.described(facts),
+    )
     db.session.commit()
     return customer
 
@@ -127,6 +145,10 @@ def create_customer(actor: Person, **fields) -> Customer:
 def update_customer(actor: Person, customer_id: int, **fields) -> Customer:
     customer = get_customer(actor, customer_id)
     with db.session.no_autoflush:
+        before = _facts(customer)
         _apply(customer, **fields)
+        detail = audit.changes(before, _facts(customer))
+    if detail:
+        audit.add(audit.CUSTOMER_CHANGED, actor=actor, subject=customer.name, detail=detail)
     db.session.commit()
     return customer

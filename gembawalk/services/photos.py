@@ -33,6 +33,7 @@ EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 MAX_BYTES = limits.PHOTO_MAX_BYTES
 MAX_PIXELS = limits.PHOTO_MAX_PIXELS
 MAX_SIDE = limits.PHOTO_STORED_SIDE
+MAX_WHOLE_DECODE_PIXELS = limits.PHOTO_MAX_WHOLE_DECODE_PIXELS
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def _observation_of(actor: Person, observation_id: uuid_lib.UUID) -> Observation
 
 
 def reencode(data: bytes, declared_type: str) -> tuple[bytes, str, int, int]:
-    """The picture drawn again from its pixels: EXIF, GPS and comments stay behind."""
+    """The picture drawn again from its pixels: EXIF, GPS, XMP and comments stay behind."""
     if len(data) > MAX_BYTES:
         raise Invalid({"": f"A photo may be at most {MAX_BYTES // (1024 * 1024)} MiB."})
     image: Image.Image  # the file as opened, then the picture drawn again from it
@@ -60,21 +61,32 @@ def reencode(data: bytes, declared_type: str) -> tuple[bytes, str, int, int]:
                 raise Invalid({"": "Send a JPEG, PNG or WebP photo."})
             if FORMATS[kind] != declared_type:
                 raise Invalid({"": f"The photo is {FORMATS[kind]}, not {declared_type}."})
-            if image.width * image.height > MAX_PIXELS:
+            limit = MAX_PIXELS if kind == "JPEG" else MAX_WHOLE_DECODE_PIXELS
+            if image.width * image.height > limit:  # read from the header: nothing decoded yet
                 raise Invalid({"": "The photo has too many pixels; send a smaller one."})
+            if kind == "JPEG":  # decode at 1/2, 1/4 or 1/8 while both sides stay >= half
+                image.draft(None, (MAX_SIDE // 2, MAX_SIDE // 2))
             image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise Invalid({"": "That is not a photo that can be read."}) from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise Invalid({"": "The photo has too many pixels; send a smaller one."}) from exc
-    image = ImageOps.exif_transpose(image)  # keep the way up the camera meant, then drop EXIF
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    profile = image.info.get("icc_profile")
+    # Keep the way up the camera meant, then drop EXIF; in place, since without an orientation
+    # to apply exif_transpose would otherwise return a whole copy of the pixels.
+    ImageOps.exif_transpose(image, in_place=True)
+    image.thumbnail((MAX_SIDE, MAX_SIDE))  # before any conversion, which copies every pixel
     if kind == "JPEG" and image.mode != "RGB":
         image = image.convert("RGB")
     elif kind != "JPEG" and image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA")
+    # Pillow writes back what it read into `info` (a JPEG comment, XMP, PNG text): keep only
+    # the pixels, their orientation (applied above) and the colour profile they are in.
+    image.info = {}
     out = io.BytesIO()
     options = {"quality": 85, "optimize": True} if kind == "JPEG" else {}
+    if profile:
+        options["icc_profile"] = profile
     image.save(out, format=kind, **options)
     return out.getvalue(), kind, image.width, image.height
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 
 from email_validator import EmailNotValidError, validate_email
@@ -14,6 +15,34 @@ T = TypeVar("T")
 
 # Characters per text field, stated in gembawalk/limits.py (the columns are sized from it).
 LIMITS = limits.TEXT
+
+# The widest whole number a column holds (PostgreSQL BIGINT, SQLite INTEGER): ids and numbers
+# past it are refused where they come in (JSON bodies, URLs, forms), never sent to a driver.
+LARGEST_INTEGER = 2**63 - 1
+
+
+def record_id(value: object) -> int:
+    """An id sent in a form or a query string, as a column can hold it; anything else is a
+    ValueError, which WTForms' coerce and request.args.get(type=) both treat as no value."""
+    number = int(value)  # type: ignore[call-overload]  # a str from a form; TypeError is fine
+    if not 0 < number <= LARGEST_INTEGER:
+        raise ValueError(f"{value!r} is not an id")
+    return number
+
+
+# The days a person can mean. Outside them a calendar feed, a week's sums and UTC arithmetic
+# overflow (year 9999), and nobody records a walk in 1970 or plans one a century ahead.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
+def day(value: date, field: str, label: str = "The date") -> date:
+    """`value` when it lies within EARLIEST_DAY..LATEST_DAY; anything else is refused."""
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise Invalid(
+            {field: f"{label} must be between {EARLIEST_DAY.year} and {LATEST_DAY.year}."}
+        )
+    return value
 
 
 def text(

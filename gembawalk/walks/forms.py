@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Optional
 from .. import limits
 from ..forms import MultiCheckboxField, enum_options, limited, options, whole_number
 from ..models import Category, CustomerKind, RepeatRule, SaidBy, WalkKind, WasteType
+from ..services.validation import record_id
 
 DURATIONS = options(limits.WALK_MINUTES.items())
 
@@ -66,7 +67,7 @@ class PlanWalkForm(FlaskForm):
         validators=[limited("purpose", "The purpose")],
         render_kw={"rows": 3, "placeholder": "What do you want to learn?"},
     )
-    customer_ids = MultiCheckboxField("Customers you plan to meet", coerce=int)
+    customer_ids = MultiCheckboxField("Customers you plan to meet", coerce=record_id)
     new_customer_name = StringField(
         "Or add a customer to the register", validators=[limited("customer_name", "The name")]
     )
@@ -150,7 +151,7 @@ class CompleteWalkForm(FlaskForm):
         ],
         render_kw={"inputmode": "numeric"},
     )
-    customer_ids = MultiCheckboxField("Customers from the register you met", coerce=int)
+    customer_ids = MultiCheckboxField("Customers from the register you met", coerce=record_id)
     frontline_met = StringField(
         "Frontline people you met",
         validators=[limited("frontline_met", "This")],

@@ -9,6 +9,7 @@ from ... import limits
 from ...extensions import db
 from ...models import CadencePeriod, OrgUnit, Person
 from ...models.cadence import CadenceTargets
+from .. import audit
 from ..errors import Invalid, rolls_back
 from ..people.accounts import get_person
 from ..people.org import find_unit, require_admin
@@ -57,10 +58,24 @@ def _apply(row: CadenceTargets, setting: CadenceSetting) -> None:
     row.cadence_gemba_walks = values["gemba_walks"]
 
 
+def _logged(actor: Person, row: CadenceTargets, subject: str) -> None:
+    visits, walks, period = (
+        row.cadence_customer_visits,
+        row.cadence_gemba_walks,
+        row.cadence_period,
+    )
+    if visits is None or walks is None or period is None:  # _apply sets all three or none
+        detail = "no cadence of its own: the default from above applies"
+    else:
+        detail = describe(cadence.Target(visits, walks, period, "own"))
+    audit.add(audit.CADENCE_CHANGED, actor=actor, subject=subject, detail=detail)
+
+
 @rolls_back
 def set_person_cadence(actor: Person, person_id: int, setting: CadenceSetting) -> Person:
     person = get_person(actor, person_id)
     _apply(person, setting)
+    _logged(actor, person, person.email)
     db.session.commit()
     return person
 
@@ -69,6 +84,7 @@ def set_person_cadence(actor: Person, person_id: int, setting: CadenceSetting) -
 def set_unit_cadence(actor: Person, unit_id: int, setting: CadenceSetting) -> OrgUnit:
     unit = find_unit(actor, unit_id)
     _apply(unit, setting)
+    _logged(actor, unit, unit.name)
     db.session.commit()
     return unit
 

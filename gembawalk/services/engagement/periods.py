@@ -17,6 +17,7 @@ from sqlalchemy import Date, Integer, case, cast, func, literal, type_coerce
 
 from ...extensions import db
 from ...timeutil import day_start_utc, local_today, offset_changes, utcnow, week_start
+from .. import validation
 from ..errors import Invalid
 
 PRESETS = {
@@ -39,9 +40,10 @@ def parse_day(text: str | None, field: str) -> date | None:
     try:
         if not ISO_DAY.fullmatch(text):
             raise ValueError(text)
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise Invalid({field: "Give the day as YYYY-MM-DD."}) from exc
+    return validation.day(day, field)
 
 
 def org_zone() -> str:

@@ -39,8 +39,18 @@ def zone_for(person: Person) -> str:
     return person.timezone or current_app.config["GEMBAWALK_TIMEZONE"]
 
 
+def email_key(email: str) -> str:
+    """An address as it is stored, normalised as account creation does (Unicode NFC, an
+    internationalised domain as Unicode, lower case), so a sign-in typed in another form finds
+    the same account; what is not an address at all is only trimmed and lowered."""
+    try:
+        return validation.email(email)
+    except Invalid:
+        return email.strip().lower()[: validation.LIMITS["email"] + 1]
+
+
 def find_by_email(email: str) -> Person | None:
-    email = email.strip().lower()
+    email = email_key(email)
     if "\x00" in email or len(email) > validation.LIMITS["email"]:
         return None  # no such address can exist, and PostgreSQL refuses NUL in a query
     return db.session.scalar(select(Person).where(Person.email == email))
@@ -138,6 +148,8 @@ def known_zones() -> frozenset[str]:
 
 def timezone_name(value: str | None, field: str = "timezone") -> str | None:
     """An IANA zone name such as Europe/London, or None for the organisation's zone."""
+    if value is not None and not isinstance(value, str):  # a JSON body may send anything
+        raise Invalid({field: "Use an IANA time zone name, such as Europe/Paris."})
     value = (value or "").strip()
     if not value:
         return None
@@ -257,10 +269,11 @@ def create_person(actor: Person, *, password: str, **fields) -> Person:
 def _access_summary(person: Person) -> str:
     """What the audit log keeps of a person's access: roles, unit, coaches, units led."""
     roles = ", ".join(sorted(r.value for r in {row.role for row in person.role_rows}))
-    coaches = ",".join(str(c.id) for c in sorted(person.coaches, key=lambda c: c.id or 0))
-    leads = ",".join(str(u.id) for u in sorted(person.leads, key=lambda u: u.id or 0))
+    coaches = ", ".join(sorted(c.display_name for c in person.coaches))
+    leads = ", ".join(sorted(u.name for u in person.leads))
+    unit = db.session.get(OrgUnit, person.org_unit_id) if person.org_unit_id else None
     return (
-        f"roles: {roles}; org unit: {person.org_unit_id or '-'}; "
+        f"roles: {roles}; org unit: {unit.name if unit else '-'}; "
         f"coaches: {coaches or '-'}; leads units: {leads or '-'}"
     )
 
@@ -301,6 +314,8 @@ def set_active(actor: Person, person_id: int, active: bool) -> Person:
     person.active = active
     if not active:
         person.session_token = new_session_token()
+        # The feed URL dies with the account: reactivated, they get a new one on first look.
+        person.calendar_token = None
     db.session.commit()
     return person
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import Customer, OrgUnit, Person, Role
-from .. import validation
+from .. import audit, validation
 from ..errors import Forbidden, Invalid, NotFound, rolls_back
 
 
@@ -161,12 +161,22 @@ def _validated(
     return name, parent_id
 
 
+def _unit_facts(name: str, parent_id: int | None) -> dict[str, str]:
+    """What the audit log keeps of a unit: its name and, by name, the unit above it."""
+    parent = db.session.get(OrgUnit, parent_id) if parent_id else None
+    return {"name": name, "below": parent.name if parent else "(top)"}
+
+
 @rolls_back
 def create_unit(actor: Person, *, name: str, parent_id: int | None) -> OrgUnit:
     require_admin(actor)
     name, parent_id = _validated(name, parent_id)
     unit = OrgUnit(name=name, parent_id=parent_id)
     db.session.add(unit)
+    facts = _unit_facts(name, parent_id)
+    audit.add(
+        audit.UNIT_CREATED, actor=actor, subject=facts.pop("name"), detail=audit.described(facts)
+    )
     db.session.commit()
     return unit
 
@@ -174,6 +184,10 @@ def create_unit(actor: Person, *, name: str, parent_id: int | None) -> OrgUnit:
 @rolls_back
 def update_unit(actor: Person, unit_id: int, *, name: str, parent_id: int | None) -> OrgUnit:
     unit = find_unit(actor, unit_id)
+    before = _unit_facts(unit.name, unit.parent_id)
     unit.name, unit.parent_id = _validated(name, parent_id, unit_id)
+    detail = audit.changes(before, _unit_facts(unit.name, unit.parent_id))
+    if detail:
+        audit.add(audit.UNIT_CHANGED, actor=actor, subject=unit.name, detail=detail)
     db.session.commit()
     return unit

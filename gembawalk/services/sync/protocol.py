@@ -33,6 +33,7 @@ from ...models import Comment, FollowUp, Observation, Person, Walk
 from ...models.conflicts import SyncConflict
 from ...models.photos import Photo
 from ...timeutil import utcnow
+from .. import validation
 from ..errors import Conflict, Invalid, NotFound, rolls_back
 from ..walks import lifecycle as walks
 from .tombstones import TAKEN, refuse_removed
@@ -97,6 +98,7 @@ def read_instant(body: dict, name: str) -> datetime | None:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise Invalid({name: "Send an ISO 8601 date and time with its UTC offset."})
+    validation.day(parsed.date(), name)  # before astimezone, which overflows at year 1 or 9999
     return parsed.astimezone(utcnow().tzinfo)
 
 

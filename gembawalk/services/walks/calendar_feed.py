@@ -7,7 +7,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, UTC, date, datetime, time, timedelta
 
 from icalendar import Calendar, Event
 from sqlalchemy import select, update
@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import Person, Walk, WalkStatus
 from ...timeutil import local, utcnow
+from .. import validation
 from ..errors import NotFound
 
 # How far back the feed reaches: recent walks stay in the calendar as a record.
@@ -73,7 +74,12 @@ def feed_walks(person: Person, now: datetime | None = None) -> list[Walk]:
     since = (now or utcnow()) - FEED_HISTORY
     query = (
         select(Walk)
-        .where(Walk.manager_id == person.id, Walk.planned_start >= since)
+        .where(
+            Walk.manager_id == person.id,
+            Walk.planned_start >= since,
+            # Only days a person can now enter: one stored before (year 9998) is left out.
+            Walk.planned_start < datetime.combine(validation.LATEST_DAY, time.max, UTC),
+        )
         .options(selectinload(Walk.customers))
         .order_by(Walk.planned_start)
         .limit(FEED_LIMIT)
@@ -133,8 +139,10 @@ def calendar(walks: Iterable[Walk], link_for: Callable[[Walk], str], name: str) 
         days.append(walk.planned_start.date())
     if days:
         # Zone rules only for the years the walks span: a short VTIMEZONE, still exact.
+        # Clamped: a walk stored before dates were bounded (year 9998) must not break it.
         first, last = min(days), max(days)
         cal.add_missing_timezones(
-            first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1)
+            first_date=date(max(first.year - 1, MINYEAR), 1, 1),
+            last_date=date(min(last.year + 2, MAXYEAR), 1, 1),
         )
     return cal.to_ical()

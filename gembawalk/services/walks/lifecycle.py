@@ -79,6 +79,7 @@ def _instant(day: date | None, at: time | None, zone: str, day_field: str, time_
         raise Invalid({day_field: "Enter a date."})
     if at is None:
         raise Invalid({time_field: "Enter a time."})
+    validation.day(day, day_field)
     try:
         return to_utc(day, at, zone)
     except NonexistentLocalTime as exc:

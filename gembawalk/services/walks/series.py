@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from ...extensions import db
 from ...models import Person, RepeatRule, Walk, WalkSeries, WalkStatus
 from ...timeutil import local_today, utcnow
+from .. import validation
 from ..errors import Conflict, Invalid, NotFound, rolls_back
 from ..sync import tombstones
 from ..validation import choice
@@ -198,6 +199,8 @@ def _repeat_rule(repeat: str | None) -> RepeatRule:
 
 
 def _check_until(until: date | None, first_day: date | None) -> None:
+    if until is not None:
+        validation.day(until, "repeat_until", "The last day")
     if until is not None and first_day is not None and until < first_day:
         raise Invalid({"repeat_until": "The series cannot end before its first walk."})
 
