@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import limits
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TIMEZONE = "Europe/London"
 # Placeholder values that must never sign sessions in production.
@@ -162,9 +164,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "GEMBAWALK_TIMEZONE": _timezone(env.get("GEMBAWALK_TIMEZONE", DEFAULT_TIMEZONE)),
         # Links in calendar events, e.g. https://gemba.example.org; empty: the host asked.
         "GEMBAWALK_BASE_URL": env.get("GEMBAWALK_BASE_URL", "").strip().rstrip("/"),
-        # Forms and JSON records are a few kilobytes; photos (api/photos.py) and comments
-        # (api/comments.py, api/followups.py) set their own limits with security.limit_body.
-        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Photos, comments and follow-ups set their own limits with security.limit_body.
+        "MAX_CONTENT_LENGTH": limits.BODY_MAX_BYTES,
         "GEMBAWALK_PHOTO_DIR": env.get("GEMBAWALK_PHOTO_DIR") or str(folder / "photos"),
         "ASSETS_DEBUG": False,
         # Bundle versions live in a manifest, so production serves prebuilt files by name.

@@ -42,6 +42,11 @@ CUSTOMERS_SPOKEN_TO_MAX = 1000
 # A cadence target: customer visits or gemba walks asked for each week or month.
 CADENCE_TARGET_MAX = 50
 
+# Request bodies, refused with 413 before anything reads them (security.enforce_body_limit):
+# forms and JSON records are a few kilobytes, a comment or a closing note less still.
+BODY_MAX_BYTES = 1024 * 1024
+NOTE_BODY_MAX_BYTES = 64 * 1024
+
 # Photos: what a device may send (the image types, by the name Pillow gives each), how large.
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 PHOTO_TYPES = tuple(PHOTO_FORMATS.values())

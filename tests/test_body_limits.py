@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from gembawalk.api import coaching
+from gembawalk import limits
 from gembawalk.services import photos
 
 MiB = 1024 * 1024
@@ -24,7 +24,7 @@ def _token(client) -> str:
         ("PUT", f"/api/v1/walks/{uuid.uuid4()}", 1024 * 1024 + 1),
         ("POST", "/api/v1/sync/status", 14 * MiB),
         ("PUT", f"/api/v1/comments/{uuid.uuid4()}", 200 * 1024),
-        ("PUT", f"/api/v1/follow-ups/{uuid.uuid4()}", coaching.MAX_JSON_BYTES + 1),
+        ("PUT", f"/api/v1/follow-ups/{uuid.uuid4()}", limits.NOTE_BODY_MAX_BYTES + 1),
         ("POST", "/api/v1/session", 2 * MiB),
     ],
 )

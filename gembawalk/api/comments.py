@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint
 from flask_login import current_user
 
+from .. import limits
 from ..models import Comment
-from ..security import limit_body
 from ..services.sync import comments as sync_comments
 from .http import json_object
 from .openapi import text
@@ -19,17 +18,12 @@ from .sync import (
     MAYBE_UUID,
     UUID_SCHEMA,
     WHEN,
+    device_records,
     outcome_response,
     put_operation,
-    read_first_then_sign_in,
 )
 
-bp = Blueprint("comments_api", __name__)
-
-# A comment or a closing note is a few kilobytes at most.
-MAX_JSON_BYTES = 64 * 1024
-limit_body(bp, MAX_JSON_BYTES)
-bp.before_request(read_first_then_sign_in)
+bp = device_records("comments_api", __name__, limits.NOTE_BODY_MAX_BYTES)
 
 
 def utc(value) -> str | None:

@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint
 from flask_login import current_user
 
+from .. import limits
 from ..models import FollowUp, FollowUpStatus
-from ..security import limit_body
 from ..services.followups import sync as followups_sync
-from .comments import MAX_JSON_BYTES, utc
+from .comments import utc
 from .http import json_object
 from .openapi import enum_of, text
 from .sync import (
@@ -20,14 +19,12 @@ from .sync import (
     MAYBE_UUID,
     UUID_SCHEMA,
     WHEN,
+    device_records,
     outcome_response,
     put_operation,
-    read_first_then_sign_in,
 )
 
-bp = Blueprint("followups_api", __name__)
-limit_body(bp, MAX_JSON_BYTES)
-bp.before_request(read_first_then_sign_in)
+bp = device_records("followups_api", __name__, limits.NOTE_BODY_MAX_BYTES)
 
 
 def follow_up_json(item: FollowUp) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint
 from flask_login import current_user
 
 from ..models import Category, Observation, SaidBy, WasteType
@@ -17,14 +16,13 @@ from .photos import photo_json
 from .sync import (
     BASE_VERSION,
     WHEN,
+    device_records,
     in_zone,
     outcome_response,
     put_operation,
-    read_first_then_sign_in,
 )
 
-bp = Blueprint("observations", __name__)
-bp.before_request(read_first_then_sign_in)
+bp = device_records("observations", __name__)
 
 
 def observation_json(observation: Observation) -> dict[str, Any]:

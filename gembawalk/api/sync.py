@@ -11,12 +11,23 @@ from flask import Blueprint, jsonify
 from flask_login import current_user, login_required
 
 from ..database import read_first
+from ..security import limit_body
 from ..services.sync import downloads
 from ..services.sync import protocol as sync
 from ..timeutil import local
 from .http import json_object
 
 bp = Blueprint("sync", __name__)
+
+
+def device_records(name: str, import_name: str, max_bytes: int | None = None) -> Blueprint:
+    """A blueprint for records a device writes by UUID: its body limit (when not the app's),
+    then the same guard before every call as the others'."""
+    records = Blueprint(name, import_name)
+    if max_bytes is not None:
+        limit_body(records, max_bytes)
+    records.before_request(read_first_then_sign_in)
+    return records
 
 
 @bp.before_request

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 from flask_login import current_user
 
 from .. import limits
@@ -24,14 +24,13 @@ from .sync import (
     ERRORS,
     WHEN,
     answer,
+    device_records,
     in_zone,
     outcome_response,
     put_operation,
-    read_first_then_sign_in,
 )
 
-bp = Blueprint("walks", __name__)
-bp.before_request(read_first_then_sign_in)
+bp = device_records("walks", __name__)
 
 
 def walk_json(walk: Walk, day_start: datetime, observations: bool = False) -> dict[str, Any]:
