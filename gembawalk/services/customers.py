@@ -32,10 +32,11 @@ def choosable(person: Person) -> list[Customer]:
 
 
 def resolve_choice(
-    person: Person, ids: Iterable[int], field: str = "customer_ids"
+    person: Person, ids: Iterable[int] | None, field: str = "customer_ids"
 ) -> list[Customer]:
-    """The customers a manager picked, refusing any outside the register they may use."""
-    ids = {int(i) for i in ids}
+    """The customers a manager picked, refusing any outside the register they may use. None
+    is a choice the form could not read (its own message says why): nothing chosen."""
+    ids = {int(i) for i in ids or ()}
     if not ids:
         return []
     unit_ids = choosable_unit_ids(person)
