@@ -4,6 +4,7 @@ from .audit import AuditEvent
 from .cadence import CadencePeriod
 from .coaching import Comment, Notification, NotificationKind, Review
 from .conflicts import ConflictResolution, SyncConflict
+from .corrections import Correction
 from .customers import Customer, CustomerKind
 from .followups import FollowUp, FollowUpStatus
 from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
@@ -29,6 +30,7 @@ __all__ = [
     "Category",
     "Comment",
     "ConflictResolution",
+    "Correction",
     "Customer",
     "CustomerKind",
     "EngagementDay",
