@@ -70,17 +70,37 @@ def may_correct(actor: Person, walk: Walk, now: datetime) -> bool:
     return walk.manager_id == actor.id and until is not None and now <= until
 
 
+def why_not(walk: Walk) -> str:
+    """Why this walk cannot be corrected (its walker asking; anyone else never sees it)."""
+    until = correctable_until(walk)
+    if until is None:
+        return "Only a done walk can be corrected."
+    return (
+        f"A walk can be corrected for {WINDOW.days} days after it finished; this one "
+        f"could be until {local(until, walk.timezone):%a %-d %b %Y, %H:%M}."
+    )
+
+
 def _require_correctable(actor: Person, walk: Walk, now: datetime) -> None:
     if walk.manager_id != actor.id:
         raise NotFound("No such walk.")
-    until = correctable_until(walk)
-    if until is None:
-        raise Conflict("Only a done walk can be corrected.")
-    if now > until:
-        raise Conflict(
-            f"A walk can be corrected for {WINDOW.days} days after it finished; this one "
-            f"could be until {local(until, walk.timezone):%a %-d %b %Y, %H:%M}."
-        )
+    if not may_correct(actor, walk, now):
+        raise Conflict(why_not(walk))
+
+
+def record_of(walk: Walk) -> dict[str, Any]:
+    """A done walk's record as its form shows it, to correct: local wall times."""
+
+    def wall(instant: datetime | None) -> datetime | None:
+        return None if instant is None else local(instant, walk.timezone).replace(tzinfo=None)
+
+    values = _walk_values(walk)
+    return {**values, "started_at": wall(walk.started_at), "completed_at": wall(walk.completed_at)}
+
+
+def note_of(observation: Observation) -> dict[str, Any]:
+    """What an observation says, as its form shows it, to correct."""
+    return _observation_values(observation)
 
 
 # --- correcting ---------------------------------------------------------------------------
@@ -252,17 +272,11 @@ def shown_history(walk: Walk) -> list[ShownCorrection]:
     """The walk's history in words: each field by its label, times in the walk's zone,
     customers by name, categories by their label."""
     found = corrections_of(walk)
-    ids = {
-        i
-        for c in found
-        for old, new in [c.changes.get("customer_ids", [[], []])]
-        for i in old + new
-    }
-    names = dict(
-        db.session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(ids))).tuples()
-        if ids
-        else []
-    )
+    ids = {i for c in found for side in c.changes.get("customer_ids", []) for i in side}
+    names: dict[int, str] = {}
+    if ids:
+        query = select(Customer.id, Customer.name).where(Customer.id.in_(ids))
+        names = {row.id: row.name for row in db.session.execute(query)}
     notes = {o.uuid: o for o in walk.observations}
 
     def words(name: str, value: Any) -> str:
