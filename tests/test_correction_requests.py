@@ -115,6 +115,10 @@ def test_a_correction_shows_every_error_at_once_and_keeps_what_was_typed(manager
     assert "Enter a number, 0 if none." in page
     assert "A walk cannot finish before it started." in page
     assert "Typed, not lost" in page
+    # Nothing at all sent (no browser does): every field's message, never an error page.
+    empty = manager_client.post(f"/walks/{done.uuid}/correct", data={})
+    assert empty.status_code == 422
+    assert "Enter when the walk started." in empty.get_data(as_text=True)
     assert corrections_kept() == 0
 
 

@@ -32,10 +32,11 @@ def choosable(person: Person) -> list[Customer]:
 
 
 def resolve_choice(
-    person: Person, ids: Iterable[int], field: str = "customer_ids"
+    person: Person, ids: Iterable[int] | None, field: str = "customer_ids"
 ) -> list[Customer]:
     """The customers a manager picked, refusing any outside the register they may use."""
-    ids = {int(i) for i in ids}
+    # A form posted with no field at all (no browser does) leaves the choice None: none chosen.
+    ids = {int(i) for i in ids or ()}
     if not ids:
         return []
     unit_ids = choosable_unit_ids(person)
