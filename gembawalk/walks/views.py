@@ -246,18 +246,26 @@ def complete(walk_id: UUID):
             tzinfo=None, second=0, microsecond=0
         )
         form.customer_ids.data = [c.id for c in walk.customers]
+    saved = _save_record(form, walk, walks.complete_walk, "Walk done. Thank you for going to see.")
+    return saved or (
+        render_template("walks/complete.html", form=form, walk=walk),
+        422 if form.errors else 200,
+    )
+
+
+def _save_record(form, walk, save, done: str):
+    """A walk's record from its form, every message at once; stored by `save`, then back to
+    the walk's page saying `done`. None while the form has something to fix."""
     record = walks.WalkRecord(**{name: form[name].data for name in walks.RECORD_FIELDS})
     if validate_all(form, lambda: walks.check_record(current_user, walk, record)):
         try:
-            walks.complete_walk(current_user, walk_id, record)
+            save(current_user, walk.uuid, record)
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Walk done. Thank you for going to see.", "success")
-            return redirect(url_for("walks.show", walk_id=walk_id))
-    return render_template("walks/complete.html", form=form, walk=walk), (
-        422 if form.errors else 200
-    )
+            flash(done, "success")
+            return redirect(url_for("walks.show", walk_id=walk.uuid))
+    return None
 
 
 def _too_late(walk):
@@ -275,17 +283,11 @@ def correct(walk_id: UUID):
         return refused
     form = CorrectWalkForm(data=corrections.record_of(walk) if request.method == "GET" else None)
     _customer_choices(form)
-    record = walks.WalkRecord(**{name: form[name].data for name in walks.RECORD_FIELDS})
-    if validate_all(form, lambda: walks.check_record(current_user, walk, record)):
-        try:
-            corrections.correct_walk(current_user, walk_id, record)
-        except Invalid as error:
-            show_errors(form, error)
-        else:
-            flash("Walk corrected. What it said before is kept in its history.", "success")
-            return redirect(url_for("walks.show", walk_id=walk_id))
-    return render_template("walks/correct.html", form=form, walk=walk), (
-        422 if form.errors else 200
+    done = "Walk corrected. What it said before is kept in its history."
+    saved = _save_record(form, walk, corrections.correct_walk, done)
+    return saved or (
+        render_template("walks/correct.html", form=form, walk=walk, observation=None),
+        422 if form.errors else 200,
     )
 
 
@@ -306,6 +308,6 @@ def correct_observation(walk_id: UUID, observation_id: UUID):
         else:
             flash("Observation corrected. What it said before is kept.", "success")
             return redirect(url_for("walks.show", walk_id=walk_id))
-    return render_template("walks/correct_observation.html", form=form, walk=observation.walk), (
-        422 if form.errors else 200
-    )
+    return render_template(
+        "walks/correct.html", form=form, walk=observation.walk, observation=observation
+    ), (422 if form.errors else 200)
