@@ -123,6 +123,18 @@ def test_the_window_is_fourteen_days_after_the_walk_finished(manager, done, exte
     assert done.summary == "Just in time"
 
 
+def test_moving_the_finish_later_does_not_stretch_the_window(manager, done, external):
+    later = FINISHED + timedelta(days=10)
+    corrections.correct_walk(
+        manager,
+        done.uuid,
+        a_record(completed_at=datetime(2026, 3, 19, 15, 10), customer_ids=[external.id]),
+        now=later,
+    )
+    assert corrections.correctable_until(done) == FINISHED + timedelta(days=14)
+    assert not corrections.may_correct(manager, done, FINISHED + timedelta(days=15))
+
+
 def test_only_a_done_walk_is_corrected(manager):
     walk = walks.plan_walk(
         manager, walks.WalkPlan(kind="gemba_walk", day=None, at=None), start_now=True, now=FINISHED

@@ -57,17 +57,28 @@ ENUMS = {"category": Category, "waste_type": WasteType, "said_by": SaidBy}
 
 
 def correctable_until(walk: Walk) -> datetime | None:
-    """The moment a done walk stops being correctable; None for a walk not done."""
+    """The moment a done walk stops being correctable; None for a walk not done. It runs from
+    the finish the walk was first recorded with: correcting the finish to a later time does
+    not stretch the window."""
     if walk.status != WalkStatus.DONE or walk.completed_at is None:
         return None
-    return walk.completed_at + WINDOW
+    query = select(Correction.changes_json).where(
+        Correction.walk_id == walk.id, Correction.observation_uuid.is_(None)
+    )
+    finishes = [walk.completed_at]
+    for changes in map(json.loads, db.session.scalars(query)):
+        if "completed_at" in changes:
+            finishes.append(datetime.fromisoformat(changes["completed_at"][0]))
+    return min(finishes) + WINDOW
 
 
 def may_correct(actor: Person, walk: Walk, now: datetime) -> bool:
     """Whether the actor may correct this walk and its observations now: its own walker, for
     WINDOW after it finished."""
+    if walk.manager_id != actor.id or walk.status != WalkStatus.DONE:
+        return False
     until = correctable_until(walk)
-    return walk.manager_id == actor.id and until is not None and now <= until
+    return until is not None and now <= until
 
 
 def why_not(walk: Walk) -> str:
