@@ -97,11 +97,14 @@ def _key(app: Flask, address: str) -> tuple | None:
     return (endpoint, shape)
 
 
-def crawl(app: Flask, client, role: str, start: str = "/", limit: int = 60) -> Crawl:
-    """Follow links from `start` as the signed-in `client`, one address per page shape."""
+def crawl(
+    app: Flask, client, role: str, start: str = "/", limit: int = 60, also: tuple[str, ...] = ()
+) -> Crawl:
+    """Follow links from `start` as the signed-in `client`, one address per page shape; `also`
+    names pages the links from the home page would not reach first."""
     result = Crawl(role)
     # The links from the home page first, then every page the URL map can address by itself.
-    queue = [start, *bare_addresses(app)]
+    queue = [start, *also, *bare_addresses(app)]
     seen_keys: set[tuple] = set()
     while queue and len(result.pages) < limit:
         address = queue.pop(0)
@@ -144,6 +147,21 @@ def start_a_walk(client) -> str | None:
         return None
     client.post(found.group(1))
     return found.group(1).removesuffix("/start")
+
+
+WALK = re.compile(r'href="(/walks/[0-9a-f-]{36})"')
+CORRECT = re.compile(r'href="(/walks/[0-9a-f-]{36}(?:/observations/[0-9a-f-]{36})?/correct)"')
+
+
+def correct_addresses(client) -> tuple[str, ...]:
+    """The Correct pages of the most recent done walk the manager may still correct (one
+    walk's page is all a crawl reads, and it is the walk being recorded)."""
+    done = client.get("/walks/?show=done").get_data(as_text=True)
+    for walk in dict.fromkeys(WALK.findall(done)):
+        found = CORRECT.findall(client.get(walk).get_data(as_text=True))
+        if found:
+            return tuple(found[:2])
+    return ()
 
 
 # Forms sent empty, to check how their errors read: address → what to post.

@@ -60,6 +60,8 @@ MANAGERS_ONLY = {
     "walks.reinstate",
     "walks.observe",
     "walks.complete",
+    "walks.correct",
+    "walks.correct_observation",
     "walks.end_series",
 }  # none of whom may see Sam's walk
 

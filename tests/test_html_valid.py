@@ -38,7 +38,8 @@ def every_page(app) -> dict[str, str]:
         response = client.post("/sign-in", data={"email": email, "password": pages.DEMO_PASSWORD})
         assert response.status_code == 302, f"{role} could not sign in"
         walk = pages.start_a_walk(client) if role == "manager" else None
-        crawl = pages.crawl(app, client, role)
+        also = pages.correct_addresses(client) if role == "manager" else ()
+        crawl = pages.crawl(app, client, role, also=also)
         crawls.append(crawl)
         found.update({f"{role} {a}": html for a, html in crawl.html.items()})
         found.update(

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..models import Category, Observation, SaidBy, WasteType
 from ..services.sync import observations as sync_observations
+from ..services.walks import corrections
 from .http import json_object
 from .openapi import enum_of, text
 from .photos import photo_json
@@ -77,7 +78,9 @@ SCHEMAS = {
     "ObservationInput": {
         "type": "object",
         "description": "On create: walk_id, category, text (waste_type for waste). On edit: "
-        "base_version too, and any of category, waste_type, said_by, text, made_at.",
+        "base_version too, and any of category, waste_type, said_by, text, made_at. On a "
+        f"done walk an edit is a correction, for {corrections.WINDOW.days} days after the walk "
+        "finished (later: 422), kept in the walk's history; made_at is not corrected.",
         "properties": {
             "walk_id": {"type": "string", "format": "uuid"},
             "category": enum_of(Category),

@@ -11,17 +11,20 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from .. import limits
-from ..models import CustomerKind, Walk, WalkKind, WalkStatus
+from ..models import Correction, CustomerKind, Walk, WalkKind, WalkStatus
 from ..services import customers, validation
 from ..services.sync import downloads
 from ..services.sync import walks as sync_walks
-from ..services.walks import agenda
+from ..services.walks import agenda, corrections
 from .http import json_object, refuse
 from .observations import observation_json
 from .openapi import count, enum_of, one_of, text
 from .sync import (
     BASE_VERSION,
+    ERROR,
     ERRORS,
+    TEXT,
+    UUID_PARAM,
     WHEN,
     answer,
     device_records,
@@ -106,6 +109,24 @@ def put_walk(walk_id: UUID):
     return outcome_response(outcome, lambda walk: walk_json(walk, day_start))
 
 
+def correction_json(correction: Correction) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "version": correction.version,
+        "changed_at": in_zone(correction.changed_at, "UTC"),
+        "changed_by": {"id": correction.changed_by.id, "name": correction.changed_by.display_name},
+        "changes": correction.changes,
+    }
+    if correction.observation_uuid is not None:
+        body["observation"] = str(correction.observation_uuid)
+    return body
+
+
+@bp.get("/walks/<uuid:walk_id>/history")
+def walk_history(walk_id: UUID):
+    found = corrections.history(current_user, walk_id)
+    return jsonify({"versions": [correction_json(c) for c in found]})
+
+
 # --- the OpenAPI description ----------------------------------------------------------------
 
 CUSTOMERS_SPOKEN_TO = count(limits.CUSTOMERS_SPOKEN_TO_MAX, nullable=True)
@@ -176,7 +197,11 @@ SCHEMAS = {
         "description": "The walk as the device holds it. On create kind and planned_start are "
         "required and base_version is left out; an edit carries base_version, the version it "
         "was made from. Status changes follow the pages: planned → in_progress → done, "
-        "planned → cancelled (planned → done does both steps).",
+        "planned → cancelled (planned → done does both steps). A done walk's record "
+        "(started_at, completed_at, customers_spoken_to, customer_ids, frontline_met, summary) "
+        f"is corrected the same way for {corrections.WINDOW.days} days after it finished, "
+        "under the checks of "
+        "completing it; each correction is kept in the walk's history. Later: 422.",
         "properties": {
             "kind": enum_of(WalkKind),
             "status": enum_of(WalkStatus),
@@ -206,6 +231,48 @@ SCHEMAS = {
             "from": {"type": "string", "format": "date"},
             "to": {"type": "string", "format": "date"},
             "walks": {"type": "array", "items": {"$ref": "#/components/schemas/Walk"}},
+        },
+    },
+    "WalkHistory": {
+        "type": "object",
+        "description": "Every correction of a done walk and of its observations, oldest "
+        "first: who made it, when, the version it made, and each field's old and new value.",
+        "required": ["versions"],
+        "properties": {
+            "versions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["version", "changed_at", "changed_by", "changes"],
+                    "properties": {
+                        "version": {
+                            "type": "integer",
+                            "description": "The corrected record's version after it.",
+                        },
+                        "changed_at": {"type": "string", "format": "date-time"},
+                        "changed_by": {
+                            "type": "object",
+                            "required": ["id", "name"],
+                            "properties": {"id": {"type": "integer"}, "name": TEXT},
+                        },
+                        "changes": {
+                            "type": "object",
+                            "description": "{field: [old, new]}, fields named as in Walk "
+                            "and Observation.",
+                            "additionalProperties": {
+                                "type": "array",
+                                "minItems": 2,
+                                "maxItems": 2,
+                            },
+                        },
+                        "observation": {
+                            "type": "string",
+                            "format": "uuid",
+                            "description": "Present when an observation was corrected.",
+                        },
+                    },
+                },
+            }
         },
     },
     "CustomerList": {
@@ -255,4 +322,15 @@ PATHS = {
         }
     },
     "/walks/{walk_id}": {"put": put_operation("walk", "Walk")},
+    "/walks/{walk_id}/history": {
+        "get": {
+            "summary": "The corrections of a done walk and its observations",
+            "parameters": [{"name": "walk_id", **UUID_PARAM}],
+            "responses": {
+                "200": answer("The walk's history, oldest first", "WalkHistory"),
+                **ERRORS,
+                "404": ERROR,
+            },
+        }
+    },
 }

@@ -3,6 +3,7 @@
 from .audit import AuditEvent
 from .coaching import Comment, Notification, NotificationKind, Review
 from .conflicts import ConflictResolution, SyncConflict
+from .corrections import Correction
 from .customers import Customer
 from .followups import FollowUp
 from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
@@ -31,6 +32,7 @@ __all__ = [
     "Category",
     "Comment",
     "ConflictResolution",
+    "Correction",
     "Customer",
     "CustomerKind",
     "EngagementDay",

@@ -168,6 +168,18 @@ class CompleteWalkForm(FlaskForm):
     submit = SubmitField("Complete walk")
 
 
+class CorrectObservationForm(ObservationForm):
+    """An observation of a done walk, corrected: the same fields as adding one."""
+
+    submit = SubmitField("Save correction")
+
+
+class CorrectWalkForm(CompleteWalkForm):
+    """A done walk's record, corrected: the same fields and checks as completing it."""
+
+    submit = SubmitField("Save correction")
+
+
 class StartNowForm(FlaskForm):
     """Start a walk now, without a plan: the kind and the place, nothing about when."""
 

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from ..models import Category, Walk, WalkStatus
 from ..services import coaching
 from ..services.followups import lists as followups_lists
-from ..services.walks import agenda, steps
+from ..services.walks import agenda, corrections, steps
 from ..timeutil import utcnow
 from .forms import ObservationForm
 
@@ -34,6 +34,8 @@ def render_walk(
         when=agenda.day_of(current_user),
         WalkStatus=WalkStatus,
         reinstatable=steps.may_reinstate(walk, utcnow()),
+        correctable=corrections.may_correct(current_user, walk, utcnow()),
+        history=corrections.shown_history(walk) if walk.status == WalkStatus.DONE else [],
         **_around(walk, comment_form),
     ), status
 

@@ -13,10 +13,18 @@ from ..models import Role
 from ..services import access, customers
 from ..services.errors import Conflict, Invalid
 from ..services.people.accounts import zone_for
-from ..services.walks import agenda, past, series, steps
+from ..services.walks import agenda, corrections, past, series, steps
 from ..services.walks import lifecycle as walks
 from ..timeutil import local, utcnow
-from .forms import CompleteWalkForm, ObservationForm, PastWalkForm, PlanWalkForm, StartNowForm
+from .forms import (
+    CompleteWalkForm,
+    CorrectObservationForm,
+    CorrectWalkForm,
+    ObservationForm,
+    PastWalkForm,
+    PlanWalkForm,
+    StartNowForm,
+)
 from .page import render_walk
 
 bp = Blueprint("walks", __name__, url_prefix="/walks")
@@ -238,15 +246,68 @@ def complete(walk_id: UUID):
             tzinfo=None, second=0, microsecond=0
         )
         form.customer_ids.data = [c.id for c in walk.customers]
+    saved = _save_record(form, walk, walks.complete_walk, "Walk done. Thank you for going to see.")
+    return saved or (
+        render_template("walks/complete.html", form=form, walk=walk),
+        422 if form.errors else 200,
+    )
+
+
+def _save_record(form, walk, save, done: str):
+    """A walk's record from its form, every message at once; stored by `save`, then back to
+    the walk's page saying `done`. None while the form has something to fix."""
     record = walks.WalkRecord(**{name: form[name].data for name in walks.RECORD_FIELDS})
     if validate_all(form, lambda: walks.check_record(current_user, walk, record)):
         try:
-            walks.complete_walk(current_user, walk_id, record)
+            save(current_user, walk.uuid, record)
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Walk done. Thank you for going to see.", "success")
-            return redirect(url_for("walks.show", walk_id=walk_id))
-    return render_template("walks/complete.html", form=form, walk=walk), (
-        422 if form.errors else 200
+            flash(done, "success")
+            return redirect(url_for("walks.show", walk_id=walk.uuid))
+    return None
+
+
+def _too_late(walk):
+    """Back to the walk's page, saying why, when the walk cannot be corrected (any more)."""
+    if corrections.may_correct(current_user, walk, utcnow()):
+        return None
+    flash(corrections.why_not(walk), "info")
+    return redirect(url_for("walks.show", walk_id=walk.uuid))
+
+
+@bp.route("/<uuid:walk_id>/correct", methods=["GET", "POST"])
+def correct(walk_id: UUID):
+    walk = walks.get_own_walk(current_user, walk_id)
+    if refused := _too_late(walk):
+        return refused
+    form = CorrectWalkForm(data=corrections.record_of(walk) if request.method == "GET" else None)
+    _customer_choices(form)
+    done = "Walk corrected. What it said before is kept in its history."
+    saved = _save_record(form, walk, corrections.correct_walk, done)
+    return saved or (
+        render_template("walks/correct.html", form=form, walk=walk, observation=None),
+        422 if form.errors else 200,
     )
+
+
+@bp.route("/<uuid:walk_id>/observations/<uuid:observation_id>/correct", methods=["GET", "POST"])
+def correct_observation(walk_id: UUID, observation_id: UUID):
+    observation = corrections.get_own_observation(current_user, walk_id, observation_id)
+    if refused := _too_late(observation.walk):
+        return refused
+    form = CorrectObservationForm(
+        data=corrections.note_of(observation) if request.method == "GET" else None
+    )
+    if form.validate_on_submit():
+        said = {name: form[name].data for name in ("category", "waste_type", "said_by", "text")}
+        try:
+            corrections.correct_observation(current_user, walk_id, observation_id, **said)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash("Observation corrected. What it said before is kept.", "success")
+            return redirect(url_for("walks.show", walk_id=walk_id))
+    return render_template(
+        "walks/correct.html", form=form, walk=observation.walk, observation=observation
+    ), (422 if form.errors else 200)

@@ -42,7 +42,8 @@ def _addresses(app, role: str) -> tuple[list[str], str | None]:
     try:
         client.post("/sign-in", data={"email": pages.ROLES[role], "password": pages.DEMO_PASSWORD})
         walk = pages.start_a_walk(client) if role == "manager" else None
-        crawl = pages.crawl(app, client, role)
+        also = pages.correct_addresses(client) if role == "manager" else ()
+        crawl = pages.crawl(app, client, role, also=also)
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
     assert len(crawl.pages) > 5, f"the crawl as {role} found almost nothing"

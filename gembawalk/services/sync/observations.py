@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import Observation, Person, Walk
+from ...models import Observation, Person, Walk, WalkStatus
 from ..errors import Invalid
+from ..walks import corrections
 from ..walks import lifecycle as walks
 from .protocol import (
     Outcome,
@@ -71,14 +72,16 @@ def put_observation(
             raise Invalid({"walk_id": "An observation cannot move to another walk."})
         walks.check_observable(observation.walk)
         merged = {**observation_state(observation), **wanted}
+        said = {name: merged[name] for name in ("category", "waste_type", "said_by", "text")}
+        if observation.walk.status == WalkStatus.DONE:
+            # A note on a done walk is corrected, and what it said is kept; when it was made
+            # is not part of a correction.
+            if differences(observation_state(observation), wanted, ("made_at",)):
+                raise Invalid({"made_at": "When a note on a done walk was made is kept."})
+            corrections.revise_observation(actor, observation, **said, now=now)
+            return
         with db.session.no_autoflush:
-            walks.describe(
-                observation,
-                category=merged["category"],
-                waste_type=merged["waste_type"],
-                said_by=merged["said_by"],
-                text=merged["text"],
-            )
+            walks.describe(observation, **said)
         if merged["made_at"] is not None:
             observation.made_at = not_future(merged["made_at"], now, "made_at")
 

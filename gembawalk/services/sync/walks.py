@@ -13,6 +13,7 @@ from ...models import Person, Walk, WalkKind, WalkStatus
 from ...timeutil import local
 from ..errors import Invalid
 from ..people.accounts import timezone_name, zone_for
+from ..walks import corrections
 from ..walks import lifecycle as walks
 from .protocol import (
     Outcome,
@@ -171,7 +172,11 @@ def _move_walk(actor: Person, walk: Walk, wanted: dict[str, Any], now: datetime,
             raise Invalid({"": "Only a planned walk can be changed."})
         walks.apply_plan(actor, walk, _plan_for(walk, merged), now, allow_past=True)
     if target == walk.status:
-        if target != WalkStatus.PLANNED and differences(walk_state(walk), wanted, COMPARED[target]):
+        changed = differences(walk_state(walk), wanted, COMPARED[target])
+        if target == WalkStatus.DONE and changed:
+            # What is left to differ on a done walk is its record: a correction, kept.
+            corrections.revise_walk(actor, walk, _record_for(walk, merged), now)
+        elif target != WalkStatus.PLANNED and changed:
             raise Invalid({"": f"A walk {target.label.lower()} cannot be changed."})
         return
     steps = PATHS.get((walk.status, target))
