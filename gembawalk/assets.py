@@ -29,6 +29,7 @@ OFFLINE_JS = (
     "js/gw-sync.js",
     "js/gw-capture.js",
     "js/gw-status.js",
+    "js/gw-forms.js",
     "js/gw-enhance.js",
     "js/gw-shell.js",
     "js/gw-boot.js",

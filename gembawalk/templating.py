@@ -17,6 +17,7 @@ from flask_login import current_user
 from . import charts, limits
 from .models import Role
 from .models.photos import Photo
+from .models.vocabulary import NEAR_DAYS
 from .pwa.vocabulary import offline_vocabulary
 from .services import coaching, notifications
 from .services.engagement import figures as engagement
@@ -49,13 +50,9 @@ def local_date(value: datetime, zone: str | None = None) -> date:
 
 
 def day_label(value: date, today: date) -> str:
-    delta = (value - today).days
-    if delta == 0:
-        return "Today"
-    if delta == 1:
-        return "Tomorrow"
-    if delta == -1:
-        return "Yesterday"
+    near = NEAR_DAYS.get((value - today).days)
+    if near:
+        return near
     if value.year == today.year:
         return value.strftime("%a %-d %b")
     return value.strftime("%a %-d %b %Y")

@@ -9,6 +9,9 @@ import functools
 
 from ..extensions import db
 
+# A day near today by its name, as pages and the offline client say it (else its date).
+NEAR_DAYS = {0: "Today", 1: "Tomorrow", -1: "Yesterday"}
+
 # Where a label is not simply the value with its first letter capitalised.
 LABELS = {
     "customer_visit": "Customer visit",

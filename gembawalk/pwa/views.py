@@ -13,8 +13,10 @@ from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, url_for
+from flask_wtf import FlaskForm
 
 from ..extensions import assets
+from ..walks.forms import CompleteWalkForm, ObservationForm, PlanWalkForm, StartNowForm
 from .vocabulary import offline_vocabulary
 
 bp = Blueprint("pwa", __name__)
@@ -127,10 +129,24 @@ def service_worker():
     return _no_cache(response)
 
 
+def shell_forms() -> dict[str, FlaskForm]:
+    """The capture forms as the server's pages render them, blank, without a CSRF token, and
+    with one customer option the device copies for each customer it holds."""
+    blank: dict = {"formdata": None, "meta": {"csrf": False}}
+    plan, complete = PlanWalkForm(**blank), CompleteWalkForm(**blank)
+    observation, start_now = ObservationForm(**blank), StartNowForm(**blank)
+    plan.customer_ids.choices = complete.customer_ids.choices = [(0, "")]
+    # The device makes each record's id: the shell, the same for everyone, holds none.
+    for field in (plan.walk_id, start_now.walk_id, observation.observation_id):
+        field.process_data("")
+    return {"plan": plan, "observation": observation, "complete": complete, "start_now": start_now}
+
+
 @bp.get("/app")
 def shell():
     """The app shell. Public and the same for everyone: it holds no data and no token."""
-    return _no_cache(Response(render_template("pwa/shell.html", release=release())))
+    page = render_template("pwa/shell.html", release=release(), forms=shell_forms())
+    return _no_cache(Response(page))
 
 
 @bp.get("/outbox")

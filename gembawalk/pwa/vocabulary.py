@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import limits
 from ..models import Category, CustomerKind, SaidBy, WalkKind, WalkStatus, WasteType
+from ..models.vocabulary import NEAR_DAYS
 
 # The words the offline pages show or offer, under the names the scripts ask for.
 WORDS = {
@@ -23,6 +24,7 @@ WORDS = {
 def offline_vocabulary() -> dict[str, Any]:
     return {
         "words": {name: [[m.value, m.label] for m in enum] for name, enum in WORDS.items()},
+        "near_days": {str(offset): name for offset, name in NEAR_DAYS.items()},
         "defaults": {"said_by": SaidBy.WALKER.value, "walk_minutes": limits.WALK_MINUTES_DEFAULT},
         "limits": {
             "text": limits.TEXT,

@@ -6,7 +6,7 @@
 
   var WALK_FIELDS = ["kind", "status", "planned_start", "planned_minutes", "timezone", "purpose",
     "place", "customer_ids", "started_at", "completed_at", "customers_spoken_to",
-    "frontline_met", "summary"];
+    "frontline_met", "summary", "unplanned", "recorded_after"];
 
   function uuid() {
     if (crypto.randomUUID) return crypto.randomUUID();
@@ -43,7 +43,12 @@
       purpose: "", place: "", customer_ids: [], started_at: null, completed_at: null,
       customers_spoken_to: null, frontline_met: "", summary: "", observations: [], local: true
     }, fields);
-    if (startNow) { walk.status = "in_progress"; walk.started_at = nowIso(); }
+    // Started now: its planned start is its start, and it says it was never planned.
+    if (startNow) {
+      walk.status = "in_progress";
+      walk.started_at = walk.planned_start = nowIso();
+      walk.unplanned = true;
+    }
     return saveWalk(walk, userId).then(function () { return walk; });
   }
 

@@ -60,6 +60,19 @@
     return problems;
   }
 
+  // What a long text's counter says at `length` characters of `most`: nothing while far from
+  // the limit, the characters left once within a tenth of it, and how many are over past it.
+  function counter(length, most) {
+    if (length > most) {
+      var over = length - most;
+      return { over: true, text: over + " character" + (over === 1 ? "" : "s") + " over the limit of " + most + ". Shorten it to save: nothing you typed is cut." };
+    }
+    if (length < most * 0.9) return null;
+    var left = most - length;
+    return { over: false, text: left + " character" + (left === 1 ? "" : "s") + " left" };
+  }
+
+  exports.counter = counter;
   exports.observation = observation;
   exports.plan = plan;
   exports.complete = complete;

@@ -1,7 +1,7 @@
 // Gemba Walk on the server's pages: the record-a-walk form writes to the device first and the
 // outbox sends it, so losing signal mid-walk loses nothing. Without JavaScript the form posts.
 // Module Gemba.enhance. Needs Gemba.status, Gemba.store, Gemba.capture, Gemba.outbox,
-// Gemba.words, Gemba.checks.
+// Gemba.words, Gemba.checks, Gemba.forms, Gemba.sync.
 (function (Gemba) {
   "use strict";
 
@@ -11,10 +11,15 @@
     return id ? Number(id) : null;
   }
 
-  // Keep each shown record's state up to date as the outbox works.
+  // Keep each shown record's state up to date as the outbox works, and drop a message that
+  // stopped being true ("Saved on this device" once the server has it).
   document.addEventListener("gemba:status", function (event) {
     var byUuid = {};
     event.detail.records.forEach(function (r) { byUuid[r.uuid] = r; });
+    document.querySelectorAll("[data-until-sent]").forEach(function (el) {
+      var record = byUuid[el.getAttribute("data-until-sent")];
+      if (!record || record.state === "sent") el.remove();
+    });
     document.querySelectorAll("[data-record]").forEach(function (el) {
       var record = byUuid[el.getAttribute("data-record")];
       if (!record) return;
@@ -22,31 +27,6 @@
       el.textContent = Gemba.status.stateText(record);
     });
   });
-
-  function photoField(form) {
-    var wrap = Gemba.status.h("div", { class: "field photo-field" }, [
-      Gemba.status.h("label", { for: "obs-photos", text: "Photos" }),
-      Gemba.status.h("p", { class: "hint", text: "Optional. Kept on this phone until sent; made smaller first." }),
-      Gemba.status.h("input", { type: "file", id: "obs-photos", name: "photos", accept: "image/*", multiple: true, "data-photos": true })
-    ]);
-    var text = form.querySelector("textarea[name=text]");
-    var anchor = text ? text.closest(".field") || text : null;
-    if (anchor && anchor.parentNode) anchor.parentNode.insertBefore(wrap, anchor.nextSibling);
-    return wrap.querySelector("input");
-  }
-
-  function readForm(form) {
-    var category = form.querySelector("input[name=category]:checked");
-    var saidBy = form.querySelector("input[name=said_by]:checked");
-    var waste = form.querySelector("select[name=waste_type]");
-    var text = form.querySelector("textarea[name=text]");
-    return {
-      category: category ? category.value : "",
-      waste_type: category && category.value === "waste" && waste && waste.value ? waste.value : null,
-      said_by: saidBy ? saidBy.value : Gemba.words.current().defaults.said_by,
-      text: text ? text.value.trim() : ""
-    };
-  }
 
   function showSaved(list, obs) {
     var h = Gemba.status.h, words = Gemba.words, vocab = words.current();
@@ -67,23 +47,23 @@
   }
 
   // The same message place and look as the server's flash after a plain post.
-  function flash(text) {
+  function flash(text, recordUuid) {
     var main = document.querySelector("main");
     var box = main.querySelector(".flashes");
     if (!box) {
       box = Gemba.status.h("div", { class: "flashes", role: "status" });
       main.insertBefore(box, main.firstChild);
     }
-    box.replaceChildren(Gemba.status.h("p", { class: "flash flash-success", text: text }));
+    box.replaceChildren(Gemba.status.h("p", { class: "flash flash-success", text: text, "data-until-sent": recordUuid }));
   }
 
   function enhanceObservationForm(form) {
     var userId = pageUserId();
     var list = document.querySelector("[data-observations]");
     if (!userId || !list) return;
-    var photos = photoField(form);
+    var photos = form.querySelector("input[name=photos]");
     form.addEventListener("submit", function (event) {
-      var fields = readForm(form);
+      var fields = Gemba.forms.readObservation(form);
       // Anything the server must explain (a missing category or note) goes the plain way.
       if (Gemba.checks.observation(fields, Gemba.words.current()).length) return;
       event.preventDefault();
@@ -94,7 +74,7 @@
         return Gemba.capture.addObservation(form.getAttribute("data-walk"), fields, prepared, userId);
       }).then(function (obs) {
         showSaved(list, obs);
-        flash("Observation added. Saved on this device; it shows “Sent” once the server has it.");
+        flash("Observation added. Saved on this device; it shows “Sent” once the server has it.", obs.uuid);
         form.querySelector("textarea[name=text]").value = "";
         photos.value = "";
         var count = document.querySelector("#obs-heading .count");
@@ -126,7 +106,46 @@
     });
   }
 
+  // Today drawn by the server shows what the server held when it was drawn: when a sync
+  // lands something this device sent, its content is fetched and swapped in (unless something
+  // is being typed), in place: no reload, no jump.
+  function redrawMain() {
+    return fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) { return response.ok && !response.redirected ? response.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("main");
+        var main = document.querySelector("main");
+        if (fresh && main) {
+          main.replaceChildren.apply(main, Array.prototype.slice.call(fresh.childNodes));
+          Gemba.forms.enhance(main);
+        }
+      }).catch(function () { /* no signal after all: the page stays as it is */ });
+  }
+
+  function refreshTodayOnSync() {
+    if (!document.querySelector("[data-refresh-on-sync]")) return;
+    var sentBefore = null;
+    function countSent() {
+      return Gemba.store.records().then(function (records) {
+        return records.filter(function (r) { return r.state === "sent"; }).length;
+      });
+    }
+    countSent().then(function (n) { sentBefore = n; });
+    Gemba.sync.onChange(function () {
+      countSent().then(function (sent) {
+        var active = document.activeElement;
+        var typing = active && active.form && active.value;
+        if (sentBefore === null || sent <= sentBefore || typing) return;
+        sentBefore = sent;
+        redrawMain();
+      });
+    });
+  }
+
   Gemba.enhance = function () {
+    Gemba.forms.enhance(document);
+    refreshTodayOnSync();
     document.querySelectorAll("form[data-outbox=observation]").forEach(enhanceObservationForm);
     document.querySelectorAll("form[action$='/sign-out']").forEach(guardSignOut);
   };

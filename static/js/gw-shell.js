@@ -1,19 +1,22 @@
 // Gemba Walk app shell: with no signal (or opened cold from the home screen) it draws Today,
-// the walks, a walk being recorded, the plan and complete forms, and the outbox from IndexedDB.
-// Its words and limits are the server's (gw-words.js); its checks are gw-checks.js.
+// the walks, a walk being recorded and the outbox from IndexedDB. Its forms are the server's own,
+// copied from the shell's <template>s (gw-forms.js); its words and limits are the server's too.
 // Module Gemba.shell. Needs Gemba.status, Gemba.store, Gemba.capture, Gemba.sync,
-// Gemba.outbox, Gemba.words, Gemba.checks.
+// Gemba.outbox, Gemba.words, Gemba.checks, Gemba.forms.
 (function (Gemba) {
   "use strict";
 
   var h = function () { return Gemba.status.h.apply(null, arguments); };
   var MINUTE = 60 * 1000;
-  var root, me, flashText = "";
+  var root, me;
+  // The message a step leaves, kept while it is true: one naming a record goes once it is sent.
+  var flash = null;
+  var dirty = false;  // something typed into the page's form: a sync must not redraw it away
+  var customerNames = {};  // the register as last synced, by id, for the page being drawn
 
   function vocab() { return Gemba.words.current(); }
   function label(kind, value) { return Gemba.words.label(vocab(), kind, value); }
   function choices(kind) { return Gemba.words.choices(vocab(), kind); }
-  function limited(field, attrs) { return Object.assign(attrs, Gemba.words.textAttributes(vocab(), field)); }
 
   function zoneOf(walk) { return walk.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone; }
 
@@ -22,6 +25,15 @@
     try { return new Date(iso).toLocaleString("en-GB", Object.assign({ timeZone: zone }, opts)); }
     catch (e) { return new Date(iso).toLocaleString("en-GB", opts); }
   }
+  // A moment as the server's pages write it: "Fri 4 Dec 2026, 23:48" in the walk's zone.
+  function stamp(iso, zone) {
+    var parts = {};
+    var opts = { timeZone: zone, weekday: "short", day: "numeric", month: "short", year: "numeric",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    try { new Intl.DateTimeFormat("en-GB", opts).formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; }); }
+    catch (e) { return fmt(iso, undefined, {}); }
+    return parts.weekday + " " + parts.day + " " + parts.month.slice(0, 3) + " " + parts.year + ", " + parts.hour + ":" + parts.minute;
+  }
   function dayKey(date) { return date.getFullYear() * 10000 + (date.getMonth() + 1) * 100 + date.getDate(); }
   function pad(n) { return String(n).padStart(2, "0"); }
   function localInput(date) {
@@ -29,46 +41,17 @@
   }
   function walkTitle(walk) { return walk.place || label("walk_kind", walk.kind); }
 
-  function go(path, message) {
-    flashText = message || "";
+  function go(path, message, recordUuid) {
+    flash = message ? { text: message, uuid: recordUuid || null } : null;
     history.pushState({}, "", path);
     render();
     window.scrollTo(0, 0);
   }
 
-  function field(labelText, control, hint, id) {
-    return h("div", { class: "field" }, [
-      h("label", { for: id, text: labelText }),
-      hint ? h("p", { class: "hint", text: hint }) : null,
-      control
-    ]);
-  }
+  function sayProblems(form, problems) { return Gemba.forms.showProblems(form, problems); }
 
-  function radios(name, pairs, chosen, cls, legend) {
-    return h("fieldset", { class: "field choices " + cls }, [
-      h("legend", { class: "label", text: legend }),
-      h("div", { class: "options" }, pairs.map(function (p) {
-        var id = name + "-" + p[0];
-        return h("label", { class: "option", for: id }, [
-          h("input", { type: "radio", name: name, id: id, value: p[0], checked: p[0] === chosen }), p[1]]);
-      }))
-    ]);
-  }
-
-  function customerChecks(customers, chosen, legend) {
-    if (!customers.length) return null;
-    return h("fieldset", { class: "field choices list" }, [
-      h("legend", { class: "label", text: legend }),
-      h("ul", {}, customers.map(function (c) {
-        var id = "customer-" + c.id;
-        return h("li", {}, [h("input", { type: "checkbox", name: "customer_ids", id: id, value: c.id,
-          checked: chosen.indexOf(c.id) !== -1 }), h("label", { for: id, text: c.name + " (" + label("customer_kind", c.kind).toLowerCase() + ")" })]);
-      }))
-    ]);
-  }
-
-  function errorBox(messages) {
-    return h("div", { class: "form-errors", role: "alert", tabindex: "-1" }, messages.map(function (m) { return h("p", { text: m }); }));
+  function busy(form, on) {
+    form.querySelectorAll("[type=submit]").forEach(function (b) { b.disabled = on; });
   }
 
   function recordState(record) {
@@ -76,34 +59,44 @@
     return h("span", { class: "record-state", "data-record": record.uuid, "data-state": record.state, text: Gemba.status.stateText(record) });
   }
 
+  // A walk's card as the server's macro draws it (templates/_macros/walks.html walk_card).
   function walkCard(walk, records, action) {
     var zone = zoneOf(walk);
+    var at = walk.status === "done" ? walk.completed_at : walk.planned_start;
+    var notes = (walk.observations || []).length;
+    var met = (walk.customer_ids || []).map(function (id) { return customerNames[id]; }).filter(Boolean);
     return h("article", { class: "walk-card" }, [
       h("a", { class: "walk-card-link", href: "/walks/" + walk.uuid }, [
-        h("p", { class: "walk-when", text: fmt(walk.planned_start, zone, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }) }),
+        h("p", { class: "walk-when", text: Gemba.words.dayLabel(vocab(), new Date(at), new Date()) + ", " + fmt(at, zone, { hour: "2-digit", minute: "2-digit" }) }),
         h("h3", { class: "walk-title", text: walkTitle(walk) }),
         h("p", { class: "walk-meta" }, [
-          h("span", { class: "badge badge-" + walk.kind, text: label("walk_kind", walk.kind) }),
-          h("span", { class: "badge badge-" + walk.status, text: label("walk_status", walk.status) }),
+          h("span", { class: "badge badge-" + walk.kind, text: label("walk_kind", walk.kind) }), " ",
+          h("span", { class: "badge badge-" + walk.status, text: label("walk_status", walk.status) }), " ",
+          notes ? h("span", { class: "nowrap muted", text: Gemba.status.plural(notes, "observation") }) : null,
           recordState(records[walk.uuid])
-        ])
+        ]),
+        met.length ? h("p", { class: "walk-customers", text: "With " + met.join(", ") }) : null,
+        walk.purpose ? h("p", { class: "walk-purpose", text: walk.purpose }) : null
       ]),
       action || null
     ]);
   }
 
+  // The server's Start form, for this walk.
   function startButton(walk) {
-    return h("form", { "data-start": walk.uuid }, [
-      h("button", { type: "submit", class: "button button-primary button-block button-large", text: "Start" })]);
+    var form = Gemba.forms.copy("start");
+    form.setAttribute("data-walk", walk.uuid);
+    return form;
   }
 
   function onStart(event) {
-    var form = event.target.closest("form[data-start]");
+    var form = event.target.closest("form[data-capture=start]");
     if (!form) return;
     event.preventDefault();
-    Gemba.store.walk(form.getAttribute("data-start")).then(function (walk) {
+    busy(form, true);
+    Gemba.store.walk(form.getAttribute("data-walk")).then(function (walk) {
       return Gemba.capture.startWalk(walk, me.id).then(function () {
-        go("/walks/" + walk.uuid, "Walk started. Saved on this device.");
+        go("/walks/" + walk.uuid, "Walk started. Saved on this device.", walk.uuid);
       });
     });
   }
@@ -122,69 +115,61 @@
         h("div", {}, [h("p", { class: "eyebrow", text: now.toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long" }) }),
           h("h1", { text: "Today" })]),
         h("a", { class: "button button-primary", href: "/walks/new", text: "Plan a walk" })
-      ]),
-      // No walk in progress, no section: one labelled by a heading that is not there is nameless.
-      live.length ? h("section", { "aria-labelledby": "live-heading" }, [h("h2", { id: "live-heading", class: "visually-hidden", text: label("walk_status", "in_progress") })].concat(live.map(function (walk) {
-        return h("section", { class: "card card-live" }, [
-          h("p", { class: "eyebrow", text: "In progress since " + fmt(walk.started_at, zoneOf(walk), { hour: "2-digit", minute: "2-digit" }) }),
-          h("h2", { text: walkTitle(walk) }),
-          h("p", { class: "muted", text: label("walk_kind", walk.kind) + " · " + Gemba.status.plural((walk.observations || []).length, "observation") }),
-          h("a", { class: "button button-primary button-block button-large", href: "/walks/" + walk.uuid, text: "Continue" })
-        ]);
-      }))) : null,
-      h("section", { "aria-labelledby": "today-heading" }, [h("h2", { id: "today-heading", class: "section-title", text: "Planned for today" })]
+      ])
+    ].concat(live.map(function (walk, i) {
+      var title = walkTitle(walk);
+      return h("section", { class: "card card-live", "aria-labelledby": "live-" + (i + 1) }, [
+        h("p", { class: "eyebrow" }, [h("span", { class: "pulse", "aria-hidden": "true" }), " In progress since " + fmt(walk.started_at, zoneOf(walk), { hour: "2-digit", minute: "2-digit" })]),
+        h("h2", { id: "live-" + (i + 1), text: title }),
+        h("p", { class: "muted", text: label("walk_kind", walk.kind) + " · " + Gemba.status.plural((walk.observations || []).length, "observation") }),
+        h("a", { class: "button button-primary button-block button-large", href: "/walks/" + walk.uuid, text: "Continue" }),
+        h("p", { class: "label quick-label", text: "Add an observation" }),
+        h("ul", { class: "chips", "aria-label": "Add an observation to " + title }, choices("category").map(function (pair) {
+          return h("li", {}, [h("a", { class: "chip chip-" + pair[0], href: "/walks/" + walk.uuid + "?category=" + pair[0], text: pair[1] })]);
+        }))
+      ]);
+    }), [
+      h("section", { class: "today-walks", "aria-labelledby": "today-heading" }, [h("h2", { id: "today-heading", class: "section-title", text: "Planned for today" })]
         .concat(todays.length ? todays.map(function (w) { return walkCard(w, records, startButton(w)); })
-          : [h("div", { class: "empty" }, [h("p", { text: "Nothing planned for today." })])])),
+          : [h("div", { class: "empty" }, [h("p", { text: live.length ? "Nothing else planned for today." : "Nothing planned for today." })])])),
+      h("div", { class: "actions start-now" }, [h("a", { class: "button button-large button-block", href: "/walks/start-now", "data-start-now": true, text: "Start a walk now" })]),
       later.length ? h("section", { "aria-labelledby": "next-heading" }, [h("h2", { id: "next-heading", class: "section-title", text: "Coming up" })]
         .concat(later.slice(0, 10).map(function (w) { return walkCard(w, records); }))) : null
-    ];
+    ]);
   }
 
+  // The walks the device holds, by status (the vocabulary's order), newest first.
   function walksList(walks, records) {
     var sorted = walks.slice().sort(function (a, b) { return a.planned_start < b.planned_start ? 1 : -1; });
-    return [h("h1", { text: "My walks" }),
-      h("p", { class: "muted", text: "As saved on this device." })]
-      .concat(sorted.length ? sorted.map(function (w) { return walkCard(w, records); })
-        : [h("div", { class: "empty" }, [h("p", { text: "No walks saved on this device yet." })])]);
+    var parts = [h("div", { class: "page-head" }, [h("h1", { text: "My walks" }),
+      h("a", { class: "button button-primary", href: "/walks/new", text: "Plan a walk" })])];
+    if (!sorted.length) return parts.concat([h("div", { class: "empty" }, [h("p", { text: "No walks saved on this device yet." })])]);
+    choices("walk_status").forEach(function (pair) {
+      var these = sorted.filter(function (w) { return w.status === pair[0]; });
+      if (!these.length) return;
+      parts.push(h("section", { "aria-labelledby": "walks-" + pair[0] }, [
+        h("h2", { id: "walks-" + pair[0], class: "section-title", text: pair[1] })
+      ].concat(these.map(function (w) { return walkCard(w, records); }))));
+    });
+    return parts;
   }
 
+
+  // The server's Add an observation form, sent through the outbox.
   function observationForm(walk) {
-    var form = h("form", { class: "stack", novalidate: true, "data-observe": walk.uuid }, [
-      radios("category", choices("category"), null, "chips-field", "What did you see?"),
-      h("div", { class: "field waste-type", hidden: true }, [
-        h("label", { for: "waste_type", text: "Which waste?" }),
-        h("select", { id: "waste_type", name: "waste_type" }, [h("option", { value: "", text: "Choose…" })]
-          .concat(choices("waste_type").map(function (p) { return h("option", { value: p[0], text: p[1] }); })))
-      ]),
-      radios("said_by", choices("said_by"), vocab().defaults.said_by, "segmented", "Who said it?"),
-      field("Note", h("textarea", limited("observation", { id: "text", name: "text", rows: "4" })), null, "text"),
-      field("Photos", h("input", { type: "file", id: "photos", name: "photos", accept: "image/*", multiple: true }),
-        "Optional. Kept on this phone until sent; made smaller first.", "photos"),
-      h("div", { class: "sticky-actions" }, [h("button", { type: "submit", class: "button button-primary button-large button-block", text: "Add" })])
-    ]);
-    form.addEventListener("change", function (event) {
-      if (event.target.name !== "category") return;
-      form.querySelector(".waste-type").hidden = event.target.value !== "waste";
-      form.querySelector("textarea").focus();
-    });
+    var form = Gemba.forms.copy("observation");
+    form.setAttribute("data-walk", walk.uuid);
+    form.elements.observation_id.value = Gemba.capture.uuid();
+    Gemba.forms.enhance(form);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var category = form.querySelector("input[name=category]:checked");
-      var fields = {
-        category: category ? category.value : "",
-        waste_type: form.querySelector("select").value || null,
-        said_by: (form.querySelector("input[name=said_by]:checked") || {}).value || vocab().defaults.said_by,
-        text: form.querySelector("textarea").value.trim()
-      };
-      var problems = Gemba.checks.observation(fields, vocab());
-      var old = form.querySelector(".form-errors");
-      if (old) old.remove();
-      if (problems.length) { form.insertBefore(errorBox(problems), form.firstChild).focus(); return; }
-      var files = Array.prototype.slice.call(form.querySelector("input[type=file]").files || []);
-      form.querySelector("[type=submit]").disabled = true;
+      var fields = Gemba.forms.readObservation(form);
+      if (sayProblems(form, Gemba.checks.observation(fields, vocab()))) return;
+      var files = Array.prototype.slice.call(form.elements.photos.files || []);
+      busy(form, true);
       Promise.all(files.map(Gemba.capture.preparePhoto)).then(function (photos) {
         return Gemba.capture.addObservation(walk.uuid, fields, photos, me.id);
-      }).then(function () { go(location.pathname, "Observation saved on this device."); });
+      }).then(function (obs) { go(location.pathname, "Observation added. Saved on this device; it shows “Sent” once the server has it.", obs.uuid); });
     });
     return form;
   }
@@ -210,115 +195,164 @@
     ]);
   }
 
-  function walkPage(walk, records) {
+  // A walk as the server's page shows it, from what the device holds.
+  function walkPage(walk, records, customers) {
     if (!walk) return notFound();
     var zone = zoneOf(walk);
+    var names = {};
+    customers.forEach(function (c) { names[c.id] = c.name; });
+    var line = walk.status === "in_progress"
+      ? "Started " + fmt(walk.started_at, zone, { hour: "2-digit", minute: "2-digit" }) + (walk.purpose ? " · " + walk.purpose : "")
+      : walk.recorded_after ? "Recorded after the fact"
+      : walk.unplanned ? "Started without a plan"
+      : "Planned for " + fmt(walk.planned_start, zone, { weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }) +
+        " (" + walk.planned_minutes + " min)";
     var parts = [
       h("div", { class: "page-head" }, [h("div", {}, [
         h("p", { class: "eyebrow" }, [h("span", { class: "badge badge-" + walk.kind, text: label("walk_kind", walk.kind) }), " ",
           h("span", { class: "badge badge-" + walk.status, text: label("walk_status", walk.status) })]),
         h("h1", { text: walkTitle(walk) }),
         records[walk.uuid] ? h("p", { class: "walk-state" }, [recordState(records[walk.uuid])]) : null,
-        h("p", { class: "muted", text: walk.status === "in_progress"
-          ? "Started " + fmt(walk.started_at, zone, { hour: "2-digit", minute: "2-digit" }) + (walk.purpose ? " · " + walk.purpose : "")
-          : "Planned for " + fmt(walk.planned_start, zone, { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" }) })
-      ])])
+        h("p", { class: "muted", text: line })
+      ])]),
+      walk.purpose && walk.status !== "in_progress" ? h("p", { class: "lead", text: walk.purpose }) : null
     ];
-    if (walk.status === "planned") parts.push(h("section", { class: "card stack" }, [walk.purpose ? h("p", { text: walk.purpose }) : null, startButton(walk)]));
+    if (walk.status === "planned") {
+      var planned = (walk.customer_ids || []).map(function (id) { return names[id]; }).filter(Boolean);
+      parts.push(h("section", { class: "card stack" }, [
+        planned.length ? h("p", {}, [h("strong", { text: "Customers:" }), " " + planned.join(", ")]) : null,
+        startButton(walk)]));
+    }
     if (walk.status === "in_progress") {
-      parts.push(h("section", { class: "card capture", "aria-labelledby": "observe-heading" }, [
-        h("h2", { id: "observe-heading", text: "Add an observation" }), observationForm(walk)]));
+      var form = observationForm(walk);
+      var chosen = new URLSearchParams(location.search).get("category");
+      var chip = chosen && form.querySelector("input[name=category][value='" + chosen.replace(/[^a-z_]/g, "") + "']");
+      if (chip) { chip.checked = true; chip.dispatchEvent(new Event("change", { bubbles: true })); }
+      parts.push(h("section", { class: "card capture", id: "observe", "aria-labelledby": "observe-heading" }, [
+        h("h2", { id: "observe-heading", text: "Add an observation" }), form]));
       parts.push(h("a", { class: "button button-block", href: "/walks/" + walk.uuid + "/complete", text: "Complete walk" }));
     }
-    if (walk.status === "done") {
-      parts.push(h("section", { class: "card stack" }, [h("h2", { text: "Record" }), h("dl", { class: "facts" }, [
-        h("div", {}, [h("dt", { text: "Finished" }), h("dd", { text: fmt(walk.completed_at, zone, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }) })]),
-        h("div", {}, [h("dt", { text: "Customers spoken to" }), h("dd", { text: String(walk.customers_spoken_to) })])
-      ]), walk.summary ? h("p", { class: "prose", text: walk.summary }) : null]));
-    }
-    if (walk.status !== "planned") parts.push(observationList(walk, records));
+    if (walk.status === "done") parts.push(recordFacts(walk, customers));
+    if (walk.status === "cancelled") parts.push(h("section", { class: "card stack" }, [h("p", { text: "Cancelled." })]));
+    if (walk.status !== "planned" && walk.status !== "cancelled" || (walk.observations || []).length) parts.push(observationList(walk, records));
     return parts;
   }
 
+  // The server's Complete walk form, with the device's values.
   function completePage(walk, customers) {
     if (!walk) return notFound();
     if (walk.status !== "in_progress") { go("/walks/" + walk.uuid); return []; }
-    var started = walk.started_at ? new Date(walk.started_at) : new Date();
-    var form = h("form", { class: "card stack", novalidate: true }, [
-      h("div", { class: "row" }, [
-        h("div", { class: "grow" }, [field("Started", h("input", { type: "datetime-local", id: "started_at", name: "started_at", value: localInput(started) }), null, "started_at")]),
-        h("div", { class: "grow" }, [field("Finished", h("input", { type: "datetime-local", id: "completed_at", name: "completed_at", value: localInput(new Date()) }), null, "completed_at")])
-      ]),
-      field("How many customers did you speak with?", h("input", { type: "number", id: "customers_spoken_to", name: "customers_spoken_to",
-        min: "0", max: String(vocab().limits.customers_spoken_to_max), inputmode: "numeric" }),
-        "Customers you actually spoke with. Only external customers count as customer engagement.", "customers_spoken_to"),
-      customerChecks(customers, walk.customer_ids || [], "Customers met"),
-      field("Frontline people met", h("input", limited("frontline_met", { type: "text", id: "frontline_met", name: "frontline_met", value: walk.frontline_met || "" })), null, "frontline_met"),
-      field("Summary", h("textarea", limited("summary", { id: "summary", name: "summary", rows: "4" }), []), null, "summary"),
-      h("div", { class: "actions" }, [h("button", { type: "submit", class: "button button-primary button-large", text: "Complete walk" }),
-        h("a", { class: "button button-quiet", href: "/walks/" + walk.uuid, text: "Back to the walk" })])
-    ]);
+    var form = Gemba.forms.copy("complete");
+    form.setAttribute("data-walk", walk.uuid);
+    form.elements.started_at.value = localInput(walk.started_at ? new Date(walk.started_at) : new Date());
+    form.elements.completed_at.value = localInput(new Date());
+    form.elements.frontline_met.value = walk.frontline_met || "";
+    form.elements.summary.value = walk.summary || "";
+    Gemba.forms.fillCustomers(form, customers, walk.customer_ids || []);
+    form.querySelector("[data-back]").setAttribute("href", "/walks/" + walk.uuid);
+    Gemba.forms.enhance(form);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var value = function (name) { return form.elements[name].value; };
-      var count = value("customers_spoken_to");
+      var value = function (name) { return Gemba.forms.value(form, name); };
       var start = new Date(value("started_at")), end = new Date(value("completed_at"));
-      var problems = Gemba.checks.complete({ started: start, finished: end, spokenTo: count,
-        frontline_met: value("frontline_met").trim(), summary: value("summary").trim() }, vocab(), Date.now());
-      var old = form.querySelector(".form-errors");
-      if (old) old.remove();
-      if (problems.length) { form.insertBefore(errorBox(problems), form.firstChild).focus(); return; }
-      var chosen = Array.prototype.filter.call(form.querySelectorAll("input[name=customer_ids]:checked"), function () { return true; })
-        .map(function (input) { return Number(input.value); });
+      var problems = Gemba.checks.complete({ started: start, finished: end, spokenTo: value("customers_spoken_to"),
+        frontline_met: value("frontline_met"), summary: value("summary") }, vocab(), Date.now());
+      if (sayProblems(form, problems)) return;
+      busy(form, true);
       Gemba.capture.completeWalk(walk, {
-        started_at: start.toISOString(), completed_at: end.toISOString(), customers_spoken_to: Number(count),
-        customer_ids: chosen, frontline_met: value("frontline_met").trim(), summary: value("summary").trim()
-      }, me.id).then(function () { go("/walks/" + walk.uuid, "Walk done. Saved on this device."); });
+        started_at: start.toISOString(), completed_at: end.toISOString(),
+        customers_spoken_to: Number(value("customers_spoken_to")), customer_ids: Gemba.forms.chosenIds(form),
+        frontline_met: value("frontline_met"), summary: value("summary")
+      }, me.id).then(function () { go("/walks/" + walk.uuid, "Walk done. Saved on this device.", walk.uuid); });
     });
-    return [h("h1", { text: "Complete walk" }), h("p", { class: "muted", text: walkTitle(walk) }), form];
+    var count = (walk.observations || []).length;
+    return [h("h1", { text: "Complete walk" }),
+      h("p", { class: "muted", text: walkTitle(walk) + " · " + Gemba.status.plural(count, "observation") }), form];
   }
 
+  // The server's Plan a walk form. Repeating and adding to the register are the server's to
+  // do: the device says so rather than drop them.
   function planPage(customers) {
     var soon = new Date(Date.now() + 30 * MINUTE);
     soon.setMinutes(soon.getMinutes() < 30 ? 30 : 60, 0, 0);
-    var form = h("form", { class: "card stack", novalidate: true }, [
-      radios("kind", choices("walk_kind"), null, "segmented", "Kind of walk"),
-      h("div", { class: "row" }, [
-        h("div", { class: "grow" }, [field("Day", h("input", { type: "date", id: "day", name: "day", value: localInput(soon).slice(0, 10) }), null, "day")]),
-        h("div", { class: "grow" }, [field("Time", h("input", { type: "time", id: "at", name: "at", value: localInput(soon).slice(11) }), null, "at")])
-      ]),
-      field("How long", h("select", { id: "planned_minutes", name: "planned_minutes" }, vocab().limits.walk_minutes.map(function (p) {
-        return h("option", { value: String(p[0]), text: p[1], selected: p[0] === vocab().defaults.walk_minutes });
-      })), null, "planned_minutes"),
-      field("Place", h("input", limited("place", { type: "text", id: "place", name: "place" })), null, "place"),
-      field("Purpose", h("textarea", limited("purpose", { id: "purpose", name: "purpose", rows: "3" })), null, "purpose"),
-      customerChecks(customers, [], "Customers you mean to meet"),
-      h("div", { class: "actions" }, [
-        h("button", { type: "submit", class: "button button-primary button-large", name: "plan", text: "Plan walk" }),
-        h("button", { type: "submit", class: "button button-large", name: "start_now", text: "Start now" })])
-    ]);
+    var form = Gemba.forms.copy("plan");
+    form.elements.walk_id.value = Gemba.capture.uuid();
+    form.elements.day.value = localInput(soon).slice(0, 10);
+    form.elements.at.value = localInput(soon).slice(11);
+    Gemba.forms.fillCustomers(form, customers, []);
+    Gemba.forms.enhance(form);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var startNow = event.submitter && event.submitter.name === "start_now";
-      var kind = form.querySelector("input[name=kind]:checked");
-      var when = new Date(form.elements.day.value + "T" + form.elements.at.value);
-      var minutes = Number(form.elements.planned_minutes.value);
-      var place = form.elements.place.value.trim(), purpose = form.elements.purpose.value.trim();
-      var problems = Gemba.checks.plan({ kind: kind ? kind.value : "", when: when, minutes: minutes,
-        place: place, purpose: purpose }, vocab());
-      var old = form.querySelector(".form-errors");
-      if (old) old.remove();
-      if (problems.length) { form.insertBefore(errorBox(problems), form.firstChild).focus(); return; }
+      var startNow = !!(event.submitter && event.submitter.name === "start_now");
+      var value = function (name) { return Gemba.forms.value(form, name); };
+      var kind = Gemba.forms.checked(form, "kind");
+      var when = new Date(value("day") + "T" + value("at"));
+      var minutes = Number(value("planned_minutes"));
+      var problems = Gemba.checks.plan({ kind: kind, when: startNow ? new Date() : when, minutes: minutes,
+        place: value("place"), purpose: value("purpose") }, vocab());
+      if (value("repeat") || value("new_customer_name")) {
+        problems.push("Repeating walks and new customers are saved by the server: leave them empty for now, or plan this walk when you have signal.");
+      }
+      if (sayProblems(form, problems)) return;
+      busy(form, true);
       Gemba.capture.planWalk({
-        kind: kind.value, planned_start: (startNow ? new Date() : when).toISOString(), planned_minutes: minutes,
+        kind: kind, planned_start: when.toISOString(), planned_minutes: minutes,
         timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-        place: place, purpose: purpose,
-        customer_ids: Array.prototype.map.call(form.querySelectorAll("input[name=customer_ids]:checked"), function (i) { return Number(i.value); })
+        place: value("place"), purpose: value("purpose"), customer_ids: Gemba.forms.chosenIds(form)
       }, me.id, startNow).then(function (walk) {
-        go("/walks/" + walk.uuid, startNow ? "Walk started. Saved on this device." : "Walk planned. Saved on this device.");
+        go("/walks/" + walk.uuid, startNow ? "Walk started. Saved on this device." : "Walk planned. Saved on this device.", walk.uuid);
       });
     });
     return [h("h1", { text: "Plan a walk" }), form];
+  }
+
+  // The server's Start a walk now form: a walk with no plan, started at once.
+  function startNowPage() {
+    var form = Gemba.forms.copy("start-now");
+    form.elements.walk_id.value = Gemba.capture.uuid();
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var kind = Gemba.forms.checked(form, "kind"), place = Gemba.forms.value(form, "place");
+      var problems = Gemba.checks.plan({ kind: kind, when: new Date(), minutes: vocab().defaults.walk_minutes,
+        place: place, purpose: "" }, vocab());
+      if (sayProblems(form, problems)) return;
+      busy(form, true);
+      Gemba.capture.planWalk({ kind: kind, place: place, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+        me.id, true).then(function (walk) { go("/walks/" + walk.uuid, "Walk started. Saved on this device.", walk.uuid); });
+    });
+    return [h("h1", { text: "Start a walk now" }),
+      h("p", { class: "muted", text: "No plan needed: the walk starts now, at the time you press Start." }), form];
+  }
+
+  // The server's record of a done walk, filled in from the device.
+  function recordFacts(walk, customers) {
+    var zone = zoneOf(walk), section = Gemba.forms.copy("record");
+    var names = {};
+    customers.forEach(function (c) { names[c.id] = c.name; });
+    var values = {
+      started_at: stamp(walk.started_at, zone),
+      completed_at: stamp(walk.completed_at, zone),
+      customers_spoken_to: String(walk.customers_spoken_to),
+      customers: (walk.customer_ids || []).map(function (id) { return names[id] || "A customer"; }).join(", ") || "None named",
+      frontline_met: walk.frontline_met || "None noted",
+      summary: walk.summary || ""
+    };
+    section.querySelectorAll("[data-fill]").forEach(function (el) { el.textContent = values[el.getAttribute("data-fill")]; });
+    if (!walk.summary) section.querySelector("[data-fact=summary]").remove();
+    return section;
+  }
+
+  // More: what a manager reaches from the bottom bar's More, the outbox always among it.
+  function morePage() {
+    function entry(href, text, hint) {
+      return h("li", {}, [h("a", { class: "menu-link", href: href }, [h("span", { class: "menu-text" }, [
+        h("span", { text: text }), h("span", { class: "menu-hint", text: hint })])])]);
+    }
+    return [h("h1", { text: "More" }),
+      h("ul", { class: "menu card" }, [
+        entry("/walks/new", "Plan a walk", "A customer visit or a gemba walk"),
+        entry("/outbox", "Outbox", "What this device holds, and what is sent"),
+        entry("/account", "Account", "Opens when you have signal")])];
   }
 
   function describe(record, walks) {
@@ -394,28 +428,38 @@
     var path = location.pathname.replace(/\/+$/, "") || "/";
     var match = path.match(/^\/walks\/([0-9a-f-]{36})(\/complete|\/edit)?$/);
     var section = path === "/" || path === "/app" ? "today" : path === "/outbox" ? "outbox"
-      : path === "/walks/new" ? "plan" : path.indexOf("/walks") === 0 ? "walks" : "";
+      : path === "/more" ? "more" : path === "/walks/new" ? "plan" : path === "/walks/start-now" ? "start-now"
+      : path.indexOf("/walks") === 0 ? "walks" : "";
+    // The bottom bar is the server's: the outbox and Plan live behind More there.
+    var lit = { today: "today", walks: "walks", "start-now": "walks", plan: "plan", outbox: "more", more: "more" }[section];
     document.querySelectorAll("[data-nav]").forEach(function (a) {
-      var on = a.getAttribute("data-nav") === section;
+      var key = a.getAttribute("data-nav");
+      var on = key === lit || (lit === "plan" && key === "more" && a.closest(".bottomnav") !== null);
       a.classList.toggle("is-active", on);
       if (on) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
     });
     return Promise.all([Gemba.store.getMeta("me"), Gemba.store.records(), Gemba.store.customers(), Gemba.store.getMeta("pulledAt")])
       .then(function (found) {
         me = found[0];
+        customerNames = {};
+        found[2].forEach(function (c) { customerNames[c.id] = c.name; });
         var records = Gemba.outbox.byUuid(found[1]);
+        // "Saved on this device" stops being true once the server has the record.
+        if (flash && flash.uuid && (!records[flash.uuid] || records[flash.uuid].state === "sent")) flash = null;
         if (!me && section !== "outbox") return needsAccount();
         return (me ? Gemba.store.walks(me.id) : Promise.resolve([])).then(function (walks) {
           var walk = match && walks.filter(function (w) { return w.uuid === match[1]; })[0];
           var view;
           if (section === "outbox") view = outboxPage(found[1], walks);
           else if (match && match[2] === "/complete") view = completePage(walk, found[2]);
-          else if (match) view = walkPage(walk, records);
+          else if (match) view = walkPage(walk, records, found[2]);
           else if (section === "plan") view = planPage(found[2]);
+          else if (section === "start-now") view = startNowPage();
+          else if (section === "more") view = morePage();
           else if (section === "walks") view = walksList(walks, records);
           else if (section === "today") view = today(walks, records);
           else view = notFound();
-          if (!match && (section === "today" || section === "walks")) {
+          if (section === "walks" && !match) {
             view.splice(1, 0, h("p", { class: "muted small synced-note", text: "As last synced " + Gemba.status.timeLabel(found[3]) + "." }));
           }
           return view;
@@ -423,11 +467,12 @@
       }).then(function (view) {
         var title = view[0] && view[0].textContent;
         document.title = (section === "today" ? "Today" : section === "outbox" ? "Outbox" : (root.querySelector("h1") || {}).textContent || "Gemba Walk") + " · Gemba Walk";
-        var parts = flashText ? [h("div", { class: "flashes", role: "status" }, [h("p", { class: "flash flash-success", text: flashText })])] : [];
+        var parts = flash ? [h("div", { class: "flashes", role: "status" }, [h("p", { class: "flash flash-success", text: flash.text })])] : [];
         root.replaceChildren.apply(root, parts.concat(view.filter(Boolean)));
         var heading = root.querySelector("h1");
         if (heading) document.title = heading.textContent + " · Gemba Walk";
-        flashText = "";
+        dirty = false;
+        if (flash && !flash.uuid) flash = null;  // a message about no record is said once
         return title;
       }).catch(function (error) {
         console.error(error);
@@ -446,14 +491,15 @@
         if (!link || navigator.onLine || link.origin !== location.origin || link.hasAttribute("download")) return;
         if (link.pathname.indexOf("/static/") === 0) return;
         event.preventDefault();
-        go(link.pathname);
+        go(link.pathname + link.search);
       });
       window.addEventListener("popstate", render);
-      // When the outbox moves on, the states shown move with it (the outbox page is redrawn).
-      // Views without a form are redrawn as the outbox moves on and fresh walks arrive.
+      // When a sync lands (the outbox moves on, fresh walks arrive) the page is drawn again,
+      // unless something is being typed into it: then its record states move on in place.
+      root.addEventListener("input", function () { dirty = true; });
       Gemba.sync.onChange(function () {
-        var path = location.pathname.replace(/\/+$/, "") || "/";
-        if (["/", "/app", "/walks", "/outbox"].indexOf(path) !== -1) render();
+        var active = document.activeElement;
+        if (!dirty && !(active && active.form && root.contains(active))) render();
       });
       render();
     },

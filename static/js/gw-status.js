@@ -4,7 +4,7 @@
 (function (Gemba) {
   "use strict";
 
-  var ui = { storageAtRisk: false, updateReady: null, forceShow: false };
+  var ui = { storageAtRisk: false, updateReady: null, forceShow: false, lineOpen: false };
   var STATE_LABELS = {
     pending: "Saved on this device",
     sent: "Sent",
@@ -60,41 +60,65 @@
         var me = sync.me || found[2];
         var counted = Gemba.outbox.tally(records, me ? me.id : null);
         var waiting = counted.waiting, trouble = counted.trouble, others = counted.others;
+        // What needs the person's action stands out as a banner; the rest (offline, syncing,
+        // what waits, when last synced) folds into one compact line that opens on a tap.
         var parts = [];
-        if (!navigator.onLine) parts.push(banner("offline", "Offline: what you record is saved on this device, and sent when there is signal."));
-        if (sync.running && sync.total) parts.push(banner("syncing", "Syncing " + Math.min(sync.done + 1, sync.total) + " of " + sync.total + "…"));
         if (sync.signIn) parts.push(banner("signin", "Sign in to sync. " + plural(waiting.length, "record") + (waiting.length === 1 ? " waits" : " wait") + " on this device. ", [
           h("a", { href: "/sign-in?next=" + encodeURIComponent(location.pathname), text: "Sign in" })]));
         if (others.length) parts.push(banner("others", plural(others.length, "record") + " from another account " + (others.length === 1 ? "waits" : "wait") + " here until that person signs in again."));
-        if (ui.storageAtRisk && (waiting.length || ui.forceShow)) parts.push(banner("storage", "Storage at risk: this browser may clear unsent records. Add the app to your home screen, or sync soon."));
+        // Storage at risk is a banner while records wait (they are what may be lost), else
+        // said inside the status line.
+        var atRisk = ui.storageAtRisk && (waiting.length || ui.forceShow);
+        if (atRisk && waiting.length) parts.push(banner("storage", "Storage at risk: this browser may clear unsent records. Add the app to your home screen, or sync soon."));
         if (trouble.length) parts.push(banner("attention", plural(trouble.length, "record") + (trouble.length === 1 ? " needs" : " need") + " attention. ", [h("a", { href: "/outbox", text: "Open the outbox" })]));
         if (ui.updateReady) parts.push(banner("update", "A new version of Gemba Walk is ready. ", [
           h("button", { type: "button", class: "button button-small", "data-update": true, text: "Update", onclick: ui.updateReady })]));
 
+        var offline = !navigator.onLine;
+        var syncing = sync.running && sync.total;
+        var short = [offline ? "Offline" : null,
+          syncing ? "Syncing " + Math.min(sync.done + 1, sync.total) + " of " + sync.total + "…" : null,
+          waiting.length ? plural(waiting.length, "record") + " waiting" : "synced " + timeLabel(found[1])]
+          .filter(Boolean).join(" · ");
+        short = short.charAt(0).toUpperCase() + short.slice(1);
         var onOutbox = location.pathname === "/outbox";
-        var summary = h("div", { class: "syncbar-summary" }, [
-          h("p", {}, [
-            h("span", { class: "syncbar-count", "data-pending-count": waiting.length, text: waiting.length ? plural(waiting.length, "record") + " waiting to be sent" : "Nothing waiting to be sent" }),
-            h("span", { class: "muted", "data-last-synced": true, text: "Last synced " + timeLabel(found[1]) })]),
-          onOutbox ? null : h("span", { class: "syncbar-actions" }, [
-            h("button", { type: "button", class: "button button-small", "data-sync-now": true, text: "Sync now",
-              onclick: function () { Gemba.sync.syncNow(); } }),
-            h("a", { href: "/outbox", class: "button button-small button-quiet", text: "Outbox" })])
+        var line = h("details", { class: "syncline" + (offline ? " is-offline" : ""), "data-syncline": true, open: ui.lineOpen,
+          ontoggle: function (event) { ui.lineOpen = event.target.open; } }, [
+          h("summary", {}, [h("span", { class: "syncline-text", "data-status-line": true, text: short })]),
+          h("div", { class: "syncline-more" }, [
+            offline ? h("p", { "data-banner": "offline", text: "Offline: what you record is saved on this device, and sent when there is signal." }) : null,
+            atRisk && !waiting.length ? h("p", { "data-banner": "storage", text: "Storage at risk: this browser may clear what this device keeps. Add the app to your home screen." }) : null,
+            syncing ? h("p", { "data-banner": "syncing", text: "Syncing " + Math.min(sync.done + 1, sync.total) + " of " + sync.total + "…" }) : null,
+            h("p", {}, [
+              h("span", { class: "syncbar-count", "data-pending-count": waiting.length, text: waiting.length ? plural(waiting.length, "record") + " waiting to be sent" : "Nothing waiting to be sent" }),
+              h("span", { class: "muted", "data-last-synced": true, text: " · Last synced " + timeLabel(found[1]) })]),
+            onOutbox ? null : h("p", { class: "syncbar-actions" }, [
+              h("button", { type: "button", class: "button button-small", "data-sync-now": true, text: "Sync now",
+                onclick: function () { Gemba.sync.syncNow(); } }),
+              h("a", { href: "/outbox", class: "button button-small button-quiet", text: "Outbox" })])
+          ])
         ]);
-        var show = parts.length || waiting.length || ui.forceShow;
-        // Hidden, it holds nothing: no stray text for readers (or tests) to trip over.
-        bar.replaceChildren.apply(bar, show ? parts.concat([summary]) : []);
+        var show = parts.length || waiting.length || offline || syncing || ui.forceShow;
+        // Hidden, it holds nothing: no stray text for readers (or tests) to trip over. A status
+        // that stops being true is gone at the next refresh: it is drawn afresh each time.
+        bar.replaceChildren.apply(bar, show ? parts.concat([line]) : []);
         bar.hidden = !show;
         document.dispatchEvent(new CustomEvent("gemba:status", { detail: { records: records } }));
       });
   }
 
-  var pendingRender = null;
+  // Draw at most once per tick; a change asked for while a drawing is under way is drawn
+  // after it, so the last state is always the one shown.
+  var pendingRender = null, again = false;
   function refresh() {
-    if (pendingRender) return pendingRender;
+    if (pendingRender) { again = true; return pendingRender; }
     pendingRender = new Promise(function (resolve) { setTimeout(resolve, 30); })
       .then(render).catch(function (e) { console.error(e); })
-      .then(function () { pendingRender = null; });
+      .then(function () {
+        pendingRender = null;
+        if (again) { again = false; return refresh(); }
+        return null;
+      });
     return pendingRender;
   }
 

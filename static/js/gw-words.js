@@ -32,6 +32,19 @@
   // The attributes that hold a text box to its limit, as the server's forms render them.
   function textAttributes(vocab, field) { return { maxlength: String(textLimit(vocab, field)) }; }
 
+  // A day as the server's pages name it: "Today", "Tomorrow", "Yesterday" (the vocabulary's
+  // near_days), else its short date. `day` and `today` are local dates.
+  function dayLabel(vocab, day, today) {
+    var start = function (d) { return Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()); };
+    var offset = Math.round((start(day) - start(today)) / 86400000);
+    var near = (vocab.near_days || {})[String(offset)];
+    if (near) return near;
+    var opts = { weekday: "short", day: "numeric", month: "short" };
+    if (day.getFullYear() !== today.getFullYear()) opts.year = "numeric";
+    return day.toLocaleDateString("en-GB", opts).replace(/,/g, "");
+  }
+
+  exports.dayLabel = dayLabel;
   exports.read = read;
   exports.current = current;
   exports.choices = choices;

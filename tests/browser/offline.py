@@ -115,7 +115,7 @@ def observe_in_shell(page: Page, category: str, note: str, photo: bytes | None =
             files=[{"name": "photo.png", "mimeType": "image/png", "buffer": photo}]
         )
     page.get_by_role("button", name="Add", exact=True).tap()
-    expect(page.get_by_text("Observation saved on this device.")).to_be_visible()
+    expect(page.get_by_text("Observation added. Saved on this device")).to_be_visible()
     item = page.get_by_role("listitem").filter(has_text=note)
     expect(item.locator("[data-record]").first).to_have_text("Saved on this device")
 

@@ -50,7 +50,7 @@ def take(app, folder: Path = OUTPUT) -> list[Path]:
             page.get_by_label("Failure demand", exact=True).check()
             page.get_by_label("Note").fill("Customers ring twice to ask where the parcel is.")
             page.get_by_role("button", name="Add", exact=True).click()
-            expect(page.get_by_text("Observation saved on this device.")).to_be_visible()
+            expect(page.get_by_text("Observation added. Saved on this device")).to_be_visible()
             saved.append(_save(page, folder, "offline-record"))
 
             page.goto("/walks/new")

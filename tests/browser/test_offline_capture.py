@@ -43,6 +43,9 @@ def test_1_captured_offline_survives_a_reload_and_is_stored_once(on_a_walk):
     go_offline(context, page, walk_path)
     expect(page.get_by_role("heading", name="Counter B", level=1)).to_be_visible()
     observe_in_shell(page, "Failure demand", "Customers ring twice to ask where the parcel is")
+    # One compact line says it; a tap on it says the rest.
+    expect(page.locator("[data-status-line]")).to_have_text("Offline · 1 record waiting")
+    page.locator("[data-status-line]").tap()
     expect(page.get_by_text("Offline: what you record is saved")).to_be_visible()
     expect(page.locator("[data-pending-count]")).to_have_text("1 record waiting to be sent")
 

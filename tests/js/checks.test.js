@@ -71,3 +71,13 @@ test("completing a walk: a count within the limit, times in order and not ahead"
   assert.deepEqual(complete({ summary: "x".repeat(13) }), ["The summary is 13 characters long; the limit is 12."]);
   assert.deepEqual(complete({ frontline_met: "Priya, Sam" }), ["This is 10 characters long; the limit is 6."]);
 });
+
+test("a long text's counter stays quiet far from the limit, counts down near it, and says how much is over", () => {
+  assert.equal(checks.counter(0, 2000), null);
+  assert.equal(checks.counter(1799, 2000), null);
+  assert.deepEqual(checks.counter(1990, 2000), { over: false, text: "10 characters left" });
+  assert.deepEqual(checks.counter(1999, 2000), { over: false, text: "1 character left" });
+  const over = checks.counter(20000, 2000);
+  assert.equal(over.over, true);
+  assert.match(over.text, /^18000 characters over the limit of 2000\./);
+});

@@ -26,3 +26,11 @@ test("a text box is held to the server's limit", () => {
   assert.equal(words.textLimit(VOCABULARY, "place"), 5);
   assert.deepEqual(words.textAttributes(VOCABULARY, "observation"), { maxlength: "10" });
 });
+
+test("a day near today takes the server's name for it, any other its short date", () => {
+  const today = new Date(2026, 11, 5, 9, 0);
+  assert.equal(words.dayLabel(VOCABULARY, new Date(2026, 11, 5, 23, 30), today), "This day");
+  assert.equal(words.dayLabel(VOCABULARY, new Date(2026, 11, 6, 0, 15), today), "The next day");
+  assert.equal(words.dayLabel(VOCABULARY, new Date(2026, 11, 9, 10, 0), today), "Wed 9 Dec");
+  assert.equal(words.dayLabel(VOCABULARY, new Date(2027, 0, 4, 10, 0), today), "Mon 4 Jan 2027");
+});
