@@ -135,7 +135,8 @@ def shell_forms() -> dict[str, FlaskForm]:
     blank: dict = {"formdata": None, "meta": {"csrf": False}}
     plan, complete = PlanWalkForm(**blank), CompleteWalkForm(**blank)
     observation, start_now = ObservationForm(**blank), StartNowForm(**blank)
-    plan.customer_ids.choices = complete.customer_ids.choices = [(0, "")]
+    # The option's id is a placeholder the device overwrites; it must still read as an id.
+    plan.customer_ids.choices = complete.customer_ids.choices = [(1, "")]
     # The device makes each record's id: the shell, the same for everyone, holds none.
     for field in (plan.walk_id, start_now.walk_id, observation.observation_id):
         field.process_data("")
