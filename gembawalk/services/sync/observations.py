@@ -15,6 +15,7 @@ from ...models import Observation, Person, Walk, WalkStatus
 from ..errors import Invalid
 from ..walks import corrections
 from ..walks import lifecycle as walks
+from ..walks.client_ids import insert_once
 from .protocol import (
     Outcome,
     device_put,
@@ -127,7 +128,7 @@ def _create_observation(
             said_by=wanted.get("said_by") or "walker",
             text=wanted.get("text"),
         )
-    stored = walks.insert_once(observation, lambda found: found.walk.manager_id == actor.id)
+    stored = insert_once(observation, lambda found: found.walk.manager_id == actor.id)
     if stored is observation:
         return Outcome(observation, created=True)
     if not _observation_holds(stored, wanted):

@@ -6,10 +6,8 @@ import uuid as uuid_lib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
-from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ... import limits
 from ...extensions import db
@@ -29,12 +27,11 @@ from .. import customers as customer_register
 from .. import validation
 from ..errors import Conflict, Forbidden, Invalid, NotFound, rolls_back
 from ..people.accounts import zone_for
+from .client_ids import existing_row, insert_once
 
 # A device clock a little ahead of the server's is not an impossible completion time.
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_CUSTOMERS_SPOKEN_TO = limits.CUSTOMERS_SPOKEN_TO_MAX
-
-Record = TypeVar("Record", Walk, Observation)  # a row a device creates under its own id
 
 
 @dataclass
@@ -92,33 +89,6 @@ def _local_instant(value: datetime | None, zone: str, field_name: str, label: st
     return _instant(value.date(), value.time(), zone, field_name, field_name)
 
 
-def _existing(model: type[Record], public_id: uuid_lib.UUID | None, ours) -> Record | None:
-    """The row that a repeated create names, when it is the caller's to repeat."""
-    if public_id is None:
-        return None
-    found = db.session.scalar(select(model).where(model.uuid == public_id))
-    if found is not None and not ours(found):
-        raise Conflict("That id is already taken.")
-    return found
-
-
-def insert_once(row, ours):
-    """Insert a row made with a client id. When a concurrent request with the same id won the
-    race, the unique constraint refuses ours and the caller gets the winner's row instead.
-    `ours` says whether a row found under that id is the caller's to have sent again."""
-    public_id = row.uuid
-    db.session.add(row)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        found = _existing(type(row), public_id, ours)
-        if found is None:
-            raise
-        return found
-    return row
-
-
 def get_own_walk(actor: Person, walk_id: uuid_lib.UUID) -> Walk:
     """A manager's own walk; anyone else's answers as if it did not exist."""
     walk = db.session.scalar(select(Walk).where(Walk.uuid == walk_id))
@@ -136,7 +106,7 @@ def walk_to_plan(actor: Person, walk_id: uuid_lib.UUID | None) -> tuple[Walk, bo
     """The walk a plan makes, and whether it is new: a new planned walk in the manager's zone,
     not yet stored, or, for a plan sent again under the same id, the walk it already made."""
     require_manager(actor)
-    existing = _existing(Walk, walk_id, _managed_by(actor))
+    existing = existing_row(Walk, walk_id, _managed_by(actor))
     if existing is not None:
         return existing, False
     walk = Walk(
@@ -149,7 +119,7 @@ def walk_to_plan(actor: Person, walk_id: uuid_lib.UUID | None) -> tuple[Walk, bo
 
 
 def store_new_walk(actor: Person, walk: Walk) -> Walk:
-    """Store a walk the manager just made, once (see insert_once)."""
+    """Store a walk the manager just made, once (see client_ids.insert_once)."""
     return insert_once(walk, _managed_by(actor))
 
 
@@ -303,7 +273,7 @@ def add_observation(
     def ours(found: Observation) -> bool:
         return found.walk_id == walk.id
 
-    existing = _existing(Observation, observation_id, ours)
+    existing = existing_row(Observation, observation_id, ours)
     if existing is not None:
         return existing
     observation = Observation(
