@@ -13,8 +13,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=str(settings.instance_path()),
-        static_folder=str(settings.PROJECT_ROOT / "static"),
-        template_folder=str(settings.PROJECT_ROOT / "templates"),
+        static_folder=str(settings.resource_dir("static")),
+        template_folder=str(settings.resource_dir("templates")),
     )
     app.config.from_mapping(settings.from_environment())
     if config:
@@ -46,7 +46,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(
         app,
         db,
-        directory=str(settings.PROJECT_ROOT / "migrations"),
+        directory=str(settings.resource_dir("migrations")),
         render_as_batch=True,
         compare_type=True,
     )

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import limits
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The app's files beside its code: at the top of the repository in a checkout (an editable
+# install included), inside the package in a wheel, where pyproject.toml maps them.
+RESOURCES = ("templates", "static", "migrations")
 DEFAULT_TIMEZONE = "Europe/London"
 # Placeholder values that must never sign sessions in production.
 UNSAFE_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret"}
@@ -22,8 +27,27 @@ class ConfigError(RuntimeError):
     """The environment does not describe a runnable application."""
 
 
+@cache
+def installed_from_wheel() -> bool:
+    """True when the package carries its own templates: a wheel, not a checkout."""
+    return (PACKAGE_DIR / "templates").is_dir()
+
+
+def resource_dir(name: str) -> Path:
+    """templates/, static/ or migrations/, wherever this copy of the app keeps them."""
+    if name not in RESOURCES:
+        raise ValueError(f"{name!r} is not one of the app's folders {RESOURCES}")
+    return (PACKAGE_DIR if installed_from_wheel() else PACKAGE_DIR.parent) / name
+
+
 def instance_path() -> Path:
-    return Path(os.environ.get("GEMBAWALK_INSTANCE", PROJECT_ROOT / "instance")).resolve()
+    """GEMBAWALK_INSTANCE, else instance/ in a checkout, else Flask's place for an installed
+    package (<virtual environment>/var/gembawalk-instance), never inside site-packages."""
+    if installed_from_wheel():
+        default = Path(sys.prefix) / "var" / "gembawalk-instance"
+    else:
+        default = PACKAGE_DIR.parent / "instance"
+    return Path(os.environ.get("GEMBAWALK_INSTANCE") or default).resolve()
 
 
 def _development_secret_key(folder: Path) -> str:
@@ -169,7 +193,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "GEMBAWALK_PHOTO_DIR": env.get("GEMBAWALK_PHOTO_DIR") or str(folder / "photos"),
         "ASSETS_DEBUG": False,
         # Bundle versions live in a manifest, so production serves prebuilt files by name.
-        "ASSETS_MANIFEST": f"file:{PROJECT_ROOT / 'static' / 'gen' / 'manifest.txt'}",
+        "ASSETS_MANIFEST": f"file:{resource_dir('static') / 'gen' / 'manifest.txt'}",
         "ASSETS_CACHE": False,  # two small files: rebuilding beats a cache folder to manage
         "ASSETS_AUTO_BUILD": not production,
         **mail_settings(env),

@@ -7,6 +7,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
@@ -57,6 +58,15 @@ def engine_options(url: str) -> dict:
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    database = engine.url.database or ""
+
+    @event.listens_for(engine, "do_connect")
+    def _make_folder(_dialect, _record, _cargs, _params):
+        # The instance folder holds the file; in production nothing else creates it (the
+        # development key does, in a checkout), so the first connection does.
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()

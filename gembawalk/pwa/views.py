@@ -21,7 +21,6 @@ from .vocabulary import offline_vocabulary
 
 bp = Blueprint("pwa", __name__)
 
-SW_SOURCE = Path(__file__).resolve().parents[2] / "static" / "sw.js"
 ICONS = {
     "192": "icons/icon-192.png",
     "512": "icons/icon-512.png",
@@ -41,6 +40,12 @@ def bundle_urls() -> list[str]:
     return [url for name in ("css_all", "js_all") for url in assets[name].urls()]
 
 
+def worker_source() -> Path:
+    """static/sw.js of this app (a checkout's, or the one its wheel carries)."""
+    assert current_app.static_folder is not None  # create_app sets it
+    return Path(current_app.static_folder) / "sw.js"
+
+
 @cache
 def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -58,7 +63,7 @@ def release() -> str:
     assert current_app.template_folder is not None  # create_app keeps Flask's "templates"
     for part in (
         *bundle_urls(),
-        _file_digest(SW_SOURCE),
+        _file_digest(worker_source()),
         _file_digest(Path(current_app.template_folder) / "pwa" / "shell.html"),
         json.dumps(offline_vocabulary(), sort_keys=True),
         str(current_app.config.get("PWA_RELEASE", "")),
@@ -123,7 +128,7 @@ def manifest():
 def service_worker():
     """static/sw.js with this release's name and precache list put in front of it."""
     config = {"release": release(), "shell": url_for("pwa.shell"), "precache": precache_urls()}
-    source = f"self.GEMBA_SW = {json.dumps(config)};\n" + SW_SOURCE.read_text()
+    source = f"self.GEMBA_SW = {json.dumps(config)};\n" + worker_source().read_text()
     response = current_app.response_class(source, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     return _no_cache(response)
