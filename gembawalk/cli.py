@@ -4,7 +4,6 @@ and only here (create_app's register_commands adds this blueprint). See README.m
 
 from __future__ import annotations
 
-import smtplib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import click
 from flask import Blueprint, current_app
 
 from . import backup as backups
-from .services import digest, notifications
+from .services import digest, notifications, scheduled
 from .services.errors import DomainError
 from .services.people import accounts as people
 
@@ -77,24 +76,28 @@ def rebuild_engagement() -> None:
 
 @bp.cli.command("send-digests")
 def send_digests() -> None:
-    """Email each person their weekly digest (run it on Monday mornings)."""
+    """Email each person their digest of this week, now (`run-scheduled` does so on Monday
+    mornings). Once a week at most, however often and on however many hosts it runs."""
     config = current_app.config
-    notifications.raise_overdue()
-    if not config.get("MAIL_SERVER"):
-        click.echo("No mail server configured (set MAIL_SERVER): no digests sent.")
-        return
-    if not config.get("GEMBAWALK_BASE_URL"):
+    if config.get("MAIL_SERVER") and not config.get("GEMBAWALK_BASE_URL"):
         click.echo(f"GEMBAWALK_BASE_URL is not set: links point at {digest.base_url(config)}.")
-    try:
-        run = digest.send_all(config)
-    except (OSError, smtplib.SMTPException) as error:
-        raise click.ClickException(
-            f"Could not send through {config['MAIL_SERVER']}:{config['MAIL_PORT']}: {error}"
-        ) from error
-    click.echo(f"Digests sent: {len(run.sent)}; nothing to say to {run.skipped}.")
-    for email, reason in run.failed.items():
-        click.echo(f"Not sent to {email}: {reason}", err=True)
-    if run.failed:
+    _report([scheduled.run_job(scheduled.job("digests"), config, due=False)])
+
+
+@bp.cli.command("run-scheduled")
+def run_scheduled() -> None:
+    """Run every scheduled job whose time has come (walks ahead, overdue notices, Monday's
+    digests, clean-up), each once per day or week across every host: run it from one timer
+    line, every few minutes, on as many hosts as you like."""
+    _report(scheduled.run_due(current_app.config))
+
+
+def _report(outcomes: list[scheduled.Outcome]) -> None:
+    for outcome in outcomes:
+        click.echo(outcome.describe(), err=outcome.state == scheduled.State.FAILED)
+        for problem in outcome.problems:
+            click.echo(problem, err=True)
+    if not all(outcome.ok for outcome in outcomes):
         raise click.exceptions.Exit(1)
 
 

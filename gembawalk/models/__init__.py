@@ -10,6 +10,7 @@ from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
 from .people import OrgUnit, Person, PersonRole, coach_assignments, unit_leaders
 from .photos import Photo
 from .rollup import EngagementDay, RollupState
+from .scheduled import DeliveryStatus, DigestDelivery, RunStatus, ScheduledRun
 from .series import WalkSeries, series_customers
 from .tombstones import RemovedRecord
 from .vocabulary import (
@@ -35,6 +36,8 @@ __all__ = [
     "Correction",
     "Customer",
     "CustomerKind",
+    "DeliveryStatus",
+    "DigestDelivery",
     "EngagementDay",
     "FollowUp",
     "FollowUpStatus",
@@ -50,7 +53,9 @@ __all__ = [
     "Review",
     "Role",
     "RollupState",
+    "RunStatus",
     "SaidBy",
+    "ScheduledRun",
     "SyncConflict",
     "Walk",
     "WalkKind",
