@@ -87,7 +87,7 @@ class Claim:
         return self.now + timedelta(seconds=monotonic() - self.started)
 
     def beat(self) -> None:
-        """Tell other runs this one is alive (and learn whether it still holds the period)."""
+        """Tell other runs this one is alive."""
         db.session.execute(_mine(self).values(heartbeat_at=self.clock()))
         db.session.commit()
 
@@ -133,8 +133,25 @@ def period_of(job: Job, zone: str, now: datetime) -> tuple[str, datetime]:
     return f"{year}-W{week:02d}", datetime.combine(monday, job.due_at, tz)
 
 
+def _held(job: str, period: str) -> ScheduledRun | None:
+    return db.session.scalars(
+        select(ScheduledRun).where(ScheduledRun.job == job, ScheduledRun.period == period)
+    ).one_or_none()
+
+
 def claim(job: str, period: str, now: datetime) -> Claim | ScheduledRun:
     """Claim the period for this run: a Claim, or the row of the run that holds it."""
+    # Looked up first: most ticks find the period done, and a refused INSERT would write an
+    # error into PostgreSQL's log each time. The unique key still settles a race.
+    held = _held(job, period) or _insert_claim(job, period, now)
+    if isinstance(held, Claim):
+        return held
+    if held.status == RunStatus.DONE:
+        return held
+    return _take_over(held, now)
+
+
+def _insert_claim(job: str, period: str, now: datetime) -> Claim | ScheduledRun:
     row = ScheduledRun(
         job=job,
         period=period,
@@ -148,15 +165,17 @@ def claim(job: str, period: str, now: datetime) -> Claim | ScheduledRun:
     try:
         db.session.commit()
         return Claim(id=row.id, attempts=1, now=now)
-    except IntegrityError:  # another run has it, or had it
+    except IntegrityError:  # another run claimed it a moment ago
         db.session.rollback()
-    held = db.session.scalars(
-        select(ScheduledRun).where(ScheduledRun.job == job, ScheduledRun.period == period)
-    ).one()
-    if held.status == RunStatus.DONE:
-        return held
+    held = _held(job, period)
+    assert held is not None  # claims are only removed weeks after their period
+    return held
+
+
+def _take_over(held: ScheduledRun, now: datetime) -> Claim | ScheduledRun:
+    """A failed run, or one silent for too long, gives the period to whoever asks first."""
     held_id, attempts, holder = held.id, held.attempts, held.claimed_by  # before commit expires
-    # A failed run, or one silent for too long, gives the period to whoever asks first.
+    job, period = held.job, held.period
     taken = db.session.execute(
         update(ScheduledRun)
         .where(
@@ -210,7 +229,9 @@ def run_job(job: Job, config: Mapping, now: datetime | None = None, due: bool = 
     if isinstance(held, ScheduledRun):
         state = State.ALREADY_DONE if held.status == RunStatus.DONE else State.RUNNING_ELSEWHERE
         when = held.finished_at or held.claimed_at
-        return Outcome(job.name, period, state, f"By {held.claimed_by} at {when:%H:%M} UTC.")
+        found = Outcome(job.name, period, state, f"By {held.claimed_by} at {when:%H:%M} UTC.")
+        db.session.commit()  # end the read: on SQLite it holds the write lock
+        return found
     try:
         result = job.work(Run(config=config, now=now, period=period, claim=held))
     except JobFailed as error:
