@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 import logging
 import os
+import smtplib
 import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,11 +30,12 @@ from ..extensions import db
 from ..models import DigestDelivery, RunStatus, ScheduledRun
 from ..timeutil import utcnow
 from . import digest, notifications
+from .walks import series
 
 log = logging.getLogger(__name__)
 
-# A live run beats after each piece of work (a digest sent, a series extended); one silent for
-# this long has stopped, and its period is taken over by the next run.
+# A live digest run beats after each person; a run silent for this long has stopped, and its
+# period is taken over by the next run (the other jobs take seconds, and repeat nothing).
 STALE_AFTER = timedelta(minutes=10)
 # The scheduler's own records (claims, digest markers) are kept this long, then cleaned up.
 KEEP_RECORDS = timedelta(weeks=13)
@@ -129,8 +131,7 @@ def period_of(job: Job, zone: str, now: datetime) -> tuple[str, datetime]:
     if job.every == Every.DAY:
         return today.isoformat(), datetime.combine(today, job.due_at, tz)
     monday = today - timedelta(days=today.weekday())
-    year, week, _ = today.isocalendar()
-    return f"{year}-W{week:02d}", datetime.combine(monday, job.due_at, tz)
+    return digest.week_period(zone, now), datetime.combine(monday, job.due_at, tz)
 
 
 def _held(job: str, period: str) -> ScheduledRun | None:
@@ -258,8 +259,6 @@ def run_due(config: Mapping, now: datetime | None = None) -> list[Outcome]:
 
 
 def _walks_ahead(run: Run) -> str:
-    from .walks import series
-
     made = series.generate(run.now)
     return f"{made} walk{'s' if made != 1 else ''} planned."
 
@@ -275,8 +274,6 @@ def _no_mail_server(config: Mapping) -> str | None:
 
 
 def _digests(run: Run) -> Outcome:
-    import smtplib
-
     notifications.raise_overdue(run.now)
     config = run.config
     try:
