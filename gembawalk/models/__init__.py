@@ -11,6 +11,7 @@ from .people import OrgUnit, Person, PersonRole, coach_assignments, unit_leaders
 from .photos import Photo
 from .rollup import EngagementDay, RollupState
 from .series import WalkSeries, series_customers
+from .sessions import DeviceSession
 from .tombstones import RemovedRecord
 from .vocabulary import (
     CadencePeriod,
@@ -35,6 +36,7 @@ __all__ = [
     "Correction",
     "Customer",
     "CustomerKind",
+    "DeviceSession",
     "EngagementDay",
     "FollowUp",
     "FollowUpStatus",
