@@ -179,6 +179,11 @@ def test_the_list_holds_ones_own_live_sessions_only(app, manager, admin):
     )
     listed = sessions.list_for(manager)
     assert [d.label for d in listed] == ["Firefox 133 on macOS", "Chrome 131 on Android 14"]
+    phone = listed[1]
+    assert [d.label for d in sessions.list_for(manager, first=phone.id)] == [
+        "Chrome 131 on Android 14",
+        "Firefox 133 on macOS",
+    ]
 
 
 def test_nobody_ends_someone_elses_session(app, manager, admin):
@@ -289,6 +294,8 @@ def test_the_sessions_page_lists_mine_and_marks_this_one(app, manager, admin):
     assert html.count("data-session=") == 2
     assert 'Firefox 133 on macOS <span class="tag">This device</span>' in html
     assert "Chrome 131 on Android 14</h2>" in html
+    # This device first, though the phone signed in (and was seen) since.
+    assert html.index("This device") < html.index("Chrome 131 on Android 14")
     assert "Sign out everywhere else" in html
     assert "/account/sessions" in laptop.get("/account").get_data(as_text=True)
 

@@ -75,9 +75,9 @@ def sign_out():
 @bp.get("/account/sessions")
 @login_required
 def account_sessions():
-    return render_template(
-        "auth/sessions.html", devices=sessions.list_for(current_user), this_device=this_device()
-    )
+    device = this_device()
+    listed = sessions.list_for(current_user, first=device.id if device else None)
+    return render_template("auth/sessions.html", devices=listed, this_device=device)
 
 
 @bp.post("/account/sessions/<int:session_id>/end")

@@ -133,14 +133,17 @@ def touch(device: DeviceSession, *, address: str | None, now: datetime | None = 
     return True
 
 
-def list_for(actor: Person, *, now: datetime | None = None) -> list[DeviceSession]:
-    """The actor's live sessions, the most recently seen first."""
+def list_for(
+    actor: Person, *, first: int | None = None, now: datetime | None = None
+) -> list[DeviceSession]:
+    """The actor's live sessions: `first` (the device asking) first, then the most recently
+    seen."""
     query = (
         select(DeviceSession)
         .where(DeviceSession.person_id == actor.id, alive(now or utcnow()))
         .order_by(DeviceSession.last_seen_at.desc(), DeviceSession.id.desc())
     )
-    return list(db.session.scalars(query))
+    return sorted(db.session.scalars(query), key=lambda device: device.id != first)
 
 
 @rolls_back
