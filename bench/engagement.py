@@ -130,7 +130,7 @@ def build(engine, managers: int, weeks: int, now: datetime, seed: int = 4) -> di
     hashed = hash_password(PASSWORD)
 
     def person(pid, email, name, unit):
-        return (pid, email, name, hashed, unit, None, True, uuid.uuid4().hex, founded)
+        return (pid, email, name, hashed, unit, None, True, founded)
 
     people = [person(1, "director@bench.example", "Dana Director", 1)]
     people += [
@@ -147,7 +147,6 @@ def build(engine, managers: int, weeks: int, now: datetime, seed: int = 4) -> di
             "org_unit_id",
             "timezone",
             "active",
-            "session_token",
             "created_at",
         ],  # fmt: skip
         people,

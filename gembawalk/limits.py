@@ -19,6 +19,10 @@ TEXT = {
     "action": 500,
     "comment": 2000,
     "closing_note": 2000,
+    # A signed-in device's browser or system ("Chrome 131", "Android 14"), and its address
+    # (an IPv6 address with a zone fits in 64).
+    "device_part": 60,
+    "address": 64,
 }
 
 PASSWORD_MIN = 12

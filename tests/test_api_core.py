@@ -75,15 +75,18 @@ def test_a_body_that_is_not_a_json_object_is_400(client, manager, body, content_
     assert response.get_json()["status"] == 400
 
 
-def test_sign_out_ends_every_session_of_that_person(client, app, manager):
+def test_sign_out_ends_this_devices_session_only(client, app, manager):
+    """The offline app on a phone keeps syncing when the laptop signs out."""
+    phone = app.test_client()
+    assert api_sign_in(phone, manager).status_code == 200
     sign_in(client, manager)
-    other = app.test_client()
-    sign_in(other, manager)
     response = client.delete("/api/v1/session")
     assert response.status_code == 204
     assert_documented(client, response, "delete", "/session")
     assert client.get("/api/v1/me").status_code == 401
-    assert other.get("/api/v1/me").status_code == 401
+    assert phone.get("/api/v1/me").status_code == 200
+    assert phone.delete("/api/v1/session").status_code == 204
+    assert phone.get("/api/v1/me").status_code == 401
 
 
 def test_inactive_people_cannot_use_the_api(client, manager):

@@ -113,3 +113,40 @@ def test_data_survives_an_upgrade_from_the_first_revision_to_the_last(empty_data
         assert figures.planned_missed == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_sessions_of_before_a_session_per_device_carry_on(empty_database):
+    """Nobody is signed out by the upgrade: a cookie of before ("<id>:<token>") names the one
+    session the person's token becomes; a deactivated person's token becomes none."""
+    from gembawalk.services.people import sessions
+
+    with empty_database.app_context():
+        upgrade(revision="d8a2f4c6b1e7")
+        now = "2026-01-05 09:00:00.000000"
+        with db.engine.begin() as conn:
+            for pid, active in ((1, True), (2, False)):
+                conn.execute(
+                    text(
+                        "INSERT INTO people (id, email, display_name, password_hash, active,"
+                        " session_token, created_at) VALUES (:id, :email, 'P', 'x', :active,"
+                        " :token, :now)"
+                    ),
+                    {"id": pid, "email": f"p{pid}@example.org", "active": active,
+                     "token": f"token-{pid}", "now": now},
+                )  # fmt: skip
+        upgrade()
+        assert "session_token" not in {c["name"] for c in inspect(db.engine).get_columns("people")}
+        kept = sessions.resume("1:token-1")
+        assert kept is not None
+        assert (kept.person_id, kept.remember) == (1, True)
+        assert sessions.resume("2:token-2") is None
+        assert sessions.resume("1:token-2") is None
+        db.session.remove()
+        downgrade(revision="d8a2f4c6b1e7")
+        with db.engine.connect() as conn:
+            query = text("SELECT session_token FROM people ORDER BY id")
+            tokens = list(conn.execute(query).scalars())
+        assert len(tokens) == 2
+        assert all(tokens)
+        assert "token-1" not in tokens
+        db.engine.dispose()

@@ -11,7 +11,7 @@ from gembawalk.models import Customer, CustomerKind, OrgUnit, Person, Role
 from gembawalk.services import customers
 from gembawalk.services.errors import Forbidden, Invalid, NotFound
 from gembawalk.services.people import accounts as people
-from gembawalk.services.people import org
+from gembawalk.services.people import org, sessions
 
 from . import factories
 
@@ -197,14 +197,17 @@ def test_an_admin_keeps_their_own_admin_role(admin):
 
 
 def test_deactivating_ends_every_session_and_reactivating_allows_sign_in(admin, manager):
-    old_cookie = manager.get_id()
-    assert people.load_session_person(old_cookie) == manager
+    cookies = [
+        sessions.start(manager, remember=remember, user_agent=None, address=None)[1]
+        for remember in (False, True)
+    ]
+    assert all(sessions.resume(cookie).person == manager for cookie in cookies)
     people.set_active(admin, manager.id, False)
-    assert people.load_session_person(old_cookie) is None
+    assert [sessions.resume(cookie) for cookie in cookies] == [None, None]
     assert people.authenticate(manager.email, factories.PASSWORD) is None
     people.set_active(admin, manager.id, True)
     assert people.authenticate(manager.email, factories.PASSWORD) == manager
-    assert people.load_session_person(old_cookie) is None  # old sessions stay ended
+    assert [sessions.resume(cookie) for cookie in cookies] == [None, None]  # they stay ended
 
 
 def test_an_admin_cannot_deactivate_themselves(admin):

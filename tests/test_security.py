@@ -13,7 +13,7 @@ from gembawalk import create_app
 from gembawalk.auth.session import PASSWORD_AT, SEEN_AT, SIGNED_IN_AT
 from gembawalk.config import ConfigError
 from gembawalk.extensions import db
-from gembawalk.models import AuditEvent, Person
+from gembawalk.models import AuditEvent, DeviceSession, Person
 from gembawalk.services import audit
 
 from .conftest import IsolatedClient, make_test_app, sign_in
@@ -238,6 +238,22 @@ def test_proxy_headers_are_trusted_for_the_configured_hops_only(production_app, 
     (failure,) = events("sign_in_failed")
     assert failure.address == "203.0.113.9"  # the one hop we trust, not what a client wrote
     assert "Strict-Transport-Security" in response.headers  # HTTPS as the proxy said
+
+
+def test_a_sessions_address_is_the_clients_as_the_proxy_setup_says(production_app, manager):
+    client = client_at(production_app, "https://gemba.example.org")
+    client.post(
+        "/sign-in",
+        data={"email": manager.email, "password": PASSWORD},
+        headers={
+            "X-Forwarded-For": "6.6.6.6, 203.0.113.9",
+            "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
+        },
+    )
+    db.session.expire_all()
+    [row] = db.session.scalars(select(DeviceSession)).all()
+    assert (row.person_id, row.browser) == (manager.id, "Firefox 133")
+    assert row.address == "203.0.113.9"  # the one hop trusted, not what the client wrote
 
 
 # Sessions (ASVS V3.2, V3.3, V3.7)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
-from ..auth.session import start_session
+from ..auth.session import end_this_session, start_session
 from ..auth.throttle import throttled
 from ..calendar.views import feed_url
 from ..models import Role
@@ -53,9 +53,7 @@ def sign_in():
 @bp.delete("/session")
 @login_required
 def sign_out():
-    audit.add(audit.SIGN_OUT, actor=current_user, subject=current_user.email, **request_facts())
-    people.end_sessions(current_user)
-    logout_user()
+    end_this_session(request_facts())
     return "", 204
 
 
@@ -125,7 +123,7 @@ PATHS = {
     },
     "/session": {
         "post": {
-            "summary": "Sign in (sets the session cookie)",
+            "summary": "Sign in (sets the session cookie): a session of this device's own",
             "security": [{"csrf": []}],
             "requestBody": {
                 "required": True,
@@ -141,7 +139,7 @@ PATHS = {
             },
         },
         "delete": {
-            "summary": "Sign out this person's every session",
+            "summary": "Sign out this device (the person's other sessions carry on)",
             "security": [{"session": [], "csrf": []}],
             "responses": {
                 "204": {"description": "Signed out"},

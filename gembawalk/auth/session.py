@@ -1,30 +1,60 @@
-"""Flask-Login wiring: cookies name a person and their current session token; sessions start
-afresh at sign-in and end when idle too long or too old."""
+"""Flask-Login wiring: cookies name a device's own session (services/people/sessions.py);
+sessions start afresh at sign-in, end when idle too long or too old, and one device signing
+out leaves the others signed in."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
-from flask_login import login_user, user_loaded_from_cookie
+from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 
 from ..errors import error_response, wants_json
 from ..extensions import login_manager
-from ..models import Person
-from ..services.people import accounts as people
+from ..main.views import OPEN_BLUEPRINTS
+from ..models import DeviceSession, Person
+from ..services.errors import NotFound
+from ..services.people import sessions
 
 SIGNED_IN_AT, SEEN_AT, PASSWORD_AT = "signed_in_at", "seen_at", "password_at"
 
 
 def start_session(person: Person, remember: bool = False) -> None:
-    """A new session for a sign-in: nothing set before it (a planted session, an old CSRF
-    token) carries over, and its clocks start now."""
+    """Sign `person` in on this device: a session of its own (a row in device_sessions), and
+    nothing set before it (a planted session, an old CSRF token) carries over; its clocks
+    start now. The page sign-in, the API's and single sign-on all come through here."""
     session.clear()
     remember = remember and current_app.config["GEMBAWALK_REMEMBER_DAYS"] > 0
+    device, cookie_id = sessions.start(
+        person,
+        remember=remember,
+        user_agent=request.headers.get("User-Agent"),
+        address=request.remote_addr,
+    )
     login_user(person, remember=remember)
+    # The cookie (and the remember cookie, written from the same value) names this device's
+    # session rather than the person alone: ending the session ends this device only.
+    session["_user_id"] = cookie_id
+    g.device_session = device
     now = int(time.time())
     session[SIGNED_IN_AT] = session[SEEN_AT] = session[PASSWORD_AT] = now
+
+
+def this_device() -> DeviceSession | None:
+    """The session of the device making this request, once the person is loaded."""
+    return g.get("device_session") if current_user.is_authenticated else None
+
+
+def end_this_session(facts: dict) -> None:
+    """Sign out this device only: its session ends, the others carry on."""
+    device = this_device()
+    if device is not None:
+        # Ended a moment ago from another device: signed out all the same.
+        with contextlib.suppress(NotFound):
+            sessions.end(current_user, device.id, facts=facts)
+    logout_user()
 
 
 def confirm_password_now() -> None:
@@ -78,6 +108,17 @@ def enforce_lifetimes() -> None:
         session[SEEN_AT] = int(now)  # once a minute is precise enough, and spares the cookie
 
 
+def note_activity() -> None:
+    """Load who is signed in before the view runs (from the session, or from the remember
+    cookie), and write the device's "last seen" at most once a minute. Public files (static,
+    the installable app's worker and shell) are left alone: they are the same for everyone."""
+    if request.endpoint == "static" or request.blueprint in OPEN_BLUEPRINTS:
+        return
+    device = this_device()
+    if device is not None:
+        sessions.touch(device, address=request.remote_addr)
+
+
 def _restored_from_cookie(_app, user) -> None:
     # "Keep me signed in" restarts the session clocks, but not the password's: changing a
     # password or someone's roles still asks for it.
@@ -90,11 +131,18 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.session_protection = "basic"
     app.before_request(enforce_lifetimes)
+    app.before_request(note_activity)
     user_loaded_from_cookie.connect(_restored_from_cookie, app)
 
     @login_manager.user_loader
     def load_user(cookie_id: str):
-        return people.load_session_person(cookie_id)
+        device = sessions.resume(cookie_id)
+        if device is None:
+            # Ended on another device, by an admin, or run out: say so on the sign-in page.
+            g.session_expired = True
+            return None
+        g.device_session = device
+        return device.person
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
 from ..calendar.views import feed_url
 from ..forms import show_errors
@@ -16,8 +16,15 @@ from ..services.cadence import settings as cadence_settings
 from ..services.cadence import targets as cadence
 from ..services.errors import Invalid
 from ..services.people import accounts as people
+from ..services.people import sessions
 from .forms import ChangePasswordForm, ConfirmPasswordForm, FirstAdminForm, SignInForm
-from .session import confirm_password_now, reauthenticated, start_session
+from .session import (
+    confirm_password_now,
+    end_this_session,
+    reauthenticated,
+    start_session,
+    this_device,
+)
 from .throttle import throttled
 
 bp = Blueprint("auth", __name__)
@@ -60,11 +67,38 @@ def sign_in():
 @bp.post("/sign-out")
 @login_required
 def sign_out():
-    audit.add(audit.SIGN_OUT, actor=current_user, subject=current_user.email, **request_facts())
-    people.end_sessions(current_user)
-    logout_user()
-    flash("You are signed out.", "info")
+    end_this_session(request_facts())
+    flash("You are signed out on this device.", "info")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.get("/account/sessions")
+@login_required
+def account_sessions():
+    device = this_device()
+    listed = sessions.list_for(current_user, first=device.id if device else None)
+    return render_template("auth/sessions.html", devices=listed, this_device=device)
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    device = this_device()
+    if device is not None and device.id == session_id:
+        return sign_out()
+    ended = sessions.end(current_user, session_id, facts=request_facts())
+    flash(f"Signed out: {ended}.", "success")
+    return redirect(url_for("auth.account_sessions"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    device = this_device()
+    ended = sessions.end_others(current_user, device.id if device else None, facts=request_facts())
+    devices = "1 device" if ended == 1 else f"{ended} devices"
+    flash(f"Signed out everywhere else ({devices}).", "success")
+    return redirect(url_for("auth.account_sessions"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -73,6 +107,8 @@ def sign_out():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        device = this_device()
+        remembered = bool(device and device.remember)
         try:
             people.change_password(
                 current_user, current=form.current_password.data, new=form.new_password.data
@@ -80,8 +116,9 @@ def change_password():
         except Invalid as error:
             show_errors(form, error)
         else:
-            # The old cookie died with the old token; give this device a new one.
-            start_session(current_user._get_current_object())
+            # Every session ended with the old password; this device starts a new one, kept
+            # signed in if it was.
+            start_session(current_user._get_current_object(), remember=remembered)
             flash("Your password is changed. Other devices are signed out.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -12,6 +12,7 @@ from .photos import Photo
 from .rollup import EngagementDay, RollupState
 from .scheduled import DeliveryStatus, DigestDelivery, RunStatus, ScheduledRun
 from .series import WalkSeries, series_customers
+from .sessions import DeviceSession
 from .tombstones import RemovedRecord
 from .vocabulary import (
     CadencePeriod,
@@ -37,6 +38,7 @@ __all__ = [
     "Customer",
     "CustomerKind",
     "DeliveryStatus",
+    "DeviceSession",
     "DigestDelivery",
     "EngagementDay",
     "FollowUp",

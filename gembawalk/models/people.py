@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -28,10 +27,6 @@ unit_leaders = Table(
     Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
     Column("org_unit_id", ForeignKey("org_units.id", ondelete="CASCADE"), primary_key=True),
 )
-
-
-def new_session_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class OrgUnit(CadenceTargets, Model):
@@ -83,8 +78,6 @@ class Person(CadenceTargets, UserMixin, Model):
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     timezone: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Part of the login cookie: rotating it signs out every session of this person.
-    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     # The secret in the person's calendar feed URL; None until first shown, replaced to revoke.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -123,9 +116,9 @@ class Person(CadenceTargets, UserMixin, Model):
         return self.active
 
     def get_id(self) -> str:
-        # Flask-Login's "alternative token": the cookie names the person and their current
-        # session token, so rotating the token ends every session made before.
-        return f"{self.id}:{self.session_token}"
+        # The person, for Flask-Login's comparisons. The cookie names more: the device's own
+        # session (auth.session.start_session), so that each device signs out on its own.
+        return str(self.id)
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.email}>"

@@ -13,10 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import OrgUnit, Person, PersonRole, Role
-from ...models.people import new_session_token
 from .. import audit, validation
 from ..errors import Forbidden, Invalid, NotFound, rolls_back
-from . import passwords
+from . import passwords, sessions
 from .org import get_unit, require_admin
 
 
@@ -56,17 +55,6 @@ def find_by_email(email: str) -> Person | None:
     return db.session.scalar(select(Person).where(Person.email == email))
 
 
-def load_session_person(cookie_id: str) -> Person | None:
-    """The person a login cookie names, if its session token is still current."""
-    person_id, _, token = cookie_id.partition(":")
-    if not person_id.isdigit() or not token:
-        return None
-    person = db.session.get(Person, int(person_id))
-    if person is None or not person.active or person.session_token != token:
-        return None
-    return person
-
-
 def authenticate(email: str, password: str) -> Person | None:
     person = find_by_email(email or "")
     if person is None or not person.active:
@@ -85,14 +73,10 @@ def check_password(person: Person, password: str) -> bool:
     return passwords.verify_password(person.password_hash, password or "")
 
 
-def end_sessions(person: Person) -> None:
-    """Sign the person out everywhere: every cookie made before now stops working."""
-    person.session_token = new_session_token()
-    db.session.commit()
-
-
 @rolls_back
 def change_password(actor: Person, *, current: str, new: str) -> None:
+    """A new password ends every session of the actor's: whoever knew the old one is signed
+    out everywhere (the view then starts a fresh session for the device that changed it)."""
     if not passwords.verify_password(actor.password_hash, current or ""):
         raise Invalid({"current_password": "That is not your current password."})
     passwords.check_policy(new, "new_password")
@@ -100,15 +84,17 @@ def change_password(actor: Person, *, current: str, new: str) -> None:
         raise Invalid({"new_password": "Choose a password different from the current one."})
     actor.password_hash = passwords.hash_password(new)
     audit.add(audit.PASSWORD_CHANGED, actor=actor, subject=actor.email)
-    end_sessions(actor)
+    sessions.end_all(actor)
+    db.session.commit()
 
 
 @rolls_back
 def end_sessions_of(actor: Person, person_id: int) -> Person:
     """An admin signs someone out on every device (a lost phone, a shared password)."""
     person = get_person(actor, person_id)
-    audit.add(audit.SESSIONS_ENDED, actor=actor, subject=person.email)
-    end_sessions(person)
+    audit.add(audit.SESSIONS_ENDED, actor=actor, subject=person.email, detail="every device")
+    sessions.end_all(person)
+    db.session.commit()
     return person
 
 
@@ -313,7 +299,7 @@ def set_active(actor: Person, person_id: int, active: bool) -> Person:
         audit.add(kind, actor=actor, subject=person.email)
     person.active = active
     if not active:
-        person.session_token = new_session_token()
+        sessions.end_all(person)
         # The feed URL dies with the account: reactivated, they get a new one on first look.
         person.calendar_token = None
     db.session.commit()
