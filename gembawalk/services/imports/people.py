@@ -9,7 +9,7 @@ stops the whole import."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -57,6 +57,7 @@ class Wanted:
     coaches: frozenset[str]
     leads: frozenset[UnitKey]
     timezone: str | None
+    coach_named: bool = True  # False: the file has no coach column, the app's are kept
 
 
 @dataclass
@@ -204,7 +205,7 @@ def _read(row: _Row, names: list[str], people: dict[str, Current], tree: Tree) -
         row.problem("only a director leads org units: add the director role, or empty leads")
     if email is None or name is None:
         return None
-    return Wanted(row.line, email, name, unit, roles, coaches, leads, zone)
+    return Wanted(row.line, email, name, unit, roles, coaches, leads, zone, "coach" in names)
 
 
 def _check_coaches(
@@ -216,7 +217,7 @@ def _check_coaches(
     """Each coach named is a coach: in the file with that role, or in the app, active, and
     staying so."""
     for person in wanted.values():
-        for coach in person.coaches:
+        for coach in person.coaches if person.coach_named else ():
             if not coach:
                 continue  # a malformed address, refused already
             if coach == person.email:
@@ -311,7 +312,8 @@ def _check_admins(
         for e, now in people.items()
         if e not in wanted and e not in leaving and now.active and Role.ADMIN in now.roles
     ]
-    if not admins:
+    had_admins = any(now.active and Role.ADMIN in now.roles for now in people.values())
+    if had_admins and not admins:
         problems.append((None, "After this import nobody active would hold the admin role."))
 
 
@@ -376,6 +378,10 @@ def plan_people(actor: Person | None, content: bytes, *, deactivate_missing: boo
         for email, w in wanted.items()
         if email in people and Role.COACH in people[email].roles and Role.COACH not in w.roles
     }
+    for email, w in wanted.items():
+        if not w.coach_named and w.coaches & stop_coaching:
+            # Kept from the app, but no longer a coach: that coaching ends, as on the admin page.
+            wanted[email] = replace(w, coaches=w.coaches - stop_coaching)
     _check_coaches(wanted, people, leaving, problems)
     _check_cycles(wanted, people, stop_coaching, problems)
     _check_admins(actor, wanted, people, leaving, problems)
@@ -455,7 +461,7 @@ def _apply(actor: Person | None, work: Work) -> None:
                 for w in work.new
             ],
         )
-    ids = dict(db.session.execute(select(Person.email, Person.id)).tuples().all())
+    ids = dict(db.session.execute(select(Person.email, Person.id)).all())
     if work.updated:
         db.session.execute(
             update(Person),

@@ -16,6 +16,7 @@ CHANGED = "changed"
 DEACTIVATED = "deactivated"
 ACTIONS = {NEW: "New", CHANGED: "Changed", DEACTIVATED: "Deactivated"}
 NONE = "—"  # a field with no value, as the preview shows it
+ONE = {"people": "person", "customers": "customer"}
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,14 @@ class Plan:
         ]
         return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()
 
+    @property
+    def counted(self) -> str:
+        """ "1 person", "2 people": the rows of the file."""
+        return f"{self.rows} {ONE[self.noun] if self.rows == 1 else self.noun}"
+
     def summary(self) -> str:
         if self.nothing_to_do:
-            return (
-                f"Nothing to change: the {self.rows} {self.noun} in the file already match the app."
-            )
+            return f"Nothing to change: the app already matches the {self.counted} in the file."
         parts = [
             f"{self.count(NEW)} new",
             f"{self.count(CHANGED)} changed",
@@ -84,7 +88,7 @@ class Plan:
             parts.append(f"{self.count(DEACTIVATED)} deactivated")
         units = len(self.new_units)
         parts.append(f"{units} new org unit{'s' * (units != 1)}")
-        return f"{self.rows} {self.noun} in the file: {', '.join(parts)}."
+        return f"{self.counted} in the file: {', '.join(parts)}."
 
 
 class ImportRefused(Invalid):

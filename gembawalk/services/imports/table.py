@@ -54,8 +54,8 @@ def read(
     content: bytes, columns: tuple[str, ...], required: tuple[str, ...]
 ) -> tuple[list[str], list[Row], list[tuple[int, str]]]:
     """The columns the file names, its rows, each value trimmed (a short row's missing
-    fields are empty), and the lines that hold too many fields; refuses (Invalid) a file that is not UTF-8,
-    names an unknown column or lacks a required one, or holds no rows."""
+    fields are empty), and the lines that hold too many fields. Refuses (Invalid) a file
+    that is not UTF-8, names an unknown column or lacks a required one, or holds no rows."""
     text = _text(content)
     if "\x00" in text:
         raise Invalid("The file holds a NUL character: is it a spreadsheet rather than CSV?")
@@ -70,16 +70,16 @@ def read(
     unknown = [n for n in names if n and n not in columns]
     missing = [n for n in required if n not in names]
     doubled = sorted({n for n in names if n and names.count(n) > 1})
-    problems = []
+    faults = []
     if unknown:
-        problems.append(f"unknown column{'s' * (len(unknown) > 1)} {', '.join(unknown)}")
+        faults.append(f"unknown column{'s' * (len(unknown) > 1)} {', '.join(unknown)}")
     if missing:
-        problems.append(f"missing column{'s' * (len(missing) > 1)} {', '.join(missing)}")
+        faults.append(f"missing column{'s' * (len(missing) > 1)} {', '.join(missing)}")
     if doubled:
-        problems.append(f"column{'s' * (len(doubled) > 1)} named twice: {', '.join(doubled)}")
-    if problems:
+        faults.append(f"column{'s' * (len(doubled) > 1)} named twice: {', '.join(doubled)}")
+    if faults:
         raise Invalid(
-            f"Line 1: {'; '.join(problems)}. The first line names the columns: "
+            f"Line 1: {'; '.join(faults)}. The first line names the columns: "
             f"{', '.join(columns)} ({', '.join(required)} required)."
         )
     rows: list[Row] = []
