@@ -490,3 +490,35 @@ def test_invalid_customer_rows_stop_the_whole_import(app):
         "Line 6: no org unit: each customer is in one unit's register",
     ]
     assert (count(Customer), count(OrgUnit)) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Plain.Person@Example.ORG",
+        " o'brien+hr@example.co.uk ",
+        "x@bücher.example",
+        "renée@example.org",
+        '"quoted"@example.org',
+        "a..b@example.org",
+        "no-domain@",
+        "two@@example.org",
+        "a@-bad-.example",
+        "a@example",
+        "l" * 65 + "@example.org",
+    ],
+)
+def test_reading_an_address_in_bulk_agrees_with_the_app(app, address):
+    """The import's quick reading of plain addresses finds what validation.email finds."""
+    from gembawalk.services import validation
+    from gembawalk.services.errors import Invalid
+
+    try:
+        expected = validation.email(address)
+    except Invalid:
+        expected = None
+    try:
+        found = people_imports._address(address)
+    except Invalid:
+        found = None
+    assert found == expected

@@ -45,7 +45,10 @@ def _upload_page(noun: str, form: ImportForm, problems=(), status: int = 200):
 
 
 def _preview_page(noun: str, plan, draft: drafts.Draft, status: int = 200):
-    form = ApplyImportForm(draft=drafts.seal(current_user, draft), digest=plan.digest)
+    form = ApplyImportForm()
+    # Set after the form has read the request: a preview made again after a refused Apply
+    # carries the new plan's digest, not the one posted.
+    form.draft.data, form.digest.data = drafts.seal(current_user, draft), plan.digest
     return render_template(
         "admin/import_preview.html",
         noun=noun,

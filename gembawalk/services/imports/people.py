@@ -8,6 +8,8 @@ stops the whole import."""
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -141,9 +143,31 @@ class _Row:
             return fallback
 
 
+# A local part of plain ASCII (RFC 5322 dot-atom): what nearly every address in an HR export
+# is. Such an address is checked as validation.email would, with its domain checked once per
+# file rather than once per row: the domain's checks are most of the cost of 10,000 rows.
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+LOCAL_MAX = 64  # RFC 5321
+
+
+@functools.lru_cache(maxsize=1024)
+def _domain(domain: str) -> str:
+    return validation.email(f"x@{domain}").rpartition("@")[2]
+
+
+def _address(value: str) -> str:
+    """validation.email's answer, sooner for a plain address."""
+    value = value.strip()
+    local, at, domain = value.rpartition("@")
+    fits = len(value) <= validation.LIMITS["email"] and len(local) <= LOCAL_MAX
+    if at and fits and _PLAIN_LOCAL.fullmatch(local):
+        return f"{local.lower()}@{_domain(domain)}"
+    return validation.email(value)
+
+
 def _email(value: str, what: str = "email") -> str:
     try:
-        return validation.email(value)
+        return _address(value)
     except Invalid:
         if not value:
             raise Invalid(f"no {what}") from None

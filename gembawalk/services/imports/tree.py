@@ -35,10 +35,16 @@ class Tree:
             self._shown[uid] = table.shown(tuple(reversed(chain)))
         # New units in the order they were first named: path (lower) → path as written.
         self.new: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._found: dict[str, UnitKey | None] = {}
 
     def find(self, value: str) -> UnitKey | None:
         """The unit a path names (None for an empty one), noting each missing unit as new;
-        a name too long is refused."""
+        a name too long is refused. Thousands of rows name a few units: each is read once."""
+        if value not in self._found:
+            self._found[value] = self._find(value)
+        return self._found[value]
+
+    def _find(self, value: str) -> UnitKey | None:
         parts = table.path(value)
         if not parts:
             return None
