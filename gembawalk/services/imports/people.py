@@ -363,7 +363,7 @@ def _fields(now: Current | None, want: Wanted, tree: Tree) -> list[tuple[str, st
         pairs.append(("status", "deactivated", "active"))
     found = []
     for name, before, after in pairs:
-        after = after or NONE
+        before, after = before or NONE, after or NONE
         if now is None and after == NONE:
             continue  # a new person's empty fields say nothing
         if before != after:
@@ -471,8 +471,10 @@ def _apply(actor: Person | None, work: Work) -> None:
     """Write the plan in bulk: a fixed number of statements, however many people."""
     made = work.tree.create()
     if work.new:
+        # The table, not the mapped class: the ORM leaves out None values, so rows with and
+        # without a time zone would split the batch into hundreds of statements.
         db.session.execute(
-            insert(Person),
+            insert(Person.__table__),
             [
                 {
                     "email": w.email,
@@ -510,11 +512,12 @@ def _apply(actor: Person | None, work: Work) -> None:
 
 
 def _replace_links(work: Work, made: dict, ids: dict[str, int]) -> None:
-    """Roles, coaches and units led: those of the people who change are replaced whole."""
+    """Roles, coaches and units led: those of the people who change are replaced whole (a
+    new person has none to remove)."""
     fresh = [(ids[w.email], w) for w in work.new]
-    roles = fresh + [(now.id, w) for now, w in work.updated if now.roles != w.roles]
-    coached = fresh + [(now.id, w) for now, w in work.updated if now.coaches != w.coaches]
-    leading = fresh + [(now.id, w) for now, w in work.updated if now.leads != w.leads]
+    roles = [(now.id, w) for now, w in work.updated if now.roles != w.roles]
+    coached = [(now.id, w) for now, w in work.updated if now.coaches != w.coaches]
+    leading = [(now.id, w) for now, w in work.updated if now.leads != w.leads]
     unchanged = {"synchronize_session": False}
     for chunk in _chunks(pid for pid, _ in roles):
         db.session.execute(
@@ -528,6 +531,7 @@ def _replace_links(work: Work, made: dict, ids: dict[str, int]) -> None:
         db.session.execute(delete(coach_assignments).where(coach_assignments.c.coach_id.in_(chunk)))
     for chunk in _chunks(pid for pid, _ in leading):
         db.session.execute(delete(unit_leaders).where(unit_leaders.c.person_id.in_(chunk)))
+    roles, coached, leading = fresh + roles, fresh + coached, fresh + leading
     role_rows = [{"person_id": pid, "role": role} for pid, w in roles for role in sorted(w.roles)]
     coach_rows = [
         {"manager_id": pid, "coach_id": ids[coach]} for pid, w in coached for coach in w.coaches
