@@ -82,7 +82,9 @@ def measure(database_url: str, people: int = PEOPLE) -> dict[str, tuple[float, f
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
         admin = accounts.bootstrap_admin(
-            email="admin@example.org", display_name="Ada Admin", password="a bench password"
+            email="admin@example.org",
+            display_name="Ada Admin",
+            password="a bench password",  # noqa: S106  (a throwaway database)
         )
         steps = {
             f"preview of {people:,} new (--dry-run)": lambda: imports.import_people(

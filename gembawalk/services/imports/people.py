@@ -10,25 +10,24 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import Person, PersonRole, Role, coach_assignments, unit_leaders
 from .. import audit, validation
 from ..errors import Invalid, rolls_back
-from ..people import accounts, passwords
+from ..people import accounts
 from ..people.org import require_admin
-from . import table
+from . import bulk, coaching, table
 from .plan import CHANGED, DEACTIVATED, NEW, NONE, Change, ImportRefused, Plan, PreviewOutdated
-from .tree import Tree, UnitKey, resolved
+from .tree import Tree, UnitKey
 
 COLUMNS = ("email", "name", "org_unit", "roles", "coach", "leads", "timezone")
 REQUIRED = ("email", "name", "roles")
-CHUNK = 500  # ids per IN (...): well inside every database's limit on parameters
 ROLE_NAMES = ", ".join(role.value for role in Role)
 
 
@@ -72,12 +71,6 @@ class Work:
     deactivated: list[Current] = field(default_factory=list)
     stop_coaching: list[Current] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # email → name, for the audit log
-
-
-def _chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _load() -> dict[str, Current]:
@@ -232,88 +225,6 @@ def _read(row: _Row, names: list[str], people: dict[str, Current], tree: Tree) -
     return Wanted(row.line, email, name, unit, roles, coaches, leads, zone, "coach" in names)
 
 
-def _check_coaches(
-    wanted: dict[str, Wanted],
-    people: dict[str, Current],
-    leaving: set[str],
-    problems: list[tuple[int | None, str]],
-) -> None:
-    """Each coach named is a coach: in the file with that role, or in the app, active, and
-    staying so."""
-    for person in wanted.values():
-        for coach in person.coaches if person.coach_named else ():
-            if not coach:
-                continue  # a malformed address, refused already
-            if coach == person.email:
-                problems.append((person.line, "nobody coaches themselves"))
-            elif coach in wanted:
-                if Role.COACH not in wanted[coach].roles:
-                    line = wanted[coach].line
-                    problems.append(
-                        (
-                            person.line,
-                            f"coach {coach} is not a coach (line {line} gives no coach role)",
-                        )
-                    )
-            elif coach not in people:
-                problems.append(
-                    (person.line, f"coach {coach} is neither in the file nor in the app")
-                )
-            elif Role.COACH not in people[coach].roles:
-                problems.append((person.line, f"coach {coach} is not a coach"))
-            elif not people[coach].active:
-                problems.append((person.line, f"coach {coach} is deactivated"))
-            elif coach in leaving:
-                problems.append(
-                    (person.line, f"coach {coach} is not in the file, so would be deactivated")
-                )
-
-
-def _cycles(edges: dict[str, frozenset[str]], starts: Iterable[str]) -> list[list[str]]:
-    """Each circle of coaching reached from `starts` (depth first, without recursion: a chain
-    may be thousands long)."""
-    state: dict[str, int] = {}  # 1: on the path now, 2: done
-    found: list[list[str]] = []
-    for start in starts:
-        if start in state:
-            continue
-        state[start] = 1
-        path, stack = [start], [iter(sorted(edges.get(start, ())))]
-        while stack:
-            child = next(stack[-1], None)
-            if child is None:
-                stack.pop()
-                state[path.pop()] = 2
-            elif state.get(child) == 1:
-                found.append(path[path.index(child) :])
-            elif child not in state:
-                state[child] = 1
-                path.append(child)
-                stack.append(iter(sorted(edges.get(child, ()))))
-    return found
-
-
-def _check_cycles(
-    wanted: dict[str, Wanted],
-    people: dict[str, Current],
-    stop_coaching: set[str],
-    problems: list[tuple[int | None, str]],
-) -> None:
-    """Nobody ends up coaching, through others, the person who coaches them."""
-    edges = {
-        email: frozenset(c for c in now.coaches if c not in stop_coaching)
-        for email, now in people.items()
-    }
-    edges.update(
-        (email, frozenset(c for c in w.coaches if c and c != email)) for email, w in wanted.items()
-    )
-    for cycle in _cycles(edges, sorted(wanted)):
-        lines = [wanted[email].line for email in cycle if email in wanted]
-        if lines:
-            circle = " → ".join([*cycle, cycle[0]])
-            problems.append((min(lines), f"coaching goes round in a circle: {circle}"))
-
-
 def _check_admins(
     actor: Person | None,
     wanted: dict[str, Wanted],
@@ -406,8 +317,8 @@ def plan_people(actor: Person | None, content: bytes, *, deactivate_missing: boo
         if not w.coach_named and w.coaches & stop_coaching:
             # Kept from the app, but no longer a coach: that coaching ends, as on the admin page.
             wanted[email] = replace(w, coaches=w.coaches - stop_coaching)
-    _check_coaches(wanted, people, leaving, problems)
-    _check_cycles(wanted, people, stop_coaching, problems)
+    coaching.check_coaches(wanted, people, leaving, problems)
+    coaching.check_cycles(wanted, people, stop_coaching, problems)
     _check_admins(actor, wanted, people, leaving, problems)
     if problems:
         raise ImportRefused(problems)
@@ -457,7 +368,7 @@ def import_people(
     if dry_run or plan.nothing_to_do:
         db.session.rollback()
         return plan
-    _apply(actor, plan.work)
+    bulk.apply(actor, plan.work)
     audit.add(audit.PEOPLE_IMPORTED, actor=actor, subject=source[:200], detail=plan.summary())
     try:
         db.session.commit()
@@ -465,111 +376,3 @@ def import_people(
         # Someone added one of these addresses between the plan and now.
         raise PreviewOutdated() from exc
     return plan
-
-
-def _apply(actor: Person | None, work: Work) -> None:
-    """Write the plan in bulk: a fixed number of statements, however many people."""
-    made = work.tree.create()
-    if work.new:
-        # The table, not the mapped class: the ORM leaves out None values, so rows with and
-        # without a time zone would split the batch into hundreds of statements.
-        db.session.execute(
-            insert(Person.__table__),
-            [
-                {
-                    "email": w.email,
-                    "display_name": w.name,
-                    "password_hash": passwords.NO_PASSWORD,
-                    "org_unit_id": resolved(w.unit, made),
-                    "timezone": w.timezone,
-                    "active": True,
-                }
-                for w in work.new
-            ],
-        )
-    ids = dict(db.session.execute(select(Person.email, Person.id)).all())
-    if work.updated:
-        db.session.execute(
-            update(Person),
-            [
-                {
-                    "id": now.id,
-                    "display_name": want.name,
-                    "org_unit_id": resolved(want.unit, made),
-                    "timezone": want.timezone,
-                    "active": True,
-                }
-                for now, want in work.updated
-            ],
-        )
-    _replace_links(work, made, ids)
-    if work.deactivated:
-        gone = {now.id for now in work.deactivated}
-        for chunk in _chunks(gone):
-            for person in db.session.scalars(select(Person).where(Person.id.in_(chunk))):
-                accounts.deactivate(person)
-    _log(actor, work, made)
-
-
-def _replace_links(work: Work, made: dict, ids: dict[str, int]) -> None:
-    """Roles, coaches and units led: those of the people who change are replaced whole (a
-    new person has none to remove)."""
-    fresh = [(ids[w.email], w) for w in work.new]
-    roles = [(now.id, w) for now, w in work.updated if now.roles != w.roles]
-    coached = [(now.id, w) for now, w in work.updated if now.coaches != w.coaches]
-    leading = [(now.id, w) for now, w in work.updated if now.leads != w.leads]
-    unchanged = {"synchronize_session": False}
-    for chunk in _chunks(pid for pid, _ in roles):
-        db.session.execute(
-            delete(PersonRole).where(PersonRole.person_id.in_(chunk)), execution_options=unchanged
-        )
-    for chunk in _chunks(pid for pid, _ in coached):
-        db.session.execute(
-            delete(coach_assignments).where(coach_assignments.c.manager_id.in_(chunk))
-        )
-    for chunk in _chunks(now.id for now in work.stop_coaching):
-        db.session.execute(delete(coach_assignments).where(coach_assignments.c.coach_id.in_(chunk)))
-    for chunk in _chunks(pid for pid, _ in leading):
-        db.session.execute(delete(unit_leaders).where(unit_leaders.c.person_id.in_(chunk)))
-    roles, coached, leading = fresh + roles, fresh + coached, fresh + leading
-    role_rows = [{"person_id": pid, "role": role} for pid, w in roles for role in sorted(w.roles)]
-    coach_rows = [
-        {"manager_id": pid, "coach_id": ids[coach]} for pid, w in coached for coach in w.coaches
-    ]
-    lead_rows = [
-        {"person_id": pid, "org_unit_id": resolved(key, made)}
-        for pid, w in leading
-        for key in w.leads
-    ]
-    if role_rows:
-        db.session.execute(insert(PersonRole), role_rows)
-    if coach_rows:
-        db.session.execute(insert(coach_assignments), coach_rows)
-    if lead_rows:
-        db.session.execute(insert(unit_leaders), lead_rows)
-
-
-def _unit_name(tree: Tree, key) -> str | None:
-    shown = tree.shown(key)
-    return shown.rsplit(table.PATH_SEPARATOR, 1)[-1].strip() if shown else None
-
-
-def _log(actor: Person | None, work: Work, made: dict) -> None:
-    """One audit entry per person, as the admin's person form writes them, in one statement."""
-    tree, events = work.tree, []
-
-    def summary(w: Wanted) -> str:
-        return "by import: " + accounts.access_summary(
-            w.roles,
-            _unit_name(tree, w.unit),
-            [work.names.get(c, c) for c in w.coaches],
-            [_unit_name(tree, k) or "" for k in w.leads],
-        )
-
-    events += [(audit.PERSON_CREATED, w.email, summary(w)) for w in work.new]
-    for now, w in work.updated:
-        events.append((audit.PERSON_CHANGED, w.email, summary(w)))
-        if not now.active:
-            events.append((audit.PERSON_REACTIVATED, w.email, "by import"))
-    events += [(audit.PERSON_DEACTIVATED, now.email, "by import") for now in work.deactivated]
-    audit.add_many(actor, events)
