@@ -74,7 +74,8 @@ def measure(database_url: str, people: int = PEOPLE) -> dict[str, tuple[float, f
     from gembawalk.services.people import accounts
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
-    first, changed = organisation(people), organisation(people, renamed=1_000)
+    renamed, left_out = min(1_000, people // 10), min(500, people // 20)
+    first, changed = organisation(people), organisation(people, renamed=renamed)
     results: dict[str, tuple[float, float]] = {}
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -92,9 +93,9 @@ def measure(database_url: str, people: int = PEOPLE) -> dict[str, tuple[float, f
             ),
             f"first import, {people:,} new": lambda: imports.import_people(admin, first),
             "the same file again (nothing to do)": lambda: imports.import_people(admin, first),
-            "1,000 rows changed": lambda: imports.import_people(admin, changed),
-            "--deactivate-missing, 500 left out": lambda: imports.import_people(
-                admin, _without_last(changed, 500), deactivate_missing=True
+            f"{renamed:,} rows changed": lambda: imports.import_people(admin, changed),
+            f"--deactivate-missing, {left_out:,} left out": lambda: imports.import_people(
+                admin, _without_last(changed, left_out), deactivate_missing=True
             ),
         }
         for name, step in steps.items():
@@ -102,7 +103,7 @@ def measure(database_url: str, people: int = PEOPLE) -> dict[str, tuple[float, f
             results[name] = (seconds, statements)
             print(f"  … {name}: {plan.summary()}", file=sys.stderr)
         active = db.session.scalar(select(func.count()).where(Person.active.is_(True)))
-        assert active == people - 500, active
+        assert active == people - left_out, active
         db.session.remove()
         db.engine.dispose()
     return results
