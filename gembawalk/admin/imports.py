@@ -82,10 +82,9 @@ def upload(noun: str):
 @reauthenticated
 def apply(noun: str):
     form = ApplyImportForm()
-    do_import = IMPORTS[noun][1]
     try:
         draft = drafts.open_draft(current_user, noun, form.draft.data or "")
-        plan = do_import(
+        plan = IMPORTS[noun][1](
             current_user,
             draft.content,
             deactivate_missing=draft.deactivate_missing,
@@ -93,19 +92,23 @@ def apply(noun: str):
             source=draft.source,
         )
     except PreviewOutdated as error:
-        flash(str(error), "error")
-        try:
-            plan = do_import(
-                current_user, draft.content, deactivate_missing=draft.deactivate_missing,
-                dry_run=True,
-            )  # fmt: skip
-        except ImportRefused as refused:
-            return _upload_page(noun, ImportForm(), refused.lines(), 409)
-        return _preview_page(noun, plan, draft, 409)
+        return _preview_again(noun, draft, error)
     except ImportRefused as error:
         return _upload_page(noun, ImportForm(), error.lines(), 409)
-    except Invalid as error:
+    except Invalid as error:  # a preview expired, altered, or someone else's
         flash(str(error), "error")
         return redirect(url_for(".upload", noun=noun))
     flash(plan.summary(), "success")
     return redirect(url_for(IMPORTS[noun][2]))
+
+
+def _preview_again(noun: str, draft: drafts.Draft, error: PreviewOutdated):
+    """The app changed since the preview: nothing was written; show what Apply would do now."""
+    flash(str(error), "error")
+    try:
+        plan = IMPORTS[noun][1](
+            current_user, draft.content, deactivate_missing=draft.deactivate_missing, dry_run=True
+        )
+    except ImportRefused as refused:
+        return _upload_page(noun, ImportForm(), refused.lines(), 409)
+    return _preview_page(noun, plan, draft, 409)
