@@ -397,7 +397,14 @@ def test_the_import_is_logged(app, admin):
     kinds = dict(
         db.session.execute(select(AuditEvent.kind, func.count()).group_by(AuditEvent.kind)).all()
     )
-    assert kinds == {audit.PERSON_CHANGED: 1, audit.PERSON_CREATED: 3, audit.PEOPLE_IMPORTED: 1}
+    assert kinds == {
+        audit.UNIT_CREATED: 3,
+        audit.PERSON_CHANGED: 1,
+        audit.PERSON_CREATED: 3,
+        audit.PEOPLE_IMPORTED: 1,
+    }
+    repairs = db.session.scalar(select(AuditEvent).where(AuditEvent.subject == "Repairs"))
+    assert (repairs.kind, repairs.detail) == (audit.UNIT_CREATED, "by import: below: Housing")
     summary = db.session.scalar(select(AuditEvent).where(AuditEvent.kind == audit.PEOPLE_IMPORTED))
     assert (summary.actor_id, summary.subject) == (admin.id, "staff.csv")
     assert summary.detail.startswith("4 people in the file: 3 new, 1 changed")

@@ -132,4 +132,4 @@ def _log(actor: Person | None, work: Work, made: dict) -> None:
         if not now.active:
             events.append((audit.PERSON_REACTIVATED, w.email, "by import"))
     events += [(audit.PERSON_DEACTIVATED, now.email, "by import") for now in work.deactivated]
-    audit.add_many(actor, events)
+    audit.add_many(actor, tree.audit_events() + events)

@@ -209,7 +209,7 @@ def import_customers(
         )
         for c in plan.changes
     ]
-    audit.add_many(actor, events)
+    audit.add_many(actor, work.tree.audit_events() + events)
     audit.add(audit.CUSTOMERS_IMPORTED, actor=actor, subject=source[:200], detail=plan.summary())
     db.session.commit()
     return plan

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import OrgUnit
-from .. import validation
+from .. import audit, validation
 from . import table
 
 # A unit the file names: an existing unit's id, or the (lower-cased) path of one to create.
@@ -71,13 +71,11 @@ class Tree:
     def new_paths(self) -> list[str]:
         return [table.shown(parts) for parts in self.new.values()]
 
-    def create(self, wanted: set[tuple[str, ...]] | None = None) -> dict[tuple[str, ...], int]:
-        """Make the new units (those `wanted`, with the units above them), parents first;
-        their ids by key."""
+    def create(self) -> dict[tuple[str, ...], int]:
+        """Make the new units, parents first (a statement per level); their ids by key."""
         made: dict[tuple[str, ...], int] = {}
-        keys = sorted(self.new if wanted is None else self._with_parents(wanted), key=len)
-        for depth in sorted({len(k) for k in keys}):
-            level = [k for k in keys if len(k) == depth]
+        for depth in sorted({len(k) for k in self.new}):
+            level = [k for k in self.new if len(k) == depth]
             units = [
                 OrgUnit(name=self.new[k][-1], parent_id=self._parent_id(k, made)) for k in level
             ]
@@ -86,8 +84,17 @@ class Tree:
             made.update((k, unit.id) for k, unit in zip(level, units, strict=True))
         return made
 
-    def _with_parents(self, wanted: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
-        return {k[:end] for k in wanted for end in range(1, len(k) + 1) if k[:end] in self.new}
+    def audit_events(self) -> list[tuple[str, str, str]]:
+        """The audit log's entries for the new units, as the admin's unit form writes them."""
+        return [
+            (
+                audit.UNIT_CREATED,
+                parts[-1],
+                "by import: "
+                + audit.described({"below": parts[-2] if len(parts) > 1 else "(top)"}),
+            )
+            for parts in self.new.values()
+        ]
 
     def _parent_id(self, key: tuple[str, ...], made: dict[tuple[str, ...], int]) -> int | None:
         if len(key) == 1:
