@@ -13,6 +13,9 @@ from flask import Blueprint, current_app
 from . import backup as backups
 from .services import digest, notifications, scheduled
 from .services.errors import DomainError
+from .services.imports import customers as customer_imports
+from .services.imports import people as people_imports
+from .services.imports.plan import ImportRefused
 from .services.people import accounts as people
 
 bp = Blueprint("cli", __name__, cli_group=None)
@@ -117,3 +120,70 @@ def backup(target: Path | None) -> None:
         target = Path(current_app.instance_path) / "backups" / f"gembawalk-{stamp}.sqlite"
     pages = backups.backup_sqlite(source, target)
     click.echo(f"Backed up {source} to {target} ({pages} pages).")
+
+
+def _run_import(do_import, path: Path, *, as_email: str | None, **options) -> None:
+    """The same for people and customers: every change listed, then what was done."""
+    actor = None
+    if as_email:
+        actor = people.find_by_email(as_email)
+        if actor is None or not actor.active:
+            raise click.ClickException(f"No active person has the address {as_email}.")
+    try:
+        plan = do_import(actor, path.read_bytes(), source=path.name, **options)
+    except ImportRefused as error:
+        for line in error.lines():
+            click.echo(line, err=True)
+        raise click.ClickException(str(error)) from error
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    for change in plan.changes:
+        click.echo(change.describe())
+    for unit in plan.new_units:
+        click.echo(f"new org unit {unit}")
+    click.echo(plan.summary())
+    if options["dry_run"] and not plan.nothing_to_do:
+        click.echo("Dry run: nothing was written.")
+
+
+_import_options = [
+    click.argument(
+        "path", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    ),
+    click.option("--dry-run", is_flag=True, help="Show the changes without writing them."),
+    click.option(
+        "--deactivate-missing", is_flag=True, help="Deactivate those the file leaves out."
+    ),
+    click.option(
+        "--as", "as_email", metavar="EMAIL",
+        help="The admin the audit log names (default: the command line).",
+    ),
+]  # fmt: skip
+
+
+def _with_import_options(command):
+    for option in reversed(_import_options):
+        command = option(command)
+    return command
+
+
+@bp.cli.command("import-people")
+@_with_import_options
+def import_people(path: Path, dry_run: bool, deactivate_missing: bool, as_email: str | None):
+    """Add and update people from a CSV file (columns email, name, org_unit, roles, coach,
+    leads, timezone): all of it, or nothing when a row is invalid. See README.md."""
+    _run_import(
+        people_imports.import_people, path, as_email=as_email, dry_run=dry_run,
+        deactivate_missing=deactivate_missing,
+    )  # fmt: skip
+
+
+@bp.cli.command("import-customers")
+@_with_import_options
+def import_customers(path: Path, dry_run: bool, deactivate_missing: bool, as_email: str | None):
+    """Add and update the customer register from a CSV file (columns name, kind, org_unit):
+    all of it, or nothing when a row is invalid. See README.md."""
+    _run_import(
+        customer_imports.import_customers, path, as_email=as_email, dry_run=dry_run,
+        deactivate_missing=deactivate_missing,
+    )  # fmt: skip

@@ -66,3 +66,9 @@ PHOTO_MAX_PIXELS = 40_000_000
 # so they are held to a large laptop screen's pixels, read from the header before decoding: a
 # 116 KB PNG of 6,300 x 6,300 pixels no longer costs 300 MB. bench/photo_memory.py measures it.
 PHOTO_MAX_WHOLE_DECODE_PIXELS = 2560 * 1600
+
+# Importing people or customers from a CSV file on the admin page: the upload is refused with
+# 413 above this size, before it is read (10,000 people take about 1.5 MB). A preview can be
+# applied for this long; after that the file is uploaded again.
+IMPORT_MAX_BYTES = 8 * 1024 * 1024
+IMPORT_PREVIEW_MINUTES = 60

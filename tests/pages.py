@@ -10,6 +10,7 @@ it, or left out of the checks, fails the test that uses this module instead of g
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
@@ -168,7 +169,20 @@ def correct_addresses(client) -> tuple[str, ...]:
 EMPTY_FORMS = {
     "manager": ["/walks/new", "{walk}/observations", "{walk}/complete", "/account/password"],
     "coach": ["/account/password"],
-    "admin": ["/admin/people/new", "/admin/units/new", "/admin/customers/new"],
+    "admin": [
+        "/admin/people/new",
+        "/admin/units/new",
+        "/admin/customers/new",
+        "/admin/import/people",
+    ],
+}
+# Files sent to the admin's import pages: the preview of every change, and the list of
+# problems of a file refused (pages only a POST shows).
+IMPORT_FILES = {
+    "preview": (
+        "email,name,org_unit,roles\nnew.person@example.org,New Person,Imported / Team,manager\n"
+    ),
+    "refused": "email,name,org_unit,roles\nnot-an-address,,,boss\n",
 }
 
 
@@ -183,6 +197,12 @@ def error_pages(client, role: str, walk: str | None) -> dict[str, str]:
         response = client.post(address, data={})
         if response.mimetype == "text/html" and response.status_code in (200, 400, 422):
             found[f"POST {address} (empty)"] = response.get_data(as_text=True)
+    if role == "admin":
+        for name, text in IMPORT_FILES.items():
+            data = {"file": (io.BytesIO(text.encode()), "people.csv")}
+            response = client.post("/admin/import/people", data=data)
+            assert response.status_code in (200, 422), response.status_code
+            found[f"POST /admin/import/people ({name})"] = response.get_data(as_text=True)
     return found
 
 

@@ -135,6 +135,7 @@ def world(app):
         "person_id": sam.id,
         "unit_id": world.south.id,
         "customer_id": 1,
+        "noun": "people",
     }
     return world
 

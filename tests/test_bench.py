@@ -35,3 +35,16 @@ def test_photo_processing_stays_within_its_memory_budget():
     )  # fmt: skip
     assert finished.returncode == 0, finished.stdout + finished.stderr[-3000:]
     assert "PNG 6,300 x 6,300, palette" in finished.stdout
+
+
+def test_the_import_benchmark_runs_on_a_small_organisation(tmp_path):
+    """bench/import_people.py on 400 people: every step runs and the numbers it checks hold."""
+    environment = {**os.environ, "GEMBAWALK_INSTANCE": str(tmp_path)}
+    environment.pop("BENCH_DATABASE_URL", None)
+    finished = subprocess.run(  # noqa: S603  (our own interpreter and script)
+        [sys.executable, "bench/import_people.py", "--people", "400"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    assert "first import, 400 new" in finished.stdout
+    assert "Nothing to change" in finished.stderr

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -179,3 +181,17 @@ class CadenceForm(FlaskForm):
             "gemba_walks": self.gemba_walks.data,
             "period": self.period.data,
         }
+
+
+class ImportForm(FlaskForm):
+    """A CSV file to preview; its size is held by the blueprint's body limit before this runs."""
+
+    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file.")])
+    deactivate_missing = BooleanField("Deactivate those who are not in the file")
+    submit = SubmitField("Preview the changes")
+
+
+class ApplyImportForm(FlaskForm):
+    draft = HiddenField()
+    digest = HiddenField()
+    submit = SubmitField("Apply these changes")

@@ -15,8 +15,10 @@ from ..services.people import accounts as people
 from ..services.people import org
 from ..services.validation import record_id
 from .forms import COMMON_ZONES, CadenceForm, CustomerForm, NewPersonForm, PersonForm, UnitForm
+from .imports import bp as imports_bp
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.register_blueprint(imports_bp)  # under /admin/import, admins only like every page here
 
 # Depth shown by non-breaking spaces: a select keeps them where it drops plain spaces.
 INDENT = "\u00a0" * 4

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from ..extensions import db
 from ..models import AuditEvent, Person
@@ -35,6 +35,8 @@ UNIT_CHANGED = "unit_changed"
 CUSTOMER_CREATED = "customer_created"
 CUSTOMER_CHANGED = "customer_changed"
 CADENCE_CHANGED = "cadence_changed"
+PEOPLE_IMPORTED = "people_imported"
+CUSTOMERS_IMPORTED = "customers_imported"
 EXPORT = "export"
 AUDIT_SUPPRESSED = "audit_suppressed"
 
@@ -59,6 +61,8 @@ KINDS = (
     CUSTOMER_CREATED,
     CUSTOMER_CHANGED,
     CADENCE_CHANGED,
+    PEOPLE_IMPORTED,
+    CUSTOMERS_IMPORTED,
     EXPORT,
     AUDIT_SUPPRESSED,
 )
@@ -106,6 +110,28 @@ def add(
     )
     db.session.add(event)
     return event
+
+
+def add_many(actor: Person | None, events: Iterable[tuple[str, str, str | None]]) -> int:
+    """Add (kind, subject, detail) events in one statement, for an import that changes
+    thousands of people at once; stored with the change, like `add`."""
+    columns = AuditEvent.__table__.c
+    signer = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    now = utcnow()
+    rows = [
+        {
+            "at": now,
+            "kind": kind,
+            "actor_id": signer.id if signer is not None else None,
+            "actor_email": as_stored(signer.email, columns.actor_email) if signer else None,
+            "subject": as_stored(subject, columns.subject),
+            "detail": as_stored(detail, columns.detail),
+        }
+        for kind, subject, detail in events
+    ]
+    if rows:
+        db.session.execute(insert(AuditEvent), rows)
+    return len(rows)
 
 
 def described(facts: dict[str, str]) -> str:

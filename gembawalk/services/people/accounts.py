@@ -254,13 +254,23 @@ def create_person(actor: Person, *, password: str, **fields) -> Person:
 
 def _access_summary(person: Person) -> str:
     """What the audit log keeps of a person's access: roles, unit, coaches, units led."""
-    roles = ", ".join(sorted(r.value for r in {row.role for row in person.role_rows}))
-    coaches = ", ".join(sorted(c.display_name for c in person.coaches))
-    leads = ", ".join(sorted(u.name for u in person.leads))
     unit = db.session.get(OrgUnit, person.org_unit_id) if person.org_unit_id else None
+    return access_summary(
+        {row.role for row in person.role_rows},
+        unit.name if unit else None,
+        [c.display_name for c in person.coaches],
+        [u.name for u in person.leads],
+    )
+
+
+def access_summary(
+    roles: Iterable[Role], unit: str | None, coaches: Iterable[str], leads: Iterable[str]
+) -> str:
+    """The audit log's words for a person's access, from names (an import has no objects)."""
     return (
-        f"roles: {roles}; org unit: {unit.name if unit else '-'}; "
-        f"coaches: {coaches or '-'}; leads units: {leads or '-'}"
+        f"roles: {', '.join(sorted(r.value for r in roles))}; org unit: {unit or '-'}; "
+        f"coaches: {', '.join(sorted(coaches)) or '-'}; "
+        f"leads units: {', '.join(sorted(leads)) or '-'}"
     )
 
 
@@ -297,13 +307,21 @@ def set_active(actor: Person, person_id: int, active: bool) -> Person:
     if person.active != active:
         kind = audit.PERSON_REACTIVATED if active else audit.PERSON_DEACTIVATED
         audit.add(kind, actor=actor, subject=person.email)
-    person.active = active
-    if not active:
-        sessions.end_all(person)
-        # The feed URL dies with the account: reactivated, they get a new one on first look.
-        person.calendar_token = None
+    if active:
+        person.active = True
+    else:
+        deactivate(person)
     db.session.commit()
     return person
+
+
+def deactivate(person: Person) -> None:
+    """Stop someone signing in and end every session they hold (the caller commits): the
+    admin's Deactivate and an import's --deactivate-missing both come here."""
+    person.active = False
+    sessions.end_all(person)
+    # The feed URL dies with the account: reactivated, they get a new one on first look.
+    person.calendar_token = None
 
 
 def list_people(actor: Person) -> list[Person]:

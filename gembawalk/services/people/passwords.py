@@ -14,6 +14,9 @@ from ..errors import Invalid
 MIN_LENGTH = limits.PASSWORD_MIN
 MAX_LENGTH = limits.PASSWORD_MAX
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# The hash of someone who has no password (made by an import: they sign in with single
+# sign-on): not an argon2 hash, so no password ever verifies against it.
+NO_PASSWORD = "!none"  # noqa: S105  (a hash nothing matches, not a password)
 
 
 def hash_password(password: str) -> str:
