@@ -7,13 +7,21 @@ import pytest
 from sqlalchemy import func, select
 
 from gembawalk.extensions import db
-from gembawalk.models import AuditEvent, Customer, CustomerKind, OrgUnit, Person, Role
+from gembawalk.models import (
+    AuditEvent,
+    Customer,
+    CustomerKind,
+    DeviceSession,
+    OrgUnit,
+    Person,
+    Role,
+)
 from gembawalk.services import audit
 from gembawalk.services.errors import Forbidden
 from gembawalk.services.imports import customers as customer_imports
 from gembawalk.services.imports import people as people_imports
 from gembawalk.services.imports.plan import ImportRefused, PreviewOutdated
-from gembawalk.services.people import accounts
+from gembawalk.services.people import accounts, sessions
 
 from . import factories
 from .conftest import count_queries
@@ -93,21 +101,24 @@ def test_a_file_adds_people_with_everything_it_names(app):
     # Nobody gets a password: no password signs them in.
     assert accounts.authenticate("max@example.org", "!none") is None
     assert accounts.authenticate("max@example.org", "") is None
-    # Each gets a session token of their own.
-    assert len({person(e).session_token for e in ("ada@example.org", "max@example.org")}) == 2
+    # Nobody is signed in by being imported.
+    assert count(DeviceSession) == 0
 
 
 def test_the_same_file_again_changes_nothing_and_says_so(app):
     run(ORG)
     events, units, people = count(AuditEvent), count(OrgUnit), count(Person)
-    tokens = {p.email: p.session_token for p in db.session.scalars(select(Person))}
+    cookie = sessions.start(
+        person("max@example.org"), remember=False, user_agent=None, address=None
+    )[1]
     again = run(ORG)
     assert again.nothing_to_do
     assert again.changes == []
     assert again.unchanged == 4
     assert again.summary() == "Nothing to change: the app already matches the 4 people in the file."
     assert (count(AuditEvent), count(OrgUnit), count(Person)) == (events, units, people)
-    assert {p.email: p.session_token for p in db.session.scalars(select(Person))} == tokens
+    # Max, unchanged, stays signed in.
+    assert sessions.resume(cookie) is not None
 
 
 def test_a_changed_row_updates_that_person_only(app):
@@ -290,7 +301,7 @@ def test_people_missing_from_the_file_stay_unless_asked(app, admin):
     leaver = factories.PersonFactory(email="leaver@example.org", roles=["manager"])
     leaver.calendar_token = "feed-secret"
     db.session.commit()
-    token = leaver.session_token
+    cookie = sessions.start(leaver, remember=False, user_agent=None, address=None)[1]
     text = ORG.replace("ada@example.org,Ada Admin", f"{admin.email},Ada Admin")
     run(text, admin)
     assert person("leaver@example.org").active
@@ -305,7 +316,7 @@ def test_people_missing_from_the_file_stay_unless_asked(app, admin):
     gone = person("leaver@example.org")
     # Deactivated as the admin's Deactivate does: every session ends, the feed link dies.
     assert not gone.active
-    assert gone.session_token != token
+    assert sessions.resume(cookie) is None
     assert gone.calendar_token is None
     assert (
         db.session.scalar(
