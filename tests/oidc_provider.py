@@ -4,7 +4,10 @@ through its development login page, which takes any login name (see the script).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -13,7 +16,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import pytest
 import requests
@@ -22,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tests" / "oidc" / "provider.mjs"
 PACKAGE = ROOT / "node_modules" / "oidc-provider"
 CLIENT_ID = "gemba-walk"
+OTHER_CLIENT_ID = CLIENT_ID + "-other"  # another app of the organisation, same provider
 CLIENT_SECRET = "a-test-client-secret-of-the-local-provider"
 START_SECONDS = 20
 
@@ -125,3 +129,34 @@ def sign_in_at_provider(authorize_url: str, login: str, redirect_uri: str) -> st
         )
         submitted = True
     raise AssertionError("the provider never sent the browser back")
+
+
+def token_for_another_app(provider: Provider, login: str, redirect_uri: str, nonce: str) -> dict:
+    """The tokens the provider issues to the other app for `login`, asked with `nonce`."""
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    query = {
+        "response_type": "code",
+        "client_id": OTHER_CLIENT_ID,
+        "redirect_uri": redirect_uri,
+        "scope": "openid email",
+        "state": secrets.token_urlsafe(16),
+        "nonce": nonce,
+        "code_challenge": challenge.decode().rstrip("="),
+        "code_challenge_method": "S256",
+    }
+    back = sign_in_at_provider(f"{provider.issuer}/auth?{urlencode(query)}", login, redirect_uri)
+    discovery = requests.get(provider.issuer + "/.well-known/openid-configuration", timeout=5)
+    response = requests.post(
+        discovery.json()["token_endpoint"],
+        data={
+            "grant_type": "authorization_code",
+            "code": parse_qs(urlsplit(back).query)["code"][0],
+            "redirect_uri": redirect_uri,
+            "code_verifier": verifier,
+        },
+        auth=(OTHER_CLIENT_ID, CLIENT_SECRET),
+        timeout=5,
+    )
+    response.raise_for_status()
+    return response.json()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -227,6 +228,40 @@ def test_an_id_token_signed_by_another_key_is_refused(client, sso_app, maya, mon
     assert signed_in_as(client) is None
     [refused] = events("sign_in_refused")
     assert "does not verify" in refused.detail
+
+
+def test_an_id_token_issued_to_another_app_is_refused(
+    client, sso_app, oidc_provider, maya, monkeypatch
+):
+    """A real token from the same provider, for the same person, even carrying this browser's
+    nonce, but issued to another app of the organisation: its audience is not Gemba Walk."""
+    ours = to_provider(client)
+    nonce = parse_qs(urlsplit(ours).query)["nonce"][0]
+    other_token = op.token_for_another_app(oidc_provider, maya.email, CALLBACK, nonce=nonce)
+    back = op.sign_in_at_provider(ours, maya.email, CALLBACK)
+    real_exchange = oidc.client().fetch_access_token
+
+    def exchange_answering_with_the_other_apps_token(**kwargs):
+        real_exchange(**kwargs)
+        return other_token
+
+    monkeypatch.setattr(
+        oidc.client(), "fetch_access_token", exchange_answering_with_the_other_apps_token
+    )
+    refused_page(client.get(back), 400)
+    assert signed_in_as(client) is None
+    [refused] = events("sign_in_refused")
+    assert "'aud'" in refused.detail
+
+
+def test_an_expired_id_token_is_refused(client, sso_app, maya, monkeypatch):
+    back = round_trip(client, maya.email)
+    a_day_later = int(time.time()) + 24 * 3600  # the provider's ID tokens last an hour
+    monkeypatch.setattr("joserfc._rfc7519.claims._generate_now", lambda: a_day_later)
+    refused_page(client.get(back), 400)
+    assert signed_in_as(client) is None
+    [refused] = events("sign_in_refused")
+    assert "ExpiredTokenError" in refused.detail
 
 
 def test_a_return_naming_another_issuer_is_refused(client, sso_app, maya):

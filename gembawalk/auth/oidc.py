@@ -157,13 +157,22 @@ def verified_claims(flow: dict[str, str] | None) -> dict[str, Any]:
         raise SignInFailed(f"the return names another issuer: {named!r}")
     oauth = client()
     try:
-        _metadata(oauth)
+        metadata = _metadata(oauth)
         token = oauth.fetch_access_token(
             redirect_uri=flow["redirect_uri"],
             code=args.get("code", ""),
             code_verifier=flow["code_verifier"],
         )
-        claims = oauth.parse_id_token(token, nonce=flow["nonce"])
+        claims = oauth.parse_id_token(
+            token,
+            nonce=flow["nonce"],
+            # Authlib checks the audience only through `azp`; OpenID Connect Core 3.1.3.7
+            # wants this client among the token's audiences, whatever else it says.
+            claims_options={
+                "iss": {"essential": True, "values": [metadata["issuer"]]},
+                "aud": {"essential": True, "value": current_app.config["OIDC_CLIENT_ID"]},
+            },
+        )
     except (AuthlibBaseError, JoseError) as error:
         raise SignInFailed(_described(error)) from error
     except (requests.RequestException, RuntimeError) as error:

@@ -25,13 +25,14 @@ const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const signingKey = { ...privateKey.export({ format: "jwk" }), kid: randomUUID(), use: "sig", alg: "RS256" };
 
 const provider = new Provider(issuer, {
-  clients: [{
-    client_id: clientId,
+  // The app under test, and another app of the same organisation (whose tokens it must refuse).
+  clients: [clientId, `${clientId}-other`].map((id) => ({
+    client_id: id,
     client_secret: clientSecret,
     redirect_uris: redirectUris.split(","),
     grant_types: ["authorization_code"],
     response_types: ["code"],
-  }],
+  })),
   jwks: { keys: [signingKey] },
   pkce: { required: () => true },
   claims: { openid: ["sub"], email: ["email", "email_verified"] },
