@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .api import create_api
+    from .auth.single_sign_on import bp as sso_bp
     from .auth.views import bp as auth_bp
     from .calendar.views import bp as calendar_bp
     from .coaching.views import bp as coaching_bp
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(sso_bp)
     app.register_blueprint(walks_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(coaching_bp)

@@ -147,6 +147,36 @@ def security_settings(env: dict[str, str], production: bool) -> dict:
     }
 
 
+DEFAULT_OIDC_LABEL = "Sign in with single sign-on"
+
+
+def sso_settings(env: dict[str, str], production: bool) -> dict:
+    """Single sign-on with an OpenID provider, and whether passwords still sign people in."""
+    issuer = env.get("OIDC_ISSUER", "").strip().rstrip("/")
+    client_id = env.get("OIDC_CLIENT_ID", "").strip()
+    client_secret = env.get("OIDC_CLIENT_SECRET", "").strip()
+    if issuer and not (client_id and client_secret):
+        raise ConfigError("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too")
+    if issuer and not issuer.startswith(("https://", "http://")):
+        raise ConfigError(f"OIDC_ISSUER={issuer!r} is not an https:// address")
+    if production and issuer.startswith("http://"):
+        # The discovery document names the keys that prove every sign-in: never over plain HTTP.
+        raise ConfigError(f"OIDC_ISSUER={issuer!r} must be an https:// address in production")
+    mode = env.get("PASSWORD_SIGN_IN", "").strip().lower() or "on"
+    if mode not in {"on", "off"}:
+        raise ConfigError(f"PASSWORD_SIGN_IN={mode!r}: write on or off")
+    if mode == "off" and not issuer:
+        raise ConfigError("PASSWORD_SIGN_IN=off needs single sign-on: set OIDC_ISSUER")
+    return {
+        "OIDC_ISSUER": issuer,
+        "OIDC_CLIENT_ID": client_id,
+        "OIDC_CLIENT_SECRET": client_secret,
+        "OIDC_LABEL": env.get("OIDC_LABEL", "").strip() or DEFAULT_OIDC_LABEL,
+        # Off: only admins sign in with a password (so one can get in when the provider is down).
+        "PASSWORD_SIGN_IN": mode == "on",
+    }
+
+
 def _check_production(env: dict[str, str], secret_key: str) -> None:
     """What production refuses to start without: a key no one can guess, and a known public
     address (links in calendar feeds otherwise carry whatever Host a client sent, and every
@@ -198,4 +228,5 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "ASSETS_AUTO_BUILD": not production,
         **mail_settings(env),
         **security_settings(env, production),
+        **sso_settings(env, production),
     }

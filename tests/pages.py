@@ -19,6 +19,8 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from . import oidc_provider
+
 DEMO_PASSWORD = "gemba-demo"  # documented in the README and printed by `make run`
 ROLES = {
     "manager": "manager@example.org",
@@ -36,6 +38,9 @@ NOT_PAGES = {
     "pwa.manifest": "the web app manifest (JSON)",
     "pwa.service_worker": "the service worker script",
     "walks.start": "a Start sent again (Back) is sent back to the walk's page",
+    # Only with single sign-on set up; anonymous_pages checks the pages they answer with.
+    "sso.start": "a redirect to the OpenID provider",
+    "sso.callback": "the provider's way back: a redirect once signed in",
 }
 # Pages no crawl can reach once the demo exists, each with the reason.
 UNREACHABLE = {
@@ -207,8 +212,22 @@ def error_pages(client, role: str, walk: str | None) -> dict[str, str]:
 
 
 def anonymous_pages(client) -> dict[str, str]:
-    """What a person sees before signing in, a failed sign-in included, and a missing page."""
+    """What a person sees before signing in, a failed sign-in included, a missing page, and
+    single sign-on's pages (with a provider that does not answer: they need none)."""
+    app = client.application
+    down = f"http://127.0.0.1:{oidc_provider.free_port()}"
+    with oidc_provider.configured(app, down):
+        sso = {
+            "/sign-in (single sign-on)": client.get("/sign-in").get_data(as_text=True),
+            "/sign-in/oidc (provider down)": client.get("/sign-in/oidc").get_data(as_text=True),
+            "/sign-in/oidc/callback (refused)": client.get(
+                "/sign-in/oidc/callback?state=made-up&code=made-up"
+            ).get_data(as_text=True),
+        }
+    with oidc_provider.configured(app, down, PASSWORD_SIGN_IN=False):
+        sso["/sign-in (password sign-in off)"] = client.get("/sign-in").get_data(as_text=True)
     return {
+        **sso,
         "/sign-in": client.get("/sign-in").get_data(as_text=True),
         "POST /sign-in (wrong password)": client.post(
             "/sign-in", data={"email": ROLES["manager"], "password": "not-it"}

@@ -37,6 +37,9 @@ PUBLIC = {
     "static",
     "auth.sign_in",
     "auth.first_run",
+    # Single sign-on's two halves are signing in (without it set up, they are 404).
+    "sso.start",
+    "sso.callback",
     "api.core.csrf_token",
     "api.core.sign_in",
     "api.openapi",

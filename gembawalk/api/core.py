@@ -13,6 +13,7 @@ from ..models import Role
 from ..security import request_facts
 from ..services import audit
 from ..services.people import accounts as people
+from ..services.people import single_sign_on as sso
 from .http import json_object, person_json, refuse
 from .openapi import enum_of, text
 
@@ -45,6 +46,12 @@ def sign_in():
     if person is None:
         audit.record(audit.SIGN_IN_FAILED, subject=people.email_key(email), **request_facts())
         refuse(401, "That email and password do not match an active account.")
+    if not sso.may_use_password(person):
+        audit.record(
+            audit.SIGN_IN_REFUSED, subject=person.email, detail="password sign-in is off",
+            **request_facts(),
+        )  # fmt: skip
+        refuse(403, sso.USE_SINGLE_SIGN_ON)
     start_session(person)
     audit.record(audit.SIGN_IN, actor=person, subject=person.email, **request_facts())
     return jsonify(person_json(person))
@@ -124,6 +131,8 @@ PATHS = {
     "/session": {
         "post": {
             "summary": "Sign in (sets the session cookie): a session of this device's own",
+            "description": "With PASSWORD_SIGN_IN=off only admins sign in here (403 for "
+            "anyone else); everybody else signs in through single sign-on at /sign-in/oidc.",
             "security": [{"csrf": []}],
             "requestBody": {
                 "required": True,
@@ -135,6 +144,7 @@ PATHS = {
                 "200": {"$ref": "#/components/responses/Me"},
                 "400": {"$ref": "#/components/responses/Error"},
                 "401": {"$ref": "#/components/responses/Error"},
+                "403": {"$ref": "#/components/responses/Error"},
                 "429": {"$ref": "#/components/responses/Error"},
             },
         },

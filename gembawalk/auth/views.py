@@ -17,6 +17,7 @@ from ..services.cadence import targets as cadence
 from ..services.errors import Invalid
 from ..services.people import accounts as people
 from ..services.people import sessions
+from ..services.people import single_sign_on as sso
 from .forms import ChangePasswordForm, ConfirmPasswordForm, FirstAdminForm, SignInForm
 from .session import (
     confirm_password_now,
@@ -53,6 +54,13 @@ def sign_in():
         assert form.email.data is not None  # DataRequired passed
         assert form.password.data is not None
         person = people.authenticate(form.email.data, form.password.data)
+        if person is not None and not sso.may_use_password(person):
+            audit.record(
+                audit.SIGN_IN_REFUSED, subject=person.email, detail="password sign-in is off",
+                **request_facts(),
+            )  # fmt: skip
+            form.password.errors = [sso.USE_SINGLE_SIGN_ON]
+            return _sign_in_page(form)
         if person is not None:
             start_session(person, remember=form.remember.data)
             audit.record(audit.SIGN_IN, actor=person, subject=person.email, **request_facts())
@@ -61,7 +69,19 @@ def sign_in():
             audit.SIGN_IN_FAILED, subject=people.email_key(form.email.data), **request_facts()
         )
         form.password.errors = ["That email and password do not match an active account."]
-    return render_template("auth/sign_in.html", form=form)
+    return _sign_in_page(form)
+
+
+def _sign_in_page(form: SignInForm):
+    return render_template(
+        "auth/sign_in.html",
+        form=form,
+        single_sign_on=sso.single_sign_on_enabled(),
+        # With PASSWORD_SIGN_IN=off the form is for admins, behind a link of its own.
+        password_form=sso.password_sign_in_open()
+        or request.method == "POST"
+        or request.args.get("password") == "admin",
+    )
 
 
 @bp.post("/sign-out")

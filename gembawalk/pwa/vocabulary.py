@@ -1,14 +1,18 @@
 """What the offline scripts know of the product's words and limits: one JSON object built from
-models/vocabulary.py and limits.py, embedded in every page (templates/pwa/_vocabulary.html).
-It is public and the same for everyone, so the app shell the service worker keeps may hold it."""
+models/vocabulary.py and limits.py (and where signing in starts), embedded in every page
+(templates/pwa/_vocabulary.html). It is public and the same for everyone, so the app shell the
+service worker keeps may hold it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
 from .. import limits
 from ..models import Category, CustomerKind, SaidBy, WalkKind, WalkStatus, WasteType
 from ..models.vocabulary import NEAR_DAYS
+from ..services.people.single_sign_on import single_sign_on_enabled
 
 # The words the offline pages show or offer, under the names the scripts ask for.
 WORDS = {
@@ -19,6 +23,13 @@ WORDS = {
     "walk_status": WalkStatus,
     "customer_kind": CustomerKind,
 }
+
+
+def _sign_in_path() -> str:
+    """Where "Sign in" leads: straight to single sign-on when it is set up. Built from the URL
+    map, as the vocabulary is also made outside a request."""
+    endpoint = "sso.start" if single_sign_on_enabled() else "auth.sign_in"
+    return current_app.url_map.bind("localhost").build(endpoint)
 
 
 def offline_vocabulary() -> dict[str, Any]:
@@ -32,4 +43,5 @@ def offline_vocabulary() -> dict[str, Any]:
             "customers_spoken_to_max": limits.CUSTOMERS_SPOKEN_TO_MAX,
             "photo": {"side": limits.PHOTO_DEVICE_SIDE},
         },
+        "sign_in": _sign_in_path(),
     }

@@ -18,6 +18,9 @@ from .people import org  # a module, not a name: org records unit changes here i
 SIGN_IN = "sign_in"
 SIGN_IN_FAILED = "sign_in_failed"
 SIGN_IN_THROTTLED = "sign_in_throttled"
+# Not a wrong password: single sign-on that proves no one who may sign in, or a right password
+# from someone who must use single sign-on (the detail says which).
+SIGN_IN_REFUSED = "sign_in_refused"
 SIGN_OUT = "sign_out"
 PASSWORD_CONFIRMED = "password_confirmed"
 PASSWORD_CONFIRM_FAILED = "password_confirm_failed"
@@ -44,6 +47,7 @@ KINDS = (
     SIGN_IN,
     SIGN_IN_FAILED,
     SIGN_IN_THROTTLED,
+    SIGN_IN_REFUSED,
     SIGN_OUT,
     PASSWORD_CONFIRMED,
     PASSWORD_CONFIRM_FAILED,

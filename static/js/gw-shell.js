@@ -421,7 +421,7 @@
   function needsAccount() {
     return [h("h1", { text: "Gemba Walk" }),
       h("p", { text: "Sign in once while you have signal: your walks are then kept on this device for when there is none." }),
-      h("p", {}, [h("a", { class: "button button-primary", href: "/sign-in", text: "Sign in" })])];
+      h("p", {}, [h("a", { class: "button button-primary", href: Gemba.words.signInAddress(vocab(), null), text: "Sign in" })])];
   }
 
   function render() {

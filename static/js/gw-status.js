@@ -1,6 +1,6 @@
 // Gemba Walk status: what is waiting on this device, when it last synced, and banners for
 // offline, syncing, signing in, storage at risk and a new version ready.
-// Module Gemba.status. Needs Gemba.store, Gemba.sync, Gemba.outbox.
+// Module Gemba.status. Needs Gemba.store, Gemba.sync, Gemba.outbox, Gemba.words.
 (function (Gemba) {
   "use strict";
 
@@ -64,7 +64,7 @@
         // what waits, when last synced) folds into one compact line that opens on a tap.
         var parts = [];
         if (sync.signIn) parts.push(banner("signin", "Sign in to sync. " + plural(waiting.length, "record") + (waiting.length === 1 ? " waits" : " wait") + " on this device. ", [
-          h("a", { href: "/sign-in?next=" + encodeURIComponent(location.pathname), text: "Sign in" })]));
+          h("a", { href: Gemba.words.signInAddress(Gemba.words.current(), location.pathname), text: "Sign in" })]));
         if (others.length) parts.push(banner("others", plural(others.length, "record") + " from another account " + (others.length === 1 ? "waits" : "wait") + " here until that person signs in again."));
         // Storage at risk is a banner while records wait (they are what may be lost), else
         // said inside the status line.

@@ -44,7 +44,14 @@
     return day.toLocaleDateString("en-GB", opts).replace(/,/g, "");
   }
 
+  // Where a "Sign in" link leads (single sign-on when the server has it: the vocabulary's
+  // sign_in), coming back to `back` (a path on this site) once signed in.
+  function signInAddress(vocab, back) {
+    return vocab.sign_in + (back ? "?next=" + encodeURIComponent(back) : "");
+  }
+
   exports.dayLabel = dayLabel;
+  exports.signInAddress = signInAddress;
   exports.read = read;
   exports.current = current;
   exports.choices = choices;

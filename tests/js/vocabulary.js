@@ -18,5 +18,6 @@ module.exports = {
     walk_minutes: [[20, "20 minutes"], [30, "Half an hour"]],
     customers_spoken_to_max: 9,
     photo: { side: 640 }
-  }
+  },
+  sign_in: "/sign-in/elsewhere"
 };

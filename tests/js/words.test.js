@@ -34,3 +34,8 @@ test("a day near today takes the server's name for it, any other its short date"
   assert.equal(words.dayLabel(VOCABULARY, new Date(2026, 11, 9, 10, 0), today), "Wed 9 Dec");
   assert.equal(words.dayLabel(VOCABULARY, new Date(2027, 0, 4, 10, 0), today), "Mon 4 Jan 2027");
 });
+
+test("Sign in leads where the server says, and back to the page it was asked from", () => {
+  assert.equal(words.signInAddress(VOCABULARY, "/walks/a b"), "/sign-in/elsewhere?next=%2Fwalks%2Fa%20b");
+  assert.equal(words.signInAddress({ ...VOCABULARY, sign_in: "/sign-in/oidc" }, null), "/sign-in/oidc");
+});
