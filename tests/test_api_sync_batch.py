@@ -139,17 +139,22 @@ def test_a_mixed_batch_is_applied_in_order_each_answered_as_its_put(manager, man
     assert [r["uuid"] for r in results] == [r["uuid"] for r in records]
     assert statuses(response) == [201, 201, 422, 201, 200, 422, 201, 200, 409, 201, 201, 422]
     assert "category" in results[2]["body"]["fields"]
-    assert results[7]["body"]["version"] == 2 and results[7]["body"]["place"] == "Gate 2"
+    assert results[7]["body"]["version"] == 2
+    assert results[7]["body"]["place"] == "Gate 2"
     assert results[8]["body"]["conflict"]["base_version"] == 1
     assert "body" in results[11]["body"]["fields"]
 
-    assert rows(Walk) == 2 and rows(Observation) == 2 and rows(Comment) == 1
-    assert rows(FollowUp) == 1 and rows(SyncConflict) == 1
+    assert rows(Walk) == 2
+    assert rows(Observation) == 2
+    assert rows(Comment) == 1
+    assert rows(FollowUp) == 1
+    assert rows(SyncConflict) == 1
     assert db.session.scalar(select(Walk.place).where(Walk.uuid == planned_id)) == "Gate 2"
     # The plan (6) was edited by the next record: sent alone again it names another walk. A
     # body that is not an object (11) is the whole request's 400 alone, one record's 422 here.
     assert_each_answers_as_its_put(manager_client, records, results, skip={6, 11})
-    assert rows(Observation) == 2 and rows(SyncConflict) == 1
+    assert rows(Observation) == 2
+    assert rows(SyncConflict) == 1
 
 
 def test_a_batch_sent_again_is_stored_once_and_answered_from_the_database(manager_client):
@@ -165,7 +170,8 @@ def test_a_batch_sent_again_is_stored_once_and_answered_from_the_database(manage
     assert [r["body"] for r in again.get_json()["results"]] == [
         r["body"] for r in first.get_json()["results"]
     ]
-    assert rows(Walk) == 1 and rows(Observation) == 30
+    assert rows(Walk) == 1
+    assert rows(Observation) == 30
 
 
 def test_the_same_batch_from_several_devices_at_once_is_stored_once(app, manager_client):
@@ -191,7 +197,8 @@ def test_the_same_batch_from_several_devices_at_once_is_stored_once(app, manager
     assert len(answers) == 4
     for n in range(len(records)):
         assert sorted(answer[n] for answer in answers) == [200, 200, 200, 201]
-    assert rows(Walk) == 1 and rows(Observation) == 10
+    assert rows(Walk) == 1
+    assert rows(Observation) == 10
 
 
 def test_a_record_refused_does_not_hold_up_or_undo_the_others(manager_client):
@@ -205,7 +212,8 @@ def test_a_record_refused_does_not_hold_up_or_undo_the_others(manager_client):
     response = post_batch(manager_client, records)
     assert statuses(response) == [201, 422, 422, 201]
     assert "text" in response.get_json()["results"][1]["body"]["fields"]
-    assert rows(Walk) == 1 and rows(Observation) == 1
+    assert rows(Walk) == 1
+    assert rows(Observation) == 1
 
 
 def test_removed_records_are_410_in_a_batch_as_alone(manager_client):
@@ -253,7 +261,8 @@ def test_each_record_follows_the_one_permission_rule(app):
 def test_a_batch_needs_the_csrf_header_once(manager_client, csrf_on):
     records = [record("walk", started_walk_body())]
     refused = manager_client.post("/api/v1/sync", json={"records": records})
-    assert refused.status_code == 400 and refused.is_json
+    assert refused.status_code == 400
+    assert refused.is_json
     assert "CSRF" in refused.get_json()["error"]
     assert rows(Walk) == 0
     token = manager_client.get("/api/v1/csrf").get_json()["csrf_token"]
@@ -290,7 +299,8 @@ def test_a_batch_that_cannot_be_read_is_refused_whole(manager_client, envelope, 
 
 def test_a_body_that_is_not_json_is_400(manager_client):
     response = manager_client.post("/api/v1/sync", data="records", content_type="text/plain")
-    assert response.status_code == 400 and response.is_json
+    assert response.status_code == 400
+    assert response.is_json
 
 
 def test_more_records_than_the_limit_is_413_and_nothing_is_applied(manager_client):
@@ -315,14 +325,14 @@ def test_a_body_over_the_byte_limit_is_413_before_it_is_read(app, manager_client
     original = app.view_functions["api.batch.sync_batch"]
     app.view_functions["api.batch.sync_batch"] = lambda: read.append(True) or original()
     try:
-        response = manager_client.post(
-            "/api/v1/sync", data=data, content_type="application/json"
-        )
+        response = manager_client.post("/api/v1/sync", data=data, content_type="application/json")
     finally:
         app.view_functions["api.batch.sync_batch"] = original
-    assert response.status_code == 413 and response.is_json
+    assert response.status_code == 413
+    assert response.is_json
     assert_documented(manager_client, response, "post", "/sync")
-    assert read == [] and rows(Walk) == 0
+    assert read == []
+    assert rows(Walk) == 0
 
 
 def test_a_comment_over_its_own_limit_is_that_records_413(app):
@@ -353,4 +363,5 @@ def test_a_manager_cannot_write_another_managers_records_through_a_batch(app, ma
     response = post_batch(manager_client, records)
     assert statuses(response) == [422, 422]
     assert_each_answers_as_its_put(manager_client, records, response.get_json()["results"])
-    assert db.session.scalar(select(Walk.place)) == "Loading dock" and rows(Observation) == 0
+    assert db.session.scalar(select(Walk.place)) == "Loading dock"
+    assert rows(Observation) == 0
