@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from flask import current_app, jsonify
+from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import limits
@@ -79,6 +80,17 @@ def _encoded_size(body: dict) -> int:
     return len(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
 
 
+def fresh_session() -> None:
+    """The next record reads what the database holds now, as a request of its own would;
+    only the person sending, read once for the request, is kept as it was read."""
+    session = db.session()
+    actor = current_user._get_current_object()  # type: ignore[attr-defined]
+    kept = {id(actor), *(id(row) for row in actor.role_rows)}
+    for instance in list(session.identity_map.values()):
+        if id(instance) not in kept:
+            session.expire(instance)
+
+
 def answer_one(kind: DeviceRecord, record_id: UUID, body: Any) -> dict[str, Any]:
     """One record of a batch, answered as its own PUT would be: a refusal goes through the
     app's error handlers (the same JSON error, the same audit), and never stops the batch."""
@@ -93,8 +105,7 @@ def answer_one(kind: DeviceRecord, record_id: UUID, body: Any) -> dict[str, Any]
         response = app.make_response(app.handle_user_exception(error))
         answer_body, status = response.get_json(), response.status_code
     finally:
-        # The next record reads what the database holds now, as a request of its own would.
-        db.session.expire_all()
+        fresh_session()
     return {"uuid": str(record_id), "status": status, "body": answer_body}
 
 

@@ -182,7 +182,13 @@ def already_held(model, public_id: uuid_lib.UUID, holds, *options):
     if found is not None and holds(found):
         db.session.commit()
         return found
-    db.session.rollback()
+    if found is None:
+        # Nothing was read that could go stale: end the read without expiring what the
+        # session holds (the acting person would be read again, twice, for every create).
+        db.session.commit()
+    else:
+        # The record must be read again under the write lock, not kept as it was.
+        db.session.rollback()
     return None
 
 
