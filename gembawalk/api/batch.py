@@ -84,7 +84,7 @@ def fresh_session() -> None:
     """The next record reads what the database holds now, as a request of its own would;
     only the person sending, read once for the request, is kept as it was read."""
     session = db.session()
-    actor = current_user._get_current_object()  # type: ignore[attr-defined]
+    actor = current_user._get_current_object()
     kept = {id(actor), *(id(row) for row in actor.role_rows)}
     for instance in list(session.identity_map.values()):
         if id(instance) not in kept:
