@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import limits
 from ..models import Category, CustomerKind, SaidBy, WalkKind, WalkStatus, WasteType
-from ..models.vocabulary import NEAR_DAYS
+from ..models.vocabulary import NEAR_DAYS, DeviceRecordType
 
 # The words the offline pages show or offer, under the names the scripts ask for.
 WORDS = {
@@ -31,5 +31,11 @@ def offline_vocabulary() -> dict[str, Any]:
             "walk_minutes": [[minutes, label] for minutes, label in limits.WALK_MINUTES.items()],
             "customers_spoken_to_max": limits.CUSTOMERS_SPOKEN_TO_MAX,
             "photo": {"side": limits.PHOTO_DEVICE_SIDE},
+            # What one POST /api/v1/sync takes: the outbox cuts its batches to fit.
+            "sync_batch": {
+                "records": limits.SYNC_BATCH_MAX_RECORDS,
+                "bytes": limits.SYNC_BATCH_MAX_BYTES,
+                "types": [kind.value for kind in DeviceRecordType],
+            },
         },
     }
