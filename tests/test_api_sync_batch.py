@@ -14,7 +14,9 @@ from sqlalchemy import func, select
 
 from gembawalk import limits
 from gembawalk.extensions import db
-from gembawalk.models import Comment, FollowUp, Observation, SyncConflict, Walk
+from gembawalk.models import Comment, EngagementDay, FollowUp, Observation, SyncConflict, Walk
+from gembawalk.models.rollup import FACTS
+from gembawalk.services.engagement import rollup
 from gembawalk.services.sync import tombstones
 
 from . import factories
@@ -365,3 +367,35 @@ def test_a_manager_cannot_write_another_managers_records_through_a_batch(app, ma
     assert_each_answers_as_its_put(manager_client, records, response.get_json()["results"])
     assert db.session.scalar(select(Walk.place)) == "Loading dock"
     assert rows(Observation) == 0
+
+
+def _days() -> list[tuple]:
+    rows = db.session.scalars(select(EngagementDay).order_by(EngagementDay.day)).all()
+    return [(row.manager_id, row.day, *(getattr(row, fact) for fact in FACTS)) for row in rows]
+
+
+def test_the_engagement_days_are_summed_once_for_the_whole_batch(manager_client):
+    walk_id = uuid.uuid4()
+    ended = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    done = {
+        "kind": "gemba_walk",
+        "status": "done",
+        "planned_start": (ended - timedelta(hours=1)).isoformat(),
+        "started_at": (ended - timedelta(minutes=50)).isoformat(),
+        "completed_at": ended.isoformat(),
+        "customers_spoken_to": 0,
+        "recorded_after": True,
+        "place": "Returns desk",
+    }
+    records = [
+        record("walk", done, walk_id),
+        record("observation", observation_body(walk_id, category="value_demand")),
+        record("observation", observation_body(walk_id, category="picnic")),  # refused
+        record("observation", observation_body(walk_id, category="failure_demand")),
+    ]
+    assert statuses(post_batch(manager_client, records)) == [201, 201, 422, 201]
+    db.session.rollback()
+    summed = _days()
+    assert summed, "the batch's walk and observations are in the days"
+    rollup.rebuild()
+    assert _days() == summed  # the same as summing every day again from the records

@@ -15,8 +15,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import limits
 from ..extensions import db
+from ..models import Person
 from ..models.vocabulary import DeviceRecordType
 from ..services.errors import Invalid
+from ..services.sync import protocol as sync
 from . import comments, followups, observations, walks
 from .http import json_object, refuse
 from .openapi import one_of
@@ -80,18 +82,18 @@ def _encoded_size(body: dict) -> int:
     return len(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
 
 
-def fresh_session() -> None:
-    """The next record reads what the database holds now, as a request of its own would;
-    only the person sending, read once for the request, is kept as it was read."""
+def fresh_session(actor: Person) -> None:
+    """The next record reads what the database holds now, as a request of its own would (on
+    PostgreSQL another transaction may have committed since); only the person sending, read
+    once for the request, is kept as it was read."""
     session = db.session()
-    actor = current_user._get_current_object()
     kept = {id(actor), *(id(row) for row in actor.role_rows)}
     for instance in list(session.identity_map.values()):
         if id(instance) not in kept:
             session.expire(instance)
 
 
-def answer_one(kind: DeviceRecord, record_id: UUID, body: Any) -> dict[str, Any]:
+def answer_one(actor: Person, kind: DeviceRecord, record_id: UUID, body: Any) -> dict[str, Any]:
     """One record of a batch, answered as its own PUT would be: a refusal goes through the
     app's error handlers (the same JSON error, the same audit), and never stops the batch."""
     try:
@@ -99,20 +101,26 @@ def answer_one(kind: DeviceRecord, record_id: UUID, body: Any) -> dict[str, Any]
             raise Invalid({"body": "Send the record's body as a JSON object."})
         if _encoded_size(body) > kind.max_bytes:
             raise RequestEntityTooLarge()
-        answer_body, status = put_record(kind, record_id, body)
+        answer_body, status = put_record(kind, record_id, body, actor)
     except Exception as error:  # noqa: BLE001  (each is answered as the single PUT answers it)
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         response = app.make_response(app.handle_user_exception(error))
         answer_body, status = response.get_json(), response.status_code
     finally:
-        fresh_session()
+        fresh_session(actor)
     return {"uuid": str(record_id), "status": status, "body": answer_body}
 
 
 @bp.post("/sync")
 def sync_batch():
     items = read_batch(json_object())
-    return jsonify({"results": [answer_one(*item) for item in items]})
+    # A savepoint a record, one transaction (and one write lock) for the batch: the answers
+    # go out only once it is committed, so no record is acknowledged that was not stored.
+    with sync.one_transaction():
+        # The sender as this transaction's session holds them (services take them as given).
+        actor = db.session.merge(current_user._get_current_object(), load=False)
+        results = [answer_one(actor, *item) for item in items]
+    return jsonify({"results": results})
 
 
 # --- the OpenAPI description ----------------------------------------------------------------

@@ -95,11 +95,15 @@ class DeviceRecord:
     max_bytes: int = limits.BODY_MAX_BYTES
 
 
-def put_record(kind: DeviceRecord, record_id: UUID, body: dict) -> tuple[dict[str, Any], int]:
+def put_record(
+    kind: DeviceRecord, record_id: UUID, body: dict, actor: Any = None
+) -> tuple[dict[str, Any], int]:
     """The one answer to a record a device writes by UUID, sent alone (its PUT) or in a batch
-    (POST /sync): the body and status. A refusal is raised, as a domain error, for the app's
-    error handlers to answer."""
-    return outcome_answer(kind.put(current_user, record_id, body), kind.as_json)
+    (POST /sync): the body and status. `actor` is the person signed in (a batch passes them as
+    its transaction's session holds them). A refusal is raised, as a domain error, for the
+    app's error handlers to answer."""
+    outcome = kind.put(actor if actor is not None else current_user, record_id, body)
+    return outcome_answer(outcome, kind.as_json)
 
 
 def put_response(kind: DeviceRecord, record_id: UUID):

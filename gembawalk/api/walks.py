@@ -104,8 +104,9 @@ def list_customers():
 
 
 def walk_answer(walk: Walk) -> dict[str, Any]:
-    """A walk as a PUT answers it: whether it is missed is told by the walker's today."""
-    return walk_json(walk, agenda.day_of(current_user).day_start)
+    """A walk as a PUT answers it (only its manager writes it): whether it is missed is told
+    by the manager's today."""
+    return walk_json(walk, agenda.day_of(walk.manager).day_start)
 
 
 RECORD = DeviceRecord(sync_walks.put_walk, walk_answer)
