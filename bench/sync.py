@@ -4,10 +4,12 @@ Run by `make bench`. For each database (SQLite in a temporary folder always; Pos
 when BENCH_DATABASE_URL names a database it may wipe), it migrates an empty schema, adds 20
 managers, starts gunicorn with 4 workers, and lets 20 threads, one per device, each with its
 own HTTP connection and session cookie, sign in through the API and send one walk and their
-share of the observations. Then every device sends everything again, as an outbox does when
-it never heard the answers. It checks that every observation is stored exactly once, that no
-answer was a 5xx, and that the replay was no slower than the first pass; it prints
-observations per second for both passes.
+share of the observations: one PUT each (`--how single`), or in batches of up to 200 records
+through POST /api/v1/sync (`--how batch`), as the outbox does; both by default. Then every
+device sends everything again, as an outbox does when it never heard the answers. It checks
+that every observation is stored exactly once, that no answer (nor any record's result in a
+batch) was a 5xx, and that the replay was no slower than the first pass; it prints
+observations per second for both passes, and exits 1 when batches stay under 1,000 a second.
 """
 
 from __future__ import annotations
