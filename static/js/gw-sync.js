@@ -134,16 +134,20 @@
     return Gemba.store.records().then(function (records) {
       var list = Gemba.outbox.due(records, Date.now());
       if (!list.length) return null;
+      // Who is signed in and a fresh token, asked at once: on a slow link each round trip
+      // is a wait the manager sees.
+      var token = freshToken().then(function (t) { return { value: t }; }, function (e) { return { error: e }; });
       return whoAmI().then(function (me) {
         if (me.signedOut) { state.signIn = true; return null; }
         state.signIn = false;
         state.me = me;
         Gemba.store.setMeta("me", { id: me.id, display_name: me.display_name || me.name || "" });
         if (!list.some(function (r) { return r.userId === me.id; })) return null;
-        return freshToken().then(function (token) {
-          if (token && token.signedOut) { state.signIn = true; return null; }
+        return token.then(function (got) {
+          if (got.error) throw got.error;
+          if (got.value && got.value.signedOut) { state.signIn = true; return null; }
           state.running = true; state.done = 0; state.total = 0;
-          return round(me, { token: token }, {});
+          return round(me, { token: got.value }, {});
         });
       });
     }).then(function () { failures = 0; }, function (error) {
