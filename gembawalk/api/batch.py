@@ -1,7 +1,8 @@
 """Batch sync: the records a device wrote by UUID, many in one request (POST /sync), so that a
 phone back in signal waits one round trip for its outbox instead of one per record. Each record
-goes through the very put its own PUT makes (sync.put_record), in order, in its own
-transaction, and is answered with the status and body that PUT would have answered."""
+goes through the very put its own PUT makes (sync.put_record), in order, under a savepoint of
+the batch's one transaction (services/sync/protocol.py's one_transaction), and is answered with
+the status and body that PUT would have answered."""
 
 from __future__ import annotations
 
