@@ -2,12 +2,12 @@
 
 Run by `make bench`. A manager's phone (Chromium through Playwright, the app installed, its
 service worker in control) records 100 observations on a walk in progress with no signal.
-Then the signal returns over a link with 300 ms of latency each way... of round trip
-(Chromium's network emulation, Network.emulateNetworkConditions through a CDP session) and
-the outbox drains. It times how long until every record is confirmed sent, in batches (POST
-/api/v1/sync) and, for comparison, against a server without batches (404: one PUT each),
-checks every observation is stored exactly once, and exits 1 when the batches take 2 s or
-more. The app is served by werkzeug in this process, on SQLite in a temporary folder.
+Then the signal returns over a link with 300 ms round trips (Chromium's network emulation,
+Network.emulateNetworkConditions through a CDP session) and the outbox drains. It times how
+long until every record is confirmed sent, in batches (POST /api/v1/sync) and, for
+comparison, against a server without batches (404: one PUT each), checks every observation
+is stored exactly once, and exits 1 when the batches take 2 s or more. The app is served by
+werkzeug in this process, on SQLite in a temporary folder.
 
     .venv/bin/python bench/outbox_drain.py            # both ways
     .venv/bin/python bench/outbox_drain.py --only batch
