@@ -71,7 +71,7 @@ icons: install chromium
 	$(BIN)/python -m tests.browser.make_icons
 
 # Run the benchmarks in bench/, if there are any yet; bench/_*.py are helpers they import.
-bench: install
+bench: install chromium
 	@if ls bench/[!_]*.py >/dev/null 2>&1; then \
 		for f in bench/[!_]*.py; do $(BIN)/python $$f || exit 1; done; \
 	else \

@@ -4,14 +4,17 @@ Run by `make bench`. For each database (SQLite in a temporary folder always; Pos
 when BENCH_DATABASE_URL names a database it may wipe), it migrates an empty schema, adds 20
 managers, starts gunicorn with 4 workers, and lets 20 threads, one per device, each with its
 own HTTP connection and session cookie, sign in through the API and send one walk and their
-share of the observations. Then every device sends everything again, as an outbox does when
-it never heard the answers. It checks that every observation is stored exactly once, that no
-answer was a 5xx, and that the replay was no slower than the first pass; it prints
-observations per second for both passes.
+share of the observations: one PUT each (`--how single`), or in batches of up to 200 records
+through POST /api/v1/sync (`--how batch`), as the outbox does; both by default. Then every
+device sends everything again, as an outbox does when it never heard the answers. It checks
+that every observation is stored exactly once, that no answer (nor any record's result in a
+batch) was a 5xx, and that the replay was no slower than the first pass; it prints
+observations per second for both passes, and exits 1 when batches stay under 1,000 a second.
 """
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import os
@@ -29,6 +32,10 @@ from pathlib import Path
 DEVICES = 20
 OBSERVATIONS = 1000
 WORKERS = 4
+# Records a device sends in one POST /api/v1/sync (the server takes up to 200).
+BATCH = 200
+# Observations a second that batches must reach, first pass and replay, on each database.
+TARGET = 1000
 PASSWORD = "bench-password-1234"  # noqa: S105  (throwaway bench accounts)
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -149,6 +156,23 @@ class Device:
         )
         assert status == 200, status
 
+    def flush_batch(self) -> None:
+        """Send the walk and every observation in batches (POST /api/v1/sync), as the outbox
+        does where the server has it: a fresh token first."""
+        token = self.token()
+        records = [{"type": "walk", "uuid": self.walk_id, "body": self.walk}] + [
+            {"type": "observation", "uuid": observation_id, "body": body}
+            for observation_id, body in self.observations
+        ]
+        for start in range(0, len(records), BATCH):
+            sent = records[start : start + BATCH]
+            status, answer = self.request("POST", "/api/v1/sync", {"records": sent}, token)
+            assert status == 200, (status, answer)
+            for record, result in zip(sent, answer["results"], strict=True):
+                assert result["uuid"] == record["uuid"]
+                assert result["status"] in (200, 201), result
+                self.statuses[result["status"]] += 1
+
     def flush(self) -> None:
         """Send the walk and every observation, as the outbox does: a fresh token first."""
         token = self.token()
@@ -200,7 +224,7 @@ def wait_until_up(port: int, server: subprocess.Popen) -> None:
     raise RuntimeError("gunicorn did not start within 30 s")
 
 
-def measure(label: str, database_url: str, folder: Path) -> tuple[float, float]:
+def measure(label: str, database_url: str, folder: Path, how: str) -> tuple[float, float]:
     emails = prepare(database_url)
     port = free_port()
     env = {
@@ -229,15 +253,17 @@ def measure(label: str, database_url: str, folder: Path) -> tuple[float, float]:
         share = OBSERVATIONS // DEVICES
         devices = [Device(port, email, share) for email in emails]
         run_pass(devices, "sign_in")
-        first = run_pass(devices, "flush")
-        replay = run_pass(devices, "flush")
+        action = "flush_batch" if how == "batch" else "flush"
+        first = run_pass(devices, action)
+        replay = run_pass(devices, action)
     finally:
         server.terminate()
         server.wait(timeout=30)
     statuses = sum((d.statuses for d in devices), Counter())
     rows, distinct = count_observations(database_url)
     server_errors = {code: n for code, n in statuses.items() if code >= 500}
-    print(f"\n{label}: {DEVICES} devices, {OBSERVATIONS} observations, gunicorn -w {WORKERS}")
+    sent = f"batches of up to {BATCH}" if how == "batch" else "one PUT each"
+    print(f"\n{label}, {sent}: {DEVICES} devices, {OBSERVATIONS} observations, -w {WORKERS}")
     print(f"  first pass  {first:6.2f} s  {OBSERVATIONS / first:7.0f} observations/s")
     print(f"  replay      {replay:6.2f} s  {OBSERVATIONS / replay:7.0f} observations/s")
     print(f"  answers     {dict(sorted(statuses.items()))}")
@@ -245,18 +271,35 @@ def measure(label: str, database_url: str, folder: Path) -> tuple[float, float]:
     assert not server_errors, f"5xx answers: {server_errors}"
     assert rows == distinct == OBSERVATIONS, "every observation must be stored exactly once"
     assert replay <= first, "the replay must be no slower than the first pass"
-    return first, replay
+    return OBSERVATIONS / first, OBSERVATIONS / replay
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--how",
+        choices=("batch", "single", "both"),
+        default="both",
+        help="send in batches (POST /api/v1/sync), one PUT each, or both (the default)",
+    )
+    ways = ("single", "batch") if parser.parse_args().how == "both" else (parser.parse_args().how,)
     folder = Path(tempfile.mkdtemp(prefix="gembawalk-bench-sync-"))
     os.environ["GEMBAWALK_INSTANCE"] = str(folder)
-    measure("SQLite", f"sqlite:///{folder / 'bench.sqlite'}", folder)
     postgres = os.environ.get("BENCH_DATABASE_URL")
+    databases = [("SQLite", lambda how: f"sqlite:///{folder / f'bench-{how}.sqlite'}")]
     if postgres:
-        measure("PostgreSQL", postgres, folder)
-    else:
+        databases.append(("PostgreSQL", lambda how: postgres))
+    missed = []
+    for label, url in databases:
+        for how in ways:
+            first, replay = measure(label, url(how), folder, how)
+            if how == "batch" and min(first, replay) < TARGET:
+                missed.append(f"{label}: {min(first, replay):.0f} observations/s")
+    if not postgres:
         print("\nPostgreSQL: skipped (set BENCH_DATABASE_URL to a database it may wipe)")
+    if missed:
+        print(f"\nTarget missed (batches: at least {TARGET} observations/s):", "; ".join(missed))
+        return 1
     return 0
 
 

@@ -50,6 +50,10 @@ CADENCE_TARGET_MAX = 50
 # forms and JSON records are a few kilobytes, a comment or a closing note less still.
 BODY_MAX_BYTES = 1024 * 1024
 NOTE_BODY_MAX_BYTES = 64 * 1024
+# A batch of records a device sends at once (POST /api/v1/sync): at most this many records, and
+# this many bytes in all, refused before any is applied (the bytes before the body is read).
+SYNC_BATCH_MAX_RECORDS = 200
+SYNC_BATCH_MAX_BYTES = 1024 * 1024
 
 # Photos: what a device may send (the image types, by the name Pillow gives each), how large.
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}

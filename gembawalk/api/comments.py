@@ -6,21 +6,19 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask_login import current_user
-
 from .. import limits
 from ..models import Comment
 from ..services.sync import comments as sync_comments
-from .http import json_object
 from .openapi import text
 from .sync import (
     BASE_VERSION,
     MAYBE_UUID,
     UUID_SCHEMA,
     WHEN,
+    DeviceRecord,
     device_records,
-    outcome_response,
     put_operation,
+    put_response,
 )
 
 bp = device_records("comments_api", __name__, limits.NOTE_BODY_MAX_BYTES)
@@ -44,10 +42,12 @@ def comment_json(comment: Comment) -> dict[str, Any]:
     }
 
 
+RECORD = DeviceRecord(sync_comments.put_comment, comment_json, limits.NOTE_BODY_MAX_BYTES)
+
+
 @bp.put("/comments/<uuid:comment_id>")
 def put_comment(comment_id: UUID):
-    outcome = sync_comments.put_comment(current_user, comment_id, json_object())
-    return outcome_response(outcome, comment_json)
+    return put_response(RECORD, comment_id)
 
 
 # --- the OpenAPI description ----------------------------------------------------------------

@@ -6,22 +6,20 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask_login import current_user
-
 from .. import limits
 from ..models import FollowUp, FollowUpStatus
 from ..services.followups import sync as followups_sync
 from .comments import utc
-from .http import json_object
 from .openapi import enum_of, text
 from .sync import (
     BASE_VERSION,
     MAYBE_UUID,
     UUID_SCHEMA,
     WHEN,
+    DeviceRecord,
     device_records,
-    outcome_response,
     put_operation,
+    put_response,
 )
 
 bp = device_records("followups_api", __name__, limits.NOTE_BODY_MAX_BYTES)
@@ -44,10 +42,12 @@ def follow_up_json(item: FollowUp) -> dict[str, Any]:
     }
 
 
+RECORD = DeviceRecord(followups_sync.put_follow_up, follow_up_json, limits.NOTE_BODY_MAX_BYTES)
+
+
 @bp.put("/follow-ups/<uuid:follow_up_id>")
 def put_follow_up(follow_up_id: UUID):
-    outcome = followups_sync.put_follow_up(current_user, follow_up_id, json_object())
-    return outcome_response(outcome, follow_up_json)
+    return put_response(RECORD, follow_up_id)
 
 
 # --- the OpenAPI description ----------------------------------------------------------------

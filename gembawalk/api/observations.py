@@ -6,21 +6,19 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask_login import current_user
-
 from ..models import Category, Observation, SaidBy, WasteType
 from ..services.sync import observations as sync_observations
 from ..services.walks import corrections
-from .http import json_object
 from .openapi import enum_of, text
 from .photos import photo_json
 from .sync import (
     BASE_VERSION,
     WHEN,
+    DeviceRecord,
     device_records,
     in_zone,
-    outcome_response,
     put_operation,
+    put_response,
 )
 
 bp = device_records("observations", __name__)
@@ -41,10 +39,12 @@ def observation_json(observation: Observation) -> dict[str, Any]:
     }
 
 
+RECORD = DeviceRecord(sync_observations.put_observation, observation_json)
+
+
 @bp.put("/observations/<uuid:observation_id>")
 def put_observation(observation_id: UUID):
-    outcome = sync_observations.put_observation(current_user, observation_id, json_object())
-    return outcome_response(outcome, observation_json)
+    return put_response(RECORD, observation_id)
 
 
 # --- the OpenAPI description ----------------------------------------------------------------

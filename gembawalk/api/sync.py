@@ -5,11 +5,16 @@ The records themselves: walks.py, observations.py, photos.py, comments.py, follo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+from uuid import UUID
 
 from flask import Blueprint, jsonify
 from flask_login import current_user, login_required
 
+from .. import limits
 from ..database import read_first
 from ..security import limit_body
 from ..services.sync import downloads
@@ -49,7 +54,7 @@ def in_zone(instant: datetime | None, zone: str) -> str | None:
     return None if instant is None else local(instant, zone).isoformat()
 
 
-def outcome_response(outcome: sync.Outcome, as_json):
+def outcome_answer(outcome: sync.Outcome, as_json) -> tuple[dict[str, Any], int]:
     """201 for a new record, 200 for a repeat or an edit, 409 for an edit kept as a conflict
     (the same answer for every kind of record); every answer echoes the record's uuid and the
     version the server holds."""
@@ -69,8 +74,42 @@ def outcome_response(outcome: sync.Outcome, as_json):
             },
             "current": as_json(record),
         }
-        return jsonify(body), 409
-    return jsonify(as_json(record)), 201 if outcome.created else 200
+        return body, 409
+    return as_json(record), 201 if outcome.created else 200
+
+
+def outcome_response(outcome: sync.Outcome, as_json):
+    """The answer to a PUT (photos'; the other records go through put_record)."""
+    body, status = outcome_answer(outcome, as_json)
+    return jsonify(body), status
+
+
+@dataclass(frozen=True)
+class DeviceRecord:
+    """One kind of record a device writes by UUID: the service that puts it (taking the
+    acting person, the UUID and the body), how the record is answered, and the largest body
+    its PUT takes."""
+
+    put: Callable[[Any, UUID, dict], sync.Outcome]
+    as_json: Callable[[Any], dict[str, Any]]
+    max_bytes: int = limits.BODY_MAX_BYTES
+
+
+def put_record(
+    kind: DeviceRecord, record_id: UUID, body: dict, actor: Any = None
+) -> tuple[dict[str, Any], int]:
+    """The one answer to a record a device writes by UUID, sent alone (its PUT) or in a batch
+    (POST /sync): the body and status. `actor` is the person signed in (a batch passes them as
+    its transaction's session holds them). A refusal is raised, as a domain error, for the
+    app's error handlers to answer."""
+    outcome = kind.put(actor if actor is not None else current_user, record_id, body)
+    return outcome_answer(outcome, kind.as_json)
+
+
+def put_response(kind: DeviceRecord, record_id: UUID):
+    """A single PUT: its JSON body, then the answer."""
+    body, status = put_record(kind, record_id, json_object())
+    return jsonify(body), status
 
 
 @bp.post("/sync/status")

@@ -16,7 +16,7 @@ from ..services import customers, validation
 from ..services.sync import downloads
 from ..services.sync import walks as sync_walks
 from ..services.walks import agenda, corrections
-from .http import json_object, refuse
+from .http import refuse
 from .observations import observation_json
 from .openapi import count, enum_of, one_of, text
 from .sync import (
@@ -26,11 +26,12 @@ from .sync import (
     TEXT,
     UUID_PARAM,
     WHEN,
+    DeviceRecord,
     answer,
     device_records,
     in_zone,
-    outcome_response,
     put_operation,
+    put_response,
 )
 
 bp = device_records("walks", __name__)
@@ -102,11 +103,18 @@ def list_customers():
     )
 
 
+def walk_answer(walk: Walk) -> dict[str, Any]:
+    """A walk as a PUT answers it (only its manager writes it): whether it is missed is told
+    by the manager's today."""
+    return walk_json(walk, agenda.day_of(walk.manager).day_start)
+
+
+RECORD = DeviceRecord(sync_walks.put_walk, walk_answer)
+
+
 @bp.put("/walks/<uuid:walk_id>")
 def put_walk(walk_id: UUID):
-    outcome = sync_walks.put_walk(current_user, walk_id, json_object())
-    day_start = agenda.day_of(current_user).day_start
-    return outcome_response(outcome, lambda walk: walk_json(walk, day_start))
+    return put_response(RECORD, walk_id)
 
 
 def correction_json(correction: Correction) -> dict[str, Any]:

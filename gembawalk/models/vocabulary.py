@@ -100,6 +100,15 @@ class FollowUpStatus(Labelled):
     CLOSED = "closed"
 
 
+class DeviceRecordType(enum.StrEnum):
+    """What a record in a batch a device sends is (POST /api/v1/sync); photos go one by one."""
+
+    WALK = "walk"
+    OBSERVATION = "observation"
+    COMMENT = "comment"
+    FOLLOW_UP = "follow_up"
+
+
 class RepeatRule(Labelled):
     WEEKLY = "weekly"
     EVERY_TWO_WEEKS = "every_two_weeks"

@@ -11,7 +11,7 @@ from flask import current_app
 
 from .. import limits
 from ..models import Category, CustomerKind, SaidBy, WalkKind, WalkStatus, WasteType
-from ..models.vocabulary import NEAR_DAYS
+from ..models.vocabulary import NEAR_DAYS, DeviceRecordType
 from ..services.people.single_sign_on import single_sign_on_enabled
 
 # The words the offline pages show or offer, under the names the scripts ask for.
@@ -42,6 +42,12 @@ def offline_vocabulary() -> dict[str, Any]:
             "walk_minutes": [[minutes, label] for minutes, label in limits.WALK_MINUTES.items()],
             "customers_spoken_to_max": limits.CUSTOMERS_SPOKEN_TO_MAX,
             "photo": {"side": limits.PHOTO_DEVICE_SIDE},
+            # What one POST /api/v1/sync takes: the outbox cuts its batches to fit.
+            "sync_batch": {
+                "records": limits.SYNC_BATCH_MAX_RECORDS,
+                "bytes": limits.SYNC_BATCH_MAX_BYTES,
+                "types": [kind.value for kind in DeviceRecordType],
+            },
         },
         "sign_in": _sign_in_path(),
     }

@@ -5,7 +5,10 @@
   "use strict";
 
   // Parents before children: a walk before its observations, an observation before its photos.
-  var ORDER = { walk: 0, observation: 1, photo: 2 };
+  var ORDER = { walk: 0, observation: 1, comment: 2, follow_up: 2, "follow-up": 2, photo: 3 };
+  // Where each kind of record is PUT by its UUID (photos go under their observation).
+  var PATHS = { walk: "/walks/", observation: "/observations/", comment: "/comments/",
+    follow_up: "/follow-ups/", "follow-up": "/follow-ups/" };
   // Not (yet) on the server: waiting, or waiting for a person.
   var UNSENT = ["pending", "attention", "conflict"];
   // What the status bar asks a person to look at.
@@ -23,12 +26,23 @@
     return !!parent && parent.state !== "sent" && parent.baseVersion === null;
   }
 
+  function pendingNow(record, now) {
+    return record.state === "pending" && (record.nextAttemptAt || 0) <= now;
+  }
+
   // What to send now, in order: pending records whose time has come and whose parent the
-  // server holds, parents first, then oldest first.
-  function due(records, now) {
+  // server holds, parents first, then oldest first. Given the types a batch takes (`types`,
+  // the vocabulary's limits.sync_batch.types), a record of those types may also go in the same
+  // batch as its parent, when that parent goes now too and is of those types.
+  function due(records, now, types) {
     var index = byUuid(records);
+    var together = function (record) {
+      var parent = index[record.parent];
+      return !!types && batchType(record, types) !== null && batchType(parent, types) !== null &&
+        pendingNow(parent, now) && !waitsForParent(parent, index);
+    };
     return records.filter(function (r) {
-      return r.state === "pending" && (r.nextAttemptAt || 0) <= now && !waitsForParent(r, index);
+      return pendingNow(r, now) && (!waitsForParent(r, index) || together(r));
     }).sort(function (a, b) {
       return (ORDER[a.type] - ORDER[b.type]) || (a.createdAt - b.createdAt);
     });
@@ -114,7 +128,101 @@
     return records.filter(function (r) { return r.userId === userId && UNSENT.indexOf(r.state) !== -1; });
   }
 
+  // --- sending ------------------------------------------------------------------------------
+
+  // The path a record is PUT to, under the API's root.
+  function putPath(record) {
+    if (record.type === "photo") return "/observations/" + record.parent + "/photos/" + record.uuid;
+    return PATHS[record.type] + record.uuid;
+  }
+
+  // The JSON body a record's PUT sends (and its body in a batch): what the device holds, with
+  // the version an edit was made from.
+  function putBody(record) {
+    var body = Object.assign({}, record.body);
+    if (record.baseVersion !== null && record.baseVersion !== undefined) body.base_version = record.baseVersion;
+    return body;
+  }
+
+  // The name a batch gives a record (one of `types`, the server's), or null for a record that
+  // goes alone (a photo).
+  function batchType(record, types) {
+    if (!record || !types) return null;
+    var name = String(record.type).replace(/-/g, "_");
+    return types.indexOf(name) !== -1 ? name : null;
+  }
+
+  // A record as a batch (POST /api/v1/sync) carries it.
+  function batchEntry(record, types) {
+    return { type: batchType(record, types), uuid: record.uuid, body: putBody(record) };
+  }
+
+  function byteLength(text) {
+    return new TextEncoder().encode(text).length;
+  }
+
+  // The records due, cut in order into what is sent together: runs of records a batch takes,
+  // each run within the server's limits (`limit` is the vocabulary's limits.sync_batch:
+  // records, bytes, types), and every other record (a photo) alone. Each group is
+  // {batch: true|false, records: [...]}. Without a limit (a server without batches), every
+  // record goes alone.
+  function batches(list, limit) {
+    var groups = [], current = null, bytes = 0;
+    var room = limit ? limit.bytes - byteLength('{"records":[]}') : 0;
+    list.forEach(function (record) {
+      if (!limit || batchType(record, limit.types) === null) {
+        groups.push({ batch: false, records: [record] });
+        current = null;
+        return;
+      }
+      var size = byteLength(JSON.stringify(batchEntry(record, limit.types))) + 1;  // and a comma
+      if (!current || current.records.length >= limit.records || bytes + size > room) {
+        current = { batch: true, records: [] };
+        bytes = 0;
+        groups.push(current);
+      }
+      current.records.push(record);
+      bytes += size;
+    });
+    return groups;
+  }
+
+  // What of a batch still goes, read again just before it is sent (`index`: every record
+  // the device holds, by UUID): records still pending, whose parent the server holds or goes
+  // before them in this batch.
+  function ready(records, index) {
+    var going = {};
+    return records.filter(function (record) {
+      var current = index[record.uuid];
+      if (!current || current.state !== "pending") return false;
+      if (waitsForParent(current, index) && !going[current.parent]) return false;
+      going[current.uuid] = true;
+      return true;
+    }).map(function (record) { return index[record.uuid]; });
+  }
+
+  // The outcome of each record of a batch (gw-reply.js read them), with a record whose parent
+  // in the same batch did not reach the server left to wait for it ("wait"), as it would have
+  // had it not been sent with its parent.
+  function settled(records, outcomes) {
+    var sent = {}, inBatch = {};
+    records.forEach(function (record) { inBatch[record.uuid] = true; });
+    return records.map(function (record, n) {
+      var outcome = outcomes[n];
+      if (record.parent && inBatch[record.parent] && !sent[record.parent]) outcome = { outcome: "wait" };
+      if (outcome.outcome === "sent") sent[record.uuid] = true;
+      return outcome;
+    });
+  }
+
   exports.ORDER = ORDER;
+  exports.putPath = putPath;
+  exports.putBody = putBody;
+  exports.batchType = batchType;
+  exports.batchEntry = batchEntry;
+  exports.batches = batches;
+  exports.ready = ready;
+  exports.settled = settled;
   exports.byUuid = byUuid;
   exports.waitsForParent = waitsForParent;
   exports.due = due;

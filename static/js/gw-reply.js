@@ -47,7 +47,37 @@
     return { outcome: "attention", error: reason(body, "Refused (" + status + ")") };
   }
 
+  // The reply to a batch (POST /api/v1/sync) of `records`, sorted into what happens next:
+  //   results (`outcomes`: one per record, in order, each read as its own PUT's reply),
+  //   fallback (a server without batches, or one that would not read this batch as a whole:
+  //   send each record with its PUT), csrf (fetch a new token, once), retry (all wait),
+  //   signin (stop).
+  function classifyBatch(reply, records) {
+    if (signedOut(reply)) return { outcome: "signin" };
+    var status = reply.status, body = reply.body;
+    if (status === 200) {
+      var results = body && body.results;
+      var ours = Array.isArray(results) && results.length === records.length &&
+        records.every(function (record, n) { return results[n] && results[n].uuid === record.uuid; });
+      if (!ours) return { outcome: "retry", error: "The reply was not from Gemba Walk; will try again." };
+      return { outcome: "results", outcomes: records.map(function (record, n) {
+        var result = results[n];
+        var outcome = classify({ status: result.status, type: "basic", redirected: false,
+          body: result.body, retryAfter: null }, record);
+        // The session and the token are the whole request's: a record's own 400 is a refusal.
+        if (outcome.outcome === "signin" || outcome.outcome === "csrf") {
+          outcome = { outcome: "attention", error: reason(result.body, "Refused (" + result.status + ")") };
+        }
+        return outcome;
+      }) };
+    }
+    if (status === 400) return { outcome: "csrf", error: reason(body, "Request refused") };
+    if (status === 408 || status === 429 || status >= 500) return classify(reply, {});
+    return { outcome: "fallback", error: reason(body, "Refused (" + status + ")") };
+  }
+
   exports.signedOut = signedOut;
+  exports.classifyBatch = classifyBatch;
   exports.reason = reason;
   exports.classify = classify;
 })(typeof module !== "undefined" ? module.exports : ((window.Gemba = window.Gemba || {}).reply = {}));

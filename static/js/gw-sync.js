@@ -1,6 +1,7 @@
-// Gemba Walk sync: one flush routine sends the outbox in order, one tab at a time (Web Locks);
-// what each reply means and what is due are the pure rules of gw-reply.js and gw-outbox.js.
-// Module Gemba.sync. Needs Gemba.store, Gemba.outbox, Gemba.reply, Gemba.backoff.
+// Gemba Walk sync: one flush routine sends the outbox in order, in batches where the server
+// takes them (POST /api/v1/sync), one tab at a time (Web Locks); what each reply means, what is
+// due and what goes together are the pure rules of gw-reply.js and gw-outbox.js.
+// Module Gemba.sync. Needs Gemba.words, Gemba.store, Gemba.outbox, Gemba.reply, Gemba.backoff.
 (function (Gemba) {
   "use strict";
 
@@ -52,18 +53,32 @@
 
   function request(record, token) {
     if (record.type === "photo") {
-      return call(API + "/observations/" + record.parent + "/photos/" + record.uuid, {
+      return call(API + Gemba.outbox.putPath(record), {
         method: "PUT", body: record.body.data,
         headers: { "Content-Type": record.body.type, "X-CSRFToken": token }
       }, 2 * 60 * 1000);
     }
-    var body = Object.assign({}, record.body);
-    if (record.baseVersion !== null && record.baseVersion !== undefined) body.base_version = record.baseVersion;
-    var path = record.type === "walk" ? "/walks/" : "/observations/";
-    return call(API + path + record.uuid, {
-      method: "PUT", body: JSON.stringify(body),
+    return call(API + Gemba.outbox.putPath(record), {
+      method: "PUT", body: JSON.stringify(Gemba.outbox.putBody(record)),
       headers: { "Content-Type": "application/json", "X-CSRFToken": token }
     });
+  }
+
+  // The server's limits for a batch (the vocabulary each page embeds), or null when this
+  // server answered that it has no batches: then every record goes with its own PUT.
+  var batchless = false;
+  function batchLimit() {
+    var vocab = Gemba.words.current();
+    return batchless || !vocab || !vocab.limits.sync_batch ? null : vocab.limits.sync_batch;
+  }
+
+  function requestBatch(records, token) {
+    var types = batchLimit().types;
+    return call(API + "/sync", {
+      method: "POST",
+      body: JSON.stringify({ records: records.map(function (r) { return Gemba.outbox.batchEntry(r, types); }) }),
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token }
+    }, 2 * 60 * 1000);
   }
 
   // A Response as gw-reply.js reads it: its status, how it came, and its JSON if it was JSON.
@@ -119,16 +134,20 @@
     return Gemba.store.records().then(function (records) {
       var list = Gemba.outbox.due(records, Date.now());
       if (!list.length) return null;
+      // Who is signed in and a fresh token, asked at once: on a slow link each round trip
+      // is a wait the manager sees.
+      var token = freshToken().then(function (t) { return { value: t }; }, function (e) { return { error: e }; });
       return whoAmI().then(function (me) {
         if (me.signedOut) { state.signIn = true; return null; }
         state.signIn = false;
         state.me = me;
         Gemba.store.setMeta("me", { id: me.id, display_name: me.display_name || me.name || "" });
         if (!list.some(function (r) { return r.userId === me.id; })) return null;
-        return freshToken().then(function (token) {
-          if (token && token.signedOut) { state.signIn = true; return null; }
+        return token.then(function (got) {
+          if (got.error) throw got.error;
+          if (got.value && got.value.signedOut) { state.signIn = true; return null; }
           state.running = true; state.done = 0; state.total = 0;
-          return round(me, { token: token }, {});
+          return round(me, { token: got.value }, {});
         });
       });
     }).then(function () { failures = 0; }, function (error) {
@@ -147,32 +166,98 @@
   }
 
   // One pass over what is due; then another, for records that waited on one just sent
-  // (the observations of a walk made on the device go once the walk has).
+  // (the photos of an observation made on the device go once the observation has). What a
+  // batch takes goes in batches, a walk with its observations; photos one by one.
   function round(me, session, tried) {
     return Gemba.store.records().then(function (records) {
-      var list = Gemba.outbox.due(records, Date.now()).filter(function (r) {
+      var limit = batchLimit();
+      var list = Gemba.outbox.due(records, Date.now(), limit && limit.types).filter(function (r) {
         return r.userId === me.id && !tried[r.uuid];
       });
       if (!list.length) return null;
       list.forEach(function (r) { tried[r.uuid] = true; });
       state.total += list.length; emit();
-      return sendEach(list, session, 0).then(function (result) {
+      return sendGroups(Gemba.outbox.batches(list, limit), session, 0).then(function (result) {
         return result === "stop" ? null : round(me, session, tried);
       });
     });
   }
 
+  function sendGroups(groups, session, index) {
+    if (index >= groups.length) return Promise.resolve("done");
+    var group = groups[index];
+    var sending = group.batch && batchLimit() ? sendBatch(group.records, session, true)
+      : sendEach(group.records, session, 0);
+    return sending.then(function (result) {
+      return result === "stop" ? "stop" : sendGroups(groups, session, index + 1);
+    });
+  }
+
   function sendEach(list, session, index) {
     if (index >= list.length) return Promise.resolve("done");
-    // Read it again: another tab may have sent it, or it was edited, since the list was made.
+    // Read it again: another tab may have sent it, or it was edited, since the list was made;
+    // and a record sent with its parent in mind waits when that parent did not go.
     return Gemba.store.record(list[index].uuid).then(function (record) {
-      if (!record || record.state !== "pending") return "next";
-      return sendOne(record, session.token, true);
+      if (!record || record.state !== "pending") return [];
+      return (record.parent ? Gemba.store.record(record.parent) : Promise.resolve(null)).then(function (parent) {
+        return Gemba.outbox.ready([record], Gemba.outbox.byUuid(parent ? [record, parent] : [record]));
+      });
+    }).then(function (going) {
+      return going.length ? sendOne(going[0], session.token, true) : "next";
     }).then(function (result) {
       if (result === "stop") return "stop";
       if (result && result.token) session.token = result.token;
       state.done += 1; emit();
       return sendEach(list, session, index + 1);
+    });
+  }
+
+  // A batch: one request for many records, each answered as its own PUT would have been and
+  // handled the same way; a server without batches gets each record with its PUT instead.
+  function sendBatch(list, session, mayRenewToken) {
+    return Gemba.store.records().then(function (all) {
+      var records = Gemba.outbox.ready(list, Gemba.outbox.byUuid(all));
+      if (!records.length) return "next";
+      return requestBatch(records, session.token).then(replyOf, function () { return null; })
+        .then(function (reply) {
+          var verdict = reply ? Gemba.reply.classifyBatch(reply, records)
+            : { outcome: "retry", error: "No connection; will try again." };
+          if (verdict.outcome === "signin") { state.signIn = true; return "stop"; }
+          if (verdict.outcome === "fallback") {
+            // 404 or 405: this server has no batches. Anything else it would not read whole:
+            // each record then gets its own answer.
+            if (reply.status === 404 || reply.status === 405) batchless = true;
+            return sendEach(records, session, 0);
+          }
+          if (verdict.outcome === "csrf") {
+            if (!mayRenewToken) return sendEach(records, session, 0);
+            return freshToken().then(function (fresh) {
+              if (fresh && fresh.signedOut) { state.signIn = true; return "stop"; }
+              session.token = fresh;
+              return sendBatch(records, session, false);
+            });
+          }
+          if (verdict.outcome === "retry") {
+            // Keep the order: what comes after waits for the first of them.
+            return markRetry(records[0], verdict).then(function () { return "stop"; });
+          }
+          return settle(records, Gemba.outbox.settled(records, verdict.outcomes), 0, "done");
+        });
+    });
+  }
+
+  // Each record of a batch as its own reply would leave it; a record to try again keeps the
+  // order: what comes after this batch waits for it.
+  function settle(records, outcomes, index, result) {
+    if (index >= records.length) return Promise.resolve(result);
+    var record = records[index], outcome = outcomes[index];
+    var step;
+    if (outcome.outcome === "wait") step = Promise.resolve();
+    else if (outcome.outcome === "retry") { result = "stop"; step = markRetry(record, outcome); }
+    else step = markDone(record, outcome);
+    return step.then(function () {
+      state.done += 1; emit();
+      return settle(records, outcomes, index + 1, result);
     });
   }
 

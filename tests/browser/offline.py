@@ -4,6 +4,7 @@ sees it, faults injected at the network, and what the server ended up storing.""
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -176,24 +177,74 @@ def count_requests(context: BrowserContext, pattern: str, method: str = "PUT") -
     return seen
 
 
+def records_sent(context: BrowserContext, kind: str) -> list[str]:
+    """Record the UUID of each record of `kind` ("observation", "walk") the phone sends, with
+    its own PUT or in a batch (POST /api/v1/sync), once per time it is sent."""
+    seen: list[str] = []
+    path = f"/api/v1/{kind}s/"
+
+    def note(request) -> None:
+        if request.method == "PUT" and path in request.url and "/photos/" not in request.url:
+            seen.append(request.url.rsplit("/", 1)[1])
+        elif request.method == "POST" and request.url.endswith("/api/v1/sync"):
+            seen.extend(r["uuid"] for r in request.post_data_json["records"] if r["type"] == kind)
+
+    context.on("request", note)
+    return seen
+
+
+# The records each PUT pattern sends, for faults that batches of them meet too.
+BATCHES = "**/api/v1/sync"
+BATCHED = {OBSERVATION_PUTS: "observation", WALK_PUTS: "walk"}
+
+
 def faults(context: BrowserContext, pattern: str, plan: list[Callable[[Route], None] | None]):
     """Answer the first requests matching `pattern` by the plan (None lets one through),
-    then let every later one through to the server."""
+    then let every later one through to the server. A batch (POST /api/v1/sync) holding
+    records that `pattern` PUTs meets the same plan: an answer that a record gets (409, 410,
+    422: see `status`) is that answer for each record in it, any other the whole request's."""
     calls: list[str] = []
+
+    def next_step(route: Route):
+        calls.append(route.request.url)
+        return plan[len(calls) - 1] if len(calls) <= len(plan) else None
 
     def handle(route: Route) -> None:
         if route.request.method != "PUT":
             route.continue_()
             return
-        calls.append(route.request.url)
-        step = plan[len(calls) - 1] if len(calls) <= len(plan) else None
+        step = next_step(route)
         if step is None:
             route.continue_()
         else:
             step(route)
 
+    def handle_batch(route: Route) -> None:
+        sent = route.request.post_data_json["records"] if route.request.method == "POST" else []
+        if not any(r["type"] == BATCHED[pattern] for r in sent):
+            route.continue_()
+            return
+        step = next_step(route)
+        if step is None:
+            route.continue_()
+        elif getattr(step, "per_record", None) is not None:
+            code, body = step.per_record  # type: ignore[attr-defined]
+            results = [{"uuid": r["uuid"], "status": code, "body": body} for r in sent]
+            route.fulfill(status=200, json={"results": results})
+        else:
+            step(route)
+
     context.route(pattern, handle)
+    if pattern in BATCHED:
+        context.route(BATCHES, handle_batch)
     return calls
+
+
+def no_more_faults(context: BrowserContext, pattern: str) -> None:
+    """Stop the faults `faults(context, pattern, ...)` injects, in batches too."""
+    context.unroute(pattern)
+    if pattern in BATCHED:
+        context.unroute(BATCHES)
 
 
 def lost_response(route: Route) -> None:
@@ -207,6 +258,9 @@ def status(code: int, body: str = '{"error": "injected", "status": %d}', ctype="
         text = body % code if "%d" in body else body
         route.fulfill(status=code, body=text, content_type=ctype)
 
+    if code in (409, 410, 422) and ctype == "application/json":
+        # What the server says of one record: in a batch, each record's result.
+        answer.per_record = (code, json.loads(body % code if "%d" in body else body))  # type: ignore[attr-defined]
     return answer
 
 

@@ -13,6 +13,7 @@ from gembawalk.models.photos import Photo
 
 from . import sign_in
 from .offline import (
+    OBSERVATION_PUTS,
     PHOTO_PUTS,
     a_manager,
     a_photo,
@@ -23,6 +24,7 @@ from .offline import (
     go_offline,
     let_the_server_write,
     lost_response,
+    no_more_faults,
     observations_saying,
     observe_in_shell,
     open_app,
@@ -184,7 +186,7 @@ def test_14_records_flush_across_a_new_release_and_a_schema_upgrade(
     go_offline(context, page, f"/walks/{walk_uuid}")
     observe_in_shell(page, "What matters", "Knowing when the van comes")
     [waiting] = [r["uuid"] for r in records(page) if r["state"] == "pending"]
-    faults(context, "**/api/v1/observations/*", [status(503)] * 50)
+    faults(context, OBSERVATION_PUTS, [status(503)] * 50)
     context.set_offline(False)
     attempts_reach(page, waiting, 1)
     old_caches = page.evaluate("caches.keys()")
@@ -202,7 +204,7 @@ def test_14_records_flush_across_a_new_release_and_a_schema_upgrade(
         " return now.length === 1 && !old.includes(now[0]); }",
         old_caches,
     )
-    context.unroute("**/api/v1/observations/*")
+    no_more_faults(context, OBSERVATION_PUTS)
     sync_now(page)
     wait_for_states(page, {waiting: "sent"})
     assert observations_saying("Knowing when the van comes") == 1

@@ -10,13 +10,14 @@ from . import sign_in
 from .offline import (
     OBSERVATION_PUTS,
     attempts_reach,
-    count_requests,
     faults,
     go_offline,
     lost_response,
+    no_more_faults,
     observations_saying,
     observe_in_shell,
     records,
+    records_sent,
     status,
     sync_now,
     until,
@@ -82,7 +83,7 @@ def test_4_an_expired_session_pauses_the_queue_until_signed_in(captured):
     context.set_offline(False)
     expect(page.get_by_text("Sign in to sync")).to_be_visible()
     assert len(redirect) == 1
-    context.unroute(OBSERVATION_PUTS)
+    no_more_faults(context, OBSERVATION_PUTS)
     # ...nor is a 401 once the session is gone.
     context.clear_cookies()
     sync_now(page)
@@ -174,7 +175,7 @@ def test_16_a_removed_record_is_shown_and_not_retried(captured):
     context, page, uuid, _ = captured
     gone = status(410, '{"error": "This walk was removed", "status": 410}')
     faults(context, OBSERVATION_PUTS, [gone] * 10)
-    puts = count_requests(context, "/api/v1/observations/")
+    puts = records_sent(context, "observation")
     context.set_offline(False)
     wait_for_states(page, {uuid: "removed"})
     state_shown(page, "Removed on the server")

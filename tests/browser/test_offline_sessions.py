@@ -16,18 +16,20 @@ from tests.factories import PASSWORD, ObservationFactory
 
 from . import sign_in
 from .offline import (
+    BATCHES,
     OBSERVATION_PUTS,
     a_manager,
     a_walk_in_progress,
     app_context,
     attempts_reach,
-    count_requests,
     faults,
     go_offline,
     let_the_server_write,
+    no_more_faults,
     observations_saying,
     observe_in_shell,
     records,
+    records_sent,
     signed_in_phone,
     status,
     sync_now,
@@ -50,12 +52,13 @@ def test_7_two_tabs_flushing_at_once_send_each_record_once(on_a_walk):
 
     # Slow replies make the two tabs' flushes overlap.
     def slowly(route):
-        if route.request.method == "PUT":
+        if route.request.method in ("PUT", "POST"):
             first.wait_for_timeout(200)
         route.continue_()
 
     context.route(OBSERVATION_PUTS, slowly)
-    puts = count_requests(context, "/api/v1/observations/")
+    context.route(BATCHES, slowly)
+    puts = records_sent(context, "observation")
     context.set_offline(False)  # both tabs hear `online` and flush
     until(first, "async () => (await Gemba.store.records()).every(r => r.state === 'sent')")
     second.evaluate("Gemba.sync.flush('test')")
@@ -150,9 +153,9 @@ def test_13_one_persons_records_are_never_sent_under_anothers_session(live_serve
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/sign-in")
     assert "not sent yet" in warnings[0]
-    context.unroute(OBSERVATION_PUTS)
+    no_more_faults(context, OBSERVATION_PUTS)
 
-    puts = count_requests(context, "/api/v1/observations/")
+    puts = records_sent(context, "observation")
     sign_in(page, "sam@example.org", PASSWORD)
     expect(page.get_by_text("from another account")).to_be_visible()
     sync_now(page)

@@ -51,6 +51,7 @@ from .periods import LocalClock, org_zone
 log = logging.getLogger(__name__)
 
 TOUCHED = "gembawalk.rollup.touched"  # session.info: {(manager_id, instant), ...}
+DEFERRED = "gembawalk.rollup.deferred"  # the same, noted by commits that are savepoints
 STATE_ID = 1
 LOCK_SPACE = 7_461_001  # advisory lock namespace: (LOCK_SPACE, manager_id)
 
@@ -137,12 +138,31 @@ def _before_commit(session: Session) -> None:
         return
     session.flush()
     touched = session.info.pop(TOUCHED, None)
+    if touched and DEFERRED in session.info:
+        # Each commit is a savepoint of one transaction (sync/protocol.py's one_transaction):
+        # the days are summed once, before that transaction commits.
+        session.info[DEFERRED].update(touched)
+    elif touched:
+        _refresh_touched(session, touched)
+
+
+def _refresh_touched(session: Session, touched: set[tuple[int, datetime]]) -> None:
+    # The zone the other days were cut in (a read may have asked for another one).
+    stored = session.connection().scalar(select(RollupState.zone).where(RollupState.id == STATE_ID))
+    refresh(session, touched, stored or org_zone(), zone_known=stored is not None)
+
+
+def defer(session: Session) -> None:
+    """Until refresh_deferred(session), note the days each commit of `session` touched
+    instead of summing them: for a session whose commits are savepoints of one transaction."""
+    session.info[DEFERRED] = set()
+
+
+def refresh_deferred(session: Session) -> None:
+    """Sum the days noted since defer(session), inside the transaction that wrote them."""
+    touched = session.info.pop(DEFERRED, None)
     if touched:
-        # The zone the other days were cut in (a read may have asked for another one).
-        stored = session.connection().scalar(
-            select(RollupState.zone).where(RollupState.id == STATE_ID)
-        )
-        refresh(session, touched, stored or org_zone(), zone_known=stored is not None)
+        _refresh_touched(session, touched)
 
 
 def _forget(session: Session, *_args) -> None:

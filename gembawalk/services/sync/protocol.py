@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_sqlalchemy.session import Session as AppSession
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -34,6 +35,7 @@ from ...models.conflicts import SyncConflict
 from ...models.photos import Photo
 from ...timeutil import utcnow
 from .. import validation
+from ..engagement import rollup
 from ..errors import Conflict, Invalid, NotFound, rolls_back
 from ..walks import lifecycle as walks
 from .tombstones import TAKEN, refuse_removed
@@ -58,6 +60,47 @@ def answer_from_memory() -> Iterator[None]:
         yield
     finally:
         session.expire_on_commit = True
+
+
+class _SavepointSession(AppSession):
+    """The app's session on one connection already in a transaction: each commit releases a
+    savepoint, each rollback returns to it (join_transaction_mode="create_savepoint")."""
+
+    def get_bind(self, *args, **kwargs):
+        # Flask-SQLAlchemy would hand out the engine (a connection of its own) instead.
+        return self.bind
+
+
+@contextmanager
+def one_transaction() -> Iterator[None]:
+    """Whatever the services write inside goes in one database transaction, committed at the
+    end: each of their commits is a savepoint of it, each rollback undoes only back to the last
+    one, so a record refused takes nothing else with it. One write lock instead of one a
+    record, one commit to disk, and the engagement days summed once. `db.session` is that
+    transaction's session until the end; what the request loaded before stays readable."""
+    scoped = db.session
+    before = scoped()
+    # End the request's own (read) transaction, keeping what it loaded (the person signed in):
+    # reading it again there would wait for this transaction's write lock on SQLite.
+    before.expire_on_commit = False
+    before.commit()
+    before.expire_on_commit = True
+    with writing(), db.engine.connect() as connection:
+        transaction = connection.begin()
+        options = {**scoped.session_factory.kw, "bind": connection}
+        session = _SavepointSession(**options, join_transaction_mode="create_savepoint")
+        rollup.defer(session)
+        scoped.registry.set(session)
+        try:
+            yield
+            rollup.refresh_deferred(session)
+            session.commit()
+            transaction.commit()
+        finally:
+            session.close()
+            scoped.registry.set(before)
+            if transaction.is_active:
+                transaction.rollback()
 
 
 def device_put(fn):
@@ -182,7 +225,13 @@ def already_held(model, public_id: uuid_lib.UUID, holds, *options):
     if found is not None and holds(found):
         db.session.commit()
         return found
-    db.session.rollback()
+    if found is None:
+        # Nothing was read that could go stale: end the read without expiring what the
+        # session holds (the acting person would be read again, twice, for every create).
+        db.session.commit()
+    else:
+        # The record must be read again under the write lock, not kept as it was.
+        db.session.rollback()
     return None
 
 
