@@ -224,7 +224,28 @@ def wait_until_up(port: int, server: subprocess.Popen) -> None:
     raise RuntimeError("gunicorn did not start within 30 s")
 
 
-def measure(label: str, database_url: str, folder: Path, how: str) -> tuple[float, float]:
+def worker_peaks(master: int) -> list[int]:
+    """Each gunicorn worker's peak resident size so far, in kB (Linux: VmHWM in
+    /proc/<pid>/status); the workers are the master's children."""
+    peaks = []
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return peaks
+    for pid in children:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]))
+    return peaks
+
+
+def measure(
+    label: str, database_url: str, folder: Path, how: str, workers: int = WORKERS
+) -> tuple[float, float, list[int]]:
     emails = prepare(database_url)
     port = free_port()
     env = {
@@ -238,7 +259,7 @@ def measure(label: str, database_url: str, folder: Path, how: str) -> tuple[floa
             str(Path(sys.executable).with_name("gunicorn")),
             "--no-control-socket",
             "--workers",
-            str(WORKERS),
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -256,6 +277,7 @@ def measure(label: str, database_url: str, folder: Path, how: str) -> tuple[floa
         action = "flush_batch" if how == "batch" else "flush"
         first = run_pass(devices, action)
         replay = run_pass(devices, action)
+        peaks = worker_peaks(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -263,15 +285,17 @@ def measure(label: str, database_url: str, folder: Path, how: str) -> tuple[floa
     rows, distinct = count_observations(database_url)
     server_errors = {code: n for code, n in statuses.items() if code >= 500}
     sent = f"batches of up to {BATCH}" if how == "batch" else "one PUT each"
-    print(f"\n{label}, {sent}: {DEVICES} devices, {OBSERVATIONS} observations, -w {WORKERS}")
+    print(f"\n{label}, {sent}: {DEVICES} devices, {OBSERVATIONS} observations, -w {workers}")
     print(f"  first pass  {first:6.2f} s  {OBSERVATIONS / first:7.0f} observations/s")
     print(f"  replay      {replay:6.2f} s  {OBSERVATIONS / replay:7.0f} observations/s")
     print(f"  answers     {dict(sorted(statuses.items()))}")
     print(f"  stored      {rows} observation rows, {distinct} distinct ids")
+    if peaks:
+        print(f"  peak RSS    {max(peaks) / 1024:.0f} MB (the largest worker's VmHWM)")
     assert not server_errors, f"5xx answers: {server_errors}"
     assert rows == distinct == OBSERVATIONS, "every observation must be stored exactly once"
     assert replay <= first, "the replay must be no slower than the first pass"
-    return OBSERVATIONS / first, OBSERVATIONS / replay
+    return OBSERVATIONS / first, OBSERVATIONS / replay, peaks
 
 
 def main() -> int:
@@ -292,7 +316,7 @@ def main() -> int:
     missed = []
     for label, url in databases:
         for how in ways:
-            first, replay = measure(label, url(how), folder, how)
+            first, replay, _ = measure(label, url(how), folder, how)
             if how == "batch" and min(first, replay) < TARGET:
                 missed.append(f"{label}: {min(first, replay):.0f} observations/s")
     if not postgres:

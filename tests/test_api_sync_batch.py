@@ -399,3 +399,46 @@ def test_the_engagement_days_are_summed_once_for_the_whole_batch(manager_client)
     assert summed, "the batch's walk and observations are in the days"
     rollup.rebuild()
     assert _days() == summed  # the same as summing every day again from the records
+
+
+# --- what a batch reads once ----------------------------------------------------------------
+
+
+def statements_during(fn) -> int:
+    """How many SQL statements the app sends while fn runs."""
+    from sqlalchemy import event
+
+    sent = []
+
+    def count(*_args) -> None:
+        sent.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(sent)
+
+
+def test_a_batch_reads_its_walks_and_observations_once_not_once_a_record(manager_client):
+    walk_id = uuid.uuid4()
+    post_batch(manager_client, [record("walk", started_walk_body(), walk_id)])
+    records = [
+        record("observation", observation_body(walk_id, text=f"Crate {n} waited"))
+        for n in range(40)
+    ]
+    answers: dict[str, list[int]] = {}
+
+    def send(name: str):
+        return lambda: answers.setdefault(name, statuses(post_batch(manager_client, records)))
+
+    first = statements_during(send("first"))
+    replay = statements_during(send("replay"))
+    assert answers == {"first": [201] * 40, "replay": [200] * 40}
+    # A new observation costs its INSERT within its savepoint (SAVEPOINT, INSERT, RELEASE):
+    # its UUID, its walk and the tombstones were read once for the whole batch.
+    assert first <= 3 * len(records) + 30, first
+    # A repeat is answered from what the batch read up front: no statement of its own.
+    assert replay <= 30, replay
+    assert rows(Observation) == 40

@@ -6,17 +6,19 @@ the status and body that PUT would have answered."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 from uuid import UUID
 
 from flask import current_app, jsonify
 from flask_login import current_user
+from sqlalchemy import inspect
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import limits
 from ..extensions import db
-from ..models import Person
+from ..models import Observation, Person, Walk
 from ..models.vocabulary import DeviceRecordType
 from ..services.errors import Invalid
 from ..services.sync import protocol as sync
@@ -85,13 +87,30 @@ def _encoded_size(body: dict) -> int:
 
 def fresh_session(actor: Person) -> None:
     """The next record reads what the database holds now, as a request of its own would (on
-    PostgreSQL another transaction may have committed since); only the person sending, read
-    once for the request, is kept as it was read."""
+    PostgreSQL another transaction may have committed since), except what the batch read
+    once for all its records: the person sending, and the walks and observations it names
+    (sync.preload)."""
     session = db.session()
     kept = {id(actor), *(id(row) for row in actor.role_rows)}
+    kept |= {id(row) for row in sync.preloaded_rows()}
     for instance in list(session.identity_map.values()):
-        if id(instance) not in kept:
+        if id(instance) not in kept and not inspect(instance).expired:
             session.expire(instance)
+
+
+def named(items: list[Item]) -> dict[type, set[UUID]]:
+    """The walks and observations a batch names, by UUID: the records it sends and the walks
+    its observations are on (a walk_id that is not a UUID is its record's own error)."""
+    wanted: dict[type, set[UUID]] = {Walk: set(), Observation: set()}
+    for kind, record_id, body in items:
+        if kind is walks.RECORD:
+            wanted[Walk].add(record_id)
+        elif kind is observations.RECORD:
+            wanted[Observation].add(record_id)
+            walk_id = body.get("walk_id") if isinstance(body, dict) else None
+            with contextlib.suppress(ValueError, TypeError):
+                wanted[Walk].add(UUID(walk_id))
+    return wanted
 
 
 def answer_one(actor: Person, kind: DeviceRecord, record_id: UUID, body: Any) -> dict[str, Any]:
@@ -120,6 +139,7 @@ def sync_batch():
     with sync.one_transaction():
         # The sender as this transaction's session holds them (services take them as given).
         actor = db.session.merge(current_user._get_current_object(), load=False)
+        sync.preload(named(items))
         results = [answer_one(actor, *item) for item in items]
     return jsonify({"results": results})
 

@@ -7,7 +7,6 @@ import uuid as uuid_lib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -20,6 +19,7 @@ from .protocol import (
     Outcome,
     device_put,
     differences,
+    find_by_uuid,
     not_future,
     parse_uuid,
     put_by_uuid,
@@ -105,7 +105,7 @@ def _create_observation(
 ) -> Outcome:
     if "walk_id" not in wanted:
         raise Invalid({"walk_id": "Send the walk's id."})
-    walk = db.session.scalar(select(Walk).where(Walk.uuid == wanted["walk_id"]))
+    walk = find_by_uuid(Walk, wanted["walk_id"])
     if walk is None:
         refuse_on_removed_walk(actor, wanted["walk_id"])
     if walk is None or walk.manager_id != actor.id:
