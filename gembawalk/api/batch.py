@@ -2,7 +2,8 @@
 phone back in signal waits one round trip for its outbox instead of one per record. Each record
 goes through the very put its own PUT makes (sync.put_record), in order, under a savepoint of
 the batch's one transaction (services/sync/protocol.py's one_transaction), and is answered with
-the status and body that PUT would have answered."""
+the status and body that PUT would have answered. What every record would read on its own
+(itself, its walk, a tombstone) is read once for the batch first (sync.preload)."""
 
 from __future__ import annotations
 
