@@ -6,21 +6,22 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 import secrets
 import uuid as uuid_lib
 import warnings
+from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import limits
 from ..extensions import db
 from ..models import Observation, Person
 from ..models.photos import Photo
+from ..storage import PhotoStore, StoredObject, StoreUnavailable
+from ..storage.move import PhotoObject
 from ..timeutil import utcnow
 from .access import can_see_person
 from .errors import Invalid, NotFound, rolls_back
@@ -91,13 +92,6 @@ def reencode(data: bytes, declared_type: str) -> tuple[bytes, str, int, int]:
     return out.getvalue(), kind, image.width, image.height
 
 
-def _write(folder: Path, name: str, data: bytes) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f".{name}.part"
-    partial.write_bytes(data)
-    os.replace(partial, folder / name)  # never a half-written photo under its real name
-
-
 @rolls_back
 def put_photo(
     actor: Person,
@@ -105,10 +99,14 @@ def put_photo(
     photo_id: uuid_lib.UUID,
     data: bytes,
     declared_type: str,
-    folder: Path,
+    store: PhotoStore,
     now: datetime | None = None,
 ) -> Outcome:
-    """Store a photo of an observation once; the same photo again is a repeat."""
+    """Store a photo of an observation once; the same photo again is a repeat.
+
+    The object is stored first, then its row committed: a row never names a missing object.
+    When the store fails (StoreUnavailable) nothing is written and the phone tries again;
+    when the database fails, the object just stored is removed again."""
     observation = _observation_of(actor, observation_id)
     digest = hashlib.sha256(data).hexdigest()
     existing = db.session.scalar(select(Photo).where(Photo.uuid == photo_id))
@@ -116,7 +114,7 @@ def put_photo(
         return _repeat(existing, observation, digest)
     encoded, kind, width, height = reencode(data, declared_type)
     name = secrets.token_hex(16) + EXTENSIONS[kind]
-    _write(folder, name, encoded)
+    store.put(name, io.BytesIO(encoded), FORMATS[kind])
     photo = Photo(
         uuid=photo_id,
         observation=observation,
@@ -134,15 +132,24 @@ def put_photo(
     except IntegrityError:
         # The same photo arrived twice at once: the other request stored it; drop our copy.
         db.session.rollback()
-        (folder / name).unlink(missing_ok=True)
+        _remove(store, name)
         existing = db.session.scalar(select(Photo).where(Photo.uuid == photo_id))
         if existing is None:
             raise
         return _repeat(existing, _observation_of(actor, observation_id), digest)
     except BaseException:
-        (folder / name).unlink(missing_ok=True)
+        _remove(store, name)
         raise
     return Outcome(photo, created=True)
+
+
+def _remove(store: PhotoStore, name: str) -> None:
+    """Take back an object whose row was not stored. Should the store fail now too, the
+    object stays behind, named in the log: no row points at it, so nothing shows it."""
+    try:
+        store.delete(name)
+    except StoreUnavailable:
+        log.exception("photo object %s%s has no row and could not be removed", store.url, name)
 
 
 def _repeat(existing: Photo, observation: Observation, digest: str) -> Outcome:
@@ -152,14 +159,37 @@ def _repeat(existing: Photo, observation: Observation, digest: str) -> Outcome:
     return Outcome(existing)
 
 
-def stored_file(photo: Photo, folder: Path) -> Path | None:
-    """The photo's file, or None when its row has outlived it (deleted from the folder, a
-    restore without the photo folder). Logged, so that someone knows to put it back."""
-    path = folder / photo.stored_name
-    if path.is_file():
-        return path
-    log.warning("photo %s (row %s): its file %s is missing", photo.uuid, photo.id, path)
-    return None
+def etag(photo: Photo) -> str:
+    """A photo never changes, and its random stored name is never reused: the name is its
+    version. (Not a hash of what was sent, which would tell whoever holds the original.)"""
+    return photo.stored_name.partition(".")[0]
+
+
+def open_stored(photo: Photo, store: PhotoStore) -> StoredObject | None:
+    """The photo's object, to stream, or None when its row has outlived it (removed from the
+    store, a restore without the photos). Logged, so that someone knows to put it back."""
+    stored = store.open(photo.stored_name)
+    if stored is None:
+        log.warning("photo %s (row %s): %s%s is missing", photo.uuid, photo.id, store.url,
+                    photo.stored_name)  # fmt: skip
+    return stored
+
+
+def known_missing(photo: Photo, store: PhotoStore) -> bool:
+    """What a page may ask without waiting on the network: is this photo's object surely
+    gone? (A folder can tell; a bucket is trusted, and the photo's URL says 404 if not.)"""
+    return store.known_missing(photo.stored_name)
+
+
+def every_photo() -> tuple[int, Iterator[PhotoObject]]:
+    """Every stored photo's name, size and type, oldest first, read in batches."""
+    total = db.session.scalar(select(func.count(Photo.id))) or 0
+    rows = db.session.execute(
+        select(Photo.stored_name, Photo.size_bytes, Photo.content_type)
+        .order_by(Photo.id)
+        .execution_options(yield_per=500)
+    )
+    return total, (PhotoObject(*row) for row in rows)
 
 
 def get_photo(actor: Person, photo_id: uuid_lib.UUID) -> Photo:
