@@ -91,7 +91,7 @@ def test_every_command_the_readme_lists_is_registered(tmp_path):
     shown = set(re.findall(r"^  ([a-z][a-z-]*) ", result.output, re.M))
     assert listed == {
         "db", "create-admin", "demo", "demo-if-empty", "send-digests", "notify-overdue",
-        "assets", "generate-walks", "backup", "rebuild-engagement",
+        "assets", "generate-walks", "backup", "rebuild-engagement", "move-photos",
     }  # fmt: skip
     # db and assets come from Flask-Migrate and Flask-Assets; the rest are the app's own.
     assert listed - {"db", "assets"} <= shown

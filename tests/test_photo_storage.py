@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from gembawalk.config import ConfigError, from_environment
 from gembawalk.extensions import db
 from gembawalk.models import Photo
+from gembawalk.services import photos
 from gembawalk.storage import describe, open_store, photo_store
 from gembawalk.storage.folder import FolderStore
 from gembawalk.storage.move import CHECK_FAILED, PhotoObject, copy_photo
@@ -132,6 +133,10 @@ def test_a_photo_goes_to_the_bucket_and_is_streamed_from_it(app, bucket, manager
     assert cached.headers["Cache-Control"] == "private, max-age=31536000, immutable"
     stale = manager_client.get(f"/api/v1/photos/{photo_id}", headers={"If-None-Match": '"x"'})
     assert stale.status_code == 200
+    head = manager_client.head(f"/api/v1/photos/{photo_id}")
+    assert head.status_code == 200
+    assert head.content_length == len(stored)
+    assert head.get_data() == b""
     # Other API answers are still never kept.
     assert manager_client.get("/api/v1/me").headers["Cache-Control"] == "no-store"
 
@@ -294,7 +299,7 @@ def move(app, *args: str):
 def test_move_photos_from_a_folder_to_a_bucket_and_back(
     app, s3_settings, manager_client, tmp_path, monkeypatch
 ):
-    photos = three_photos(manager_client)
+    made = three_photos(manager_client)
     folder = photo_folder(app)
     target = Bucket(s3_settings, f"t-{uuid.uuid4().hex[:12]}")
     monkeypatch.setitem(app.config, "PHOTO_S3_ENDPOINT_URL", s3_settings.endpoint)
@@ -304,28 +309,28 @@ def test_move_photos_from_a_folder_to_a_bucket_and_back(
     assert "Copying 3 photos" in first.output
     assert "2/3 photos: 2 copied" in first.output  # progress as it goes
     assert "3/3 photos: 3 copied" in first.output
-    assert target.names() == sorted(p.stored_name for p in photos)
-    for photo in photos:
+    assert target.names() == sorted(p.stored_name for p in made)
+    for photo in made:
         assert target.read(photo.stored_name) == (folder / photo.stored_name).read_bytes()
 
     # Again: each copy is read back and found whole, and left alone; a damaged one is replaced.
-    target.write(photos[1].stored_name, b"damaged")
+    target.write(made[1].stored_name, b"damaged")
     again = move(app, "--to", target.url)
     assert again.exit_code == 0, again.output
     assert "3/3 photos: 2 already there, 1 copied" in again.output
-    assert target.read(photos[1].stored_name) == (folder / photos[1].stored_name).read_bytes()
+    assert target.read(made[1].stored_name) == (folder / made[1].stored_name).read_bytes()
 
     # The app, pointed at the bucket, serves what was moved.
     monkeypatch.setitem(app.config, "PHOTO_STORAGE_URL", target.url)
-    served = manager_client.get(f"/api/v1/photos/{photos[0].uuid}")
-    assert served.get_data() == (folder / photos[0].stored_name).read_bytes()
+    served = manager_client.get(f"/api/v1/photos/{made[0].uuid}")
+    assert served.get_data() == (folder / made[0].stored_name).read_bytes()
 
     # And back into a new folder, from the store the app now uses (the default --from).
     back = tmp_path / "photos"
     returned = move(app, "--to", back.as_uri())
     assert returned.exit_code == 0, returned.output
     assert "3/3 photos: 3 copied" in returned.output
-    for photo in photos:
+    for photo in made:
         assert (back / photo.stored_name).read_bytes() == target.read(photo.stored_name)
     assert not [path for path in back.iterdir() if path.name.startswith(".")]  # no partial files
 
@@ -333,24 +338,24 @@ def test_move_photos_from_a_folder_to_a_bucket_and_back(
 def test_move_photos_reports_what_it_could_not_copy(
     app, s3_settings, manager_client, tmp_path, monkeypatch
 ):
-    photos = three_photos(manager_client)
+    made = three_photos(manager_client)
     source = tmp_path / "source"
     source.mkdir()
-    for photo in photos:
+    for photo in made:
         (source / photo.stored_name).write_bytes(
             (photo_folder(app) / photo.stored_name).read_bytes()
         )
-    (source / photos[0].stored_name).unlink()  # lost from the source
-    (source / photos[1].stored_name).write_bytes(b"short")  # not what the database recorded
+    (source / made[0].stored_name).unlink()  # lost from the source
+    (source / made[1].stored_name).write_bytes(b"short")  # not what the database recorded
     target = Bucket(s3_settings, f"t-{uuid.uuid4().hex[:12]}")
     monkeypatch.setitem(app.config, "PHOTO_S3_ENDPOINT_URL", s3_settings.endpoint)
 
     result = move(app, "--from", source.as_uri(), "--to", target.url)
     assert result.exit_code == 1
-    assert f"{photos[0].stored_name}: missing from the source" in result.stderr
-    assert f"{photos[1].stored_name}: a different size at the source than recorded" in result.stderr
+    assert f"{made[0].stored_name}: missing from the source" in result.stderr
+    assert f"{made[1].stored_name}: a different size at the source than recorded" in result.stderr
     assert "2 photo(s) not copied" in result.stderr
-    assert target.names() == [photos[2].stored_name]
+    assert target.names() == [made[2].stored_name]
 
 
 def test_move_photos_stops_when_a_store_is_down_and_a_second_run_goes_on(
@@ -390,6 +395,39 @@ def test_a_copy_that_reads_back_different_is_not_counted(tmp_path):
     photo = PhotoObject("abc.jpg", 10, "image/jpeg")
     assert copy_photo(source, LossyStore(tmp_path / "b"), photo) == CHECK_FAILED
     assert copy_photo(source, FolderStore(tmp_path / "c"), photo) == "copied"
+
+
+class WatchingStore(FolderStore):
+    """A folder store that notes, at each upload, whether the database transaction is open."""
+
+    def __init__(self, folder):
+        super().__init__(folder)
+        self.in_transaction: list[bool] = []
+
+    def put(self, name, data, content_type):
+        self.in_transaction.append(db.session().in_transaction())
+        super().put(name, data, content_type)
+
+
+def test_no_transaction_is_open_while_the_store_uploads(app, manager, manager_client, tmp_path):
+    """On SQLite an open write transaction blocks every other writer: a slow store must not."""
+    observation_id = observation(manager_client)
+    db.session.commit()
+    store = WatchingStore(tmp_path)
+    made = photos.put_photo(
+        manager, uuid.UUID(observation_id), uuid.uuid4(), image_bytes(), "image/jpeg", store
+    )
+    assert made.created
+    assert store.in_transaction == [False]
+    assert not store.known_missing(made.record.stored_name)
+
+
+def test_every_photo_is_read_in_batches_oldest_first(app, manager_client):
+    names = [photo.stored_name for photo in three_photos(manager_client)]
+    total, found = photos.every_photo(batch=2)
+    assert total == 3
+    assert [photo.name for photo in found] == names
+    assert not db.session().in_transaction()  # no batch left a transaction (or cursor) open
 
 
 # --- Settings ------------------------------------------------------------------------------------

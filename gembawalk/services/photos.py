@@ -112,12 +112,16 @@ def put_photo(
     existing = db.session.scalar(select(Photo).where(Photo.uuid == photo_id))
     if existing is not None:
         return _repeat(existing, observation, digest)
+    observation_key = observation.id
+    # Re-encoding and the store's round trips take a while (seconds when the store is slow):
+    # never inside a transaction, which on SQLite holds the write lock everyone waits for.
+    db.session.commit()
     encoded, kind, width, height = reencode(data, declared_type)
     name = secrets.token_hex(16) + EXTENSIONS[kind]
     store.put(name, io.BytesIO(encoded), FORMATS[kind])
     photo = Photo(
         uuid=photo_id,
-        observation=observation,
+        observation_id=observation_key,
         stored_name=name,
         content_type=FORMATS[kind],
         width=width,
@@ -131,12 +135,14 @@ def put_photo(
         db.session.commit()
     except IntegrityError:
         # The same photo arrived twice at once: the other request stored it; drop our copy.
+        # (Or the observation went meanwhile: _observation_of refuses, 422.)
         db.session.rollback()
         _remove(store, name)
+        observation = _observation_of(actor, observation_id)
         existing = db.session.scalar(select(Photo).where(Photo.uuid == photo_id))
         if existing is None:
             raise
-        return _repeat(existing, _observation_of(actor, observation_id), digest)
+        return _repeat(existing, observation, digest)
     except BaseException:
         _remove(store, name)
         raise
@@ -181,15 +187,29 @@ def known_missing(photo: Photo, store: PhotoStore) -> bool:
     return store.known_missing(photo.stored_name)
 
 
-def every_photo() -> tuple[int, Iterator[PhotoObject]]:
-    """Every stored photo's name, size and type, oldest first, read in batches."""
+def every_photo(batch: int = 500) -> tuple[int, Iterator[PhotoObject]]:
+    """Every stored photo's name, size and type, oldest first, read `batch` rows at a time,
+    each batch in a transaction of its own: a long copy holds no lock and no open cursor."""
     total = db.session.scalar(select(func.count(Photo.id))) or 0
-    rows = db.session.execute(
-        select(Photo.stored_name, Photo.size_bytes, Photo.content_type)
-        .order_by(Photo.id)
-        .execution_options(yield_per=500)
-    )
-    return total, (PhotoObject(*row) for row in rows)
+    db.session.commit()
+
+    def batches() -> Iterator[PhotoObject]:
+        after = 0
+        while True:
+            rows = db.session.execute(
+                select(Photo.id, Photo.stored_name, Photo.size_bytes, Photo.content_type)
+                .where(Photo.id > after)
+                .order_by(Photo.id)
+                .limit(batch)
+            ).all()
+            db.session.commit()
+            if not rows:
+                return
+            for _id, name, size, content_type in rows:
+                yield PhotoObject(name, size, content_type)
+            after = rows[-1].id
+
+    return total, batches()
 
 
 def get_photo(actor: Person, photo_id: uuid_lib.UUID) -> Photo:
