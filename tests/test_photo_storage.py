@@ -209,6 +209,18 @@ def test_an_upload_the_store_cannot_take_is_not_acknowledged(
     assert bucket.names() == [photo_row(photo_id).stored_name]
 
 
+def test_a_folder_that_cannot_be_written_refuses_with_a_retryable_answer(
+    app, manager_client, tmp_path, monkeypatch
+):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")  # a file where the folder should be: mkdir and every write fail
+    monkeypatch.setitem(app.config, "PHOTO_STORAGE_URL", (blocked / "photos").as_uri())
+    refused = put_photo(manager_client, observation(manager_client), uuid.uuid4(), image_bytes())
+    assert refused.status_code == 503
+    assert refused.is_json
+    assert db.session.scalar(select(func.count(Photo.id))) == 0
+
+
 def test_a_bucket_that_does_not_exist_refuses_with_a_retryable_answer(
     app, bucket, manager_client, monkeypatch
 ):

@@ -3,6 +3,7 @@ name and renamed into place, so a reader never sees half a photo."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -32,7 +33,8 @@ class FolderStore:
                 os.fsync(out.fileno())  # on disk before it has its name
             os.replace(partial, final)
         except OSError as error:  # disk full, permissions, a lost network mount
-            partial.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # the folder may be what is broken
+                partial.unlink(missing_ok=True)
             raise StoreUnavailable(f"could not write {final}: {error}") from error
 
     def open(self, name: str) -> StoredObject | None:
