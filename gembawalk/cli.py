@@ -187,3 +187,39 @@ def import_customers(path: Path, dry_run: bool, deactivate_missing: bool, as_ema
         customer_imports.import_customers, path, as_email=as_email, dry_run=dry_run,
         deactivate_missing=deactivate_missing,
     )  # fmt: skip
+@bp.cli.command("move-photos")
+@click.option("--from", "source_url", help="the store to copy from (default: PHOTO_STORAGE_URL)")
+@click.option("--to", "target_url", required=True, help="file:///folder or s3://bucket/prefix")
+@click.option("--every", default=50, show_default=True, help="report progress every N photos")
+def move_photos(source_url: str | None, target_url: str, every: int) -> None:
+    """Copy every photo to another store, reading each copy back to check its size and
+    SHA-256. Safe to run again: photos already copied are checked and left alone. The
+    source is not changed: point PHOTO_STORAGE_URL at the target, then remove the source."""
+    from .services import photos
+    from .storage import StoreUnavailable, open_store, photo_store
+    from .storage.move import move_photos as move
+
+    endpoint = current_app.config.get("PHOTO_S3_ENDPOINT_URL") or None
+    try:
+        source = open_store(source_url, endpoint) if source_url else photo_store()
+        target = open_store(target_url, endpoint)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    total, every_photo = photos.every_photo()
+    plural = "s" if total != 1 else ""
+    click.echo(f"Copying {total} photo{plural} from {source.url} to {target.url}")
+
+    def progress(report, photo, outcome) -> None:
+        if outcome not in ("copied", "already there"):
+            click.echo(f"  {photo.name}: {outcome}", err=True)
+        if report.done % max(every, 1) == 0 or report.done == report.total:
+            click.echo(f"  {report.summary()}")
+
+    try:
+        report = move(source, target, every_photo, total, progress)
+    except (StoreUnavailable, ValueError) as error:
+        raise click.ClickException(f"{error} (run it again: what was copied stays)") from error
+    click.echo(f"Done. {report.summary()}")
+    if report.problems:
+        click.echo(f"{len(report.problems)} photo(s) not copied: see above.", err=True)
+        raise click.exceptions.Exit(1)

@@ -102,6 +102,23 @@ def mail_settings(env: dict[str, str]) -> dict:
     }
 
 
+def photo_settings(env: dict[str, str], folder: Path) -> dict:
+    """Where photos live (gembawalk/storage): PHOTO_STORAGE_URL, else the older
+    GEMBAWALK_PHOTO_DIR, else instance/photos. Checked for shape here; nothing is opened."""
+    from .storage import describe
+
+    url = env.get("PHOTO_STORAGE_URL", "").strip()
+    if not url:
+        old = env.get("GEMBAWALK_PHOTO_DIR", "").strip()
+        url = (Path(old).resolve() if old else folder / "photos").as_uri()
+    try:
+        describe(url)
+    except ValueError as error:
+        raise ConfigError(f"PHOTO_STORAGE_URL={error}") from error
+    endpoint = env.get("S3_ENDPOINT_URL", "").strip() or env.get("AWS_ENDPOINT_URL_S3", "").strip()
+    return {"PHOTO_STORAGE_URL": url, "PHOTO_S3_ENDPOINT_URL": endpoint}
+
+
 def _whole_number(env: dict[str, str], name: str, default: int) -> int:
     value = env.get(name, "").strip()
     if not value:
@@ -220,12 +237,12 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "GEMBAWALK_BASE_URL": env.get("GEMBAWALK_BASE_URL", "").strip().rstrip("/"),
         # Photos, comments and follow-ups set their own limits with security.limit_body.
         "MAX_CONTENT_LENGTH": limits.BODY_MAX_BYTES,
-        "GEMBAWALK_PHOTO_DIR": env.get("GEMBAWALK_PHOTO_DIR") or str(folder / "photos"),
         "ASSETS_DEBUG": False,
         # Bundle versions live in a manifest, so production serves prebuilt files by name.
         "ASSETS_MANIFEST": f"file:{resource_dir('static') / 'gen' / 'manifest.txt'}",
         "ASSETS_CACHE": False,  # two small files: rebuilding beats a cache folder to manage
         "ASSETS_AUTO_BUILD": not production,
+        **photo_settings(env, folder),
         **mail_settings(env),
         **security_settings(env, production),
         **sso_settings(env, production),

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db, login_manager
 from .services.errors import Conflict, Forbidden, Gone, Invalid, NotFound
+from .storage import StoreUnavailable
 
 MESSAGES = {
     400: ("Something in that request was not right", "Please go back and try again."),
@@ -124,6 +125,24 @@ def init_errors(app: Flask) -> None:
     def invalid(error: Invalid):
         fields = {name: message for name, message in error.errors.items() if name}
         return error_response(422, str(error), fields=fields or None)
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(error: StoreUnavailable):
+        # The photo store is down or refused: nothing was kept (services/photos.py stores the
+        # object before its row), and the phone's outbox sends the photo again later.
+        db.session.rollback()
+        incident = secrets.token_hex(6)
+        app.logger.error("incident %s: photo store unavailable: %s", incident, error)
+        response = make_response(
+            error_response(
+                503,
+                "The photo store cannot be reached just now; nothing was saved. "
+                "Try again in a moment.",
+                incident=incident,
+            )
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

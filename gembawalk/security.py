@@ -66,6 +66,16 @@ def attachment(filename: str) -> str:
     return value
 
 
+# What one person's browser may keep, and nobody else's cache: for answers that never change
+# under their address (a photo). Everything else signed in, and the rest of the API, is no-store.
+KEPT_PRIVATELY = "private, max-age=31536000, immutable"
+
+
+def keep_privately(response: Response) -> Response:
+    response.headers["Cache-Control"] = KEPT_PRIVATELY
+    return response
+
+
 def add_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP.format(nonce=csp_nonce()))
@@ -78,7 +88,8 @@ def add_headers(response: Response) -> Response:
         headers.setdefault("Strict-Transport-Security", HSTS)
     if request.path.startswith("/api/") or _signed_in():
         # One person's data: neither the browser's cache nor a shared proxy may keep it.
-        headers["Cache-Control"] = "no-store"
+        if headers.get("Cache-Control") != KEPT_PRIVATELY:
+            headers["Cache-Control"] = "no-store"
         headers.add("Vary", "Cookie")
     return response
 

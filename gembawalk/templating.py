@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import wraps
-from pathlib import Path
 from typing import TypeVar
 
 from flask import Flask, current_app, g
@@ -24,10 +23,11 @@ from .services.engagement import figures as engagement
 from .services.engagement.leaderboard import leads_a_unit as _leads_a_unit
 from .services.followups.predicates import is_overdue, may_add_follow_up, sees_closure_rates
 from .services.people.accounts import zone_for
-from .services.photos import stored_file
+from .services.photos import known_missing
 from .services.sync import conflicts
 from .services.walks.lifecycle import has_started
 from .services.walks.series import describe as describe_series
+from .storage import photo_store
 from .timeutil import local
 
 T = TypeVar("T")
@@ -59,9 +59,9 @@ def day_label(value: date, today: date) -> str:
 
 
 def photo_stored(photo: Photo) -> bool:
-    """`{% if photo is stored %}`: its file is still on disk (a page shows a gap, not a broken
-    image, when it is not)."""
-    return stored_file(photo, Path(current_app.config["GEMBAWALK_PHOTO_DIR"])) is not None
+    """`{% if photo is stored %}`: its object is not known to be missing (a page shows a gap,
+    not a broken image, when a folder has lost it)."""
+    return not known_missing(photo, photo_store())
 
 
 def share(value: float | None) -> str:

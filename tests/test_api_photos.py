@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from gembawalk.extensions import db
 from gembawalk.models import Photo
+from gembawalk.storage import describe
 
 from . import factories
 from .conftest import sign_in
@@ -48,8 +49,15 @@ def put_photo(client, observation_id, photo_id, data, content_type="image/jpeg")
     )
 
 
+def photo_folder(app) -> Path:
+    """The folder the tests' photos go to (the default store: instance/photos)."""
+    kind, where, _prefix = describe(app.config["PHOTO_STORAGE_URL"])
+    assert kind == "file"
+    return Path(where)
+
+
 def stored_files(app) -> list[Path]:
-    folder = Path(app.config["GEMBAWALK_PHOTO_DIR"])
+    folder = photo_folder(app)
     return sorted(folder.glob("*")) if folder.exists() else []
 
 
@@ -240,7 +248,7 @@ def stored_photo(app, client) -> tuple[str, str, Path]:
     photo_id = str(uuid.uuid4())
     assert put_photo(client, observation_id, photo_id, image_bytes()).status_code == 201
     photo = db.session.scalar(select(Photo).where(Photo.uuid == uuid.UUID(photo_id)))
-    path = Path(app.config["GEMBAWALK_PHOTO_DIR"]) / photo.stored_name
+    path = photo_folder(app) / photo.stored_name
     path.unlink()
     return walk_id, photo_id, path
 

@@ -92,6 +92,7 @@ def test_every_command_the_readme_lists_is_registered(tmp_path):
     assert listed == {
         "db", "create-admin", "demo", "demo-if-empty", "send-digests", "notify-overdue",
         "assets", "generate-walks", "backup", "rebuild-engagement", "run-scheduled",
+        "move-photos", "import-people", "import-customers",
     }  # fmt: skip
     # db and assets come from Flask-Migrate and Flask-Assets; the rest are the app's own.
     assert listed - {"db", "assets"} <= shown

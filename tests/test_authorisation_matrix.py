@@ -4,9 +4,9 @@ nothing; no GET changes anything; and nobody can assign fields the forms do not 
 
 from __future__ import annotations
 
+import io
 import uuid as uuid_lib
 from datetime import date, time, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -27,6 +27,7 @@ from gembawalk.models.conflicts import SyncConflict
 from gembawalk.services import coaching
 from gembawalk.services.followups import rules as followups
 from gembawalk.services.people import sessions
+from gembawalk.storage import photo_store
 
 from .coaching_world import build_world
 from .conftest import sign_in
@@ -120,9 +121,7 @@ def world(app):
     )
     db.session.add_all([photo, conflict])
     db.session.commit()
-    folder = Path(app.config["GEMBAWALK_PHOTO_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / photo.stored_name).write_bytes(b"\xff\xd8\xff\xd9")
+    photo_store(app).put(photo.stored_name, io.BytesIO(b"\xff\xd8\xff\xd9"), "image/jpeg")
     world.others = {
         "walk_id": str(world.other_walk.uuid),
         "follow_up_id": str(follow_up.uuid),

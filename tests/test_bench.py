@@ -28,13 +28,15 @@ def test_the_engagement_benchmark_runs_on_a_small_organisation(tmp_path):
 
 def test_photo_processing_stays_within_its_memory_budget():
     """bench/photo_memory.py, two at once: the 6,300 x 6,300 PNG that cost 300 MB, a 40 MP
-    JPEG and an accepted PNG each stay within 64 MB a photo (it exits 1 when one does not)."""
+    JPEG and an accepted PNG each stay within 64 MB a photo, and a 32 MB stored photo is
+    streamed, not read whole, to two readers at once (it exits 1 when one does not)."""
     finished = subprocess.run(  # noqa: S603  (our own interpreter and script)
         [sys.executable, "bench/photo_memory.py", "--at-once", "2"],
         cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert finished.returncode == 0, finished.stdout + finished.stderr[-3000:]
     assert "PNG 6,300 x 6,300, palette" in finished.stdout
+    assert "serving a 32 MB stored photo" in finished.stdout
 
 
 def test_the_import_benchmark_runs_on_a_small_organisation(tmp_path):

@@ -9,6 +9,7 @@ from flask.json.provider import DefaultJSONProvider
 
 from ..errors import error_response
 from ..models import Person
+from ..security import KEPT_PRIVATELY
 from ..services.validation import LARGEST_INTEGER
 
 
@@ -78,8 +79,10 @@ def json_object() -> dict[str, Any]:
 
 
 def no_store(response: Response) -> Response:
-    # API answers hold one person's data and tokens: no cache, shared or private, keeps them.
-    response.headers["Cache-Control"] = "no-store"
+    # API answers hold one person's data and tokens: no cache, shared or private, keeps them
+    # (a photo, which never changes, only in its viewer's own browser: keep_privately).
+    if response.headers.get("Cache-Control") != KEPT_PRIVATELY:
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

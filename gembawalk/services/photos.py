@@ -6,21 +6,22 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 import secrets
 import uuid as uuid_lib
 import warnings
+from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import limits
 from ..extensions import db
 from ..models import Observation, Person
 from ..models.photos import Photo
+from ..storage import PhotoStore, StoredObject, StoreUnavailable
+from ..storage.move import PhotoObject
 from ..timeutil import utcnow
 from .access import can_see_person
 from .errors import Invalid, NotFound, rolls_back
@@ -91,13 +92,6 @@ def reencode(data: bytes, declared_type: str) -> tuple[bytes, str, int, int]:
     return out.getvalue(), kind, image.width, image.height
 
 
-def _write(folder: Path, name: str, data: bytes) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f".{name}.part"
-    partial.write_bytes(data)
-    os.replace(partial, folder / name)  # never a half-written photo under its real name
-
-
 @rolls_back
 def put_photo(
     actor: Person,
@@ -105,21 +99,29 @@ def put_photo(
     photo_id: uuid_lib.UUID,
     data: bytes,
     declared_type: str,
-    folder: Path,
+    store: PhotoStore,
     now: datetime | None = None,
 ) -> Outcome:
-    """Store a photo of an observation once; the same photo again is a repeat."""
+    """Store a photo of an observation once; the same photo again is a repeat.
+
+    The object is stored first, then its row committed: a row never names a missing object.
+    When the store fails (StoreUnavailable) nothing is written and the phone tries again;
+    when the database fails, the object just stored is removed again."""
     observation = _observation_of(actor, observation_id)
     digest = hashlib.sha256(data).hexdigest()
     existing = db.session.scalar(select(Photo).where(Photo.uuid == photo_id))
     if existing is not None:
         return _repeat(existing, observation, digest)
+    observation_key = observation.id
+    # Re-encoding and the store's round trips take a while (seconds when the store is slow):
+    # never inside a transaction, which on SQLite holds the write lock everyone waits for.
+    db.session.commit()
     encoded, kind, width, height = reencode(data, declared_type)
     name = secrets.token_hex(16) + EXTENSIONS[kind]
-    _write(folder, name, encoded)
+    store.put(name, io.BytesIO(encoded), FORMATS[kind])
     photo = Photo(
         uuid=photo_id,
-        observation=observation,
+        observation_id=observation_key,
         stored_name=name,
         content_type=FORMATS[kind],
         width=width,
@@ -133,16 +135,27 @@ def put_photo(
         db.session.commit()
     except IntegrityError:
         # The same photo arrived twice at once: the other request stored it; drop our copy.
+        # (Or the observation went meanwhile: _observation_of refuses, 422.)
         db.session.rollback()
-        (folder / name).unlink(missing_ok=True)
+        _remove(store, name)
+        observation = _observation_of(actor, observation_id)
         existing = db.session.scalar(select(Photo).where(Photo.uuid == photo_id))
         if existing is None:
             raise
-        return _repeat(existing, _observation_of(actor, observation_id), digest)
+        return _repeat(existing, observation, digest)
     except BaseException:
-        (folder / name).unlink(missing_ok=True)
+        _remove(store, name)
         raise
     return Outcome(photo, created=True)
+
+
+def _remove(store: PhotoStore, name: str) -> None:
+    """Take back an object whose row was not stored. Should the store fail now too, the
+    object stays behind, named in the log: no row points at it, so nothing shows it."""
+    try:
+        store.delete(name)
+    except StoreUnavailable:
+        log.exception("photo object %s%s has no row and could not be removed", store.url, name)
 
 
 def _repeat(existing: Photo, observation: Observation, digest: str) -> Outcome:
@@ -152,14 +165,51 @@ def _repeat(existing: Photo, observation: Observation, digest: str) -> Outcome:
     return Outcome(existing)
 
 
-def stored_file(photo: Photo, folder: Path) -> Path | None:
-    """The photo's file, or None when its row has outlived it (deleted from the folder, a
-    restore without the photo folder). Logged, so that someone knows to put it back."""
-    path = folder / photo.stored_name
-    if path.is_file():
-        return path
-    log.warning("photo %s (row %s): its file %s is missing", photo.uuid, photo.id, path)
-    return None
+def etag(photo: Photo) -> str:
+    """A photo never changes, and its random stored name is never reused: the name is its
+    version. (Not a hash of what was sent, which would tell whoever holds the original.)"""
+    return photo.stored_name.partition(".")[0]
+
+
+def open_stored(photo: Photo, store: PhotoStore) -> StoredObject | None:
+    """The photo's object, to stream, or None when its row has outlived it (removed from the
+    store, a restore without the photos). Logged, so that someone knows to put it back."""
+    stored = store.open(photo.stored_name)
+    if stored is None:
+        log.warning("photo %s (row %s): %s%s is missing", photo.uuid, photo.id, store.url,
+                    photo.stored_name)  # fmt: skip
+    return stored
+
+
+def known_missing(photo: Photo, store: PhotoStore) -> bool:
+    """What a page may ask without waiting on the network: is this photo's object surely
+    gone? (A folder can tell; a bucket is trusted, and the photo's URL says 404 if not.)"""
+    return store.known_missing(photo.stored_name)
+
+
+def every_photo(batch: int = 500) -> tuple[int, Iterator[PhotoObject]]:
+    """Every stored photo's name, size and type, oldest first, read `batch` rows at a time,
+    each batch in a transaction of its own: a long copy holds no lock and no open cursor."""
+    total = db.session.scalar(select(func.count(Photo.id))) or 0
+    db.session.commit()
+
+    def batches() -> Iterator[PhotoObject]:
+        after = 0
+        while True:
+            rows = db.session.execute(
+                select(Photo.id, Photo.stored_name, Photo.size_bytes, Photo.content_type)
+                .where(Photo.id > after)
+                .order_by(Photo.id)
+                .limit(batch)
+            ).all()
+            db.session.commit()
+            if not rows:
+                return
+            for _id, name, size, content_type in rows:
+                yield PhotoObject(name, size, content_type)
+            after = rows[-1].id
+
+    return total, batches()
 
 
 def get_photo(actor: Person, photo_id: uuid_lib.UUID) -> Photo:
