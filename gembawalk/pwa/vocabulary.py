@@ -9,6 +9,7 @@ from typing import Any
 from .. import limits
 from ..models import Category, CustomerKind, SaidBy, WalkKind, WalkStatus, WasteType
 from ..models.vocabulary import NEAR_DAYS
+from ..services.sync.walks import WALK_FIELDS
 
 # The words the offline pages show or offer, under the names the scripts ask for.
 WORDS = {
@@ -25,6 +26,8 @@ def offline_vocabulary() -> dict[str, Any]:
     return {
         "words": {name: [[m.value, m.label] for m in enum] for name, enum in WORDS.items()},
         "near_days": {str(offset): name for offset, name in NEAR_DAYS.items()},
+        # The fields of a walk the device sends (services/sync/walks.py reads exactly these).
+        "fields": {"walk": list(WALK_FIELDS)},
         "defaults": {"said_by": SaidBy.WALKER.value, "walk_minutes": limits.WALK_MINUTES_DEFAULT},
         "limits": {
             "text": limits.TEXT,
