@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import limits
 from ..models import Category, CustomerKind, SaidBy, WalkKind, WalkStatus, WasteType
-from ..models.vocabulary import NEAR_DAYS
+from ..models.vocabulary import DONE, NEAR_DAYS, SAVED_HERE
 from ..services.sync.walks import WALK_FIELDS
 
 # The words the offline pages show or offer, under the names the scripts ask for.
@@ -28,6 +28,7 @@ def offline_vocabulary() -> dict[str, Any]:
         "near_days": {str(offset): name for offset, name in NEAR_DAYS.items()},
         # The fields of a walk the device sends (services/sync/walks.py reads exactly these).
         "fields": {"walk": list(WALK_FIELDS)},
+        "said": {**DONE, "saved_here": SAVED_HERE},
         "defaults": {"said_by": SaidBy.WALKER.value, "walk_minutes": limits.WALK_MINUTES_DEFAULT},
         "limits": {
             "text": limits.TEXT,

@@ -92,7 +92,7 @@ def first_screen(page: Page) -> dict[str, bool]:
         "Continue": page.get_by_role("link", name="Continue"),
         "a category chip": page.locator(".card-live .chip").first,
         "Start": page.get_by_role("button", name="Start", exact=True).first,
-        "Start a walk now": page.get_by_role("link", name="Start a walk now"),
+        "Start a walk now": page.get_by_role("form", name="Start a walk now"),
     }
     return {name: locator.evaluate(ABOVE_THE_FOLD) for name, locator in wanted.items()}
 
@@ -116,7 +116,7 @@ def test_today_puts_the_walk_in_progress_and_start_on_the_first_screen(busy_day)
     page.goto("/")
     assert first_screen(page) == dict.fromkeys(FIRST_SCREEN, True)
     figures = page.locator(".mine")
-    start_now = page.get_by_role("link", name="Start a walk now")
+    start_now = page.get_by_role("form", name="Start a walk now")
     assert figures.bounding_box()["y"] > start_now.bounding_box()["y"]  # figures after the job
 
     go_offline(context, page, "/")
