@@ -146,12 +146,14 @@
     }
   };
 
-  // Send a capture form through the outbox (see SENDERS); its problems are shown on it.
-  // `where` is "page" (a server page, which may post instead) or "shell".
+  // Send a capture form through the outbox (see SENDERS). `where` is "shell" (its problems
+  // are shown on it) or "page": a server page lets the server say what is wrong, each field
+  // marked, so a form with problems posts there.
   function send(form, submitter, userId, where) {
     var sender = SENDERS[form.getAttribute("data-capture")];
     if (!sender) return PLAIN;
     return sender(form, submitter, userId, where).then(function (result) {
+      if (where === "page") return result.problems && result.problems.length ? { plain: true } : result;
       showProblems(form, result.problems || []);
       return result;
     });
