@@ -10,6 +10,7 @@ from .. import limits
 from ..models import Category, CustomerKind, SaidBy, WalkKind, WalkStatus, WasteType
 from ..models.vocabulary import DONE, NEAR_DAYS, SAVED_HERE
 from ..services.sync.walks import WALK_FIELDS
+from ..services.walks.agenda import COMING_UP_SHOWN
 
 # The words the offline pages show or offer, under the names the scripts ask for.
 WORDS = {
@@ -29,6 +30,7 @@ def offline_vocabulary() -> dict[str, Any]:
         # The fields of a walk the device sends (services/sync/walks.py reads exactly these).
         "fields": {"walk": list(WALK_FIELDS)},
         "said": {**DONE, "saved_here": SAVED_HERE},
+        "today": {"coming_up": COMING_UP_SHOWN},
         "defaults": {"said_by": SaidBy.WALKER.value, "walk_minutes": limits.WALK_MINUTES_DEFAULT},
         "limits": {
             "text": limits.TEXT,

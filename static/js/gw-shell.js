@@ -121,6 +121,8 @@
       .sort(function (a, b) { return a.planned_start < b.planned_start ? -1 : 1; });
     var todays = planned.filter(function (w) { return dayKey(new Date(w.planned_start)) === todayKey; });
     var later = planned.filter(function (w) { return dayKey(new Date(w.planned_start)) > todayKey; });
+    var doneToday = walks.filter(function (w) { return w.status === "done" && w.completed_at && dayKey(new Date(w.completed_at)) === todayKey; })
+      .sort(function (a, b) { return a.completed_at < b.completed_at ? -1 : 1; });
     return [
       h("div", { class: "page-head" }, [
         h("div", {}, [h("p", { class: "eyebrow", text: now.toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long" }) }),
@@ -144,8 +146,14 @@
         .concat(todays.length ? todays.map(function (w) { return walkCard(w, records, startButton(w)); })
           : [h("div", { class: "empty" }, [h("p", { text: live.length ? "Nothing else planned for today." : "Nothing planned for today." })])])),
       startNowButtons(),
+      h("p", { class: "muted" }, [h("a", { href: "/walks/start-now", text: "Name the place first" }), " · ",
+        h("a", { href: "/walks/record", text: "Record a past walk" })]),
+      // The server's Today has the figures here: they are the server's to count.
+      doneToday.length ? h("section", { "aria-labelledby": "done-heading" }, [h("h2", { id: "done-heading", class: "section-title", text: "Done today" })]
+        .concat(doneToday.map(function (w) { return walkCard(w, records); }))) : null,
       later.length ? h("section", { "aria-labelledby": "next-heading" }, [h("h2", { id: "next-heading", class: "section-title", text: "Coming up" })]
-        .concat(later.slice(0, 10).map(function (w) { return walkCard(w, records); }))) : null
+        .concat(later.slice(0, vocab().today.coming_up).map(function (w) { return walkCard(w, records); }),
+          [h("p", {}, [h("a", { href: "/walks/", text: "All my walks" })])])) : null
     ]);
   }
 

@@ -124,6 +124,25 @@ def test_today_puts_the_walk_in_progress_and_start_on_the_first_screen(busy_day)
     assert first_screen(page) == dict.fromkeys(FIRST_SCREEN, True)
 
 
+# What Today offers, in order: its headings, links and buttons, and the purposes its cards
+# show; the figures and what is due by the cadence are the server's to count, so left out.
+TODAY_OFFERS = """() => [...document.querySelectorAll(
+    'main h2, main a, main button, main .walk-purpose')]
+  .filter(el => !el.closest('.mine, .cadence-due, .flashes, template'))
+  .filter(el => getComputedStyle(el).display !== 'none')
+  .map(el => el.tagName + ' ' + el.innerText.replace(/\\s+/g, ''))"""
+
+
+def test_today_offers_the_same_online_and_offline(busy_day):
+    context, page, _ = busy_day
+    page.goto("/")
+    online = page.evaluate(TODAY_OFFERS)
+    go_offline(context, page, "/")
+    expect(page.get_by_role("link", name="Continue")).to_be_visible()
+    assert page.evaluate(TODAY_OFFERS) == online
+    assert "BUTTON Gembawalk" in online  # Start a walk now, one tap
+
+
 @pytest.mark.parametrize("where", ["online", "offline"])
 def test_nothing_sticky_covers_a_control_of_the_recording_screen(busy_day, where):
     context, page, walk_path = busy_day
