@@ -64,7 +64,8 @@
     var zone = zoneOf(walk);
     var at = walk.status === "done" ? walk.completed_at : walk.planned_start;
     var notes = (walk.observations || []).length;
-    var met = (walk.customer_ids || []).map(function (id) { return customerNames[id]; }).filter(Boolean);
+    // By name, as the server lists a walk's customers.
+    var met = (walk.customer_ids || []).map(function (id) { return customerNames[id]; }).filter(Boolean).sort();
     return h("article", { class: "walk-card" }, [
       h("a", { class: "walk-card-link", href: "/walks/" + walk.uuid }, [
         h("p", { class: "walk-when", text: Gemba.words.dayLabel(vocab(), new Date(at), new Date()) + ", " + fmt(at, zone, { hour: "2-digit", minute: "2-digit" }) }),
