@@ -70,8 +70,8 @@
     setTimeout(function () { if (submitter) form.requestSubmit(submitter); else form.requestSubmit(); }, 0);
   }
 
-  // An observation stays on the walk's page: shown at once as saved on this device; the page
-  // is drawn again from the server once it has it (refreshOnSync).
+  // An observation stays on the walk's page: shown at once as saved on this device, its state
+  // following the outbox until Sent (the gemba:status listener above).
   function observed(form, result) {
     var list = document.querySelector("[data-observations]");
     if (list) showSaved(list, result.observation);
@@ -143,21 +143,37 @@
     });
   }
 
-  // Today or a walk drawn by the server shows what the server held when it was drawn: when a sync
-  // lands something this device sent, its content is fetched and swapped in (unless something
-  // is being typed), in place: no reload, no jump.
+  // Today drawn by the server shows what the server held when it was drawn: when a
+  // sync lands something this device sent, its content is fetched and swapped in, in place: no
+  // reload, no jump. Not while something is being typed, and not while a record still waits
+  // (the server's page would not show it yet: the page waits for the sync that lands it).
+  function waiting() {
+    return Gemba.store.records().then(function (records) {
+      return records.some(function (r) { return r.state === "pending"; });
+    });
+  }
+
+  function typing() {
+    var active = document.activeElement;
+    return !!(active && active.form && active.value && active.type !== "radio" && active.type !== "submit");
+  }
+
   function redrawMain() {
     return fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (response) { return response.ok && !response.redirected ? response.text() : null; })
       .then(function (html) {
-        if (!html) return;
+        // Something saved while the page was fetched is not in it: keep the page as it is.
+        return waiting().then(function (busy) { return busy || typing() ? null : html; });
+      })
+      .then(function (html) {
+        if (!html) return false;
         var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("main");
         var main = document.querySelector("main");
-        if (fresh && main) {
-          main.replaceChildren.apply(main, Array.prototype.slice.call(fresh.childNodes));
-          Gemba.forms.enhance(main);
-        }
-      }).catch(function () { /* no signal after all: the page stays as it is */ });
+        if (!fresh || !main) return false;
+        main.replaceChildren.apply(main, Array.prototype.slice.call(fresh.childNodes));
+        Gemba.forms.enhance(main);
+        return true;
+      }).catch(function () { return false; /* no signal after all: the page stays as it is */ });
   }
 
   function refreshOnSync() {
@@ -170,12 +186,10 @@
     }
     countSent().then(function (n) { sentBefore = n; });
     Gemba.sync.onChange(function () {
-      countSent().then(function (sent) {
-        var active = document.activeElement;
-        var typing = active && active.form && active.value;
-        if (sentBefore === null || sent <= sentBefore || typing) return;
-        sentBefore = sent;
-        redrawMain();
+      Promise.all([countSent(), waiting()]).then(function (found) {
+        var sent = found[0];
+        if (sentBefore === null || sent <= sentBefore || found[1] || typing()) return;
+        redrawMain().then(function (drawn) { if (drawn) sentBefore = sent; });
       });
     });
   }
