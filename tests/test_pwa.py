@@ -9,7 +9,9 @@ import re
 from PIL import Image
 
 from gembawalk import limits
+from gembawalk.api.walks import SCHEMAS as WALK_SCHEMAS
 from gembawalk.pwa import views as pwa_views
+from gembawalk.services.sync import walks as sync_walks
 from tests.conftest import sign_in
 from tests.factories import WalkFactory
 
@@ -131,3 +133,15 @@ def test_a_fresh_install_serves_the_installable_app_before_anybody_exists(client
         assert client.get(url).status_code == 200, url  # not a redirect to /first-run
     assert client.get("/outbox").status_code == 200
     assert client.get("/").headers["Location"] == "/first-run"  # still nobody
+
+
+def test_the_walk_fields_the_device_sends_are_the_ones_the_api_reads(client):
+    """The offline client types no walk field: it sends the list the page embeds, which is
+    what services/sync/walks.py reads and what the OpenAPI document names for WalkInput."""
+    sent = embedded_vocabulary(client.get("/app").get_data(as_text=True))["fields"]["walk"]
+    assert tuple(sent) == sync_walks.WALK_FIELDS
+    assert set(sent) == set(WALK_SCHEMAS["WalkInput"]["properties"]) - {"base_version"}
+    assert sync_walks.wanted_walk({"place": "Gate", "unplanned": True}) == {
+        "place": "Gate",
+        "unplanned": True,
+    }

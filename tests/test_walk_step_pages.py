@@ -4,13 +4,14 @@ forms that show all their errors at once."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from gembawalk.extensions import db
-from gembawalk.models import EngagementDay, Walk, WalkStatus
+from gembawalk.models import EngagementDay, Walk, WalkKind, WalkStatus
 from gembawalk.timeutil import local
 
 from .factories import WalkFactory, done_walk
@@ -50,6 +51,31 @@ def test_start_one_now_is_a_link_on_today_that_starts_an_unplanned_walk(manager_
     page = manager_client.get(f"/walks/{walk.uuid}").get_data(as_text=True)
     assert "Started without a plan" not in page  # in progress: the page says when it started
     assert "Started " in page
+
+
+def test_today_starts_a_walk_now_in_one_tap_without_javascript(manager_client):
+    """Today's Start a walk now is a form with one button per kind: the tap posts the kind
+    chosen and nothing else (no place), and the walk is under way."""
+    today = manager_client.get("/").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="/walks/start-now".*?</form>', today, re.S)
+    assert form, "Today has no Start a walk now form"
+    buttons = re.findall(r'<button type="submit" name="kind" value="(\w+)"[^>]*>([^<]+)<', form[0])
+    assert buttons == [(kind.value, kind.label) for kind in WalkKind]
+    walk_id = re.search(r'name="walk_id" type="hidden" value="([0-9a-f-]{36})"', form[0])
+    assert walk_id, "the form carries no id of its own"
+    response = manager_client.post(
+        "/walks/start-now", data={"walk_id": walk_id[1], "kind": "customer_visit"}
+    )
+    assert response.status_code == 302
+    walk = only_walk()
+    assert (walk.status, walk.kind, walk.place, walk.unplanned) == (
+        WalkStatus.IN_PROGRESS,
+        WalkKind.CUSTOMER_VISIT,
+        "",
+        True,
+    )
+    assert str(walk.uuid) == walk_id[1]
+    assert "Walk started. Add what you see." in flashed(manager_client.get(response.location))
 
 
 def test_start_now_on_the_plan_form_ignores_the_suggested_time(manager_client):

@@ -9,6 +9,7 @@ from ..models import Category, Role
 from ..services.cadence import due as cadence_due
 from ..services.people import accounts as people
 from ..services.walks import agenda
+from ..walks.forms import StartNowForm
 
 bp = Blueprint("main", __name__)
 
@@ -50,6 +51,7 @@ def home():
         view=agenda.today_view(current_user),
         categories=list(Category),
         cadence_due=cadence_due.due_now(current_user),
+        start_now=StartNowForm(),
     )
 
 

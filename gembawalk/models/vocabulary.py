@@ -12,6 +12,16 @@ from ..extensions import db
 # A day near today by its name, as pages and the offline client say it (else its date).
 NEAR_DAYS = {0: "Today", 1: "Tomorrow", -1: "Yesterday"}
 
+# What a page says once a capture step is done, the same from the server (its flash) and from
+# the device (which adds SAVED_HERE while the server does not have the record yet).
+DONE = {
+    "planned": "Walk planned.",
+    "started": "Walk started. Add what you see.",
+    "completed": "Walk done. Thank you for going to see.",
+    "observed": "Observation added.",
+}
+SAVED_HERE = "Saved on this device; it shows “Sent” once the server has it."
+
 # Where a label is not simply the value with its first letter capitalised.
 LABELS = {
     "customer_visit": "Customer visit",

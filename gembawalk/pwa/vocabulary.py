@@ -11,8 +11,10 @@ from flask import current_app
 
 from .. import limits
 from ..models import Category, CustomerKind, SaidBy, WalkKind, WalkStatus, WasteType
-from ..models.vocabulary import NEAR_DAYS, DeviceRecordType
+from ..models.vocabulary import DONE, NEAR_DAYS, SAVED_HERE, DeviceRecordType
 from ..services.people.single_sign_on import single_sign_on_enabled
+from ..services.sync.walks import WALK_FIELDS
+from ..services.walks.agenda import COMING_UP_SHOWN
 
 # The words the offline pages show or offer, under the names the scripts ask for.
 WORDS = {
@@ -36,6 +38,10 @@ def offline_vocabulary() -> dict[str, Any]:
     return {
         "words": {name: [[m.value, m.label] for m in enum] for name, enum in WORDS.items()},
         "near_days": {str(offset): name for offset, name in NEAR_DAYS.items()},
+        # The fields of a walk the device sends (services/sync/walks.py reads exactly these).
+        "fields": {"walk": list(WALK_FIELDS)},
+        "said": {**DONE, "saved_here": SAVED_HERE},
+        "today": {"coming_up": COMING_UP_SHOWN},
         "defaults": {"said_by": SaidBy.WALKER.value, "walk_minutes": limits.WALK_MINUTES_DEFAULT},
         "limits": {
             "text": limits.TEXT,

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from ..forms import options, show_errors, validate_all
 from ..models import Role
+from ..models.vocabulary import DONE
 from ..services import access, customers
 from ..services.errors import Conflict, Invalid
 from ..services.people.accounts import zone_for
@@ -81,10 +82,7 @@ def new():
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash(
-                "Walk started. Add what you see." if form.start_now.data else "Walk planned.",
-                "success",
-            )
+            flash(DONE["started" if form.start_now.data else "planned"], "success")
             return redirect(url_for("walks.show", walk_id=walk.uuid))
     return render_template("walks/plan.html", form=form, walk=None), 422 if form.errors else 200
 
@@ -145,7 +143,7 @@ def start_now():
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Walk started. Add what you see.", "success")
+            flash(DONE["started"], "success")
             return redirect(url_for("walks.show", walk_id=walk.uuid))
     return render_template("walks/start_now.html", form=form), 422 if form.errors else 200
 
@@ -182,6 +180,7 @@ def start(walk_id: UUID):
     _, moved_on = _moved_past(walk_id, "start")
     if moved_on is None and request.method == "POST":
         walks.start_walk(current_user, walk_id)
+        flash(DONE["started"], "success")
     return moved_on or redirect(url_for("walks.show", walk_id=walk_id))
 
 
@@ -226,7 +225,7 @@ def observe(walk_id: UUID):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Observation added.", "success")
+            flash(DONE["observed"], "success")
             # Keep the category chosen: observations often come in runs of one kind.
             return redirect(url_for("walks.show", walk_id=walk_id, category=form.category.data))
     return render_walk(walk, form, 422)
@@ -246,7 +245,7 @@ def complete(walk_id: UUID):
             tzinfo=None, second=0, microsecond=0
         )
         form.customer_ids.data = [c.id for c in walk.customers]
-    saved = _save_record(form, walk, walks.complete_walk, "Walk done. Thank you for going to see.")
+    saved = _save_record(form, walk, walks.complete_walk, DONE["completed"])
     return saved or (
         render_template("walks/complete.html", form=form, walk=walk),
         422 if form.errors else 200,

@@ -4,10 +4,6 @@
 (function (Gemba) {
   "use strict";
 
-  var WALK_FIELDS = ["kind", "status", "planned_start", "planned_minutes", "timezone", "purpose",
-    "place", "customer_ids", "started_at", "completed_at", "customers_spoken_to",
-    "frontline_met", "summary", "unplanned", "recorded_after"];
-
   function uuid() {
     if (crypto.randomUUID) return crypto.randomUUID();
     var b = crypto.getRandomValues(new Uint8Array(16));
@@ -18,9 +14,10 @@
 
   function nowIso() { return new Date().toISOString(); }
 
+  // The walk as the server reads it: the fields the server names (the vocabulary's), no others.
   function walkBody(walk) {
     var body = {};
-    WALK_FIELDS.forEach(function (name) { if (walk[name] !== undefined) body[name] = walk[name]; });
+    Gemba.words.current().fields.walk.forEach(function (name) { if (walk[name] !== undefined) body[name] = walk[name]; });
     return body;
   }
 

@@ -1,7 +1,8 @@
-// Gemba Walk on the server's pages: the record-a-walk form writes to the device first and the
-// outbox sends it, so losing signal mid-walk loses nothing. Without JavaScript the form posts.
-// Module Gemba.enhance. Needs Gemba.status, Gemba.store, Gemba.capture, Gemba.outbox,
-// Gemba.words, Gemba.checks, Gemba.forms, Gemba.sync.
+// Gemba Walk on the server's pages: every capture form (Plan, Start, Start now, Add an
+// observation, Complete) writes to the device first and the outbox sends it, the same path as
+// offline, so losing signal mid-walk loses nothing; once sent, the page shows the server's
+// state. Without JavaScript the forms post. Module Gemba.enhance. Needs Gemba.status,
+// Gemba.store, Gemba.outbox, Gemba.words, Gemba.forms, Gemba.sync.
 (function (Gemba) {
   "use strict";
 
@@ -57,33 +58,69 @@
     box.replaceChildren(Gemba.status.h("p", { class: "flash flash-success", text: text, "data-until-sent": recordUuid }));
   }
 
-  function enhanceObservationForm(form) {
-    var userId = pageUserId();
+  function busy(form, on) {
+    form.querySelectorAll("[type=submit]").forEach(function (b) { b.disabled = on; });
+  }
+
+  // What the server alone does (or what the device could not keep) goes as a plain post.
+  function postPlainly(form, submitter) {
+    busy(form, false);
+    form.dataset.plain = "1";
+    // After the submit event that was held back is done: during it a new submit is ignored.
+    setTimeout(function () { if (submitter) form.requestSubmit(submitter); else form.requestSubmit(); }, 0);
+  }
+
+  // An observation stays on the walk's page: shown at once as saved on this device, its state
+  // following the outbox until Sent (the gemba:status listener above).
+  function observed(form, result) {
     var list = document.querySelector("[data-observations]");
-    if (!userId || !list) return;
-    var photos = form.querySelector("input[name=photos]");
-    form.addEventListener("submit", function (event) {
-      var fields = Gemba.forms.readObservation(form);
-      // Anything the server must explain (a missing category or note) goes the plain way.
-      if (Gemba.checks.observation(fields, Gemba.words.current()).length) return;
-      event.preventDefault();
-      var button = form.querySelector("[type=submit]");
-      if (button) button.disabled = true;
-      var files = Array.prototype.slice.call(photos.files || []);
-      Promise.all(files.map(Gemba.capture.preparePhoto)).then(function (prepared) {
-        return Gemba.capture.addObservation(form.getAttribute("data-walk"), fields, prepared, userId);
-      }).then(function (obs) {
-        showSaved(list, obs);
-        flash("Observation added. Saved on this device; it shows “Sent” once the server has it.", obs.uuid);
-        form.querySelector("textarea[name=text]").value = "";
-        photos.value = "";
-        var count = document.querySelector("#obs-heading .count");
-        if (count) count.textContent = String(list.querySelectorAll(".observation").length);
-        Gemba.status.refresh();
-      }).catch(function (error) {
-        console.error(error);
-        form.submit();  // the device could not keep it: let the server have it directly
-      }).then(function () { if (button) button.disabled = false; });
+    if (list) showSaved(list, result.observation);
+    flash(Gemba.forms.said("observed", true), result.record);
+    form.querySelector("textarea[name=text]").value = "";
+    if (form.elements.photos) form.elements.photos.value = "";
+    var count = document.querySelector("#obs-heading .count");
+    if (count && list) count.textContent = String(list.querySelectorAll(".observation").length);
+    busy(form, false);
+    Gemba.status.refresh();
+  }
+
+  // A step of the walk (plan, start, complete): once the outbox has tried to send it, the
+  // walk's page from the server shows what the server now holds. If the server refused it the
+  // reason shows on the form; if there was no signal after all, the page the phone opens
+  // (the device's, offline) says it is saved on this device.
+  function stepped(form, result) {
+    var tried = Gemba.sync.flush("save");
+    var patience = new Promise(function (resolve) { setTimeout(resolve, 8000); });
+    return Promise.race([tried, patience]).then(function () {
+      return Gemba.store.record(result.record);
+    }).then(function (record) {
+      if (record && record.state === "attention") {
+        busy(form, false);
+        Gemba.forms.showProblems(form, [record.error]);
+        return;
+      }
+      var sent = !record || record.state === "sent";
+      Gemba.forms.keepMessage(Gemba.forms.said(result.said, !sent), sent ? null : result.record);
+      location.assign("/walks/" + result.walk);
+    });
+  }
+
+  // With JavaScript every capture form goes through the outbox, online as offline: one path
+  // (gw-forms.js send). Delegated, so a form drawn again from the server is handled too.
+  function onCapture(event) {
+    var form = event.target.closest ? event.target.closest("form[data-capture]") : null;
+    var userId = pageUserId();
+    if (!form || !userId || form.dataset.plain) return;
+    event.preventDefault();
+    var submitter = event.submitter;
+    busy(form, true);
+    Gemba.forms.send(form, submitter, userId, "page").then(function (result) {
+      if (result.plain) return postPlainly(form, submitter);
+      if (!result.walk) return busy(form, false);
+      return result.said === "observed" ? observed(form, result) : stepped(form, result);
+    }).catch(function (error) {
+      console.error(error);
+      postPlainly(form, submitter);  // the device could not keep it: the server has it directly
     });
   }
 
@@ -106,24 +143,40 @@
     });
   }
 
-  // Today drawn by the server shows what the server held when it was drawn: when a sync
-  // lands something this device sent, its content is fetched and swapped in (unless something
-  // is being typed), in place: no reload, no jump.
+  // Today drawn by the server shows what the server held when it was drawn: when a
+  // sync lands something this device sent, its content is fetched and swapped in, in place: no
+  // reload, no jump. Not while something is being typed, and not while a record still waits
+  // (the server's page would not show it yet: the page waits for the sync that lands it).
+  function waiting() {
+    return Gemba.store.records().then(function (records) {
+      return records.some(function (r) { return r.state === "pending"; });
+    });
+  }
+
+  function typing() {
+    var active = document.activeElement;
+    return !!(active && active.form && active.value && active.type !== "radio" && active.type !== "submit");
+  }
+
   function redrawMain() {
     return fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (response) { return response.ok && !response.redirected ? response.text() : null; })
       .then(function (html) {
-        if (!html) return;
+        // Something saved while the page was fetched is not in it: keep the page as it is.
+        return waiting().then(function (busy) { return busy || typing() ? null : html; });
+      })
+      .then(function (html) {
+        if (!html) return false;
         var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("main");
         var main = document.querySelector("main");
-        if (fresh && main) {
-          main.replaceChildren.apply(main, Array.prototype.slice.call(fresh.childNodes));
-          Gemba.forms.enhance(main);
-        }
-      }).catch(function () { /* no signal after all: the page stays as it is */ });
+        if (!fresh || !main) return false;
+        main.replaceChildren.apply(main, Array.prototype.slice.call(fresh.childNodes));
+        Gemba.forms.enhance(main);
+        return true;
+      }).catch(function () { return false; /* no signal after all: the page stays as it is */ });
   }
 
-  function refreshTodayOnSync() {
+  function refreshOnSync() {
     if (!document.querySelector("[data-refresh-on-sync]")) return;
     var sentBefore = null;
     function countSent() {
@@ -133,20 +186,20 @@
     }
     countSent().then(function (n) { sentBefore = n; });
     Gemba.sync.onChange(function () {
-      countSent().then(function (sent) {
-        var active = document.activeElement;
-        var typing = active && active.form && active.value;
-        if (sentBefore === null || sent <= sentBefore || typing) return;
-        sentBefore = sent;
-        redrawMain();
+      Promise.all([countSent(), waiting()]).then(function (found) {
+        var sent = found[0];
+        if (sentBefore === null || sent <= sentBefore || found[1] || typing()) return;
+        redrawMain().then(function (drawn) { if (drawn) sentBefore = sent; });
       });
     });
   }
 
   Gemba.enhance = function () {
     Gemba.forms.enhance(document);
-    refreshTodayOnSync();
-    document.querySelectorAll("form[data-outbox=observation]").forEach(enhanceObservationForm);
+    refreshOnSync();
+    if (!document.querySelector("[data-shell]")) document.addEventListener("submit", onCapture);
+    var kept = Gemba.forms.takeMessage();
+    if (kept && !document.querySelector("[data-shell]")) flash(kept.text, kept.uuid);
     document.querySelectorAll("form[action$='/sign-out']").forEach(guardSignOut);
   };
 })(window.Gemba = window.Gemba || {});

@@ -2,7 +2,7 @@
 // the walks, a walk being recorded and the outbox from IndexedDB. Its forms are the server's own,
 // copied from the shell's <template>s (gw-forms.js); its words and limits are the server's too.
 // Module Gemba.shell. Needs Gemba.status, Gemba.store, Gemba.capture, Gemba.sync,
-// Gemba.outbox, Gemba.words, Gemba.checks, Gemba.forms.
+// Gemba.outbox, Gemba.words, Gemba.forms.
 (function (Gemba) {
   "use strict";
 
@@ -64,7 +64,8 @@
     var zone = zoneOf(walk);
     var at = walk.status === "done" ? walk.completed_at : walk.planned_start;
     var notes = (walk.observations || []).length;
-    var met = (walk.customer_ids || []).map(function (id) { return customerNames[id]; }).filter(Boolean);
+    // By name, as the server lists a walk's customers.
+    var met = (walk.customer_ids || []).map(function (id) { return customerNames[id]; }).filter(Boolean).sort();
     return h("article", { class: "walk-card" }, [
       h("a", { class: "walk-card-link", href: "/walks/" + walk.uuid }, [
         h("p", { class: "walk-when", text: Gemba.words.dayLabel(vocab(), new Date(at), new Date()) + ", " + fmt(at, zone, { hour: "2-digit", minute: "2-digit" }) }),
@@ -89,16 +90,27 @@
     return form;
   }
 
-  function onStart(event) {
-    var form = event.target.closest("form[data-capture=start]");
+  // Every capture form is sent one way (gw-forms.js): to the outbox, then to the walk's page
+  // with what was done ("Saved on this device" until the server has it).
+  function onSubmit(event) {
+    var form = event.target.closest("form[data-capture]");
     if (!form) return;
     event.preventDefault();
     busy(form, true);
-    Gemba.store.walk(form.getAttribute("data-walk")).then(function (walk) {
-      return Gemba.capture.startWalk(walk, me.id).then(function () {
-        go("/walks/" + walk.uuid, "Walk started. Saved on this device.", walk.uuid);
-      });
+    Gemba.forms.send(form, event.submitter, me.id, "shell").then(function (result) {
+      if (!result.walk) { busy(form, false); return; }
+      go("/walks/" + result.walk, Gemba.forms.said(result.said, true), result.record);
+    }).catch(function (error) {
+      busy(form, false);
+      sayProblems(form, ["This device could not keep it: " + error]);
     });
+  }
+
+  // Start a walk now in one tap: the server's button per kind.
+  function startNowButtons() {
+    var form = Gemba.forms.copy("start-now-quick");
+    form.elements.walk_id.value = Gemba.capture.uuid();
+    return form;
   }
 
   // Today: the walk in progress, today's walks with Start, and what is coming up.
@@ -110,6 +122,8 @@
       .sort(function (a, b) { return a.planned_start < b.planned_start ? -1 : 1; });
     var todays = planned.filter(function (w) { return dayKey(new Date(w.planned_start)) === todayKey; });
     var later = planned.filter(function (w) { return dayKey(new Date(w.planned_start)) > todayKey; });
+    var doneToday = walks.filter(function (w) { return w.status === "done" && w.completed_at && dayKey(new Date(w.completed_at)) === todayKey; })
+      .sort(function (a, b) { return a.completed_at < b.completed_at ? -1 : 1; });
     return [
       h("div", { class: "page-head" }, [
         h("div", {}, [h("p", { class: "eyebrow", text: now.toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long" }) }),
@@ -132,9 +146,15 @@
       h("section", { class: "today-walks", "aria-labelledby": "today-heading" }, [h("h2", { id: "today-heading", class: "section-title", text: "Planned for today" })]
         .concat(todays.length ? todays.map(function (w) { return walkCard(w, records, startButton(w)); })
           : [h("div", { class: "empty" }, [h("p", { text: live.length ? "Nothing else planned for today." : "Nothing planned for today." })])])),
-      h("div", { class: "actions start-now" }, [h("a", { class: "button button-large button-block", href: "/walks/start-now", "data-start-now": true, text: "Start a walk now" })]),
+      startNowButtons(),
+      h("p", { class: "muted" }, [h("a", { href: "/walks/start-now", text: "Name the place first" }), " · ",
+        h("a", { href: "/walks/record", text: "Record a past walk" })]),
+      // The server's Today has the figures here: they are the server's to count.
+      doneToday.length ? h("section", { "aria-labelledby": "done-heading" }, [h("h2", { id: "done-heading", class: "section-title", text: "Done today" })]
+        .concat(doneToday.map(function (w) { return walkCard(w, records); }))) : null,
       later.length ? h("section", { "aria-labelledby": "next-heading" }, [h("h2", { id: "next-heading", class: "section-title", text: "Coming up" })]
-        .concat(later.slice(0, 10).map(function (w) { return walkCard(w, records); }))) : null
+        .concat(later.slice(0, vocab().today.coming_up).map(function (w) { return walkCard(w, records); }),
+          [h("p", {}, [h("a", { href: "/walks/", text: "All my walks" })])])) : null
     ]);
   }
 
@@ -161,16 +181,6 @@
     form.setAttribute("data-walk", walk.uuid);
     form.elements.observation_id.value = Gemba.capture.uuid();
     Gemba.forms.enhance(form);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var fields = Gemba.forms.readObservation(form);
-      if (sayProblems(form, Gemba.checks.observation(fields, vocab()))) return;
-      var files = Array.prototype.slice.call(form.elements.photos.files || []);
-      busy(form, true);
-      Promise.all(files.map(Gemba.capture.preparePhoto)).then(function (photos) {
-        return Gemba.capture.addObservation(walk.uuid, fields, photos, me.id);
-      }).then(function (obs) { go(location.pathname, "Observation added. Saved on this device; it shows “Sent” once the server has it.", obs.uuid); });
-    });
     return form;
   }
 
@@ -251,20 +261,6 @@
     Gemba.forms.fillCustomers(form, customers, walk.customer_ids || []);
     form.querySelector("[data-back]").setAttribute("href", "/walks/" + walk.uuid);
     Gemba.forms.enhance(form);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var value = function (name) { return Gemba.forms.value(form, name); };
-      var start = new Date(value("started_at")), end = new Date(value("completed_at"));
-      var problems = Gemba.checks.complete({ started: start, finished: end, spokenTo: value("customers_spoken_to"),
-        frontline_met: value("frontline_met"), summary: value("summary") }, vocab(), Date.now());
-      if (sayProblems(form, problems)) return;
-      busy(form, true);
-      Gemba.capture.completeWalk(walk, {
-        started_at: start.toISOString(), completed_at: end.toISOString(),
-        customers_spoken_to: Number(value("customers_spoken_to")), customer_ids: Gemba.forms.chosenIds(form),
-        frontline_met: value("frontline_met"), summary: value("summary")
-      }, me.id).then(function () { go("/walks/" + walk.uuid, "Walk done. Saved on this device.", walk.uuid); });
-    });
     var count = (walk.observations || []).length;
     return [h("h1", { text: "Complete walk" }),
       h("p", { class: "muted", text: walkTitle(walk) + " · " + Gemba.status.plural(count, "observation") }), form];
@@ -281,28 +277,6 @@
     form.elements.at.value = localInput(soon).slice(11);
     Gemba.forms.fillCustomers(form, customers, []);
     Gemba.forms.enhance(form);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var startNow = !!(event.submitter && event.submitter.name === "start_now");
-      var value = function (name) { return Gemba.forms.value(form, name); };
-      var kind = Gemba.forms.checked(form, "kind");
-      var when = new Date(value("day") + "T" + value("at"));
-      var minutes = Number(value("planned_minutes"));
-      var problems = Gemba.checks.plan({ kind: kind, when: startNow ? new Date() : when, minutes: minutes,
-        place: value("place"), purpose: value("purpose") }, vocab());
-      if (value("repeat") || value("new_customer_name")) {
-        problems.push("Repeating walks and new customers are saved by the server: leave them empty for now, or plan this walk when you have signal.");
-      }
-      if (sayProblems(form, problems)) return;
-      busy(form, true);
-      Gemba.capture.planWalk({
-        kind: kind, planned_start: when.toISOString(), planned_minutes: minutes,
-        timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-        place: value("place"), purpose: value("purpose"), customer_ids: Gemba.forms.chosenIds(form)
-      }, me.id, startNow).then(function (walk) {
-        go("/walks/" + walk.uuid, startNow ? "Walk started. Saved on this device." : "Walk planned. Saved on this device.", walk.uuid);
-      });
-    });
     return [h("h1", { text: "Plan a walk" }), form];
   }
 
@@ -310,16 +284,6 @@
   function startNowPage() {
     var form = Gemba.forms.copy("start-now");
     form.elements.walk_id.value = Gemba.capture.uuid();
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var kind = Gemba.forms.checked(form, "kind"), place = Gemba.forms.value(form, "place");
-      var problems = Gemba.checks.plan({ kind: kind, when: new Date(), minutes: vocab().defaults.walk_minutes,
-        place: place, purpose: "" }, vocab());
-      if (sayProblems(form, problems)) return;
-      busy(form, true);
-      Gemba.capture.planWalk({ kind: kind, place: place, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone },
-        me.id, true).then(function (walk) { go("/walks/" + walk.uuid, "Walk started. Saved on this device.", walk.uuid); });
-    });
     return [h("h1", { text: "Start a walk now" }),
       h("p", { class: "muted", text: "No plan needed: the walk starts now, at the time you press Start." }), form];
   }
@@ -484,7 +448,10 @@
     start: function () {
       root = document.querySelector("[data-shell]");
       Gemba.status.ui.forceShow = true;
-      root.addEventListener("submit", onStart);
+      root.addEventListener("submit", onSubmit);
+      // A message a server page left for the page it went to (gw-enhance.js).
+      var kept = Gemba.forms.takeMessage();
+      if (kept) flash = kept;
       // Offline, moving around stays inside the shell; online, links reach the server's pages.
       document.addEventListener("click", function (event) {
         var link = event.target.closest("a[href]");

@@ -114,13 +114,15 @@ def test_11_a_walk_created_then_changed_offline_ends_as_changed(live_server, new
     page.get_by_label("Gemba walk", exact=True).check()
     page.get_by_label("Place").fill("Basement archive")
     page.get_by_role("button", name="Start now").tap()
-    expect(page.get_by_text("Walk started. Saved on this device.")).to_be_visible()
+    expect(page.get_by_text("Walk started. Add what you see. Saved on this device")).to_be_visible()
     observe_in_shell(page, "Frontline idea", "Label the boxes by year, says Priya")
     page.get_by_role("link", name="Complete walk").tap()
     page.get_by_label("How many customers did you speak with?").fill("0")
     page.get_by_label("Summary").fill("Thanks to Priya for the tour.")
     page.get_by_role("button", name="Complete walk").tap()
-    expect(page.get_by_text("Walk done. Saved on this device.")).to_be_visible()
+    expect(
+        page.get_by_text("Walk done. Thank you for going to see. Saved on this device")
+    ).to_be_visible()
 
     context.set_offline(False)
     until(page, "async () => (await Gemba.store.records()).every(r => r.state === 'sent')")

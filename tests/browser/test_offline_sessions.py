@@ -102,7 +102,9 @@ def complete_in_shell(page, summary: str) -> None:
     page.get_by_label("How many customers did you speak with?").fill("1")
     page.get_by_label("Summary").fill(summary)
     page.get_by_role("button", name="Complete walk").tap()
-    expect(page.get_by_text("Walk done. Saved on this device.")).to_be_visible()
+    expect(
+        page.get_by_text("Walk done. Thank you for going to see. Saved on this device")
+    ).to_be_visible()
 
 
 def test_10_two_devices_editing_one_version_make_a_conflict_and_lose_nothing(

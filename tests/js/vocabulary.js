@@ -12,6 +12,7 @@ module.exports = {
     customer_kind: [["external", "External"]]
   },
   near_days: { "0": "This day", "1": "The next day" },
+  fields: { walk: ["kind", "status", "place"] },
   defaults: { said_by: "walker", walk_minutes: 30 },
   limits: {
     text: { observation: 10, place: 5, purpose: 8, frontline_met: 6, summary: 12 },

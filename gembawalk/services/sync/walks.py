@@ -4,6 +4,7 @@ through the same steps as the pages (the protocol itself is in protocol.py)."""
 from __future__ import annotations
 
 import uuid as uuid_lib
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -78,26 +79,31 @@ def _flag(body: dict, name: str) -> bool:
     return value
 
 
+# What a device's walk body may carry, and how each field is read. The offline client sends
+# exactly these: it is handed the list (pwa/vocabulary.py), it types none of them.
+READERS: dict[str, Callable[[dict], Any]] = {
+    "kind": lambda body: _enum(WalkKind, body, "kind"),
+    "status": lambda body: _enum(WalkStatus, body, "status"),
+    "planned_start": lambda body: read_instant(body, "planned_start"),
+    "planned_minutes": lambda body: read_integer(body, "planned_minutes"),
+    "timezone": lambda body: timezone_name(body.get("timezone")),
+    "place": lambda body: read_text(body, "place"),
+    "purpose": lambda body: read_text(body, "purpose"),
+    "customer_ids": lambda body: _ids(body, "customer_ids"),
+    "started_at": lambda body: read_instant(body, "started_at"),
+    "completed_at": lambda body: read_instant(body, "completed_at"),
+    "customers_spoken_to": lambda body: read_integer(body, "customers_spoken_to"),
+    "frontline_met": lambda body: read_text(body, "frontline_met"),
+    "summary": lambda body: read_text(body, "summary"),
+    "unplanned": lambda body: _flag(body, "unplanned"),
+    "recorded_after": lambda body: _flag(body, "recorded_after"),
+}
+WALK_FIELDS = tuple(READERS)
+
+
 def wanted_walk(body: dict) -> dict[str, Any]:
     """The walk a body describes, in the model's own terms, for the fields the body names."""
-    readers = {
-        "kind": lambda: _enum(WalkKind, body, "kind"),
-        "status": lambda: _enum(WalkStatus, body, "status"),
-        "planned_start": lambda: read_instant(body, "planned_start"),
-        "planned_minutes": lambda: read_integer(body, "planned_minutes"),
-        "timezone": lambda: timezone_name(body.get("timezone")),
-        "place": lambda: read_text(body, "place"),
-        "purpose": lambda: read_text(body, "purpose"),
-        "customer_ids": lambda: _ids(body, "customer_ids"),
-        "started_at": lambda: read_instant(body, "started_at"),
-        "completed_at": lambda: read_instant(body, "completed_at"),
-        "customers_spoken_to": lambda: read_integer(body, "customers_spoken_to"),
-        "frontline_met": lambda: read_text(body, "frontline_met"),
-        "summary": lambda: read_text(body, "summary"),
-        "unplanned": lambda: _flag(body, "unplanned"),
-        "recorded_after": lambda: _flag(body, "recorded_after"),
-    }
-    return {name: read() for name, read in readers.items() if name in body}
+    return {name: read(body) for name, read in READERS.items() if name in body}
 
 
 def walk_state(walk: Walk) -> dict[str, Any]:

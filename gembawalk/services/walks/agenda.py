@@ -13,6 +13,9 @@ from ...models import Person, Walk, WalkStatus
 from ...timeutil import day_range_utc, local_today
 from ..people.accounts import zone_for
 
+# How many of the walks after today Today lists (on the server's page and the device's).
+COMING_UP_SHOWN = 3
+
 
 @dataclass
 class Day:
@@ -90,7 +93,7 @@ def today_view(actor: Person, now: datetime | None = None) -> TodayView:
         day_start=start,
         in_progress=list(in_progress),
         planned_today=[w for w in planned if w.planned_start < end],
-        coming_up=[w for w in planned if w.planned_start >= end][:3],
+        coming_up=[w for w in planned if w.planned_start >= end][:COMING_UP_SHOWN],
         done_today=list(done_today),
     )
 
