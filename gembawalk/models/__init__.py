@@ -5,6 +5,7 @@ from .coaching import Comment, Notification, NotificationKind, Review
 from .conflicts import ConflictResolution, SyncConflict
 from .corrections import Correction
 from .customers import Customer
+from .demand import DemandType
 from .followups import FollowUp
 from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
 from .people import OrgUnit, Person, PersonRole, coach_assignments, unit_leaders
@@ -13,9 +14,11 @@ from .rollup import EngagementDay, RollupState
 from .series import WalkSeries, series_customers
 from .tombstones import RemovedRecord
 from .vocabulary import (
+    DEMAND_CATEGORY,
     CadencePeriod,
     Category,
     CustomerKind,
+    DemandKind,
     FollowUpStatus,
     RepeatRule,
     Role,
@@ -35,6 +38,9 @@ __all__ = [
     "Correction",
     "Customer",
     "CustomerKind",
+    "DEMAND_CATEGORY",
+    "DemandKind",
+    "DemandType",
     "EngagementDay",
     "FollowUp",
     "FollowUpStatus",

@@ -1,0 +1,95 @@
+"""Tallies: one tap on a walk records one demand heard, as an observation of the type's
+category; undoing the tap removes that observation, leaving a tombstone so a device that still
+holds it is told it is gone (410) rather than making it again."""
+
+from __future__ import annotations
+
+import uuid as uuid_lib
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from ...extensions import db
+from ...models import DemandType, Observation, Person, RemovedRecord, SaidBy, Walk, WalkStatus
+from ..errors import Conflict, Invalid, NotFound, rolls_back
+from ..walks import lifecycle as walks
+from . import types as demand_types
+
+UNDONE = "This tally was undone on the walk."
+
+
+def tally(
+    actor: Person,
+    walk_id: uuid_lib.UUID,
+    demand_type_id: int | None,
+    *,
+    words: str = "",
+    observation_id: uuid_lib.UUID | None = None,
+    made_at: datetime | None = None,
+) -> Observation:
+    """One demand heard on the walk: an observation of the type's category (the customer's
+    words, when given, are its text). The same id twice tallies once."""
+    type_id = demand_types.read_type_id(demand_type_id)
+    found = db.session.get(DemandType, type_id) if type_id else None
+    if found is None:
+        raise Invalid({"demand_type_id": "Choose a demand type."})
+    return walks.add_observation(
+        actor,
+        walk_id,
+        category=found.category.value,
+        text=words,
+        said_by=SaidBy.CUSTOMER.value,
+        observation_id=observation_id,
+        made_at=made_at,
+        demand_type_id=found.id,
+    )
+
+
+@rolls_back
+def undo_tally(actor: Person, observation_id: uuid_lib.UUID) -> None:
+    """Remove a tally from a walk still being recorded (a done walk is corrected instead).
+    Undoing one already undone answers the same, so a device may send it again."""
+    observation = db.session.scalar(select(Observation).where(Observation.uuid == observation_id))
+    if observation is None:
+        stone = db.session.get(RemovedRecord, observation_id)
+        if stone is not None and stone.person_id == actor.id:
+            return
+        raise NotFound("No such tally.")
+    if observation.walk.manager_id != actor.id:
+        raise NotFound("No such tally.")
+    if observation.demand_type_id is None:
+        raise Conflict("Only a tally is undone this way: correct other notes instead.")
+    if observation.walk.status != WalkStatus.IN_PROGRESS:
+        raise Conflict("The walk is no longer being recorded: correct it instead.")
+    db.session.add(
+        RemovedRecord(
+            uuid=observation.uuid, record_type="observation", person_id=actor.id, reason=UNDONE
+        )
+    )
+    db.session.delete(observation)
+    db.session.commit()
+
+
+def counts_on(walk: Walk) -> Counter[int]:
+    """How many of each demand type were tallied on a walk, by type id."""
+    return Counter(o.demand_type_id for o in walk.observations if o.demand_type_id is not None)
+
+
+def counts_by_walk(walk_ids: Iterable[int]) -> dict[int, list[tuple[str, int]]]:
+    """For the walks CSV: each walk's tallied types with their counts, in the types' order."""
+    ids = list(walk_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Observation.walk_id, DemandType.name, func.count())
+        .join(DemandType, DemandType.id == Observation.demand_type_id)
+        .where(Observation.walk_id.in_(ids))
+        .group_by(Observation.walk_id, DemandType.id, DemandType.name, DemandType.position)
+        .order_by(Observation.walk_id, DemandType.position, DemandType.id)
+    ).all()
+    found: dict[int, list[tuple[str, int]]] = {}
+    for walk_id, name, number in rows:
+        found.setdefault(walk_id, []).append((name, number))
+    return found
