@@ -62,7 +62,8 @@ def _started_walk(manager, **extra):
 def test_the_unit_leader_or_an_admin_edits_types_and_no_one_else(tree, director, admin):
     _region, depot, team, other = tree
     chasing = demand_types.add_type(director, depot.id, name="Chasing a repair", kind="failure")
-    assert chasing.kind == DemandKind.FAILURE and chasing.category == Category.FAILURE_DEMAND
+    assert chasing.kind == DemandKind.FAILURE
+    assert chasing.category == Category.FAILURE_DEMAND
     # A director leads the units below theirs too.
     demand_types.add_type(director, team.id, name="Report a repair", kind="value")
     demand_types.add_type(admin, other.id, name="Book a visit", kind="value")
@@ -143,8 +144,10 @@ def test_a_tally_takes_its_category_from_its_type(tree, admin):
     walk = _started_walk(manager)
     failure = tallies.tally(manager, walk.uuid, chasing.id, words="Third time I've rung")
     value = tallies.tally(manager, walk.uuid, report.id)
-    assert failure.category == Category.FAILURE_DEMAND and failure.text == "Third time I've rung"
-    assert value.category == Category.VALUE_DEMAND and value.text == ""  # words are optional
+    assert failure.category == Category.FAILURE_DEMAND
+    assert failure.text == "Third time I've rung"
+    assert value.category == Category.VALUE_DEMAND
+    assert value.text == ""
     assert tallies.counts_on(walk) == {chasing.id: 1, report.id: 1}
 
 
@@ -240,7 +243,8 @@ def test_the_picture_counts_by_type_and_week_and_finds_the_predictable(tree, dir
     assert found.top_failures[0].verbatims == ["Nobody called back"] * 3
     json = demand_picture.picture_json(found)
     assert json["unit"] == {"id": depot.id, "name": depot.name}
-    assert json["from"] == "2026-11-02" and json["to"] == "2026-11-29"
+    assert json["from"] == "2026-11-02"
+    assert json["to"] == "2026-11-29"
 
 
 def test_predictable_means_more_than_half_the_weeks():
@@ -309,7 +313,7 @@ def test_the_fix_is_told_four_weeks_after_closing_and_not_before(tree, admin):
         _heard(manager, chasing, closed - window if n == 0 else closed - timedelta(seconds=n))
         _heard(manager, report, closed - timedelta(days=1))
     # After: 5 chasing of 20, from the closing instant to just before the window ends.
-    for n in range(15):
+    for _n in range(15):
         _heard(manager, report, closed + timedelta(days=1))
     for n in range(5):
         _heard(manager, chasing, closed if n == 0 else closed + window - timedelta(seconds=n))
@@ -320,7 +324,8 @@ def test_the_fix_is_told_four_weeks_after_closing_and_not_before(tree, admin):
     assert told is not None
     assert (told.before.of_type, told.before.demand) == (10, 20)
     assert (told.after.of_type, told.after.demand) == (5, 20)
-    assert not told.too_few and told.reduced is True
+    assert not told.too_few
+    assert told.reduced is True
     assert [f.id for f, _ in fixes.results_for_unit(depot.id, closed + window)] == [follow_up.id]
 
 
@@ -330,11 +335,13 @@ def test_under_twenty_demands_on_either_side_is_too_few_to_tell(tree, admin):
     manager = factories.PersonFactory(roles=["manager"], org_unit=depot)
     closed = datetime(2026, 10, 1, 9, tzinfo=UTC)
     follow_up = _closed_follow_up(manager, chasing, closed)
-    for n in range(20):
+    for _n in range(20):
         _heard(manager, chasing, closed - timedelta(days=1))
-    for n in range(19):
+    for _n in range(19):
         _heard(manager, chasing, closed + timedelta(days=1))
     told = fixes.result(follow_up, closed + timedelta(weeks=5))
-    assert told is not None and told.too_few and told.reduced is None
+    assert told is not None
+    assert told.too_few
+    assert told.reduced is None
     open_one = factories.FollowUpFactory(walk=follow_up.walk, demand_type=chasing)
     assert fixes.result(open_one, closed + timedelta(weeks=5)) is None

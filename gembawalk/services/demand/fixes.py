@@ -4,6 +4,7 @@ weeks after have passed; too few demands on either side are too few to tell."""
 
 from __future__ import annotations
 
+import uuid as uuid_lib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,7 +14,10 @@ from ... import limits
 from ...extensions import db
 from ...models import Category, DemandType, FollowUp, FollowUpStatus, Observation, Person, Walk
 from ..engagement.definitions import share
+from ..errors import Forbidden, Invalid, rolls_back
+from ..followups import rules as followup_rules
 from ..people.org import subtree_ids
+from . import types as demand_types
 
 WINDOW = timedelta(weeks=limits.FIX_WINDOW_WEEKS)
 
@@ -103,3 +107,33 @@ def results_for_unit(unit_id: int, now: datetime) -> list[tuple[FollowUp, FixRes
         .limit(50)
     ).all()
     return [(f, r) for f in found if (r := result(f, now)) is not None]
+
+
+def aim_choices(item: FollowUp) -> list[DemandType]:
+    """The demand types a follow-up may name: those of its walk's unit (and above)."""
+    return demand_types.available(item.walk.manager.org_unit_id)
+
+
+def set_aim(item: FollowUp, type_id: object) -> None:
+    """Name the demand type a follow-up means to reduce (or none); the type must be one its
+    walk's unit has (a retired one only if it already named it). The caller commits."""
+    wanted = demand_types.read_type_id(type_id)
+    if wanted is None or wanted == item.demand_type_id:
+        item.demand_type_id = wanted
+        return
+    found = db.session.get(DemandType, wanted)
+    if found is None or found not in aim_choices(item):
+        raise Invalid({"demand_type_id": "This demand type is not one of this walk’s unit."})
+    item.demand_type = found
+
+
+@rolls_back
+def aim(actor: Person, follow_up_id: uuid_lib.UUID, type_id: object) -> FollowUp:
+    """From the follow-up's page: whoever may close it names the type it means to reduce."""
+    item = followup_rules.get_follow_up(actor, follow_up_id)
+    if not followup_rules.may_close(actor, item):
+        raise Forbidden("Only the owner, or whoever made it, changes a follow-up.")
+    set_aim(item, type_id)
+    item.version += 1
+    db.session.commit()
+    return item

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import uuid as uuid_lib
 from collections import Counter
-from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from ...extensions import db
 from ...models import DemandType, Observation, Person, RemovedRecord, SaidBy, Walk, WalkStatus
@@ -23,7 +22,7 @@ UNDONE = "This tally was undone on the walk."
 def tally(
     actor: Person,
     walk_id: uuid_lib.UUID,
-    demand_type_id: int | None,
+    demand_type_id: object,
     *,
     words: str = "",
     observation_id: uuid_lib.UUID | None = None,
@@ -34,7 +33,7 @@ def tally(
     type_id = demand_types.read_type_id(demand_type_id)
     found = db.session.get(DemandType, type_id) if type_id else None
     if found is None:
-        raise Invalid({"demand_type_id": "Choose a demand type."})
+        raise Invalid({"demand_type_id": "This demand type is not one of this walk’s unit."})
     return walks.add_observation(
         actor,
         walk_id,
@@ -77,19 +76,42 @@ def counts_on(walk: Walk) -> Counter[int]:
     return Counter(o.demand_type_id for o in walk.observations if o.demand_type_id is not None)
 
 
-def counts_by_walk(walk_ids: Iterable[int]) -> dict[int, list[tuple[str, int]]]:
-    """For the walks CSV: each walk's tallied types with their counts, in the types' order."""
-    ids = list(walk_ids)
-    if not ids:
-        return {}
+def counts_by_walk(walk_ids: Select) -> dict[uuid_lib.UUID, list[tuple[str, int]]]:
+    """For the walks CSV: the tallied types of each walk `walk_ids` selects (a SELECT of
+    Walk.id, so a quarter's export is one grouped query), with counts, in the types' order."""
     rows = db.session.execute(
-        select(Observation.walk_id, DemandType.name, func.count())
+        select(Walk.uuid, DemandType.name, func.count())
+        .select_from(Observation)
+        .join(Walk, Walk.id == Observation.walk_id)
         .join(DemandType, DemandType.id == Observation.demand_type_id)
-        .where(Observation.walk_id.in_(ids))
-        .group_by(Observation.walk_id, DemandType.id, DemandType.name, DemandType.position)
-        .order_by(Observation.walk_id, DemandType.position, DemandType.id)
+        .where(Observation.walk_id.in_(walk_ids))
+        .group_by(Walk.uuid, DemandType.id, DemandType.name, DemandType.position)
+        .order_by(Walk.uuid, DemandType.position, DemandType.id)
     ).all()
-    found: dict[int, list[tuple[str, int]]] = {}
-    for walk_id, name, number in rows:
-        found.setdefault(walk_id, []).append((name, number))
+    found: dict[uuid_lib.UUID, list[tuple[str, int]]] = {}
+    for walk_uuid, name, number in rows:
+        found.setdefault(walk_uuid, []).append((name, number))
     return found
+
+
+def undo_latest(
+    actor: Person, walk_id: uuid_lib.UUID, demand_type_id: object
+) -> Observation | None:
+    """Undo the latest tally of a type on the walk (the page's Undo button); None when there
+    is none left to undo."""
+    walk = walks.get_own_walk(actor, walk_id)
+    type_id = demand_types.read_type_id(demand_type_id)
+    latest = max(
+        (o for o in walk.observations if type_id is not None and o.demand_type_id == type_id),
+        key=lambda o: (o.made_at, o.id),
+        default=None,
+    )
+    if latest is not None:
+        undo_tally(actor, latest.uuid)
+    return latest
+
+
+def counters(walk: Walk) -> list[tuple[DemandType, int]]:
+    """What the walk's tally shows: each type its unit may tally, with how many so far."""
+    counted = counts_on(walk)
+    return [(t, counted.get(t.id, 0)) for t in demand_types.available(walk.manager.org_unit_id)]

@@ -181,7 +181,7 @@ def type_for(
     if allowed and demand_type.retired and demand_type.id != kept:  # type: ignore[union-attr]
         allowed = False
     if not allowed or demand_type is None:
-        raise Invalid({"demand_type_id": "This demand type is not one of this walk's unit."})
+        raise Invalid({"demand_type_id": "This demand type is not one of this walk’s unit."})
     if DEMAND_CATEGORY[demand_type.kind] != category:
         raise Invalid(
             {
