@@ -66,6 +66,7 @@ def test_demand_types_answer_the_managers_unit_and_those_above(manager_client, k
         "id": kinds["next"].id,
         "name": "Asking what happens next",
         "kind": "failure",
+        "category": "failure_demand",
         "unit": {"id": region.id, "name": "North region"},
     }
 

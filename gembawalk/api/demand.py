@@ -9,13 +9,13 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
-from ..models import DemandKind, DemandType
+from ..models import DEMAND_CATEGORY, DemandKind, DemandType
 from ..services.demand import picture as demand_picture
 from ..services.demand import types as demand_types
 from ..services.engagement.periods import choose_period, parse_day
 from ..services.errors import Invalid
 from ..services.validation import record_id
-from .openapi import enum_of, text
+from .openapi import enum_of, one_of, text
 from .sync import ERROR, answer
 
 bp = Blueprint("demand", __name__)
@@ -26,6 +26,7 @@ def demand_type_json(demand_type: DemandType) -> dict[str, Any]:
         "id": demand_type.id,
         "name": demand_type.name,
         "kind": demand_type.kind.value,
+        "category": demand_type.category.value,
         "unit": {"id": demand_type.org_unit.id, "name": demand_type.org_unit.name},
     }
 
@@ -65,11 +66,15 @@ COUNT = {"type": "integer", "minimum": 0}
 SCHEMAS = {
     "DemandType": {
         "type": "object",
-        "required": ["id", "name", "kind", "unit"],
+        "required": ["id", "name", "kind", "category", "unit"],
         "properties": {
             "id": {"type": "integer"},
             "name": text("demand_type"),
             "kind": enum_of(DemandKind),
+            "category": {
+                **one_of(c.value for c in DEMAND_CATEGORY.values()),
+                "description": "The category a tally of it takes (from its kind).",
+            },
             "unit": {**UNIT, "description": "The unit that keeps it (the caller's or above)."},
         },
     },

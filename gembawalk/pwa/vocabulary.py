@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import limits
-from ..models import Category, CustomerKind, SaidBy, WalkKind, WalkStatus, WasteType
+from ..models import Category, CustomerKind, DemandKind, SaidBy, WalkKind, WalkStatus, WasteType
 from ..models.vocabulary import NEAR_DAYS
 
 # The words the offline pages show or offer, under the names the scripts ask for.
@@ -18,6 +18,7 @@ WORDS = {
     "walk_kind": WalkKind,
     "walk_status": WalkStatus,
     "customer_kind": CustomerKind,
+    "demand_kind": DemandKind,
 }
 
 

@@ -111,7 +111,11 @@ def undo_latest(
     return latest
 
 
-def counters(walk: Walk) -> list[tuple[DemandType, int]]:
-    """What the walk's tally shows: each type its unit may tally, with how many so far."""
-    counted = counts_on(walk)
-    return [(t, counted.get(t.id, 0)) for t in demand_types.available(walk.manager.org_unit_id)]
+def counters(walk: Walk) -> list[tuple[DemandType, list[str]]]:
+    """What the walk's tally shows: each type its unit may tally, with the ids of its tallies
+    so far, oldest first (their number is the count; Undo takes back the last)."""
+    held: dict[int, list[str]] = {}
+    for o in sorted(walk.observations, key=lambda o: (o.made_at, o.id)):
+        if o.demand_type_id is not None:
+            held.setdefault(o.demand_type_id, []).append(str(o.uuid))
+    return [(t, held.get(t.id, [])) for t in demand_types.available(walk.manager.org_unit_id)]
