@@ -134,6 +134,7 @@ def types(unit_id: int):
 
 
 def _change_types(unit_id: int) -> None:
+    demand_types.own_types(current_user, unit_id)  # Not Found or Forbidden before anything
     action, type_id = request.form.get("action"), request.form.get("type_id", type=int)
     try:
         if action == "add":

@@ -30,6 +30,7 @@ def tally(
 ) -> Observation:
     """One demand heard on the walk: an observation of the type's category (the customer's
     words, when given, are its text). The same id twice tallies once."""
+    walks.get_own_walk(actor, walk_id)  # someone else's walk is Not Found, whatever was sent
     type_id = demand_types.read_type_id(demand_type_id)
     found = db.session.get(DemandType, type_id) if type_id else None
     if found is None:
