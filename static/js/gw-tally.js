@@ -83,7 +83,8 @@
         return fetch(API + "/observations/" + tallyUuid, { method: "DELETE", credentials: "same-origin",
           redirect: "manual", headers: { Accept: "application/json", "X-CSRFToken": token } });
       }).then(function (r) { if (r.status !== 204) throw new Error("The server did not undo it."); });
-      return removed.then(function () { return Gemba.store.dropTally(walkUuid, tallyUuid); });
+      return removed.then(function () { return Gemba.store.dropTally(walkUuid, tallyUuid); })
+        .then(function () { Gemba.sync.soon("save"); });  // the status line recounts
     });
   }
 
