@@ -97,6 +97,7 @@ class Writer:
                 "walks",
                 "observations",
                 "follow_ups",
+                "demand_types",
             ):
                 last = f"SELECT coalesce(max(id), 1) FROM {table}"  # noqa: S608
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), ({last}))")
@@ -166,6 +167,19 @@ def build(engine, managers: int, weeks: int, now: datetime, seed: int = 4) -> di
         ["id", "name", "kind", "org_unit_id", "notes", "active", "created_at"],
         customers,
     )
+    # Demand types: each division keeps five (three value, two failure), inherited by its
+    # teams; most demand notes are tallies of one of them (typed), the rest untyped.
+    demand_types, by_kind = [], {}
+    for d in range(divisions):
+        for n, kind in enumerate(("value", "value", "value", "failure", "failure")):
+            type_id = len(demand_types) + 1
+            demand_types.append((type_id, 2 + d, f"Demand {d}-{n}", kind, n, None, founded))
+            by_kind.setdefault((2 + d, kind), []).append(type_id)
+    writer.write(
+        "demand_types",
+        ["id", "org_unit_id", "name", "kind", "position", "retired_at", "created_at"],
+        demand_types,
+    )
     counts = {"walks": 0, "observations": 0, "follow_ups": 0}
     walk_rows, link_rows, note_rows, follow_rows = [], [], [], []
     this_monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0)
@@ -226,10 +240,15 @@ def build(engine, managers: int, weeks: int, now: datetime, seed: int = 4) -> di
                     ids["note"] += 1
                     category = rng.choice(CATEGORIES)
                     made = started + timedelta(minutes=rng.randint(1, 30))
+                    typed = None
+                    if category in DEMAND_KIND and rng.random() < 0.7:
+                        division = 2 + team % divisions
+                        typed = rng.choice(by_kind[(division, DEMAND_KIND[category])])
                     note_rows.append((
                         ids["note"], uuid.UUID(int=rng.getrandbits(128), version=4), wid, pid,
                         category, rng.choice(WASTES) if category == "waste" else None,
-                        "walker", rng.choice(NOTES), made, made, 1,
+                        "walker", "" if typed and rng.random() < 0.7 else rng.choice(NOTES),
+                        made, made, 1, typed,
                     ))  # fmt: skip
                     if rng.random() < 0.03:
                         ids["follow"] += 1
@@ -251,7 +270,8 @@ WALK_COLUMNS = ["id", "uuid", "manager_id", "kind", "purpose", "place", "planned
                 "cancelled_at", "frontline_met", "customers_spoken_to", "summary", "version",
                 "created_at", "updated_at"]  # fmt: skip
 NOTE_COLUMNS = ["id", "uuid", "walk_id", "author_id", "category", "waste_type", "said_by",
-                "text", "made_at", "received_at", "version"]  # fmt: skip
+                "text", "made_at", "received_at", "version", "demand_type_id"]  # fmt: skip
+DEMAND_KIND = {"value_demand": "value", "failure_demand": "failure"}
 FOLLOW_COLUMNS = ["id", "uuid", "walk_id", "observation_id", "owner_id", "created_by_id",
                   "action", "due_date", "status", "closing_note", "closed_at", "version",
                   "created_at", "updated_at"]  # fmt: skip
@@ -362,6 +382,11 @@ def run(database_url: str, managers: int, weeks: int, rounds: int, pages: bool =
             few,
         )
         paths["Walks CSV, whole organisation, quarter"] = (f"/engagement/walks.csv?{quarter}", few)
+        paths["Demand picture (API), a division, quarter"] = (
+            "/api/v1/demand?unit=2&from=" + (now.date() - timedelta(days=90)).isoformat(),
+            rounds,
+        )
+        paths["Demand page, whole organisation, this quarter"] = (f"/demand?{quarter}", few)
     results = {name: timed(client, path, count) for name, (path, count) in paths.items()}
     with app.app_context():
         db.engine.dispose()

@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from .calendar.views import bp as calendar_bp
     from .coaching.views import bp as coaching_bp
     from .conflicts.views import bp as conflicts_bp
+    from .demand.views import bp as demand_bp
     from .engagement.views import bp as engagement_bp
     from .followups.views import bp as followups_bp
     from .main.views import bp as main_bp
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(coaching_bp)
     app.register_blueprint(followups_bp)
+    app.register_blueprint(demand_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(create_api())
     app.register_blueprint(calendar_bp)

@@ -12,6 +12,7 @@ CSS = Bundle(
     "css/coaching.css",
     "css/engagement.css",
     "css/photos.css",
+    "css/demand.css",
     filters="rcssmin",
     output="gen/app.%(version)s.css",
 )
@@ -31,6 +32,7 @@ OFFLINE_JS = (
     "js/gw-status.js",
     "js/gw-forms.js",
     "js/gw-enhance.js",
+    "js/gw-tally.js",
     "js/gw-shell.js",
     "js/gw-boot.js",
 )

@@ -187,6 +187,8 @@ def import_customers(path: Path, dry_run: bool, deactivate_missing: bool, as_ema
         customer_imports.import_customers, path, as_email=as_email, dry_run=dry_run,
         deactivate_missing=deactivate_missing,
     )  # fmt: skip
+
+
 @bp.cli.command("move-photos")
 @click.option("--from", "source_url", help="the store to copy from (default: PHOTO_STORAGE_URL)")
 @click.option("--to", "target_url", required=True, help="file:///folder or s3://bucket/prefix")

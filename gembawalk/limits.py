@@ -23,7 +23,21 @@ TEXT = {
     # (an IPv6 address with a zone fits in 64).
     "device_part": 60,
     "address": 64,
+    "demand_type": 120,
 }
+
+# Demand types: how many a unit keeps in use (a short list people can tap through on a walk),
+# how much of the period a type must be heard in to be predictable (present in most weeks),
+# how long after a follow-up closes its demand type is compared, and how few demands on
+# either side are too few to tell whether the fix worked.
+DEMAND_TYPES_PER_UNIT = 20
+PREDICTABLE_WEEK_SHARE = 0.5
+FIX_WINDOW_WEEKS = 4
+FIX_MIN_DEMANDS = 20
+# The most frequent failure demands on the demand picture, each with a few of the customer's
+# own words.
+DEMAND_TOP_FAILURES = 5
+DEMAND_VERBATIMS = 3
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128

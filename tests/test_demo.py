@@ -209,7 +209,8 @@ def test_cancelled_missed_late_and_nobody_there_walks_exist(app, summary, now):
 
 def test_observations_are_made_during_their_walk(summary, now):
     observations = db.session.scalars(select(Observation)).all()
-    per_walk = Counter(o.walk_id for o in observations)
+    # Notes, not tallies (one tap per demand heard: test_demo_has_demand_types_and_tallies).
+    per_walk = Counter(o.walk_id for o in observations if o.demand_type_id is None)
     for observation in observations:
         walk = observation.walk
         assert walk.status == WalkStatus.DONE
@@ -356,3 +357,21 @@ def test_demo_if_empty_loads_an_empty_database(app):
     assert result.exit_code == 0, result.output
     assert "manager@example.org" in result.output
     assert count(Person) == 17
+
+
+def test_demo_has_demand_types_and_tallies(summary):
+    from gembawalk.models import DemandType
+    from gembawalk.services.demand import types as demand_types
+
+    units = {t.org_unit.name for t in db.session.scalars(select(DemandType))}
+    assert units == {"Waste & Fleet Operations", "Planning & Permits", "Customer Contact"}
+    team = db.session.scalar(select(OrgUnit).where(OrgUnit.name == "Contact Centre"))
+    assert "Chasing a repair" in {t.name for t in demand_types.available(team.id)}
+    tallies = db.session.scalars(select(Observation).where(Observation.demand_type_id.is_not(None)))
+    tallied = list(tallies)
+    assert len(tallied) > 100
+    assert all(o.category == o.demand_type.category for o in tallied)
+    assert all(o.walk.kind == WalkKind.CUSTOMER_VISIT for o in tallied)
+    assert db.session.scalar(
+        select(func.count()).select_from(FollowUp).where(FollowUp.demand_type_id.is_not(None))
+    )

@@ -12,6 +12,7 @@ from . import (
     batch,
     comments,
     core,
+    demand,
     followups,
     leaderboard,
     observations,
@@ -22,7 +23,9 @@ from . import (
 )
 from .http import no_store
 
-MODULES = (core, leaderboard, sync, walks, observations, photos, comments, followups, batch)
+MODULES = (
+    core, leaderboard, demand, sync, walks, observations, photos, comments, followups, batch
+)  # fmt: skip
 
 API_VERSION = "1.0.0"
 

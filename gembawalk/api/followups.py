@@ -39,6 +39,7 @@ def follow_up_json(item: FollowUp) -> dict[str, Any]:
         "closed_at": utc(item.closed_at),
         "closed_by_id": item.closed_by_id,
         "created_at": utc(item.created_at),
+        "demand_type_id": item.demand_type_id,
     }
 
 
@@ -51,6 +52,12 @@ def put_follow_up(follow_up_id: UUID):
 
 
 # --- the OpenAPI description ----------------------------------------------------------------
+
+AIM = {
+    "type": ["integer", "null"],
+    "description": "The demand type the action means to reduce: four weeks after it closes, "
+    "that type's share of all demand before and after is shown.",
+}
 
 SCHEMAS = {
     "FollowUp": {
@@ -68,6 +75,7 @@ SCHEMAS = {
             "closed_at",
             "closed_by_id",
             "created_at",
+            "demand_type_id",
         ],
         "properties": {
             "uuid": UUID_SCHEMA,
@@ -82,6 +90,7 @@ SCHEMAS = {
             "closed_at": WHEN,
             "closed_by_id": {"type": ["integer", "null"]},
             "created_at": WHEN,
+            "demand_type_id": AIM,
         },
     },
     "FollowUpInput": {
@@ -89,7 +98,8 @@ SCHEMAS = {
         "description": "On create: walk_id, action, owner_id (someone in the organisation) "
         "and due_date (today or later), observation_id when it comes from one observation. "
         "On edit: base_version and any of action, owner_id, due_date; to close, status "
-        "'closed' with closing_note (what was done).",
+        "'closed' with closing_note (what was done). demand_type_id names the demand type "
+        "it means to reduce (one of the walk's unit, GET /demand-types; else 422).",
         "properties": {
             "walk_id": UUID_SCHEMA,
             "observation_id": MAYBE_UUID,
@@ -98,6 +108,7 @@ SCHEMAS = {
             "due_date": {"type": "string", "format": "date"},
             "status": enum_of(FollowUpStatus),
             "closing_note": text("closing_note"),
+            "demand_type_id": AIM,
             "base_version": BASE_VERSION,
         },
     },

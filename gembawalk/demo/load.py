@@ -15,6 +15,7 @@ from ..models import (
     Category,
     Customer,
     CustomerKind,
+    DemandType,
     FollowUp,
     FollowUpStatus,
     Observation,
@@ -34,6 +35,7 @@ from ..services.people.passwords import hash_password
 from ..timeutil import NonexistentLocalTime, day_start_utc, local, to_utc, utcnow
 from . import texts
 from .coaching import add_coaching
+from .demand import add_demand
 from .series import add_repeating_walks
 
 WEEKS = 26  # of history, this week included
@@ -149,6 +151,7 @@ class _Builder:
         self.walks: list[Walk] = []
         self.observations: list[Observation] = []
         self.follow_ups: list[FollowUp] = []
+        self.demand_types: list[DemandType] = []
 
     def uuid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -168,7 +171,9 @@ class _Builder:
                 self.schedule(self.people[email], HABITS[habit])
         self.today_for(self.people["manager@example.org"])
         add_repeating_walks(self)
+        add_demand(self, seed=self.rng.getrandbits(32))
         db.session.add_all([*self.units.values(), *self.people.values(), *self.customers])
+        db.session.add_all(self.demand_types)
         db.session.add_all([*self.walks, *self.observations, *self.follow_ups])
         return self.summary()
 

@@ -5,6 +5,7 @@ from .coaching import Comment, Notification, NotificationKind, Review
 from .conflicts import ConflictResolution, SyncConflict
 from .corrections import Correction
 from .customers import Customer
+from .demand import DemandType
 from .followups import FollowUp
 from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
 from .people import OrgUnit, Person, PersonRole, coach_assignments, unit_leaders
@@ -15,9 +16,11 @@ from .series import WalkSeries, series_customers
 from .sessions import DeviceSession
 from .tombstones import RemovedRecord
 from .vocabulary import (
+    DEMAND_CATEGORY,
     CadencePeriod,
     Category,
     CustomerKind,
+    DemandKind,
     FollowUpStatus,
     RepeatRule,
     Role,
@@ -37,7 +40,10 @@ __all__ = [
     "Correction",
     "Customer",
     "CustomerKind",
+    "DEMAND_CATEGORY",
     "DeliveryStatus",
+    "DemandKind",
+    "DemandType",
     "DeviceSession",
     "DigestDelivery",
     "EngagementDay",

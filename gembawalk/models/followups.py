@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import Model
 from ..limits import TEXT
 from ..timeutil import UTCDateTime, utcnow
+from .demand import DemandType
 from .people import Person
 from .vocabulary import FollowUpStatus, stored_as_text
 from .walks import Observation, Walk
@@ -36,6 +37,8 @@ class FollowUp(Model):
     closing_note: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # The demand type the action means to reduce: did the fix work (services/demand/fixes.py).
+    demand_type_id: Mapped[int | None] = mapped_column(ForeignKey("demand_types.id"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -45,3 +48,4 @@ class FollowUp(Model):
     owner: Mapped[Person] = relationship(foreign_keys=[owner_id])
     created_by: Mapped[Person] = relationship(foreign_keys=[created_by_id])
     closed_by: Mapped[Person | None] = relationship(foreign_keys=[closed_by_id])
+    demand_type: Mapped[DemandType | None] = relationship()

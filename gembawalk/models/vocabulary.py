@@ -87,6 +87,13 @@ class Category(Labelled):
     GOOD_PRACTICE = "good_practice"
 
 
+class DemandKind(Labelled):
+    # A demand type is one or the other; a tally of it is an observation of the matching
+    # category (DEMAND_CATEGORY), so tallies and every figure are one thing.
+    VALUE = "value"
+    FAILURE = "failure"
+
+
 class WasteType(Labelled):
     # TIMWOOD plus unused skills.
     TRANSPORT = "transport"
@@ -97,6 +104,12 @@ class WasteType(Labelled):
     OVER_PROCESSING = "over_processing"
     DEFECTS = "defects"
     SKILLS = "skills"
+
+
+DEMAND_CATEGORY = {
+    DemandKind.VALUE: Category.VALUE_DEMAND,
+    DemandKind.FAILURE: Category.FAILURE_DEMAND,
+}
 
 
 class SaidBy(Labelled):

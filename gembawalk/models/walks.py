@@ -25,6 +25,7 @@ from ..extensions import Model, db
 from ..limits import TEXT, WALK_MINUTES_DEFAULT
 from ..timeutil import UTCDateTime, local, utcnow
 from .customers import Customer
+from .demand import DemandType
 from .people import Person
 from .vocabulary import (
     Category,
@@ -123,6 +124,8 @@ class Observation(Model):
         stored_as_text(SaidBy, "said_by"), default=SaidBy.WALKER
     )
     text: Mapped[str] = mapped_column(Text)
+    # A tally: the demand type heard (its kind decides the category, services/demand/types.py).
+    demand_type_id: Mapped[int | None] = mapped_column(ForeignKey("demand_types.id"), index=True)
     # When the note was made on the device, which may be long before the server heard of it.
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -130,6 +133,7 @@ class Observation(Model):
 
     walk: Mapped[Walk] = relationship(back_populates="observations")
     author: Mapped[Person] = relationship()
+    demand_type: Mapped[DemandType | None] = relationship()
     follow_ups: Mapped[list[FollowUp]] = relationship(
         back_populates="observation", order_by="FollowUp.due_date"
     )

@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app
 
 from .. import limits
-from ..models import Category, CustomerKind, SaidBy, WalkKind, WalkStatus, WasteType
+from ..models import Category, CustomerKind, DemandKind, SaidBy, WalkKind, WalkStatus, WasteType
 from ..models.vocabulary import DONE, NEAR_DAYS, SAVED_HERE, DeviceRecordType
 from ..services.people.single_sign_on import single_sign_on_enabled
 from ..services.sync.walks import WALK_FIELDS
@@ -24,6 +24,7 @@ WORDS = {
     "walk_kind": WalkKind,
     "walk_status": WalkStatus,
     "customer_kind": CustomerKind,
+    "demand_kind": DemandKind,
 }
 
 

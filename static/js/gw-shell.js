@@ -2,7 +2,7 @@
 // the walks, a walk being recorded and the outbox from IndexedDB. Its forms are the server's own,
 // copied from the shell's <template>s (gw-forms.js); its words and limits are the server's too.
 // Module Gemba.shell. Needs Gemba.status, Gemba.store, Gemba.capture, Gemba.sync,
-// Gemba.outbox, Gemba.words, Gemba.forms.
+// Gemba.outbox, Gemba.words, Gemba.checks, Gemba.forms, Gemba.tally.
 (function (Gemba) {
   "use strict";
 
@@ -240,6 +240,7 @@
       if (chip) { chip.checked = true; chip.dispatchEvent(new Event("change", { bubbles: true })); }
       parts.push(h("section", { class: "card capture", id: "observe", "aria-labelledby": "observe-heading" }, [
         h("h2", { id: "observe-heading", text: "Add an observation" }), form]));
+      if (Gemba.tally) parts.splice(parts.length - 1, 0, Gemba.tally.holder(walk));
       parts.push(h("a", { class: "button button-block", href: "/walks/" + walk.uuid + "/complete", text: "Complete walk" }));
     }
     if (walk.status === "done") parts.push(recordFacts(walk, customers));

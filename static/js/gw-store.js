@@ -158,6 +158,18 @@
       });
     },
 
+    // Undo a tally (gw-tally.js): its outbox record goes, and the walk's copy forgets it.
+    dropTally: function (walkUuid, uuid) {
+      return transact(["walks", "outbox"], "readwrite", function (s) {
+        s.outbox.delete(uuid);
+        return req(s.walks.get(walkUuid)).then(function (walk) {
+          if (!walk) return;
+          walk.observations = (walk.observations || []).filter(function (o) { return o.uuid !== uuid; });
+          s.walks.put(walk);
+        });
+      });
+    },
+
     setWalkVersion: function (uuid, version) {
       return transact(["walks"], "readwrite", function (s) {
         return req(s.walks.get(uuid)).then(function (walk) {

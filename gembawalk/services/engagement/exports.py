@@ -10,6 +10,7 @@ from ...extensions import db
 from ...models import Observation, Person, Walk, WalkStatus
 from ...timeutil import local
 from .. import access
+from ..demand import tallies
 from ..people.org import subtree_ids
 from ..walks.agenda import missed_clause
 from .definitions import customer_engagement, in_period, with_external_customer
@@ -87,6 +88,7 @@ WALKS_HEADER = [
     "place",
     "unplanned",
     "recorded after the fact",
+    "demand types",
 ]
 
 
@@ -99,6 +101,11 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
         return
     observations = (
         select(func.count()).where(Observation.walk_id == Walk.id).correlate(Walk).scalar_subquery()
+    )
+    scope = (
+        Walk.manager_id.in_(manager_ids_in(subtree_ids(board.unit.id))),
+        access.visible_walks_clause(actor),
+        in_period(period.start, period.end),
     )
     query = (
         select(
@@ -120,13 +127,10 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
             Walk.recorded_after,
         )
         .join(Person, Person.id == Walk.manager_id)
-        .where(
-            Walk.manager_id.in_(manager_ids_in(subtree_ids(board.unit.id))),
-            access.visible_walks_clause(actor),
-            in_period(period.start, period.end),
-        )
+        .where(*scope)
         .order_by(Person.display_name, Walk.planned_start)
     )
+    tallied = tallies.counts_by_walk(select(Walk.id).where(*scope))
     for (
         name,
         email,
@@ -167,6 +171,7 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
             place,
             "yes" if unplanned else "no",
             "yes" if recorded_after else "no",
+            "; ".join(f"{type_name} × {number}" for type_name, number in tallied.get(walk_id, ())),
         ]
 
 

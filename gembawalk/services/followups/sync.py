@@ -10,6 +10,8 @@ from typing import Any
 from ...extensions import db
 from ...models import FollowUp, FollowUpStatus, Person
 from .. import validation
+from ..demand import fixes
+from ..demand import types as demand_types
 from ..errors import Forbidden, Invalid, NotFound
 from ..sync.protocol import (
     Outcome,
@@ -24,7 +26,16 @@ from ..sync.protocol import (
 from ..sync.tombstones import TAKEN, refuse_on_removed_walk
 from . import rules
 
-FIELDS = ("walk_id", "observation_id", "action", "owner_id", "due_date", "status", "closing_note")
+FIELDS = (
+    "walk_id",
+    "observation_id",
+    "action",
+    "owner_id",
+    "due_date",
+    "status",
+    "closing_note",
+    "demand_type_id",
+)
 CHANGED = ("action", "owner_id", "due_date")
 
 
@@ -51,6 +62,7 @@ def wanted_follow_up(body: dict) -> dict[str, Any]:
             FollowUpStatus, body["status"], "status", "Send open or closed."
         ),
         "closing_note": lambda: read_text(body, "closing_note"),
+        "demand_type_id": lambda: demand_types.read_type_id(body["demand_type_id"]),
     }
     return {name: read() for name, read in readers.items() if body.get(name) is not None}
 
@@ -64,6 +76,7 @@ def follow_up_state(item: FollowUp) -> dict[str, Any]:
         "due_date": item.due_date,
         "status": item.status,
         "closing_note": item.closing_note,
+        "demand_type_id": item.demand_type_id,
     }
 
 
@@ -95,6 +108,8 @@ def put_follow_up(actor: Person, follow_up_id: uuid_lib.UUID, body: dict, now: d
         if differences(state, wanted, ("walk_id", "observation_id")):
             raise Invalid({"walk_id": "A follow-up stays on the walk it came from."})
         merged = {**state, **wanted}
+        if differences(state, wanted, ("demand_type_id",)):  # the demand type it means to reduce
+            fixes.set_aim(item, merged["demand_type_id"])
         if differences(state, wanted, CHANGED):
             text, owner, due = rules.checked_change(
                 actor,
@@ -133,6 +148,9 @@ def put_follow_up(actor: Person, follow_up_id: uuid_lib.UUID, body: dict, now: d
             follow_up_id=follow_up_id,
             now=now,
         )
+        if created and wanted.get("demand_type_id") is not None:
+            fixes.set_aim(item, wanted["demand_type_id"])
+            db.session.commit()
         if created and closes:
             for name, value in rules.closing(actor, wanted.get("closing_note"), now).items():
                 setattr(item, name, value)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import Observation, Person, Walk, WalkStatus
+from ..demand import types as demand_types
 from ..errors import Invalid
 from ..walks import corrections
 from ..walks import lifecycle as walks
@@ -29,7 +30,15 @@ from .protocol import (
 )
 from .tombstones import refuse_on_removed_walk
 
-OBSERVATION_FIELDS = ("walk_id", "category", "waste_type", "said_by", "text", "made_at")
+OBSERVATION_FIELDS = (
+    "walk_id",
+    "category",
+    "waste_type",
+    "said_by",
+    "text",
+    "made_at",
+    "demand_type_id",
+)
 
 
 def wanted_observation(body: dict) -> dict[str, Any]:
@@ -40,6 +49,7 @@ def wanted_observation(body: dict) -> dict[str, Any]:
         "said_by": lambda: body.get("said_by"),
         "text": lambda: read_text(body, "text"),
         "made_at": lambda: read_instant(body, "made_at"),
+        "demand_type_id": lambda: demand_types.read_type_id(body.get("demand_type_id")),
     }
     return {name: read() for name, read in readers.items() if name in body}
 
@@ -52,6 +62,7 @@ def observation_state(observation: Observation) -> dict[str, Any]:
         "said_by": observation.said_by.value,
         "text": observation.text,
         "made_at": observation.made_at,
+        "demand_type_id": observation.demand_type_id,
     }
 
 
@@ -73,7 +84,10 @@ def put_observation(
             raise Invalid({"walk_id": "An observation cannot move to another walk."})
         walks.check_observable(observation.walk)
         merged = {**observation_state(observation), **wanted}
-        said = {name: merged[name] for name in ("category", "waste_type", "said_by", "text")}
+        said = {
+            name: merged[name]
+            for name in ("category", "waste_type", "said_by", "text", "demand_type_id")
+        }
         if observation.walk.status == WalkStatus.DONE:
             # A note on a done walk is corrected, and what it said is kept; when it was made
             # is not part of a correction.
@@ -127,6 +141,7 @@ def _create_observation(
             waste_type=wanted.get("waste_type"),
             said_by=wanted.get("said_by") or "walker",
             text=wanted.get("text"),
+            demand_type_id=wanted.get("demand_type_id"),
         )
     stored = insert_once(observation, lambda found: found.walk.manager_id == actor.id)
     if stored is observation:

@@ -185,6 +185,7 @@ def revise_observation(
     said_by: str,
     text: str | None,
     now: datetime,
+    demand_type_id: object = walks.KEEP_TYPE,
 ) -> bool:
     """Correct an observation of a done walk, keeping what it replaced (as revise_walk)."""
     walk = observation.walk
@@ -192,7 +193,12 @@ def revise_observation(
     before = _observation_values(observation)
     with db.session.no_autoflush:
         walks.describe(
-            observation, category=category, waste_type=waste_type, said_by=said_by, text=text
+            observation,
+            category=category,
+            waste_type=waste_type,
+            said_by=said_by,
+            text=text,
+            demand_type_id=demand_type_id,
         )
     after = _observation_values(observation)
     version = observation.version + 1

@@ -25,6 +25,7 @@ from ...models import (
 from ...timeutil import NonexistentLocalTime, local, local_today, to_utc, utcnow
 from .. import customers as customer_register
 from .. import validation
+from ..demand import types as demand_types
 from ..errors import Conflict, Forbidden, Invalid, NotFound, rolls_back
 from ..people.accounts import zone_for
 from .client_ids import existing_row, insert_once
@@ -265,6 +266,7 @@ def add_observation(
     waste_type: str | None = None,
     observation_id: uuid_lib.UUID | None = None,
     made_at: datetime | None = None,
+    demand_type_id: int | None = None,
 ) -> Observation:
     """Add a note to a walk being recorded (or just done). The same id twice adds it once."""
     walk = get_own_walk(actor, walk_id)
@@ -283,7 +285,14 @@ def add_observation(
         made_at=made_at or utcnow(),
         received_at=utcnow(),
     )
-    describe(observation, category=category, waste_type=waste_type, said_by=said_by, text=text)
+    describe(
+        observation,
+        category=category,
+        waste_type=waste_type,
+        said_by=said_by,
+        text=text,
+        demand_type_id=demand_type_id,
+    )
     return insert_once(observation, ours)
 
 
@@ -297,6 +306,9 @@ def check_observable(walk: Walk) -> None:
         raise Conflict("Start the walk before adding observations.")
 
 
+KEEP_TYPE = object()  # describe(): leave the demand type a note already names as it is
+
+
 def describe(
     observation: Observation,
     *,
@@ -304,8 +316,10 @@ def describe(
     waste_type: str | None,
     said_by: str,
     text: str | None,
+    demand_type_id: object = KEEP_TYPE,
 ) -> None:
-    """Set what an observation says, holding each field to its rule (new or edited alike)."""
+    """Set what an observation says, holding each field to its rule (new or edited alike). A
+    tally names its demand type, whose kind must match the category; its words are optional."""
     observation.category = validation.choice(Category, category, "category", "Choose a category.")
     observation.waste_type = None
     if observation.category == Category.WASTE:
@@ -313,7 +327,16 @@ def describe(
             WasteType, waste_type, "waste_type", "Choose which waste this is."
         )
     observation.said_by = validation.choice(SaidBy, said_by, "said_by", "Choose who said it.")
-    observation.text = validation.text(text, "text", "observation", required=True, label="The note")
+    kept = observation.demand_type_id
+    wanted = kept if demand_type_id is KEEP_TYPE else demand_types.read_type_id(demand_type_id)
+    with db.session.no_autoflush:  # a new note is not in the session yet
+        typed = demand_types.type_for(
+            observation.walk.manager.org_unit_id, observation.category, wanted, kept
+        )
+    observation.demand_type = typed
+    observation.text = validation.text(
+        text, "text", "observation", required=typed is None, label="The note"
+    )
 
 
 @rolls_back
