@@ -130,7 +130,18 @@ def build(engine, managers: int, weeks: int, now: datetime, seed: int = 4) -> di
     hashed = hash_password(PASSWORD)
 
     def person(pid, email, name, unit):
-        return (pid, email, name, hashed, unit, None, True, uuid.uuid4().hex, founded)
+        return (
+            pid,
+            email,
+            name,
+            hashed,
+            unit,
+            None,
+            True,
+            uuid.uuid4().hex,
+            founded,
+            founded.date(),
+        )
 
     people = [person(1, "director@bench.example", "Dana Director", 1)]
     people += [
@@ -149,6 +160,7 @@ def build(engine, managers: int, weeks: int, now: datetime, seed: int = 4) -> di
             "active",
             "session_token",
             "created_at",
+            "started_on",
         ],  # fmt: skip
         people,
     )

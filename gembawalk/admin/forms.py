@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -91,6 +92,7 @@ class PersonForm(FlaskForm):
     coach_ids = MultiCheckboxField("Coaches", coerce=record_id)
     leads_unit_ids = MultiCheckboxField("Leads these org units", coerce=record_id)
     timezone = StringField("Time zone")
+    started_on = DateField("Measured from", validators=[Optional()])
     submit = SubmitField("Save")
 
     def person_fields(self) -> dict:
@@ -104,6 +106,7 @@ class PersonForm(FlaskForm):
                 "coach_ids",
                 "leads_unit_ids",
                 "timezone",
+                "started_on",
             )
         }
 

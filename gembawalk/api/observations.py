@@ -37,6 +37,7 @@ def observation_json(observation: Observation) -> dict[str, Any]:
         "said_by": observation.said_by.value,
         "text": observation.text,
         "made_at": in_zone(observation.made_at, zone),
+        "customer_id": observation.customer_id,
         "photos": [photo_json(photo) for photo in observation.photos],
     }
 
@@ -48,6 +49,14 @@ def put_observation(observation_id: UUID):
 
 
 # --- the OpenAPI description ----------------------------------------------------------------
+
+CUSTOMER_ID = {
+    "type": ["integer", "null"],
+    "minimum": 1,
+    "description": "The register customer who said it (GET /api/v1/customers): only on a "
+    "what_matters note said_by customer, and only a customer met on the walk or from the "
+    "walker's register (else 422). Null names nobody; the customer's page gathers their words.",
+}
 
 SCHEMAS = {
     "Observation": {
@@ -61,6 +70,7 @@ SCHEMAS = {
             "said_by",
             "text",
             "made_at",
+            "customer_id",
             "photos",
         ],
         "properties": {
@@ -72,13 +82,15 @@ SCHEMAS = {
             "said_by": enum_of(SaidBy),
             "text": text("observation"),
             "made_at": WHEN,
+            "customer_id": CUSTOMER_ID,
             "photos": {"type": "array", "items": {"$ref": "#/components/schemas/Photo"}},
         },
     },
     "ObservationInput": {
         "type": "object",
         "description": "On create: walk_id, category, text (waste_type for waste). On edit: "
-        "base_version too, and any of category, waste_type, said_by, text, made_at. On a "
+        "base_version too, and any of category, waste_type, said_by, text, made_at, customer_id. "
+        "On a "
         f"done walk an edit is a correction, for {corrections.WINDOW.days} days after the walk "
         "finished (later: 422), kept in the walk's history; made_at is not corrected.",
         "properties": {
@@ -88,6 +100,7 @@ SCHEMAS = {
             "said_by": enum_of(SaidBy),
             "text": text("observation"),
             "made_at": WHEN,
+            "customer_id": CUSTOMER_ID,
             "base_version": BASE_VERSION,
         },
     },

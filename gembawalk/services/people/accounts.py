@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import zoneinfo
 from collections.abc import Iterable
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import OrgUnit, Person, PersonRole, Role
 from ...models.people import new_session_token
+from ...timeutil import local_today
 from .. import audit, validation
 from ..errors import Forbidden, Invalid, NotFound, rolls_back
 from . import passwords
@@ -190,8 +192,10 @@ def _apply(
     coach_ids: Iterable[int] = (),
     leads_unit_ids: Iterable[int] = (),
     timezone: str | None = None,
+    started_on: date | None = None,
 ) -> None:
-    """Check every field first, refusing with all that is wrong at once; then change the person."""
+    """Check every field first, refusing with all that is wrong at once; then change the person.
+    `started_on` is the day their figures start (None keeps it: the account's first day)."""
     errors: dict[str, str] = {}
 
     def check(rule, fallback=None):
@@ -218,10 +222,16 @@ def _apply(
         message = "Only a director leads org units: add the director role, or clear these."
         errors.setdefault("leads_unit_ids", message)
     zone = check(lambda: timezone_name(timezone))
+    if started_on is not None:
+        check(lambda: validation.day(started_on, "started_on", "The start date"))
     if errors:
         raise Invalid(errors)
 
     person.email, person.display_name, person.timezone = address, name, zone
+    if started_on is not None:
+        person.started_on = started_on
+    elif person.id is None:  # a new account starts on its first local day
+        person.started_on = local_today(zone_for(person))
     person.org_unit_id = unit.id if unit else None
     person.coaches, person.leads = coaches, leads
     if Role.COACH not in wanted and person.coachees:
@@ -311,6 +321,8 @@ def set_active(actor: Person, person_id: int, active: bool) -> Person:
     if person.active != active:
         kind = audit.PERSON_REACTIVATED if active else audit.PERSON_DEACTIVATED
         audit.add(kind, actor=actor, subject=person.email)
+        # Their figures end on the day they left (services/engagement/definitions.py).
+        person.left_on = None if active else local_today(zone_for(person))
     person.active = active
     if not active:
         person.session_token = new_session_token()
@@ -369,6 +381,7 @@ def bootstrap_admin(
         ),
         password_hash=passwords.hash_password(password),
         role_rows=[PersonRole(role=Role.ADMIN)],
+        started_on=local_today(current_app.config["GEMBAWALK_TIMEZONE"]),
     )
     if find_by_email(person.email):
         raise Invalid({"email": DUPLICATE_EMAIL})

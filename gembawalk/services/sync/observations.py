@@ -29,7 +29,16 @@ from .protocol import (
 )
 from .tombstones import refuse_on_removed_walk
 
-OBSERVATION_FIELDS = ("walk_id", "category", "waste_type", "said_by", "text", "made_at")
+OBSERVATION_FIELDS = (
+    "walk_id",
+    "category",
+    "waste_type",
+    "said_by",
+    "text",
+    "made_at",
+    "customer_id",
+)
+SAID = ("category", "waste_type", "said_by", "text", "customer_id")  # what a note says
 
 
 def wanted_observation(body: dict) -> dict[str, Any]:
@@ -40,6 +49,7 @@ def wanted_observation(body: dict) -> dict[str, Any]:
         "said_by": lambda: body.get("said_by"),
         "text": lambda: read_text(body, "text"),
         "made_at": lambda: read_instant(body, "made_at"),
+        "customer_id": lambda: body.get("customer_id"),
     }
     return {name: read() for name, read in readers.items() if name in body}
 
@@ -52,6 +62,7 @@ def observation_state(observation: Observation) -> dict[str, Any]:
         "said_by": observation.said_by.value,
         "text": observation.text,
         "made_at": observation.made_at,
+        "customer_id": observation.customer_id,
     }
 
 
@@ -73,7 +84,7 @@ def put_observation(
             raise Invalid({"walk_id": "An observation cannot move to another walk."})
         walks.check_observable(observation.walk)
         merged = {**observation_state(observation), **wanted}
-        said = {name: merged[name] for name in ("category", "waste_type", "said_by", "text")}
+        said = {name: merged[name] for name in SAID}
         if observation.walk.status == WalkStatus.DONE:
             # A note on a done walk is corrected, and what it said is kept; when it was made
             # is not part of a correction.
@@ -127,6 +138,7 @@ def _create_observation(
             waste_type=wanted.get("waste_type"),
             said_by=wanted.get("said_by") or "walker",
             text=wanted.get("text"),
+            customer_id=wanted.get("customer_id"),
         )
     stored = insert_once(observation, lambda found: found.walk.manager_id == actor.id)
     if stored is observation:

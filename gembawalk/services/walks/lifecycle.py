@@ -265,6 +265,7 @@ def add_observation(
     waste_type: str | None = None,
     observation_id: uuid_lib.UUID | None = None,
     made_at: datetime | None = None,
+    customer_id: object = None,
 ) -> Observation:
     """Add a note to a walk being recorded (or just done). The same id twice adds it once."""
     walk = get_own_walk(actor, walk_id)
@@ -283,7 +284,15 @@ def add_observation(
         made_at=made_at or utcnow(),
         received_at=utcnow(),
     )
-    describe(observation, category=category, waste_type=waste_type, said_by=said_by, text=text)
+    with db.session.no_autoflush:
+        describe(
+            observation,
+            category=category,
+            waste_type=waste_type,
+            said_by=said_by,
+            text=text,
+            customer_id=customer_id,
+        )
     return insert_once(observation, ours)
 
 
@@ -304,8 +313,10 @@ def describe(
     waste_type: str | None,
     said_by: str,
     text: str | None,
+    customer_id: object = None,
 ) -> None:
-    """Set what an observation says, holding each field to its rule (new or edited alike)."""
+    """Set what an observation says, holding each field to its rule (new or edited alike).
+    Its walk is set first: the customer it names is checked against it."""
     observation.category = validation.choice(Category, category, "category", "Choose a category.")
     observation.waste_type = None
     if observation.category == Category.WASTE:
@@ -314,6 +325,9 @@ def describe(
         )
     observation.said_by = validation.choice(SaidBy, said_by, "said_by", "Choose who said it.")
     observation.text = validation.text(text, "text", "observation", required=True, label="The note")
+    observation.customer = customer_register.named_customer(
+        observation.walk, customer_id, observation.category, observation.said_by
+    )
 
 
 @rolls_back
