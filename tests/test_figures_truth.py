@@ -4,6 +4,8 @@ sum a unit's subtree, and "not seen" lists of external customers only."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -20,6 +22,8 @@ from gembawalk.services.people import accounts
 from gembawalk.timeutil import to_utc, utcnow
 
 from . import factories
+from .conftest import count_queries, sign_in
+from .openapi_check import assert_documented
 
 LONDON = "Europe/London"
 MONDAY = date(2026, 6, 1)  # four whole weeks: 1–28 June 2026
@@ -257,8 +261,6 @@ def test_trends_count_only_the_days_a_manager_was_measured_on(app, unit, externa
 
 
 def test_the_figures_query_count_does_not_grow_with_joiners(app, unit, external):
-    from .conftest import count_queries
-
     people = [factories.PersonFactory(org_unit=unit) for _ in range(3)]
     for n, person in enumerate(people):
         person.started_on = MONDAY + timedelta(days=n * 5)
@@ -274,3 +276,74 @@ def test_the_figures_query_count_does_not_grow_with_joiners(app, unit, external)
     assert sorted(row.target for row in rows.values()) == pytest.approx(
         [18 / 7, 23 / 7, 4.0]
     )  # 18, 23 and 28 days
+
+
+# -- the pages, the API and the CSV ------------------------------------------------------
+
+
+@pytest.fixture
+def board_world(app, unit):
+    director = factories.PersonFactory(roles=["director", "manager"], org_unit=unit)
+    director.leads = [unit]
+    walker = factories.PersonFactory(org_unit=unit, display_name="Gemma Gemba")
+    db.session.commit()
+    for n in range(3):
+        factories.done_walk(walker, utcnow() - timedelta(days=n + 1), kind=WalkKind.GEMBA_WALK)
+    return director, walker
+
+
+def test_the_leaderboard_json_carries_gemba_walk_attainment_as_documented(client, board_world):
+    director, walker = board_world
+    sign_in(client, director)
+    response = client.get("/api/v1/leaderboard")
+    assert_documented(client, response, "get", "/leaderboard")
+    row = next(r for r in response.get_json()["rows"] if r["manager"]["id"] == walker.id)
+    assert row["gemba_walks"] == 3
+    assert row["gemba_walk_attainment"] == pytest.approx(3 / 12, abs=1e-4)
+    assert row["cadence_attainment"] == 0
+
+
+def test_the_leaderboard_csv_and_page_show_gemba_walk_attainment(client, board_world):
+    director, walker = board_world
+    sign_in(client, director)
+    text = client.get("/engagement/leaderboard.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    header, gemma = rows[0], next(r for r in rows if r[1] == "Gemma Gemba")
+    found = dict(zip(header, gemma, strict=True))
+    assert (found["gemba walks"], found["gemba-walk attainment %"]) == ("3", "25.0")
+    assert found["gemba-walk target"] == "12.0"
+    assert found["measured from"] < found["measured to"]
+    page = client.get("/engagement/leaderboard").get_data(as_text=True)
+    assert "Gemba-walk attainment" in page
+    assert "3 of 12" in page
+
+
+def test_my_engagement_shows_gemba_walks_beside_cadence(client, board_world):
+    _director, walker = board_world
+    sign_in(client, walker)
+    page = client.get("/").get_data(as_text=True)
+    assert "gemba walks: 3 of 12 in 4 weeks" in page
+
+
+def test_the_customers_page_keeps_internal_customers_apart(client, board_world, unit):
+    director, _walker = board_world
+    factories.CustomerFactory(org_unit=unit, kind=CustomerKind.EXTERNAL, name="Mrs Patel")
+    factories.CustomerFactory(org_unit=unit, kind=CustomerKind.INTERNAL, name="Payroll")
+    sign_in(client, director)
+    everyone = client.get("/engagement/customers").get_data(as_text=True)
+    assert (
+        everyone.index("Mrs Patel")
+        < everyone.index("Internal customers")
+        < everyone.index("Payroll")
+    )
+    not_seen = client.get("/engagement/customers?not_seen=1").get_data(as_text=True)
+    assert "Mrs Patel" in not_seen
+    assert "Payroll" not in not_seen
+    assert "Internal customers are not listed" in not_seen
+
+
+def test_the_admin_sets_a_start_date_on_the_persons_page(client, admin, manager):
+    sign_in(client, admin)
+    page = client.get(f"/admin/people/{manager.id}/edit").get_data(as_text=True)
+    assert 'name="started_on"' in page
+    assert manager.started_on.isoformat() in page

@@ -325,9 +325,11 @@ def describe(
         )
     observation.said_by = validation.choice(SaidBy, said_by, "said_by", "Choose who said it.")
     observation.text = validation.text(text, "text", "observation", required=True, label="The note")
-    observation.customer = customer_register.named_customer(
+    named = customer_register.named_customer(
         observation.walk, customer_id, observation.category, observation.said_by
     )
+    # Both: the id is what corrections compare and the API answers before any flush.
+    observation.customer, observation.customer_id = named, named.id if named else None
 
 
 @rolls_back
