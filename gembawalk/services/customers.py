@@ -59,11 +59,12 @@ def resolve_choice(
 
 
 def nameable(walk: Walk) -> list[Customer]:
-    """The customers a note on this walk may name as having said it: those met on the walk,
-    then the rest of the register its walker may choose (what named_customer accepts)."""
-    met = list(walk.customers)
-    seen = {c.id for c in met}
-    return met + [c for c in choosable(walk.manager) if c.id not in seen]
+    """The customers a note on this walk may name as having said it (what named_customer
+    accepts): the register its walker may choose, in the order the device holds it (so the
+    form reads the same offline), then anyone met on the walk from outside it."""
+    register = choosable(walk.manager)
+    held = {c.id for c in register}
+    return register + [c for c in walk.customers if c.id not in held]
 
 
 def named_customer(
