@@ -132,7 +132,7 @@ def build(engine, managers: int, weeks: int, now: datetime, seed: int = 4) -> di
     hashed = hash_password(PASSWORD)
 
     def person(pid, email, name, unit):
-        return (pid, email, name, hashed, unit, None, True, founded)
+        return (pid, email, name, hashed, unit, None, True, founded, founded.date())
 
     people = [person(1, "director@bench.example", "Dana Director", 1)]
     people += [
@@ -150,6 +150,7 @@ def build(engine, managers: int, weeks: int, now: datetime, seed: int = 4) -> di
             "timezone",
             "active",
             "created_at",
+            "started_on",
         ],  # fmt: skip
         people,
     )

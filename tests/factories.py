@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
@@ -54,6 +54,8 @@ class PersonFactory(Base):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     display_name = factory.Sequence(lambda n: f"Person {n}")
     password_hash = _PASSWORD_HASH
+    # Here long before any test's walks: a test of joining or leaving sets its own days.
+    started_on = date(2020, 1, 1)
     org_unit = None
     roles = ("manager",)
     role_rows = factory.LazyAttribute(lambda o: [PersonRole(role=Role(r)) for r in o.roles])

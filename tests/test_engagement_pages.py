@@ -94,10 +94,10 @@ def test_every_figure_on_the_board_is_labelled_as_its_column(client, org):
     board = _Board()
     board.feed(client.get("/engagement/leaderboard").get_data(as_text=True))
     assert board.headers[1:3] == ["Manager", "Cadence attainment"]
-    assert len(board.headers) == 12
+    assert len(board.headers) == 13
     assert len(board.rows) == 3
     for row in board.rows:
-        assert [tag for tag, _ in row] == ["td", "th", *["td"] * 10]  # the name heads its row
+        assert [tag for tag, _ in row] == ["td", "th", *["td"] * 11]  # the name heads its row
         assert row[0][1] == "Rank"
         assert [label for _, label in row[2:]] == board.headers[2:]
 

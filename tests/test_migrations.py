@@ -105,6 +105,9 @@ def test_data_survives_an_upgrade_from_the_first_revision_to_the_last(empty_data
             assert conn.execute(text("SELECT name FROM org_units")).scalar() == "Depot ✓"
             assert conn.execute(text("SELECT purpose FROM walks")).scalar() == "Why 🚶"
             assert conn.execute(text("SELECT role FROM person_roles")).scalar() == "manager"
+            # Everyone already there is measured from the day their account was made.
+            started = conn.execute(text("SELECT started_on FROM people")).scalar()
+            assert str(started) == "2026-01-05"
         # The engagement days came later: the first read sums the walks already there.
         period = choose_period(
             first=date(2026, 1, 1), last=date(2026, 1, 31), now=datetime(2026, 6, 1, tzinfo=UTC)

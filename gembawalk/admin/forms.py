@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -93,6 +94,7 @@ class PersonForm(FlaskForm):
     coach_ids = MultiCheckboxField("Coaches", coerce=record_id)
     leads_unit_ids = MultiCheckboxField("Leads these org units", coerce=record_id)
     timezone = StringField("Time zone")
+    started_on = DateField("Measured from", validators=[Optional()])
     submit = SubmitField("Save")
 
     def person_fields(self) -> dict:
@@ -106,6 +108,7 @@ class PersonForm(FlaskForm):
                 "coach_ids",
                 "leads_unit_ids",
                 "timezone",
+                "started_on",
             )
         }
 

@@ -46,6 +46,8 @@ SCHEMAS = {
             "customer_contacts",
             "days_since_last_customer_engagement",
             "cadence_attainment",
+            "gemba_walks",
+            "gemba_walk_attainment",
             "streak_weeks",
             "plan_adherence",
             "on_time_share",
@@ -73,7 +75,18 @@ SCHEMAS = {
                 "description": "Whole days from the last customer engagement to the period's "
                 "end (or today); null for never.",
             },
-            "cadence_attainment": SHARE,
+            "cadence_attainment": {
+                **SHARE,
+                "description": "Customer engagements ÷ the customer-visit cadence target over "
+                "the days the manager was measured on (from joining to leaving, prorated); may "
+                "pass 1; null where there is no target.",
+            },
+            "gemba_walks": {**COUNT, "description": "Gemba walks done in the period."},
+            "gemba_walk_attainment": {
+                **SHARE,
+                "description": "Done gemba walks ÷ the gemba-walk cadence target over the same "
+                "days; may pass 1; null where there is no target.",
+            },
             "streak_weeks": {**COUNT, "description": "Capped at 52 (a year or more)."},
             "plan_adherence": SHARE,
             "on_time_share": SHARE,

@@ -42,6 +42,7 @@ def observation_json(observation: Observation) -> dict[str, Any]:
         "text": observation.text,
         "made_at": in_zone(observation.made_at, zone),
         "demand_type_id": observation.demand_type_id,
+        "customer_id": observation.customer_id,
         "photos": [photo_json(photo) for photo in observation.photos],
     }
 
@@ -66,6 +67,13 @@ DEMAND_TYPE_ID = {
     "type": ["integer", "null"],
     "description": "A tally: the demand type heard (GET /demand-types); null for a note.",
 }
+CUSTOMER_ID = {
+    "type": ["integer", "null"],
+    "minimum": 1,
+    "description": "The register customer who said it (GET /api/v1/customers): only on a "
+    "what_matters note said_by customer, and only a customer met on the walk or from the "
+    "walker's register (else 422). Null names nobody; the customer's page gathers their words.",
+}
 
 SCHEMAS = {
     "Observation": {
@@ -80,6 +88,7 @@ SCHEMAS = {
             "text",
             "made_at",
             "demand_type_id",
+            "customer_id",
             "photos",
         ],
         "properties": {
@@ -92,13 +101,15 @@ SCHEMAS = {
             "text": text("observation"),
             "made_at": WHEN,
             "demand_type_id": DEMAND_TYPE_ID,
+            "customer_id": CUSTOMER_ID,
             "photos": {"type": "array", "items": {"$ref": "#/components/schemas/Photo"}},
         },
     },
     "ObservationInput": {
         "type": "object",
         "description": "On create: walk_id, category, text (waste_type for waste). On edit: "
-        "base_version too, and any of category, waste_type, said_by, text, made_at. On a "
+        "base_version too, and any of category, waste_type, said_by, text, made_at, customer_id. "
+        "On a "
         f"done walk an edit is a correction, for {corrections.WINDOW.days} days after the walk "
         "finished (later: 422), kept in the walk's history; made_at is not corrected. A tally "
         "names its demand_type_id (GET /demand-types); its category must be the type's "
@@ -112,6 +123,7 @@ SCHEMAS = {
             "text": text("observation"),
             "made_at": WHEN,
             "demand_type_id": DEMAND_TYPE_ID,
+            "customer_id": CUSTOMER_ID,
             "base_version": BASE_VERSION,
         },
     },

@@ -198,6 +198,7 @@ class _Builder:
                 org_unit=self.units[unit],
                 role_rows=[PersonRole(role=Role(r)) for r in roles.split()],
                 created_at=self.founded,
+                started_on=self.founded.date(),
             )
         for email, *_, coach in texts.PEOPLE:
             if coach:

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from ..forms import show_errors
 from ..security import attachment, request_facts
 from ..services import audit
+from ..services import customers as customer_register
 from ..services.engagement import exports, leaderboard, trends
 from ..services.engagement.periods import choose_period
 from ..services.errors import Invalid
@@ -111,6 +112,12 @@ def customers():
     form.offer(found.scope.choices)
     form.unit.data = found.unit.id
     return render_template("engagement/customers.html", form=form, reach=found)
+
+
+@bp.get("/customers/<int:customer_id>")
+def customer(customer_id: int):
+    found = customer_register.customer_words(current_user, customer_id)
+    return render_template("engagement/customer.html", words=found)
 
 
 @bp.get("/managers/<int:manager_id>")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table
+from sqlalchemy import Boolean, Column, Date, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model, db
@@ -81,6 +81,12 @@ class Person(CadenceTargets, UserMixin, Model):
     # The secret in the person's calendar feed URL; None until first shown, replaced to revoke.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The span a manager's figures cover (services/engagement/definitions.py): from the day
+    # they joined (the account's first day unless an admin sets another) to the day they
+    # left (set when the account is deactivated; None while they are here, or for those who
+    # left before it was kept).
+    started_on: Mapped[date] = mapped_column(Date, default=lambda: utcnow().date())
+    left_on: Mapped[date | None] = mapped_column(Date)
 
     org_unit: Mapped[OrgUnit | None] = relationship()
     role_rows: Mapped[list[PersonRole]] = relationship(

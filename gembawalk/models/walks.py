@@ -126,6 +126,9 @@ class Observation(Model):
     text: Mapped[str] = mapped_column(Text)
     # A tally: the demand type heard (its kind decides the category, services/demand/types.py).
     demand_type_id: Mapped[int | None] = mapped_column(ForeignKey("demand_types.id"), index=True)
+    # The register customer who said it, for a "what matters" in their own words (the
+    # customer's page gathers them): services/sync/observations.py checks who may be named.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     # When the note was made on the device, which may be long before the server heard of it.
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -134,6 +137,7 @@ class Observation(Model):
     walk: Mapped[Walk] = relationship(back_populates="observations")
     author: Mapped[Person] = relationship()
     demand_type: Mapped[DemandType | None] = relationship()
+    customer: Mapped[Customer | None] = relationship()
     follow_ups: Mapped[list[FollowUp]] = relationship(
         back_populates="observation", order_by="FollowUp.due_date"
     )

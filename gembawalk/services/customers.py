@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Customer, CustomerKind, OrgUnit, Person, Role
-from . import audit, validation
+from ..models import (
+    Category,
+    Customer,
+    CustomerKind,
+    Observation,
+    OrgUnit,
+    Person,
+    Role,
+    SaidBy,
+    Walk,
+    walk_customers,
+)
+from . import access, audit, validation
 from .errors import Forbidden, Invalid, NotFound, rolls_back
 from .people.org import find_unit, get_unit, lineage_ids, require_admin, subtree_ids
 
@@ -44,6 +56,41 @@ def resolve_choice(
     if len(found) != len(ids) or any(c.org_unit_id not in unit_ids or not c.active for c in found):
         raise Invalid({field: "Choose customers from your unit's register."})
     return found
+
+
+def nameable(walk: Walk) -> list[Customer]:
+    """The customers a note on this walk may name as having said it (what named_customer
+    accepts): the register its walker may choose, in the order the device holds it (so the
+    form reads the same offline), then anyone met on the walk from outside it."""
+    register = choosable(walk.manager)
+    held = {c.id for c in register}
+    return register + [c for c in walk.customers if c.id not in held]
+
+
+def named_customer(
+    walk: Walk, customer_id: object, category: Category, said_by: SaidBy
+) -> Customer | None:
+    """The register customer a note names as having said it: only a "what matters" note in
+    the customer's own words names one, and only one met on the walk or from the register
+    its walker may choose. None (or "") names nobody."""
+    if customer_id is None or customer_id == "":
+        return None
+    try:
+        wanted = validation.record_id(customer_id)
+    except (TypeError, ValueError) as exc:
+        raise Invalid({"customer_id": "Choose a customer from the register."}) from exc
+    if category != Category.WHAT_MATTERS:
+        raise Invalid({"customer_id": "Only a what matters note names the customer who said it."})
+    if said_by != SaidBy.CUSTOMER:
+        raise Invalid({"said_by": "A note naming the customer who said it is said by a customer."})
+    met = next((c for c in walk.customers if c.id == wanted), None)
+    if met is not None:
+        return met
+    try:
+        return resolve_choice(walk.manager, [wanted], "customer_id")[0]
+    except Invalid as exc:
+        message = "Choose a customer met on the walk or from your unit's register."
+        raise Invalid({"customer_id": message}) from exc
 
 
 def _kind(value: str, field: str = "kind") -> CustomerKind:
@@ -153,3 +200,55 @@ def update_customer(actor: Person, customer_id: int, **fields) -> Customer:
         audit.add(audit.CUSTOMER_CHANGED, actor=actor, subject=customer.name, detail=detail)
     db.session.commit()
     return customer
+
+
+# --- a customer's own words, over time ------------------------------------------------------
+
+WORDS_LIMIT = 200  # of a customer's sayings on their page, newest first
+
+
+@dataclass
+class CustomerWords:
+    """A customer and what they have said, from every manager who met them, newest first:
+    only notes on walks the reader may see."""
+
+    customer: Customer
+    sayings: list[Observation]
+    more: bool
+
+
+def visible_customer(actor: Person, customer_id: int) -> Customer:
+    """A customer the actor may look at: one of the registers they choose from or lead (every
+    one for an admin), or one met or named on a walk they may see. Anyone else: Not Found."""
+    customer = db.session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("No such customer.")
+    if access.sees_everyone(actor):
+        return customer
+    units = set(choosable_unit_ids(actor)) | access.led_unit_ids(actor)
+    if customer.org_unit_id in units:
+        return customer
+    visible = access.visible_walks_clause(actor)
+    met = select(Walk.id).join(walk_customers, walk_customers.c.walk_id == Walk.id)
+    met = met.where(walk_customers.c.customer_id == customer.id, visible)
+    named = select(Observation.id).join(Walk, Walk.id == Observation.walk_id)
+    named = named.where(Observation.customer_id == customer.id, visible)
+    if db.session.scalar(met.limit(1)) or db.session.scalar(named.limit(1)):
+        return customer
+    raise NotFound("No such customer.")
+
+
+def customer_words(actor: Person, customer_id: int) -> CustomerWords:
+    """What a customer has said over time, with the walk and the manager each came from."""
+    customer = visible_customer(actor, customer_id)
+    found = db.session.scalars(
+        select(Observation)
+        .join(Walk, Walk.id == Observation.walk_id)
+        .where(Observation.customer_id == customer.id, access.visible_walks_clause(actor))
+        .options(selectinload(Observation.walk).selectinload(Walk.manager))
+        .order_by(Observation.made_at.desc(), Observation.id.desc())
+        .limit(WORDS_LIMIT + 1)
+    ).all()
+    return CustomerWords(
+        customer=customer, sayings=list(found[:WORDS_LIMIT]), more=len(found) > WORDS_LIMIT
+    )

@@ -106,6 +106,9 @@ class PlanWalkForm(FlaskForm):
         }
 
 
+NO_CUSTOMER = "No one named"
+
+
 class ObservationForm(FlaskForm):
     observation_id = ClientIdField()
     category = RadioField(
@@ -117,6 +120,10 @@ class ObservationForm(FlaskForm):
         "Which waste?", choices=options([("", "Choose…")]) + enum_options(WasteType)
     )
     said_by = RadioField("Who said it?", choices=enum_options(SaidBy), default=SaidBy.WALKER.value)
+    # The register customer who said it (a what matters note): the service checks the choice.
+    customer_id = SelectField(
+        "Which customer said it?", choices=options([("", NO_CUSTOMER)]), validate_choice=False
+    )
     text = TextAreaField(
         "Note",
         validators=[
@@ -130,6 +137,12 @@ class ObservationForm(FlaskForm):
     def validate_waste_type(self, field):
         if self.category.data == Category.WASTE.value and not field.data:
             field.errors.append("Choose which waste this is.")
+
+    def offer_customers(self, customers) -> None:
+        """The customers a note may name (services.customers.nameable), after "no one"."""
+        self.customer_id.choices = options(
+            [("", NO_CUSTOMER)] + [(str(c.id), c.name) for c in customers]
+        )
 
 
 class CompleteWalkForm(FlaskForm):

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 
 from ..models import Category, Walk, WalkStatus
 from ..services import coaching
+from ..services import customers as customer_register
 from ..services.followups import lists as followups_lists
 from ..services.walks import agenda, corrections, steps
 from ..timeutil import utcnow
@@ -26,6 +27,8 @@ def render_walk(
     """The walk's page: the owner records on it, others with access read it. `form` is an
     observation and `comment_form` a comment sent back with what is wrong in it."""
     form = form or ObservationForm(category=request.args.get("category"))
+    if walk.manager_id == current_user.id:  # only the walker records on it
+        form.offer_customers(customer_register.nameable(walk))
     return render_template(
         "walks/show.html",
         walk=walk,

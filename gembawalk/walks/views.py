@@ -221,6 +221,7 @@ def observe(walk_id: UUID):
                 said_by=form.said_by.data,
                 text=form.text.data,
                 observation_id=form.observation_id.data,
+                customer_id=form.customer_id.data or None,
             )
         except Invalid as error:
             show_errors(form, error)
@@ -298,8 +299,10 @@ def correct_observation(walk_id: UUID, observation_id: UUID):
     form = CorrectObservationForm(
         data=corrections.note_of(observation) if request.method == "GET" else None
     )
+    form.offer_customers(customers.nameable(observation.walk))
     if form.validate_on_submit():
         said = {name: form[name].data for name in ("category", "waste_type", "said_by", "text")}
+        said["customer_id"] = form.customer_id.data or None
         try:
             corrections.correct_observation(current_user, walk_id, observation_id, **said)
         except Invalid as error:

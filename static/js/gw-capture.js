@@ -70,7 +70,7 @@
     if (obs.category !== "waste") obs.waste_type = null;
     return Gemba.store.walk(walkUuid).then(function (walk) {
       var body = { walk_id: walkUuid, category: obs.category, waste_type: obs.waste_type,
-        said_by: obs.said_by, text: obs.text, made_at: obs.made_at };
+        said_by: obs.said_by, text: obs.text, made_at: obs.made_at, customer_id: obs.customer_id || null };
       var saves = [];
       (photos || []).forEach(function (photo) {
         var photoUuid = uuid();

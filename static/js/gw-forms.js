@@ -39,7 +39,8 @@
       category: category,
       waste_type: category === "waste" && value(form, "waste_type") ? value(form, "waste_type") : null,
       said_by: checked(form, "said_by") || Gemba.words.current().defaults.said_by,
-      text: value(form, "text")
+      text: value(form, "text"),
+      customer_id: value(form, "customer_id") ? Number(value(form, "customer_id")) : null
     };
   }
 
@@ -178,6 +179,14 @@
     } catch (e) { return null; }
   }
 
+  // Who said it, from the register the device holds: the shell's select has "no one" only.
+  function fillCustomerChoice(form, customers) {
+    var select = form.elements.customer_id;
+    if (!select) return;
+    select.replaceChildren(select.options[0]);
+    customers.forEach(function (c) { select.appendChild(h("option", { value: String(c.id), text: c.name })); });
+  }
+
   // The customer options: the shell's form holds one, a pattern copied for each customer.
   function fillCustomers(form, customers, chosen) {
     var options = form.querySelector("input[name=customer_ids]").closest(".options");
@@ -260,6 +269,7 @@
     chosenIds: chosenIds,
     readObservation: readObservation,
     fillCustomers: fillCustomers,
+    fillCustomerChoice: fillCustomerChoice,
     showProblems: showProblems,
     send: send,
     said: said,

@@ -176,8 +176,9 @@
 
 
   // The server's Add an observation form, sent through the outbox.
-  function observationForm(walk) {
+  function observationForm(walk, customers) {
     var form = Gemba.forms.copy("observation");
+    Gemba.forms.fillCustomerChoice(form, customers || []);
     form.setAttribute("data-walk", walk.uuid);
     form.elements.observation_id.value = Gemba.capture.uuid();
     Gemba.forms.enhance(form);
@@ -234,7 +235,7 @@
         startButton(walk)]));
     }
     if (walk.status === "in_progress") {
-      var form = observationForm(walk);
+      var form = observationForm(walk, customers);
       var chosen = new URLSearchParams(location.search).get("category");
       var chip = chosen && form.querySelector("input[name=category][value='" + chosen.replace(/[^a-z_]/g, "") + "']");
       if (chip) { chip.checked = true; chip.dispatchEvent(new Event("change", { bubbles: true })); }

@@ -41,7 +41,13 @@ class Target:
     source_name: str = ""
 
     def expected_visits(self, first: date, last: date) -> float:
+        """Customer engagements asked for over the days first..last (a part of a cadence
+        period asks for that part of its target: prorated by days)."""
         return self.customer_visits * periods_in(self.period, first, last)
+
+    def expected_gemba_walks(self, first: date, last: date) -> float:
+        """Gemba walks asked for over the days first..last, prorated the same way."""
+        return self.gemba_walks * periods_in(self.period, first, last)
 
 
 DEFAULT = Target(customer_visits=1, gemba_walks=3, period=CadencePeriod.WEEK, source="default")

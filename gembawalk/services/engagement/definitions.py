@@ -6,11 +6,11 @@ trends use these.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ColumnClause, and_, exists, literal_column, or_
 
-from ...models import Customer, CustomerKind, Walk, WalkStatus, walk_customers
+from ...models import Customer, CustomerKind, Person, Walk, WalkStatus, walk_customers
 
 # Written into the SQL rather than bound, so both databases match the partial index
 # ix_walks_customer_contact (whose WHERE says the same) whatever the plan.
@@ -22,8 +22,14 @@ def with_external_customer():
     return exists().where(
         walk_customers.c.walk_id == Walk.id,
         walk_customers.c.customer_id == Customer.id,
-        Customer.kind == CustomerKind.EXTERNAL,
+        counts_as_engagement(Customer),
     )
+
+
+def counts_as_engagement(customer):
+    """Whether contact with this customer counts as customer engagement: only an external
+    one does. On the Customer class (or an alias of it) it is SQL; on a customer, a bool."""
+    return customer.kind == CustomerKind.EXTERNAL
 
 
 def spoke_with_customers():
@@ -55,3 +61,19 @@ def had_a_plan():
 def share(part: int, whole: int | float | None) -> float | None:
     """part ÷ whole, or None where there is nothing to divide by."""
     return part / whole if whole else None
+
+
+def measured_span(first: date, last: date, started_on: date, left_on: date | None):
+    """The days of first..last a manager is measured on: from the day they joined to the
+    day they left (both included), or None when the period lies wholly outside. Their
+    counts and their cadence targets (prorated to these days) cover only this span."""
+    first = max(first, started_on)
+    last = min(last, left_on) if left_on is not None else last
+    return (first, last) if first <= last else None
+
+
+def measured_day(day_column, person=Person):
+    """measured_span as a condition on a manager's local DATE column, joined to the person."""
+    return and_(
+        day_column >= person.started_on, or_(person.left_on.is_(None), day_column <= person.left_on)
+    )

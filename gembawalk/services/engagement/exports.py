@@ -13,7 +13,7 @@ from .. import access
 from ..demand import tallies
 from ..people.org import subtree_ids
 from ..walks.agenda import missed_clause
-from .definitions import customer_engagement, in_period, with_external_customer
+from .definitions import customer_engagement, in_period, measured_span, with_external_customer
 from .figures import Figures, manager_ids_in
 from .leaderboard import Board
 
@@ -44,6 +44,12 @@ LEADERBOARD_HEADER = [
     "failure demand %",
     "follow-ups open",
     "follow-ups overdue",
+    # Added later, at the end, so the columns before keep their places for those who read them.
+    "gemba-walk attainment %",
+    "gemba walks",
+    "gemba-walk target",
+    "measured from",
+    "measured to",
 ]
 
 
@@ -68,7 +74,19 @@ def leaderboard_rows(board: Board) -> Iterator[Sequence[object]]:
             _percent(f.failure_demand_share),
             f.follow_ups_open,
             f.follow_ups_overdue,
+            _percent(f.gemba_walk_attainment),
+            f.gemba_walks,
+            round(f.gemba_target, 2),
+            *_measured(f, board),
         ]
+
+
+def _measured(f: Figures, board: Board) -> list[str]:
+    """The days of the period the row was measured on (empty when none)."""
+    span = measured_span(
+        board.period.first, board.period.last, f.manager.started_on, f.manager.left_on
+    )
+    return [day.isoformat() for day in span] if span else ["", ""]
 
 
 WALKS_HEADER = [
@@ -183,6 +201,8 @@ def row_json(f: Figures) -> dict:
         "customer_contacts": f.customer_contacts,
         "days_since_last_customer_engagement": f.days_since_last,
         "cadence_attainment": _ratio(f.cadence_attainment),
+        "gemba_walks": f.gemba_walks,
+        "gemba_walk_attainment": _ratio(f.gemba_walk_attainment),
         "streak_weeks": f.streak_weeks,
         "plan_adherence": _ratio(f.plan_adherence),
         "on_time_share": _ratio(f.on_time_share),

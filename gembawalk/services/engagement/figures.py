@@ -22,7 +22,7 @@ from ...timeutil import week_start
 from ..cadence import targets as cadence
 from ..followups.predicates import overdue_clause
 from . import rollup
-from .definitions import share
+from .definitions import measured_day, measured_span, share
 from .periods import Period, as_date, choose_period, monday_of, week_index
 
 CHART_WEEKS = 26  # of history on a manager's own chart
@@ -45,7 +45,9 @@ class Figures:
     """One manager over one period."""
 
     manager: Person | Manager
-    target: float = 0.0  # customer engagements the cadence asks for over the whole period
+    target: float = 0.0  # customer engagements the cadence asks for over the measured days
+    gemba_target: float = 0.0  # gemba walks the cadence asks for over the same days
+    measured: bool = True  # some day of the period lies between their joining and leaving
     customer_engagements: int = 0
     customer_contacts: int = 0
     gemba_walks: int = 0
@@ -68,6 +70,10 @@ class Figures:
     @property
     def cadence_attainment(self) -> float | None:
         return share(self.customer_engagements, self.target)
+
+    @property
+    def gemba_walk_attainment(self) -> float | None:
+        return share(self.gemba_walks, self.gemba_target)
 
     @property
     def plan_adherence(self) -> float | None:
@@ -100,6 +106,15 @@ class Figures:
             self.done or self.planned_done + self.planned_missed + self.planned_cancelled
         ) or bool(self.observations)
 
+    @property
+    def on_the_board(self) -> bool:
+        """A board lists those measured in its period (joined by its end, not left before its
+        start) and anyone who did something in it; someone who left on a day not kept, only
+        for a period in which they did something."""
+        if self.active_in_period:
+            return True
+        return self.measured and (not self.left or self.manager.left_on is not None)
+
     def rank_key(self) -> tuple:
         """Cadence attainment, then customer engagements, then fewest days since the last
         one; "never" at the bottom."""
@@ -119,10 +134,7 @@ def figures_for(managers: list[Person | Manager], period: Period, among=None) ->
     set itself instead of thousands of bound parameters."""
     ids = among if among is not None else [m.id for m in managers]
     targets = cadence.targets_for(managers)
-    found = {
-        m.id: Figures(manager=m, target=targets[m.id].expected_visits(period.first, period.last))
-        for m in managers
-    }
+    found = {m.id: _unmeasured(m, targets[m.id], period) for m in managers}
     if managers:
         rollup.ensure_current(period.zone)
         # The streak finds most last engagements on its way: it goes first.
@@ -131,14 +143,29 @@ def figures_for(managers: list[Person | Manager], period: Period, among=None) ->
     return found
 
 
+def _unmeasured(manager: Person | Manager, target: cadence.Target, period: Period) -> Figures:
+    """A row before anything is counted: the targets over the days the manager is measured
+    on (definitions.measured_span), none when they had not joined or had left."""
+    span = measured_span(period.first, period.last, manager.started_on, manager.left_on)
+    if span is None:
+        return Figures(manager=manager, measured=False)
+    return Figures(
+        manager=manager,
+        target=target.expected_visits(*span),
+        gemba_target=target.expected_gemba_walks(*span),
+    )
+
+
 def _sum_days(found: dict[int, Figures], ids, period: Period) -> None:
     """Everything done, planned for and noted in the period. Done walks count in the period
     they were completed in, planned ones in the period they were planned for: those still
-    planned for a day before today were missed."""
+    planned for a day before today were missed. Only the days they were measured on count."""
     missed = case((Day.day < period.today, Day.planned_open), else_=0)
     for manager_id, *sums in _rows(
         select(Day.manager_id, *(func.sum(column) for column in (*SUMMED, missed)))
+        .join(Person, Person.id == Day.manager_id)
         .where(Day.manager_id.in_(ids), Day.day >= period.first, Day.day <= period.last)
+        .where(measured_day(Day.day))
         .group_by(Day.manager_id)
     ):
         row = found[manager_id]
@@ -274,6 +301,8 @@ class Manager:
     cadence_period: CadencePeriod | None
     cadence_customer_visits: int | None
     cadence_gemba_walks: int | None
+    started_on: date
+    left_on: date | None
 
 
 def managers_in(unit_ids: set[int] | list[int]) -> list[Manager]:
@@ -312,7 +341,8 @@ def weekly_counts(manager_ids, mondays: list[date], zone: str) -> list[WeekCount
     week = monday_of(Day.day)
     for monday, engagements, gemba in _rows(
         select(week, func.sum(Day.customer_engagements), func.sum(Day.gemba_walks))
-        .where(Day.manager_id.in_(manager_ids))
+        .join(Person, Person.id == Day.manager_id)
+        .where(Day.manager_id.in_(manager_ids), measured_day(Day.day))
         .where(Day.day >= mondays[0], Day.day < mondays[-1] + timedelta(weeks=1))
         .group_by(week)
     ):

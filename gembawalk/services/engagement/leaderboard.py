@@ -95,12 +95,12 @@ def scope_for(actor: Person, unit_id: int | None) -> Scope:
 
 
 def leaderboard(actor: Person, unit_id: int | None, period: Period) -> Board:
-    """Every manager in the unit and below, ranked. Someone who left (deactivated) stays on
-    the board for a period in which they did something, marked as having left."""
+    """Every manager in the unit and below measured in the period, ranked (Figures.on_the_board:
+    someone who left stays for the periods they were measured in, marked as having left)."""
     scope = scope_for(actor, unit_id)
     units = subtree_ids(scope.unit.id)
     figures = figures_for(managers_in(units), period, among=manager_ids_in(units)).values()
-    shown = [row for row in figures if not row.left or row.active_in_period]
+    shown = [row for row in figures if row.on_the_board]
     return Board(scope=scope, period=period, rows=ranked(shown))
 
 

@@ -20,7 +20,7 @@ from ...timeutil import day_start_utc, local, local_today, utcnow
 from .. import access
 from ..people.org import subtree_ids
 from . import rollup
-from .definitions import share, spoke_with_customers
+from .definitions import counts_as_engagement, measured_day, share, spoke_with_customers
 from .figures import Manager, manager_ids_in, managers_in
 from .leaderboard import Scope, scope_for
 from .periods import Period, as_date, monday_of, org_zone
@@ -85,7 +85,9 @@ def trends(actor: Person, unit_id: int | None, period: Period) -> Trends:
                 func.sum(Day.value_demand),
                 func.sum(Day.failure_demand),
             )
+            .join(Person, Person.id == Day.manager_id)
             .where(Day.manager_id.in_(ids), Day.day >= period.first, Day.day <= period.last)
+            .where(measured_day(Day.day))
             .group_by(Day.manager_id, week)
         ):
             monday = as_date(monday)
@@ -134,11 +136,15 @@ class CustomerRow:
 
 @dataclass
 class CustomerReach:
+    """External customers (`rows`) and, apart, internal ones (`internal`): contact with an
+    internal customer never counts as customer engagement, so "not seen" lists none."""
+
     scope: Scope
     rows: list[CustomerRow]
     not_seen_days: int | None
     total: int
     truncated: bool
+    internal: list[CustomerRow] = field(default_factory=list)
 
     @property
     def unit(self):
@@ -186,15 +192,19 @@ def customer_reach(
         query = query.where(
             (Walk.completed_at.is_(None)) | (Walk.completed_at < day_start_utc(cutoff, zone))
         )
+        query = query.where(counts_as_engagement(customer))
     found = db.session.execute(query.limit(CUSTOMER_LIMIT + 1)).all()
-    rows = []
+    rows: list[CustomerRow] = []
+    internal: list[CustomerRow] = []
     for item, completed_at, person in found[:CUSTOMER_LIMIT]:
         day = local(completed_at, zone).date() if completed_at else None
-        rows.append(CustomerRow(item, day, person, (today - day).days if day is not None else None))
+        row = CustomerRow(item, day, person, (today - day).days if day is not None else None)
+        (rows if counts_as_engagement(item) else internal).append(row)
     return CustomerReach(
         scope=scope,
         rows=rows,
         not_seen_days=not_seen_days,
         total=len(rows),
         truncated=len(found) > CUSTOMER_LIMIT,
+        internal=internal,
     )

@@ -123,7 +123,8 @@ def my_follow_ups(
 
 def closure_rates(actor: Person, now: datetime | None = None) -> tuple[list[UnitRate], date]:
     """For a director, each unit they lead and those below it: the follow-ups made over the
-    last 13 weeks on walks of that unit's managers, and how many are closed. An admin sees
+    last 13 weeks on walks of the managers in that unit and every unit below it (a parent is
+    the sum of its teams), and how many are closed. An admin sees
     every unit. Returns the rows (tree order) and the first day of the period."""
     if not sees_closure_rates(actor):
         raise Forbidden("Closure rates are for directors.")
@@ -134,6 +135,7 @@ def closure_rates(actor: Person, now: datetime | None = None) -> tuple[list[Unit
         led = access.led_unit_ids(actor)
         rows = [row for row in rows if row.unit.id in led]
     unit_ids = [row.unit.id for row in rows]
+    subtree = org.subtrees(rows)
     which = _which(today)
     tallies: dict[int, dict[str, int]] = {}
     if unit_ids:
@@ -148,7 +150,11 @@ def closure_rates(actor: Person, now: datetime | None = None) -> tuple[list[Unit
             tallies.setdefault(unit_id, {})[kind] = n
     result = []
     for row in rows:
-        tally = tallies.get(row.unit.id, {})
+        # A unit's rate covers its whole subtree: a parent is the sum of its teams.
+        tally: dict[str, int] = {}
+        for unit_id in subtree[row.unit.id]:
+            for kind, n in tallies.get(unit_id, {}).items():
+                tally[kind] = tally.get(kind, 0) + n
         closed, overdue = tally.get("closed", 0), tally.get("overdue", 0)
         still_open = tally.get("open", 0) + overdue
         result.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import zoneinfo
 from collections.abc import Iterable
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import OrgUnit, Person, PersonRole, Role
+from ...timeutil import local_today
 from .. import audit, validation
 from ..errors import Forbidden, Invalid, NotFound, rolls_back
 from . import passwords, sessions
@@ -176,8 +178,10 @@ def _apply(
     coach_ids: Iterable[int] = (),
     leads_unit_ids: Iterable[int] = (),
     timezone: str | None = None,
+    started_on: date | None = None,
 ) -> None:
-    """Check every field first, refusing with all that is wrong at once; then change the person."""
+    """Check every field first, refusing with all that is wrong at once; then change the person.
+    `started_on` is the day their figures start (None keeps it: the account's first day)."""
     errors: dict[str, str] = {}
 
     def check(rule, fallback=None):
@@ -204,10 +208,16 @@ def _apply(
         message = "Only a director leads org units: add the director role, or clear these."
         errors.setdefault("leads_unit_ids", message)
     zone = check(lambda: timezone_name(timezone))
+    if started_on is not None:
+        check(lambda: validation.day(started_on, "started_on", "The start date"))
     if errors:
         raise Invalid(errors)
 
     person.email, person.display_name, person.timezone = address, name, zone
+    if started_on is not None:
+        person.started_on = started_on
+    elif person.id is None:  # a new account starts on its first local day
+        person.started_on = local_today(zone_for(person))
     person.org_unit_id = unit.id if unit else None
     person.coaches, person.leads = coaches, leads
     if Role.COACH not in wanted and person.coachees:
@@ -309,6 +319,7 @@ def set_active(actor: Person, person_id: int, active: bool) -> Person:
         audit.add(kind, actor=actor, subject=person.email)
     if active:
         person.active = True
+        person.left_on = None
     else:
         deactivate(person)
     db.session.commit()
@@ -318,6 +329,9 @@ def set_active(actor: Person, person_id: int, active: bool) -> Person:
 def deactivate(person: Person) -> None:
     """Stop someone signing in and end every session they hold (the caller commits): the
     admin's Deactivate and an import's --deactivate-missing both come here."""
+    if person.active:
+        # Their figures end on the day they left (services/engagement/definitions.py).
+        person.left_on = local_today(zone_for(person))
     person.active = False
     sessions.end_all(person)
     # The feed URL dies with the account: reactivated, they get a new one on first look.
@@ -373,6 +387,7 @@ def bootstrap_admin(
         ),
         password_hash=passwords.hash_password(password),
         role_rows=[PersonRole(role=Role.ADMIN)],
+        started_on=local_today(current_app.config["GEMBAWALK_TIMEZONE"]),
     )
     if find_by_email(person.email):
         raise Invalid({"email": DUPLICATE_EMAIL})

@@ -123,6 +123,16 @@ def subtree_ids(unit_id: int) -> set[int]:
     return found
 
 
+def subtrees(rows: list[TreeRow]) -> dict[int, set[int]]:
+    """Each unit of a depth-first tree (tree()'s order, or some of its rows) with every unit
+    below it among those rows, itself included: figures covering a subtree add these up."""
+    found = {row.unit.id: {row.unit.id} for row in rows}
+    for row in reversed(rows):  # children come after their parent: fold them in first
+        if row.unit.parent_id in found:
+            found[row.unit.parent_id] |= found[row.unit.id]
+    return found
+
+
 def lineage_ids(unit_id: int) -> list[int]:
     """The unit and its ancestors, nearest first."""
     parents = dict(db.session.execute(select(OrgUnit.id, OrgUnit.parent_id)).all())

@@ -38,7 +38,10 @@ OBSERVATION_FIELDS = (
     "text",
     "made_at",
     "demand_type_id",
+    "customer_id",
 )
+# what a note says
+SAID = ("category", "waste_type", "said_by", "text", "demand_type_id", "customer_id")
 
 
 def wanted_observation(body: dict) -> dict[str, Any]:
@@ -50,6 +53,7 @@ def wanted_observation(body: dict) -> dict[str, Any]:
         "text": lambda: read_text(body, "text"),
         "made_at": lambda: read_instant(body, "made_at"),
         "demand_type_id": lambda: demand_types.read_type_id(body.get("demand_type_id")),
+        "customer_id": lambda: body.get("customer_id"),
     }
     return {name: read() for name, read in readers.items() if name in body}
 
@@ -63,6 +67,7 @@ def observation_state(observation: Observation) -> dict[str, Any]:
         "text": observation.text,
         "made_at": observation.made_at,
         "demand_type_id": observation.demand_type_id,
+        "customer_id": observation.customer_id,
     }
 
 
@@ -84,10 +89,7 @@ def put_observation(
             raise Invalid({"walk_id": "An observation cannot move to another walk."})
         walks.check_observable(observation.walk)
         merged = {**observation_state(observation), **wanted}
-        said = {
-            name: merged[name]
-            for name in ("category", "waste_type", "said_by", "text", "demand_type_id")
-        }
+        said = {name: merged[name] for name in SAID}
         if observation.walk.status == WalkStatus.DONE:
             # A note on a done walk is corrected, and what it said is kept; when it was made
             # is not part of a correction.
@@ -142,6 +144,7 @@ def _create_observation(
             said_by=wanted.get("said_by") or "walker",
             text=wanted.get("text"),
             demand_type_id=wanted.get("demand_type_id"),
+            customer_id=wanted.get("customer_id"),
         )
     stored = insert_once(observation, lambda found: found.walk.manager_id == actor.id)
     if stored is observation:

@@ -48,6 +48,7 @@ OBSERVATION_LABELS = {
     "waste_type": "Which waste",
     "said_by": "Who said it",
     "text": "Note",
+    "customer_id": "Customer who said it",
 }
 LABELS = {**WALK_LABELS, **OBSERVATION_LABELS}
 ENUMS = {"category": Category, "waste_type": WasteType, "said_by": SaidBy}
@@ -139,6 +140,7 @@ def _observation_values(observation: Observation) -> dict[str, Any]:
         "waste_type": observation.waste_type.value if observation.waste_type else None,
         "said_by": observation.said_by.value,
         "text": observation.text,
+        "customer_id": observation.customer_id,
     }
 
 
@@ -186,6 +188,7 @@ def revise_observation(
     text: str | None,
     now: datetime,
     demand_type_id: object = walks.KEEP_TYPE,
+    customer_id: object = None,
 ) -> bool:
     """Correct an observation of a done walk, keeping what it replaced (as revise_walk)."""
     walk = observation.walk
@@ -199,6 +202,7 @@ def revise_observation(
             said_by=said_by,
             text=text,
             demand_type_id=demand_type_id,
+            customer_id=customer_id,
         )
     after = _observation_values(observation)
     version = observation.version + 1
@@ -239,11 +243,14 @@ def correct_observation(
     said_by: str,
     text: str | None,
     now: datetime | None = None,
+    customer_id: object = None,
 ) -> Observation:
     """Correct an observation of a done walk from the page."""
     observation = get_own_observation(actor, walk_id, observation_id)
     said = {"category": category, "waste_type": waste_type, "text": text}
-    if revise_observation(actor, observation, **said, said_by=said_by, now=now or utcnow()):
+    if revise_observation(
+        actor, observation, **said, said_by=said_by, customer_id=customer_id, now=now or utcnow()
+    ):
         observation.version += 1
     db.session.commit()
     return observation
@@ -290,6 +297,7 @@ def shown_history(walk: Walk) -> list[ShownCorrection]:
     customers by name, categories by their label."""
     found = corrections_of(walk)
     ids = {i for c in found for side in c.changes.get("customer_ids", []) for i in side}
+    ids |= {i for c in found for i in c.changes.get("customer_id", []) if i is not None}
     names: dict[int, str] = {}
     if ids:
         query = select(Customer.id, Customer.name).where(Customer.id.in_(ids))
@@ -305,6 +313,8 @@ def shown_history(walk: Walk) -> list[ShownCorrection]:
             return f"{datetime.fromisoformat(value):%a %-d %b %Y, %H:%M}"
         if name == "customer_ids":
             return ", ".join(names.get(i, f"#{i}") for i in value)
+        if name == "customer_id":
+            return names.get(value, f"#{value}")
         return str(value)
 
     return [

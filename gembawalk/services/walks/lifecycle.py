@@ -267,6 +267,7 @@ def add_observation(
     observation_id: uuid_lib.UUID | None = None,
     made_at: datetime | None = None,
     demand_type_id: int | None = None,
+    customer_id: object = None,
 ) -> Observation:
     """Add a note to a walk being recorded (or just done). The same id twice adds it once."""
     walk = get_own_walk(actor, walk_id)
@@ -285,14 +286,16 @@ def add_observation(
         made_at=made_at or utcnow(),
         received_at=utcnow(),
     )
-    describe(
-        observation,
-        category=category,
-        waste_type=waste_type,
-        said_by=said_by,
-        text=text,
-        demand_type_id=demand_type_id,
-    )
+    with db.session.no_autoflush:
+        describe(
+            observation,
+            category=category,
+            waste_type=waste_type,
+            said_by=said_by,
+            text=text,
+            demand_type_id=demand_type_id,
+            customer_id=customer_id,
+        )
     return insert_once(observation, ours)
 
 
@@ -317,9 +320,11 @@ def describe(
     said_by: str,
     text: str | None,
     demand_type_id: object = KEEP_TYPE,
+    customer_id: object = None,
 ) -> None:
     """Set what an observation says, holding each field to its rule (new or edited alike). A
-    tally names its demand type, whose kind must match the category; its words are optional."""
+    tally names its demand type, whose kind must match the category; its words are optional.
+    Its walk is set first: the customer it names is checked against it."""
     observation.category = validation.choice(Category, category, "category", "Choose a category.")
     observation.waste_type = None
     if observation.category == Category.WASTE:
@@ -337,6 +342,11 @@ def describe(
     observation.text = validation.text(
         text, "text", "observation", required=typed is None, label="The note"
     )
+    named = customer_register.named_customer(
+        observation.walk, customer_id, observation.category, observation.said_by
+    )
+    # Both: the id is what corrections compare and the API answers before any flush.
+    observation.customer, observation.customer_id = named, named.id if named else None
 
 
 @rolls_back
