@@ -12,6 +12,7 @@ CSS = Bundle(
     "css/coaching.css",
     "css/engagement.css",
     "css/photos.css",
+    "css/wall.css",
     filters="rcssmin",
     output="gen/app.%(version)s.css",
 )

@@ -8,10 +8,21 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from . import comments, core, followups, leaderboard, observations, openapi, photos, sync, walks
+from . import (
+    comments,
+    core,
+    followups,
+    leaderboard,
+    observations,
+    openapi,
+    photos,
+    sync,
+    walks,
+    walls,
+)
 from .http import no_store
 
-MODULES = (core, leaderboard, sync, walks, observations, photos, comments, followups)
+MODULES = (core, leaderboard, sync, walks, observations, photos, comments, followups, walls)
 
 API_VERSION = "1.0.0"
 

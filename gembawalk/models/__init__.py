@@ -16,15 +16,18 @@ from .vocabulary import (
     CadencePeriod,
     Category,
     CustomerKind,
+    FixedForUs,
     FollowUpStatus,
     RepeatRule,
     Role,
     SaidBy,
     WalkKind,
     WalkStatus,
+    WallState,
     WasteType,
 )
 from .walks import Observation, Walk, walk_customers
+from .wall import UnitWall, WallAnswer
 
 __all__ = [
     "AuditEvent",
@@ -36,6 +39,7 @@ __all__ = [
     "Customer",
     "CustomerKind",
     "EngagementDay",
+    "FixedForUs",
     "FollowUp",
     "FollowUpStatus",
     "Notification",
@@ -52,10 +56,13 @@ __all__ = [
     "RollupState",
     "SaidBy",
     "SyncConflict",
+    "UnitWall",
     "Walk",
     "WalkKind",
     "WalkSeries",
     "WalkStatus",
+    "WallAnswer",
+    "WallState",
     "WasteType",
     "coach_assignments",
     "series_customers",
