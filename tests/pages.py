@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -35,6 +36,7 @@ NOT_PAGES = {
     "pwa.manifest": "the web app manifest (JSON)",
     "pwa.service_worker": "the service worker script",
     "walks.start": "a Start sent again (Back) is sent back to the walk's page",
+    "wall.qr": "the wall's QR code (an SVG image)",
 }
 # Pages no crawl can reach once the demo exists, each with the reason.
 UNREACHABLE = {
@@ -186,9 +188,28 @@ def error_pages(client, role: str, walk: str | None) -> dict[str, str]:
     return found
 
 
-def anonymous_pages(client) -> dict[str, str]:
-    """What a person sees before signing in, a failed sign-in included, and a missing page."""
+def wall_pages(client) -> dict[str, str]:
+    """A unit's wall and its poster as the frontline opens them, with no sign-in (the unit
+    with the most on its wall, so that answered, unanswered and open items are all drawn)."""
+    from gembawalk.extensions import db
+    from gembawalk.models import OrgUnit
+    from gembawalk.services import wall
+
+    units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.parent_id.is_(None))))
+    if not units:
+        return {}
+    token = wall.wall_token(units[0])
     return {
+        "/wall/<token>": client.get(f"/wall/{token}").get_data(as_text=True),
+        "/wall/<token>/poster": client.get(f"/wall/{token}/poster").get_data(as_text=True),
+    }
+
+
+def anonymous_pages(client) -> dict[str, str]:
+    """What a person sees before signing in, a failed sign-in included, a missing page, and
+    a unit's wall and poster (anonymous by design)."""
+    return {
+        **wall_pages(client),
         "/sign-in": client.get("/sign-in").get_data(as_text=True),
         "POST /sign-in (wrong password)": client.post(
             "/sign-in", data={"email": ROLES["manager"], "password": "not-it"}
