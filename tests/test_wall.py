@@ -480,3 +480,26 @@ def test_every_demo_wall_and_poster_names_nobody(client, app):
         _assert_names_nobody(poster, token)
         shown += page.count('class="card wall-item"')
     assert shown > 0
+
+
+def test_the_wall_and_the_leaders_page_cost_the_same_queries_for_more_items(client, org):
+    from .conftest import count_queries
+
+    token = _token(org["north"])
+    sign_in(client, org["leader"])
+
+    def costs() -> tuple[int, int]:
+        with count_queries() as wall_page:
+            client.get(f"/wall/{token}")
+        with count_queries() as leaders_page:
+            client.get(f"/walls/{org['north'].id}")
+        return len(wall_page), len(leaders_page)
+
+    raised = _raised(org["in_north"], "First")
+    _follow_up(raised, closed_note="Done")
+    few = costs()
+    for n in range(5):
+        more = _raised(org["in_yard"], f"More {n}")
+        _follow_up(more, closed_note="Done too")
+        _follow_up(more, closed_note="And this")
+    assert costs() == few
