@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from .notifications.views import bp as notifications_bp
     from .pwa.views import bp as pwa_bp
     from .walks.views import bp as walks_bp
+    from .wall.views import bp as wall_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(engagement_bp)
     app.register_blueprint(pwa_bp)
     app.register_blueprint(conflicts_bp)
+    app.register_blueprint(wall_bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -13,6 +13,7 @@ CSS = Bundle(
     "css/engagement.css",
     "css/photos.css",
     "css/demand.css",
+    "css/wall.css",
     filters="rcssmin",
     output="gen/app.%(version)s.css",
 )

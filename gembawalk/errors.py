@@ -11,7 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db, login_manager
-from .services.errors import Conflict, Forbidden, Gone, Invalid, NotFound
+from .services.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooMany
 from .storage import StoreUnavailable
 
 MESSAGES = {
@@ -116,6 +116,10 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(Conflict)
     def conflict(error: Conflict):
         return error_response(409, str(error))
+
+    @app.errorhandler(TooMany)
+    def too_many(error: TooMany):
+        return error_response(429, str(error))
 
     @app.errorhandler(Gone)
     def gone(error: Gone):

@@ -38,6 +38,11 @@ FIX_MIN_DEMANDS = 20
 # own words.
 DEMAND_TOP_FAILURES = 5
 DEMAND_VERBATIMS = 3
+# A unit's wall ("you said, we did") shows the frontline ideas of this many days back; one
+# address may answer "Fixed for us?" this often (a shop floor shares one address behind its
+# router, so the allowance is for a team, not a person).
+WALL_DAYS = 90
+WALL_ANSWER_LIMITS = "30 per 10 minutes; 300 per day"
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128

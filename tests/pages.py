@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -41,6 +42,7 @@ NOT_PAGES = {
     # Only with single sign-on set up; anonymous_pages checks the pages they answer with.
     "sso.start": "a redirect to the OpenID provider",
     "sso.callback": "the provider's way back: a redirect once signed in",
+    "wall.qr": "the wall's QR code (an SVG image)",
 }
 # Pages no crawl can reach once the demo exists, each with the reason.
 UNREACHABLE = {
@@ -211,9 +213,27 @@ def error_pages(client, role: str, walk: str | None) -> dict[str, str]:
     return found
 
 
+def wall_pages(client) -> dict[str, str]:
+    """A unit's wall and its poster as the frontline opens them, with no sign-in (the unit
+    with the most on its wall, so that answered, unanswered and open items are all drawn)."""
+    from gembawalk.extensions import db
+    from gembawalk.models import OrgUnit
+    from gembawalk.services import wall
+
+    units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.parent_id.is_(None))))
+    if not units:
+        return {}
+    token = wall.wall_token(units[0])
+    return {
+        "/wall/<token>": client.get(f"/wall/{token}").get_data(as_text=True),
+        "/wall/<token>/poster": client.get(f"/wall/{token}/poster").get_data(as_text=True),
+    }
+
+
 def anonymous_pages(client) -> dict[str, str]:
-    """What a person sees before signing in, a failed sign-in included, a missing page, and
-    single sign-on's pages (with a provider that does not answer: they need none)."""
+    """What a person sees before signing in, a failed sign-in included, a missing page, a
+    unit's wall and poster (anonymous by design), and single sign-on's pages (with a provider
+    that does not answer: they need none)."""
     app = client.application
     down = f"http://127.0.0.1:{oidc_provider.free_port()}"
     with oidc_provider.configured(app, down):
@@ -228,6 +248,7 @@ def anonymous_pages(client) -> dict[str, str]:
         sso["/sign-in (password sign-in off)"] = client.get("/sign-in").get_data(as_text=True)
     return {
         **sso,
+        **wall_pages(client),
         "/sign-in": client.get("/sign-in").get_data(as_text=True),
         "POST /sign-in (wrong password)": client.post(
             "/sign-in", data={"email": ROLES["manager"], "password": "not-it"}

@@ -20,11 +20,13 @@ from . import (
     photos,
     sync,
     walks,
+    walls,
 )
 from .http import no_store
 
 MODULES = (
-    core, leaderboard, demand, sync, walks, observations, photos, comments, followups, batch
+    core, leaderboard, demand, sync, walks, observations, photos, comments, followups, batch,
+    walls,
 )  # fmt: skip
 
 API_VERSION = "1.0.0"

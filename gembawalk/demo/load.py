@@ -37,6 +37,7 @@ from . import texts
 from .coaching import add_coaching
 from .demand import add_demand
 from .series import add_repeating_walks
+from .walls import add_walls
 
 WEEKS = 26  # of history, this week included
 AHEAD = timedelta(days=14)  # how far ahead walks are already planned
@@ -131,6 +132,7 @@ def load_demo(now: datetime | None = None, seed: int = 7) -> DemoSummary:
     builder = _Builder(now or utcnow(), random.Random(seed))
     summary = builder.build()
     add_coaching(builder.now, random.Random(seed))  # reviews, comments, notifications
+    add_walls(builder.now, random.Random(seed))  # a wall per unit, with answers
     db.session.commit()
     return summary
 

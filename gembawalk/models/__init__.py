@@ -21,15 +21,18 @@ from .vocabulary import (
     Category,
     CustomerKind,
     DemandKind,
+    FixedForUs,
     FollowUpStatus,
     RepeatRule,
     Role,
     SaidBy,
     WalkKind,
     WalkStatus,
+    WallState,
     WasteType,
 )
 from .walks import Observation, Walk, walk_customers
+from .wall import UnitWall, WallAnswer
 
 __all__ = [
     "AuditEvent",
@@ -47,6 +50,7 @@ __all__ = [
     "DeviceSession",
     "DigestDelivery",
     "EngagementDay",
+    "FixedForUs",
     "FollowUp",
     "FollowUpStatus",
     "Notification",
@@ -65,10 +69,13 @@ __all__ = [
     "SaidBy",
     "ScheduledRun",
     "SyncConflict",
+    "UnitWall",
     "Walk",
     "WalkKind",
     "WalkSeries",
     "WalkStatus",
+    "WallAnswer",
+    "WallState",
     "WasteType",
     "coach_assignments",
     "series_customers",

@@ -36,6 +36,8 @@ LABELS = {
     "every_two_weeks": "Every two weeks",
     "monthly_weekday": "Monthly, on the same weekday",
     "monthly_date": "Monthly, on the same date",
+    "in_hand": "In hand",
+    "not_yet": "Not yet",
 }
 
 
@@ -130,6 +132,22 @@ class DeviceRecordType(enum.StrEnum):
     OBSERVATION = "observation"
     COMMENT = "comment"
     FOLLOW_UP = "follow_up"
+
+
+class WallState(Labelled):
+    """Where a frontline idea stands on its unit's wall, from its follow-ups: none yet is
+    open, one still open is in hand, all closed is done."""
+
+    OPEN = "open"
+    IN_HAND = "in_hand"
+    DONE = "done"
+
+
+class FixedForUs(Labelled):
+    """The frontline's answer to a done item on the wall: "Fixed for us?"."""
+
+    YES = "yes"
+    NOT_YET = "not_yet"
 
 
 class RepeatRule(Labelled):

@@ -35,6 +35,10 @@ class Gone(DomainError):
     """The thing was removed on the server, and its id is never used again."""
 
 
+class TooMany(DomainError):
+    """The caller asked too often in too short a time; the reason says what to wait for."""
+
+
 def rolls_back(fn):
     """Undo whatever a refused operation had begun, so nothing half-written survives it."""
 
