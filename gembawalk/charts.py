@@ -222,6 +222,36 @@ def heat_map(
     return _figure(svg, _table(title, ["", *column_labels], rows))
 
 
+def heat_level(value: int, top: int) -> int:
+    """0 for nothing, then 1 to 4 as the count nears the largest one shown."""
+    return 0 if not value else 1 + min(3, int(3 * value / (top or 1)))
+
+
+def heat_table(
+    caption: str,
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    values: Sequence[Sequence[int]],
+    label: str,
+) -> Markup:
+    """A heat map that is its own table of numbers: every cell shows its count, shaded by a
+    CSS class (heat-cell-0 for none to heat-cell-4 for the most), so it reads without colour,
+    without JavaScript and with a screen reader. It scrolls sideways on a phone."""
+    top = max((v for row in values for v in row), default=0)
+    header = "".join(f'<th scope="col">{escape(h)}</th>' for h in column_labels)
+    body = "".join(
+        f'<tr><th scope="row">{escape(name)}</th>'
+        + "".join(f'<td class="heat-cell-{heat_level(value, top)}">{value}</td>' for value in row)
+        + "</tr>"
+        for name, row in zip(row_labels, values, strict=True)
+    )
+    return _safe(
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{escape(label)}">'
+        f'<table class="heat-table"><caption>{escape(caption)}</caption>'
+        f"<thead><tr><td></td>{header}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
 def meter(value: float | None, css: str = "bar-brand") -> Markup:
     """A small bar for a share (0 to 1, drawn up to 150%), to read a row at a glance."""
     shown = min(max(value or 0, 0), 1.5) / 1.5
