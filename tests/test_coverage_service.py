@@ -109,6 +109,7 @@ def test_a_gemba_walk_counts_like_a_customer_visit_and_a_customer_puts_a_walk_in
     assert row(found, org["yard"]).last_walked == TODAY - timedelta(days=1)
     assert row(found, org["region"]).walks == 1
     assert [r.unit.name for r in found.unvisited] == ["South depot"]
+    assert row(found, org["south"]).walked is False
 
 
 def test_units_are_the_subtree_in_tree_order_and_walks_outside_it_are_not_seen(org):
@@ -130,11 +131,25 @@ def test_the_unvisited_longest_first_never_before_any_date(org):
     found = figures(org)
     assert [r.unit.name for r in found.unvisited] == [
         "North yard",
-        "Region",
         "South depot",
         "North depot",
+        "Region",  # walked when North depot was, a unit's figures cover its subtree
     ]
-    assert [r.never for r in found.unvisited] == [True, True, False, False]
+    assert [r.never for r in found.unvisited] == [True, False, False, False]
+    region = row(found, org["region"])
+    assert (region.walks, region.last_walked) == (0, row(found, org["north"]).last_walked)
+
+
+def test_a_unit_is_walked_when_a_unit_below_it_is(org):
+    done(org["ann"], NOW - timedelta(weeks=5))
+    customer = factories.CustomerFactory(org_unit=org["yard"])
+    done(org["sol"], NOW - timedelta(days=1), customers=[customer])
+    found = figures(org)
+    assert [r.unit.name for r in found.unvisited] == []
+    north = row(found, org["north"])
+    assert (north.walks, north.walked, north.last_walked) == (0, True, TODAY - timedelta(days=1))
+    assert row(found, org["yard"]).walks == 1
+    assert row(found, org["south"]).walks == 1
 
 
 def test_heat_map_hours_are_the_organisations_local_hours_across_a_dst_change(org, app):

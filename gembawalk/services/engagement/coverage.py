@@ -45,8 +45,11 @@ HOURS = tuple(f"{hour:02d}" for hour in range(24))
 class UnitCoverage:
     unit: OrgUnit
     depth: int
-    last_walked: date | None  # the local day of the last walk in the unit, ever; None: never
-    walks: int  # walks in the unit inside the window
+    # The local day of the last walk in the unit or any unit below it, ever; None: never.
+    # A division is walked when one of its teams is, as a unit's figures cover its subtree.
+    last_walked: date | None
+    walks: int  # walks in the unit itself (not below) inside the window
+    walked: bool = False  # walked, in the unit or below it, inside the window
 
     @property
     def never(self) -> bool:
@@ -89,7 +92,7 @@ class Coverage:
     @property
     def unvisited(self) -> list[UnitCoverage]:
         """The units no walk reached in the window, the longest unvisited first."""
-        rows = [row for row in self.units if not row.walks]
+        rows = [row for row in self.units if not row.walked]
         return sorted(rows, key=lambda row: (row.last_walked or date.min, row.unit.name))
 
     @property
@@ -158,18 +161,26 @@ def _units(scope: Scope, units: set[int], visible, start: datetime, zone: str):
         .where(found.c.unit_id.in_(sorted(units)))
         .group_by(found.c.unit_id)
     ).all()
-    seen = {unit: (last, count) for unit, last, count in rows}
-    result = []
-    for row in scope.choices:
-        if row.unit.id not in units:
-            continue
-        last, count = seen.get(row.unit.id, (None, 0))
-        day = local(last, zone).date() if last is not None else None
-        result.append(UnitCoverage(row.unit, row.depth, day, count))
-    top = min((row.depth for row in result), default=0)
-    for row in result:
-        row.depth -= top
-    return result
+    own = {unit: count for unit, _last, count in rows}
+    last = {unit: latest for unit, latest, _count in rows}
+    shown = [row for row in scope.choices if row.unit.id in units]
+    # The choices are depth first: children after their parent, so from the end up each
+    # unit hands its latest walk to its parent.
+    for row in reversed(shown):
+        parent, mine = row.unit.parent_id, last.get(row.unit.id)
+        if parent in units and mine is not None and (last.get(parent) or mine) <= mine:
+            last[parent] = mine
+    top = min((row.depth for row in shown), default=0)
+    return [
+        UnitCoverage(
+            row.unit,
+            row.depth - top,
+            local(last[row.unit.id], zone).date() if last.get(row.unit.id) else None,
+            own.get(row.unit.id, 0),
+            walked=last.get(row.unit.id) is not None and last[row.unit.id] >= start,
+        )
+        for row in shown
+    ]
 
 
 def _heat(zone: str, start: datetime, end: datetime, visible, walkers) -> list[list[int]]:
