@@ -36,6 +36,7 @@ from .periods import LocalClock, org_zone
 
 WEEKS = (4, 8, 12)  # the windows a director picks from
 DEFAULT_WEEKS = WEEKS[0]
+WEEKS_MESSAGE = f"Choose {', '.join(map(str, WEEKS[:-1]))} or {WEEKS[-1]} weeks."
 UNHEARD_LIMIT = 100  # walks listed; the count covers them all
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 HOURS = tuple(f"{hour:02d}" for hour in range(24))
@@ -110,8 +111,7 @@ def choose_weeks(text: str | None) -> int:
         return DEFAULT_WEEKS
     if text.isdigit() and int(text) in WEEKS:
         return int(text)
-    choices = ", ".join(str(w) for w in WEEKS)
-    raise Invalid({"weeks": f"Choose {choices} weeks."})
+    raise Invalid({"weeks": WEEKS_MESSAGE})
 
 
 def window(weeks: int, zone: str, now: datetime) -> tuple[date, date, datetime, datetime]:
@@ -128,7 +128,7 @@ def coverage(
 ) -> Coverage:
     """The three coverage figures for the unit and below, among the walks the actor may see."""
     if weeks not in WEEKS:
-        raise Invalid({"weeks": "Choose 4, 8 or 12 weeks."})
+        raise Invalid({"weeks": WEEKS_MESSAGE})
     scope = scope_for(actor, unit_id)
     zone = org_zone()
     first, today, start, end = window(weeks, zone, now or utcnow())
