@@ -165,10 +165,13 @@ def bar_chart(
     return _figure(svg, _legend(series) + _table(title, head, rows))
 
 
-def hbar_chart(title: str, desc: str, items: Sequence[tuple[str, float]], css: str) -> Markup:
-    """Horizontal bars, one per item, largest first as given."""
+def hbar_chart(
+    title: str, desc: str, items: Sequence[tuple[str, float]], css: str, label_w: int = 130
+) -> Markup:
+    """Horizontal bars, one per item, largest first as given; `label_w` is the room for the
+    labels (wider for long names, such as org units')."""
     chart_id = f"chart{next(_ids)}"
-    row_h, label_w = 26, 130
+    row_h = 26
     height = max(row_h * len(items), row_h) + 8
     top = max((v for _, v in items), default=0) or 1
     parts = []

@@ -38,7 +38,7 @@ WEEKS = (4, 8, 12)  # the windows a director picks from
 DEFAULT_WEEKS = WEEKS[0]
 WEEKS_MESSAGE = f"Choose {', '.join(map(str, WEEKS[:-1]))} or {WEEKS[-1]} weeks."
 UNHEARD_LIMIT = 100  # walks listed; the count covers them all
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # short: 24 hours share the row
 HOURS = tuple(f"{hour:02d}" for hour in range(24))
 
 
