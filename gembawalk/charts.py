@@ -165,10 +165,13 @@ def bar_chart(
     return _figure(svg, _legend(series) + _table(title, head, rows))
 
 
-def hbar_chart(title: str, desc: str, items: Sequence[tuple[str, float]], css: str) -> Markup:
-    """Horizontal bars, one per item, largest first as given."""
+def hbar_chart(
+    title: str, desc: str, items: Sequence[tuple[str, float]], css: str, label_w: int = 130
+) -> Markup:
+    """Horizontal bars, one per item, largest first as given; `label_w` is the room for the
+    labels (wider for long names, such as org units')."""
     chart_id = f"chart{next(_ids)}"
-    row_h, label_w = 26, 130
+    row_h = 26
     height = max(row_h * len(items), row_h) + 8
     top = max((v for _, v in items), default=0) or 1
     parts = []
@@ -220,6 +223,36 @@ def heat_map(
     rows = [[label, *row] for label, row in zip(row_labels, values, strict=True)]
     svg = _frame(chart_id, title, desc, WIDTH, height, "".join(parts))
     return _figure(svg, _table(title, ["", *column_labels], rows))
+
+
+def heat_level(value: int, top: int) -> int:
+    """0 for nothing, then 1 to 4 as the count nears the largest one shown."""
+    return 0 if not value else 1 + min(3, int(3 * value / (top or 1)))
+
+
+def heat_table(
+    caption: str,
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    values: Sequence[Sequence[int]],
+    label: str,
+) -> Markup:
+    """A heat map that is its own table of numbers: every cell shows its count, shaded by a
+    CSS class (heat-cell-0 for none to heat-cell-4 for the most), so it reads without colour,
+    without JavaScript and with a screen reader. It scrolls sideways on a phone."""
+    top = max((v for row in values for v in row), default=0)
+    header = "".join(f'<th scope="col">{escape(h)}</th>' for h in column_labels)
+    body = "".join(
+        f'<tr><th scope="row">{escape(name)}</th>'
+        + "".join(f'<td class="heat-cell-{heat_level(value, top)}">{value}</td>' for value in row)
+        + "</tr>"
+        for name, row in zip(row_labels, values, strict=True)
+    )
+    return _safe(
+        f'<div class="table-wrap" tabindex="0" role="region" aria-label="{escape(label)}">'
+        f'<table class="heat-table"><caption>{escape(caption)}</caption>'
+        f"<thead><tr><td></td>{header}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def meter(value: float | None, css: str = "bar-brand") -> Markup:

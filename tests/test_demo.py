@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from gembawalk.demo import load as demo
+from gembawalk.demo import texts as demo_texts
 from gembawalk.demo.load import load_demo
 from gembawalk.extensions import db
 from gembawalk.models import (
@@ -26,6 +27,7 @@ from gembawalk.models import (
     WalkKind,
     WalkStatus,
 )
+from gembawalk.services.engagement import coverage
 from gembawalk.services.errors import Conflict
 from gembawalk.services.people import accounts as people
 from gembawalk.timeutil import day_start_utc, local, utcnow
@@ -72,12 +74,21 @@ def local_today(app, now):
     return local(now, app.config["GEMBAWALK_TIMEZONE"]).date()
 
 
+def test_one_unit_is_one_nobody_visits(summary, now):
+    director = person("director@example.org")
+    found = coverage.coverage(director, None, 12, now=now)
+    never = [row.unit.name for row in found.unvisited if row.never]
+    assert never == [demo_texts.UNVISITED]
+    assert found.walks_done > 0  # the rest of the organisation is walked
+    assert found.unheard_count < found.observed_walks
+
+
 def test_the_organisation_has_three_levels_and_the_roles_asked_for(summary):
     units = db.session.scalars(select(OrgUnit)).all()
     depths = Counter(1 + len(unit.ancestors()) for unit in units)
     assert depths[1] == 1
     assert 2 <= depths[2] <= 3
-    assert 4 <= depths[3] <= 6
+    assert 4 <= depths[3] <= 7  # six teams walked, and one nobody visits
     assert max(depths) == 3
 
     roles = Counter(db.session.scalars(select(PersonRole.role)))

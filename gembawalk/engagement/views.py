@@ -13,7 +13,7 @@ from ..forms import show_errors
 from ..security import attachment, request_facts
 from ..services import audit
 from ..services import customers as customer_register
-from ..services.engagement import exports, leaderboard, trends
+from ..services.engagement import coverage, exports, leaderboard, trends
 from ..services.engagement.periods import choose_period
 from ..services.errors import Invalid
 from .forms import BoardForm, PeriodForm
@@ -102,6 +102,20 @@ def unit_trends():
     form.offer(found.scope.choices)
     form.unit.data = found.unit.id
     return render_template("engagement/trends.html", form=form, trends=found), status
+
+
+@bp.get("/coverage")
+def unit_coverage():
+    form, status = BoardForm(request.args), 200
+    try:
+        weeks = coverage.choose_weeks(request.args.get("weeks"))
+    except Invalid as error:  # the default window, with the reason shown
+        show_errors(form, error)
+        weeks, status = coverage.DEFAULT_WEEKS, 422
+    found = coverage.coverage(current_user, form.unit_id, weeks)
+    form.offer(found.scope.choices)
+    form.unit.data = found.unit.id
+    return render_template("engagement/coverage.html", form=form, coverage=found), status
 
 
 @bp.get("/customers")

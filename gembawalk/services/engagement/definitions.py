@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnClause, and_, exists, literal_column, or_
+from sqlalchemy import ColumnClause, ColumnElement, and_, exists, literal_column, or_, select
 
-from ...models import Customer, CustomerKind, Person, Walk, WalkStatus, walk_customers
+from ...models import (
+    Customer,
+    CustomerKind,
+    Observation,
+    Person,
+    SaidBy,
+    Walk,
+    WalkStatus,
+    walk_customers,
+)
 
 # Written into the SQL rather than bound, so both databases match the partial index
 # ix_walks_customer_contact (whose WHERE says the same) whatever the plan.
@@ -56,6 +65,56 @@ def had_a_plan():
     """Planned beforehand: a walk started without a plan ("Start a walk now") or recorded after
     the fact is left out of plan adherence and on time (its planned start is only its start)."""
     return Walk.unplanned.is_(False)
+
+
+def walked() -> ColumnElement[bool]:
+    """A unit is walked by a done walk of either kind (a gemba walk or a customer visit); a
+    planned, missed, cancelled or unfinished one has seen nobody yet."""
+    return Walk.status == WalkStatus.DONE
+
+
+def walks_in_unit():
+    """The two ways a walk is in an org unit (README.md, "Who has nobody been to see?"): its
+    walker belongs to the unit, or it met a customer on the unit's register. Each is a query of
+    (unit id, walk id, completed_at) to group by unit; a walk in two units counts in both."""
+    by_walker = select(Person.org_unit_id.label("unit_id"), Walk.id, Walk.completed_at).join(
+        Person, Person.id == Walk.manager_id
+    )
+    by_customer = (
+        select(Customer.org_unit_id.label("unit_id"), Walk.id, Walk.completed_at)
+        .join(walk_customers, walk_customers.c.walk_id == Walk.id)
+        .join(Customer, Customer.id == walk_customers.c.customer_id)
+    )
+    return by_walker, by_customer
+
+
+# Who said it, when it is someone the walk went to hear: the walker's own notes do not count.
+VOICES = (SaidBy.CUSTOMER, SaidBy.FRONTLINE)
+
+
+def has_observations():
+    return exists().where(Observation.walk_id == Walk.id)
+
+
+def voices_heard():
+    """At least one of the walk's observations says a customer or frontline staff said it.
+    A walk with observations and none of them is one whose notes never say who said them (every
+    note left at the form's "Me (the walker)")."""
+    return exists().where(Observation.walk_id == Walk.id, Observation.said_by.in_(VOICES))
+
+
+# The coverage figures' definitions in words, for the page beside them (README.md says the same).
+COVERAGE_WORDS = {
+    "unit_walked": "A unit is walked by a done gemba walk or customer visit whose walker belongs "
+    "to it or that met a customer on its register; planned, missed and cancelled walks do not "
+    "count. Among the walks you may see; the window runs from the same weekday that many weeks "
+    "ago to today, both included.",
+    "heat": "Each done walk counts once, at the hour it started in the organisation's time "
+    "zone. An empty cell is an hour of the week no walk has seen: a shift nobody visits.",
+    "unheard": "A done walk with observations none of which says a customer or frontline "
+    "staff said it: every note was left at “Me (the walker)”. The share is of the done walks "
+    "with observations.",
+}
 
 
 def share(part: int, whole: int | float | None) -> float | None:

@@ -200,6 +200,19 @@ class LocalClock:
         # 'weekday 0' moves on to the Sunday ending the week (or stays on it); -6 days: Monday.
         return type_coerce(func.date(column, self._modifier(column), "weekday 0", "-6 days"), Date)
 
+    def weekday(self, column):
+        """The local day of the week, 0 for Monday to 6 for Sunday."""
+        if self.postgres:
+            return cast(func.extract("isodow", func.timezone(self.zone, column)), Integer) - 1
+        # %w counts from Sunday (0): shift it so the week starts on Monday, as everywhere here.
+        return (cast(func.strftime("%w", column, self._modifier(column)), Integer) + 6) % 7
+
+    def hour(self, column):
+        """The local hour, 0 to 23."""
+        if self.postgres:
+            return cast(func.extract("hour", func.timezone(self.zone, column)), Integer)
+        return cast(func.strftime("%H", column, self._modifier(column)), Integer)
+
 
 def _on_postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
