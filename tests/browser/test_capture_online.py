@@ -20,13 +20,23 @@ from .offline import a_manager, let_the_server_write, records, signed_in_phone
 pytestmark = pytest.mark.browser
 
 
+# Where each record a batch carries would be sent alone (its own PUT).
+PUT_PATHS = {"walk": "walks", "observation": "observations", "comment": "comments",
+             "follow_up": "follow-ups"}  # fmt: skip
+
+
 def sent_by(context: BrowserContext) -> list[str]:
-    """Every state-changing request the phone makes: "PUT /api/..." or "POST /walks/..."."""
+    """Every state-changing request the phone makes: "PUT /api/..." or "POST /walks/...". A
+    record the outbox sends in a batch (POST /api/v1/sync) is listed as the PUT it stands for:
+    the batch is how the outbox sends, the records are what these tests are about."""
     seen: list[str] = []
 
     def note(request) -> None:
         path = request.url.split("//", 1)[1].split("/", 1)[1].split("?")[0]
-        if request.method in ("PUT", "POST") and not path.startswith("api/v1/sync"):
+        if request.method == "POST" and path == "api/v1/sync":
+            for record in request.post_data_json["records"]:
+                seen.append(f"PUT /api/v1/{PUT_PATHS[record['type']]}/{record['uuid']}")
+        elif request.method in ("PUT", "POST"):
             seen.append(f"{request.method} /{path}")
 
     context.on("request", note)

@@ -29,7 +29,7 @@ def record_a_walk_offline(context: BrowserContext, page: Page) -> None:
     page.get_by_label("Gemba walk", exact=True).check()
     page.get_by_label("Place").fill("Goods in")
     page.get_by_role("button", name="Start now").tap()
-    expect(page.get_by_text("Walk started. Saved on this device.")).to_be_visible()
+    expect(page.get_by_text("Walk started. Add what you see. Saved on this device")).to_be_visible()
     for note in NOTES:
         observe_in_shell(page, "Waste", note)
 
