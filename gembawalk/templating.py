@@ -19,6 +19,8 @@ from .models.photos import Photo
 from .models.vocabulary import NEAR_DAYS
 from .pwa.vocabulary import offline_vocabulary
 from .services import coaching, notifications
+from .services.demand import fixes, tallies
+from .services.demand import types as demand_types
 from .services.engagement import figures as engagement
 from .services.engagement.leaderboard import leads_a_unit as _leads_a_unit
 from .services.followups.predicates import is_overdue, may_add_follow_up, sees_closure_rates
@@ -28,7 +30,7 @@ from .services.sync import conflicts
 from .services.walks.lifecycle import has_started
 from .services.walks.series import describe as describe_series
 from .storage import photo_store
-from .timeutil import local
+from .timeutil import local, utcnow
 
 T = TypeVar("T")
 
@@ -128,6 +130,26 @@ def my_engagement():
     return engagement.my_engagement(current_user)
 
 
+def tally_counters(walk):
+    """The walk's tally for its page (templates/_macros/tally.html)."""
+    return tallies.counters(walk)
+
+
+def may_edit_types(unit) -> bool:
+    """Whether the demand picture offers to edit a unit's demand types."""
+    return demand_types.may_edit(current_user, unit.id)
+
+
+def fix_result(item):
+    """Did the fix work: a closed follow-up's demand type before and after."""
+    return fixes.result(item, utcnow())
+
+
+def aim_choices(item):
+    """The demand types a follow-up may aim to reduce."""
+    return fixes.aim_choices(item)
+
+
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_date, "local_date")
@@ -143,6 +165,8 @@ def init_templating(app: Flask) -> None:
     for counted in (unread_notifications, reviews_waiting, leads_a_unit, open_conflict_count):
         app.add_template_global(counted)
     app.add_template_global(my_engagement)
+    for demand in (tally_counters, may_edit_types, fix_result, aim_choices):
+        app.add_template_global(demand)
     # Rules templates ask rather than restate (services/followups/predicates.py and the walk's
     # lifecycle).
     for predicate in (is_overdue, may_add_follow_up, sees_closure_rates, has_started):

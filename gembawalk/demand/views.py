@@ -27,27 +27,6 @@ def signed_in():
     return None
 
 
-@bp.app_template_global()
-def tally_counters(walk):
-    """The walk's tally for its page (templates/_macros/tally.html)."""
-    return tallies.counters(walk)
-
-
-@bp.app_template_global()
-def may_edit_types(unit) -> bool:
-    return demand_types.may_edit(current_user, unit.id)
-
-
-@bp.app_template_global()
-def fix_result(item):
-    return fixes.result(item, utcnow())
-
-
-@bp.app_template_global()
-def aim_choices(item):
-    return fixes.aim_choices(item)
-
-
 @bp.post("/follow-ups/<uuid:follow_up_id>/demand-type")
 def aim(follow_up_id: UUID):
     try:
