@@ -2,7 +2,7 @@
 // the walks, a walk being recorded and the outbox from IndexedDB. Its forms are the server's own,
 // copied from the shell's <template>s (gw-forms.js); its words and limits are the server's too.
 // Module Gemba.shell. Needs Gemba.status, Gemba.store, Gemba.capture, Gemba.sync,
-// Gemba.outbox, Gemba.words, Gemba.checks, Gemba.forms, Gemba.tally.
+// Gemba.outbox, Gemba.words, Gemba.forms, Gemba.tally.
 (function (Gemba) {
   "use strict";
 

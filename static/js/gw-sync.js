@@ -341,6 +341,7 @@
     soon: soon,
     syncNow: syncNow,
     pull: pull,
+    signedOutPage: signedOutPage,
     whoAmI: whoAmI,
     onChange: function (fn) { listeners.push(fn); },
     emit: emit

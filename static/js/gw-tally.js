@@ -46,9 +46,10 @@
     return Gemba.store.getMeta("me").then(function (found) { return found ? found.id : null; });
   }
 
-  // Keep the demand types for offline use whenever there is signal.
+  // Keep the demand types for offline use whenever there is signal (not on a page drawn for
+  // nobody, the sign-in page: asking there would only log a 401).
   function pullTypes() {
-    if (!navigator.onLine) return Promise.resolve(null);
+    if (!navigator.onLine || Gemba.sync.signedOutPage()) return Promise.resolve(null);
     return fetch(API + "/demand-types", { credentials: "same-origin", redirect: "manual", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (body) { return body && Gemba.store.setMeta("demandTypes", body.demand_types); })
