@@ -318,6 +318,8 @@ def test_people_missing_from_the_file_stay_unless_asked(app, admin):
     assert not gone.active
     assert sessions.resume(cookie) is None
     assert gone.calendar_token is None
+    # Their figures end on the day they left.
+    assert gone.left_on is not None
     assert (
         db.session.scalar(
             select(AuditEvent).where(AuditEvent.kind == audit.PERSON_DEACTIVATED)
@@ -332,7 +334,9 @@ def test_people_missing_from_the_file_stay_unless_asked(app, admin):
         ),
         admin,
     )
-    assert person("leaver@example.org").active
+    back = person("leaver@example.org")
+    assert back.active
+    assert back.left_on is None
     assert ("status", "deactivated", "active") in plan.changes[0].fields
 
 

@@ -58,6 +58,8 @@ def apply(actor: Person | None, work: Work) -> None:
                     "org_unit_id": resolved(want.unit, made),
                     "timezone": want.timezone,
                     "active": True,
+                    # Back in the file: measured again (services/engagement/definitions.py).
+                    "left_on": None,
                 }
                 for now, want in work.updated
             ],
