@@ -239,3 +239,40 @@ def test_an_unchanged_feed_answers_304(client, manager):
     again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     assert again.data == b""
+
+
+def test_the_first_feed_token_is_written_while_another_request_writes(app, manager):
+    """A page view that reads, then makes the person's first token, while another request
+    holds the write lock and commits: the token is written after it (on SQLite a read turned
+    into a write answered "database is locked" at once, a 503 seen in CI)."""
+    import threading
+
+    person_id = manager.id
+    db.session.commit()
+    db.session.remove()
+    holding, release = threading.Event(), threading.Event()
+    engine = db.engine
+
+    def other_request():
+        with engine.connect() as connection:
+            with connection.begin():
+                connection.execute(
+                    Person.__table__.update()
+                    .where(Person.id == person_id)
+                    .values(display_name="Maya M.")
+                )
+                holding.set()
+                release.wait(5)
+
+    with app.test_request_context("/account", method="GET"):
+        person = db.session.get(Person, person_id)  # this request's read comes first
+        assert person.calendar_token is None
+        writer = threading.Thread(target=other_request)
+        writer.start()
+        assert holding.wait(5)
+        threading.Timer(0.3, release.set).start()
+        token = calendar_feed.feed_token(person)
+        writer.join()
+        assert calendar_feed.TOKEN_SHAPE.fullmatch(token)
+        db.session.remove()
+    assert db.session.get(Person, person_id).calendar_token == token

@@ -13,6 +13,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from ...database import writing
 from ...extensions import db
 from ...models import Person, Walk, WalkStatus
 from ...timeutil import local, utcnow
@@ -33,14 +34,20 @@ def _new_token() -> str:
 
 def feed_token(person: Person) -> str:
     """The person's feed token, made on first use. A conditional update, so two first views
-    at once agree on one token instead of the second silently revoking the first."""
+    at once agree on one token instead of the second silently revoking the first.
+
+    A page view reads in a deferred transaction, which SQLite cannot turn into a writing one
+    while another request writes (it answers "database is locked" at once, without waiting):
+    so the read ends first and the write takes its own transaction, which waits its turn."""
     if person.calendar_token is None:
-        db.session.execute(
-            update(Person)
-            .where(Person.id == person.id, Person.calendar_token.is_(None))
-            .values(calendar_token=_new_token())
-        )
         db.session.commit()
+        with writing():
+            db.session.execute(
+                update(Person)
+                .where(Person.id == person.id, Person.calendar_token.is_(None))
+                .values(calendar_token=_new_token())
+            )
+            db.session.commit()
         db.session.refresh(person)
     assert person.calendar_token is not None  # ours, or the one the other view stored
     return person.calendar_token
