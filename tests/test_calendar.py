@@ -254,15 +254,14 @@ def test_the_first_feed_token_is_written_while_another_request_writes(app, manag
     engine = db.engine
 
     def other_request():
-        with engine.connect() as connection:
-            with connection.begin():
-                connection.execute(
-                    Person.__table__.update()
-                    .where(Person.id == person_id)
-                    .values(display_name="Maya M.")
-                )
-                holding.set()
-                release.wait(5)
+        with engine.connect() as connection, connection.begin():
+            connection.execute(
+                Person.__table__.update()
+                .where(Person.id == person_id)
+                .values(display_name="Maya M.")
+            )
+            holding.set()
+            release.wait(5)
 
     with app.test_request_context("/account", method="GET"):
         person = db.session.get(Person, person_id)  # this request's read comes first
