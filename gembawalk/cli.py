@@ -191,12 +191,17 @@ def import_customers(path: Path, dry_run: bool, deactivate_missing: bool, as_ema
 
 @bp.cli.command("move-photos")
 @click.option("--from", "source_url", help="the store to copy from (default: PHOTO_STORAGE_URL)")
-@click.option("--to", "target_url", required=True, help="file:///folder or s3://bucket/prefix")
+@click.option(
+    "--to", "target_url", required=True,
+    help="file:///folder or s3://bucket/prefix[?endpoint=URL&profile=NAME&region=NAME]",
+)  # fmt: skip
 @click.option("--every", default=50, show_default=True, help="report progress every N photos")
 def move_photos(source_url: str | None, target_url: str, every: int) -> None:
     """Copy every photo to another store, reading each copy back to check its size and
     SHA-256. Safe to run again: photos already copied are checked and left alone. The
-    source is not changed: point PHOTO_STORAGE_URL at the target, then remove the source."""
+    source is not changed: point PHOTO_STORAGE_URL at the target, then remove the source.
+    Two buckets at different S3 services each name their own server and credentials profile
+    in their URL (?endpoint=…&profile=…); one that names none uses S3_ENDPOINT_URL."""
     from .services import photos
     from .storage import StoreUnavailable, open_store, photo_store
     from .storage.move import move_photos as move

