@@ -9,11 +9,11 @@ STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 FLASK := $(BIN)/flask --app gembawalk
 
-.PHONY: install chromium run test screenshots icons bench audit clean
+.PHONY: install nginx chromium run test screenshots icons bench audit clean
 
 # Create the virtual environment and install the app with its development tools, and the
 # checking tools from npm (the Nu Html Checker, Lighthouse) where Java and npm are present.
-install: $(STAMP) $(NODE_STAMP)
+install: $(STAMP) $(NODE_STAMP) nginx
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,20 @@ $(NODE_STAMP): package.json package-lock.json
 		npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
 	else \
 		echo "npm or Java missing: the HTML validity test and make audit will be skipped."; \
+	fi
+
+# nginx for the cluster on loopback (bench/cluster.py, tests/test_cluster.py): Debian's package,
+# as root with apt. Only the binary is used: the tests start their own nginx with their own
+# configuration in a temporary folder (where a policy keeps apt from starting the service,
+# it stays stopped; elsewhere, `systemctl disable --now nginx` if port 80 is not wanted).
+nginx:
+	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then \
+		: ; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's nginx for the cluster checks..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+	else \
+		echo "nginx missing (apt-get install nginx as root): the cluster checks will be skipped."; \
 	fi
 
 # Make sure Playwright has a Chromium: the distribution's (as root with apt), else its own.
