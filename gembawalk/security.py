@@ -76,6 +76,14 @@ def keep_privately(response: Response) -> Response:
     return response
 
 
+def forget_kept(response: Response) -> Response:
+    """On sign-out: the browser drops what it kept privately (photos, for a year), so the next
+    person at this device cannot call them up. Only the HTTP cache: the service worker's cache
+    holds the app shell alone, and IndexedDB keeps the outbox's unsent records."""
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
+
+
 def add_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP.format(nonce=csp_nonce()))

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ..calendar.views import feed_url
 from ..forms import show_errors
 from ..models import Role
-from ..security import request_facts
+from ..security import forget_kept, request_facts
 from ..services import audit
 from ..services.cadence import settings as cadence_settings
 from ..services.cadence import targets as cadence
@@ -89,7 +89,7 @@ def _sign_in_page(form: SignInForm):
 def sign_out():
     end_this_session(request_facts())
     flash("You are signed out on this device.", "info")
-    return redirect(url_for("auth.sign_in"))
+    return forget_kept(redirect(url_for("auth.sign_in")))
 
 
 @bp.get("/account/sessions")
