@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import limits
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..extensions import db
 
@@ -18,7 +19,10 @@ def windows(setting: str) -> list[tuple[int, int]]:
 
 
 def spent_window(
-    setting: str, at: ColumnElement[datetime], where: ColumnElement[bool], now: datetime
+    setting: str,
+    at: InstrumentedAttribute[datetime],
+    where: ColumnElement[bool],
+    now: datetime,
 ) -> tuple[int, int] | None:
     """The first window of `setting` (amount, seconds) whose allowance the rows matching
     `where`, timed by `at`, have used up by `now`; None while every window has room."""
