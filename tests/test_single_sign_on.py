@@ -459,3 +459,27 @@ def test_settings_are_read_and_checked():
     for env, message in wrong:
         with pytest.raises(ConfigError, match=message):
             sso_settings(env, production=True)
+
+
+def test_password_off_takes_change_password_away_from_all_but_admins(
+    client, password_off, maya, admin
+):
+    client.get(round_trip(client, maya.email))
+    assert "/account/password" not in client.get("/account").get_data(as_text=True)
+    for response in (
+        client.get("/account/password"),
+        client.post("/account/password", data={"current_password": factories.PASSWORD}),
+    ):
+        # Refused outright, not sent to confirm a password the person cannot use.
+        page = refused_page(response, 403)
+        assert "keeps no password of yours to change" in page
+    client.post("/sign-out")
+    sign_in(client, admin)
+    assert "/account/password" in client.get("/account").get_data(as_text=True)
+    assert client.get("/account/password").status_code == 200
+
+
+def test_with_password_sign_in_on_everyone_may_change_theirs(client, sso_app, maya):
+    sign_in(client, maya)
+    assert "/account/password" in client.get("/account").get_data(as_text=True)
+    assert client.get("/account/password").status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -121,8 +122,20 @@ def end_other_sessions():
     return redirect(url_for("auth.account_sessions"))
 
 
+def signs_in_with_a_password(view):
+    """Refused (403, saying why) before asking to confirm a password the person may not use."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        sso.require_password(current_user)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@signs_in_with_a_password
 @reauthenticated
 def change_password():
     form = ChangePasswordForm()

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 
 from ...models import Person, Role
-from ..errors import DomainError
+from ..errors import DomainError, Forbidden
 from .accounts import email_key, find_by_email
 
 # Why an identity the provider vouched for does not sign anyone in, as the page says it.
@@ -28,6 +28,10 @@ REASONS = {
     "to switch it on again.",
 }
 USE_SINGLE_SIGN_ON = "Password sign-in is off here: sign in with single sign-on."
+NOTHING_TO_CHANGE = (
+    "Password sign-in is off here: you sign in with single sign-on, so Gemba Walk keeps no "
+    "password of yours to change. Change it where you sign in to your organisation's services."
+)
 
 
 class SignInRefused(DomainError):
@@ -77,3 +81,10 @@ def may_use_password(person: Person) -> bool:
     """With PASSWORD_SIGN_IN=off only admins sign in with a password: when the provider is
     down, one of them can still get in."""
     return password_sign_in_open() or person.has_role(Role.ADMIN)
+
+
+def require_password(person: Person) -> None:
+    """Changing a password is for those who sign in with one: with PASSWORD_SIGN_IN=off,
+    admins only (Forbidden for anyone else)."""
+    if not may_use_password(person):
+        raise Forbidden(NOTHING_TO_CHANGE)
