@@ -176,7 +176,9 @@ def confirm_password():
             **request_facts(),
         )
         form.password.errors = ["That is not your password."]
-    return render_template("auth/confirm_password.html", form=form)
+    return render_template(
+        "auth/confirm_password.html", form=form, single_sign_on=sso.single_sign_on_enabled()
+    )
 
 
 @bp.route("/first-run", methods=["GET", "POST"])

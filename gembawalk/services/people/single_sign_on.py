@@ -88,3 +88,27 @@ def require_password(person: Person) -> None:
     admins only (Forbidden for anyone else)."""
     if not may_use_password(person):
         raise Forbidden(NOTHING_TO_CHANGE)
+
+
+# Confirming who one is through the provider: it must ask again whatever session it holds
+# (OpenID Connect Core 3.1.2.1), and say when it did (`auth_time`, which max_age makes it send).
+CONFIRM_AGAIN = {"prompt": "login", "max_age": "0"}
+# Its clock and ours may differ by this much.
+CLOCK_SKEW_SECONDS = 60
+NOT_YOU = (
+    "That sign-in was not yours: confirm who you are as the person signed in to Gemba Walk, "
+    "or sign out first."
+)
+NOT_ASKED_AGAIN = (
+    "Your sign-in service let you through without asking who you are again, so Gemba Walk "
+    "cannot count it as a confirmation. Try again, or confirm with your password."
+)
+
+
+def checked_since(claims: Mapping[str, Any], asked_at: int) -> bool:
+    """The provider says (`auth_time`) it checked who this is after the confirmation was asked
+    for: a provider session from before does not count."""
+    auth_time = claims.get("auth_time")
+    if not isinstance(auth_time, int) or isinstance(auth_time, bool):
+        return False
+    return auth_time >= asked_at - CLOCK_SKEW_SECONDS
