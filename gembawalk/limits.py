@@ -44,6 +44,11 @@ DEMAND_VERBATIMS = 3
 WALL_DAYS = 90
 WALL_ANSWER_LIMITS = "30 per 10 minutes; 300 per day"
 
+# A device session that ran out (idle, too old, its remembered days over) is cleared when its
+# person signs in again, or by the scheduled clean-up once its device was last seen this many
+# days ago: nothing reads it after it runs out, and the table does not keep every device ever.
+SESSION_RECORDS_KEEP_DAYS = 7
+
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
+from werkzeug.wrappers import Response as BaseResponse
 
 from .services.validation import LARGEST_INTEGER
 
@@ -73,6 +74,14 @@ KEPT_PRIVATELY = "private, max-age=31536000, immutable"
 
 def keep_privately(response: Response) -> Response:
     response.headers["Cache-Control"] = KEPT_PRIVATELY
+    return response
+
+
+def forget_kept(response: BaseResponse) -> BaseResponse:
+    """On sign-out: the browser drops what it kept privately (photos, for a year), so the next
+    person at this device cannot call them up. Only the HTTP cache: the service worker's cache
+    holds the app shell alone, and IndexedDB keeps the outbox's unsent records."""
+    response.headers["Clear-Site-Data"] = '"cache"'
     return response
 
 

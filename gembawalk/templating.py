@@ -25,6 +25,7 @@ from .services.engagement import figures as engagement
 from .services.engagement.leaderboard import leads_a_unit as _leads_a_unit
 from .services.followups.predicates import is_overdue, may_add_follow_up, sees_closure_rates
 from .services.people.accounts import zone_for
+from .services.people.single_sign_on import may_use_password
 from .services.photos import known_missing
 from .services.sync import conflicts
 from .services.walks.lifecycle import has_started
@@ -171,3 +172,4 @@ def init_templating(app: Flask) -> None:
     # lifecycle).
     for predicate in (is_overdue, may_add_follow_up, sees_closure_rates, has_started):
         app.add_template_global(predicate)
+    app.add_template_global(may_use_password)  # the Change password link

@@ -26,6 +26,7 @@ SCRIPT = ROOT / "tests" / "oidc" / "provider.mjs"
 PACKAGE = ROOT / "node_modules" / "oidc-provider"
 CLIENT_ID = "gemba-walk"
 OTHER_CLIENT_ID = CLIENT_ID + "-other"  # another app of the organisation, same provider
+AUTH_TIME_CLIENT_ID = CLIENT_ID + "-auth-time"  # ours, with auth_time in every ID token
 CLIENT_SECRET = "a-test-client-secret-of-the-local-provider"
 START_SECONDS = 20
 

@@ -42,6 +42,7 @@ NOT_PAGES = {
     # Only with single sign-on set up; anonymous_pages checks the pages they answer with.
     "sso.start": "a redirect to the OpenID provider",
     "sso.callback": "the provider's way back: a redirect once signed in",
+    "sso.confirm": "a redirect to the OpenID provider, to confirm who one is",
     "wall.qr": "the wall's QR code (an SVG image)",
 }
 # Pages no crawl can reach once the demo exists, each with the reason.

@@ -82,6 +82,7 @@ def test_sign_out_ends_this_devices_session_only(client, app, manager):
     sign_in(client, manager)
     response = client.delete("/api/v1/session")
     assert response.status_code == 204
+    assert response.headers["Clear-Site-Data"] == '"cache"'  # photos kept privately go
     assert_documented(client, response, "delete", "/session")
     assert client.get("/api/v1/me").status_code == 401
     assert phone.get("/api/v1/me").status_code == 200

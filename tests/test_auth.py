@@ -8,7 +8,7 @@ from sqlalchemy import select
 from gembawalk.extensions import db
 from gembawalk.models import Person, Role
 from gembawalk.services.people import accounts as people
-from gembawalk.services.people import passwords
+from gembawalk.services.people import passwords, sessions
 
 from .conftest import sign_in
 from .factories import PASSWORD, PersonFactory
@@ -198,3 +198,19 @@ def test_an_impossible_email_is_a_failed_sign_in_not_an_error(client, manager, e
     response = client.post("/sign-in", data={"email": email, "password": PASSWORD})
     assert response.status_code == 200
     assert "do not match an active account" in response.get_data(as_text=True)
+
+
+def test_signing_out_tells_the_browser_to_drop_what_it_kept_privately(client, manager):
+    # Photos are kept privately for a year: the next person at this browser must not see them.
+    sign_in(client, manager)
+    assert "Clear-Site-Data" not in client.get("/").headers
+    response = client.post("/sign-out")
+    assert response.status_code == 302
+    assert response.headers["Clear-Site-Data"] == '"cache"'
+
+
+def test_signing_this_device_out_from_the_sessions_page_drops_it_too(client, manager):
+    sign_in(client, manager)
+    [device] = sessions.list_for(manager)
+    response = client.post(f"/account/sessions/{device.id}/end")
+    assert response.headers["Clear-Site-Data"] == '"cache"'

@@ -5,6 +5,7 @@ run taken over at once, and each job due at its time of the organisation's day o
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from collections import Counter
@@ -15,8 +16,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from gembawalk import limits
 from gembawalk.extensions import db
-from gembawalk.models import DeliveryStatus, DigestDelivery, RunStatus, ScheduledRun
+from gembawalk.models import (
+    DeliveryStatus,
+    DeviceSession,
+    DigestDelivery,
+    RunStatus,
+    ScheduledRun,
+)
 from gembawalk.services import digest, scheduled
 from gembawalk.services.scheduled import State
 
@@ -261,9 +269,38 @@ def test_clean_up_removes_the_schedulers_old_records_only(app, manager):
         )
     db.session.commit()
     outcome = scheduled.run_job(scheduled.job("clean-up"), app.config, now)
-    assert outcome.detail == "Removed 1 old run records and 1 digest markers."
+    assert outcome.detail == (
+        "Removed 1 old run records, 1 digest markers and 0 device sessions that ran out."
+    )
     assert db.session.scalar(select(func.count()).select_from(DigestDelivery)) == 1
     assert set(runs()) == {"walks-ahead", "clean-up"}
+
+
+def test_clean_up_removes_device_sessions_that_ran_out_a_while_ago(app, manager, admin):
+    now = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
+    keep = timedelta(days=limits.SESSION_RECORDS_KEEP_DAYS)
+
+    def started(person, *, ago: timedelta, remember: bool = False) -> int:
+        # Stored as is: sessions.start would clear the person's sessions that ran out.
+        device = DeviceSession(
+            person_id=person.id, secret_hash=secrets.token_hex(32), remember=remember,
+            created_at=now - ago, last_seen_at=now - ago,
+        )  # fmt: skip
+        db.session.add(device)
+        db.session.commit()
+        return device.id
+
+    ran_out_long_ago = started(manager, ago=keep + timedelta(days=1))
+    someone_elses = started(admin, ago=keep + timedelta(days=1))  # the clean-up is everyone's
+    ran_out_lately = started(manager, ago=keep - timedelta(days=1))
+    # Kept signed in, not seen for longer than `keep`, but still within its remembered days.
+    remembered = started(manager, ago=keep + timedelta(days=1), remember=True)
+    live = started(manager, ago=timedelta(minutes=5))
+    outcome = scheduled.run_job(scheduled.job("clean-up"), app.config, now)
+    assert outcome.detail.endswith("and 2 device sessions that ran out.")
+    left = set(db.session.scalars(select(DeviceSession.id)))
+    assert left == {ran_out_lately, remembered, live}
+    assert not {ran_out_long_ago, someone_elses} & left
 
 
 def test_run_scheduled_says_what_ran_and_a_second_run_does_nothing(app):

@@ -459,3 +459,107 @@ def test_settings_are_read_and_checked():
     for env, message in wrong:
         with pytest.raises(ConfigError, match=message):
             sso_settings(env, production=True)
+
+
+def test_password_off_takes_change_password_away_from_all_but_admins(
+    client, password_off, maya, admin
+):
+    client.get(round_trip(client, maya.email))
+    assert "/account/password" not in client.get("/account").get_data(as_text=True)
+    for response in (
+        client.get("/account/password"),
+        client.post("/account/password", data={"current_password": factories.PASSWORD}),
+    ):
+        # Refused outright, not sent to confirm a password the person cannot use.
+        page = refused_page(response, 403)
+        assert "keeps no password of yours to change" in page
+    client.post("/sign-out")
+    sign_in(client, admin)
+    assert "/account/password" in client.get("/account").get_data(as_text=True)
+    assert client.get("/account/password").status_code == 200
+
+
+def test_with_password_sign_in_on_everyone_may_change_theirs(client, sso_app, maya):
+    sign_in(client, maya)
+    assert "/account/password" in client.get("/account").get_data(as_text=True)
+    assert client.get("/account/password").status_code == 200
+
+
+# Single sign-on and confirming who one is (changing a password, people or roles)
+
+
+def later(monkeypatch, app, minutes_past_the_window: int = 1) -> None:
+    """The session's clock moved on past the confirmation window (not past the idle limit)."""
+    from types import SimpleNamespace
+
+    from gembawalk.auth import session as session_module
+
+    ahead = (app.config["GEMBAWALK_REAUTH_MINUTES"] + minutes_past_the_window) * 60
+    real = time.time
+    monkeypatch.setattr(session_module, "time", SimpleNamespace(time=lambda: real() + ahead))
+
+
+def test_a_sign_in_that_does_not_say_when_the_provider_checked_confirms_nothing(
+    client, sso_app, maya
+):
+    # The provider may have let Maya through on a session of days ago: nobody typed anything.
+    client.get(round_trip(client, maya.email))
+    response = client.get("/account/password")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/account/confirm?next=")
+
+
+def test_a_provider_check_just_now_confirms_until_the_window_closes(
+    client, app, oidc_provider, maya, monkeypatch
+):
+    with op.configured(app, oidc_provider.issuer, OIDC_CLIENT_ID=op.AUTH_TIME_CLIENT_ID):
+        client.get(round_trip(client, maya.email))  # the provider's login page, just now
+        assert client.get("/account/password").status_code == 200
+        later(monkeypatch, app)  # an old provider check counts no more
+        assert client.get("/account/password").headers["Location"].startswith("/account/confirm")
+
+
+def test_confirming_through_the_provider_makes_it_ask_again(client, sso_app, maya):
+    client.get(round_trip(client, maya.email))
+    page = client.get("/account/confirm?next=/account/password").get_data(as_text=True)
+    assert 'href="/sign-in/oidc/confirm?next=/account/password"' in page
+    where = client.get("/sign-in/oidc/confirm?next=/account/password").headers["Location"]
+    query = parse_qs(urlsplit(where).query)
+    assert (query["prompt"], query["max_age"]) == (["login"], ["0"])
+    back = op.sign_in_at_provider(where, maya.email, CALLBACK)
+    response = client.get(back)
+    assert response.headers["Location"] == "/account/password"
+    assert client.get("/account/password").status_code == 200
+    assert signed_in_as(client) == maya.email
+    [confirmed] = events("password_confirmed")
+    assert (confirmed.actor_id, confirmed.detail) == (maya.id, "single sign-on")
+
+
+def test_a_confirmation_by_someone_else_at_the_provider_is_refused(client, sso_app, maya, admin):
+    client.get(round_trip(client, maya.email))
+    where = client.get("/sign-in/oidc/confirm?next=/account/password").headers["Location"]
+    page = refused_page(client.get(op.sign_in_at_provider(where, admin.email, CALLBACK)), 403)
+    assert sso.NOT_YOU in page
+    assert signed_in_as(client) == maya.email  # still Maya, still unconfirmed
+    assert client.get("/account/password").status_code == 302
+    [failed] = events("password_confirm_failed")
+    assert (failed.actor_id, failed.subject) == (maya.id, admin.email)
+
+
+def test_a_confirmation_counts_only_a_check_made_after_it_was_asked_for():
+    asked = int(time.time())
+    assert sso.checked_since({"auth_time": asked + 2}, asked)
+    assert sso.checked_since({"auth_time": asked - sso.CLOCK_SKEW_SECONDS}, asked)
+    assert not sso.checked_since({"auth_time": asked - sso.CLOCK_SKEW_SECONDS - 1}, asked)
+    assert not sso.checked_since({}, asked)
+    assert not sso.checked_since({"auth_time": str(asked)}, asked)
+    assert not sso.checked_since({"auth_time": True}, asked)
+
+
+def test_with_password_sign_in_off_an_admin_confirms_through_the_provider(
+    client, password_off, admin
+):
+    client.get(round_trip(client, admin.email))
+    page = client.get("/account/confirm").get_data(as_text=True)
+    assert "Confirm with single sign-on" in page
+    assert 'name="password"' in page  # an admin keeps the password, for when it is down

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, make_response
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
@@ -10,7 +10,7 @@ from ..auth.session import end_this_session, start_session
 from ..auth.throttle import throttled
 from ..calendar.views import feed_url
 from ..models import Role
-from ..security import request_facts
+from ..security import forget_kept, request_facts
 from ..services import audit
 from ..services.people import accounts as people
 from ..services.people import single_sign_on as sso
@@ -61,7 +61,7 @@ def sign_in():
 @login_required
 def sign_out():
     end_this_session(request_facts())
-    return "", 204
+    return forget_kept(make_response("", 204))
 
 
 ME = {
@@ -152,7 +152,11 @@ PATHS = {
             "summary": "Sign out this device (the person's other sessions carry on)",
             "security": [{"session": [], "csrf": []}],
             "responses": {
-                "204": {"description": "Signed out"},
+                "204": {
+                    "description": 'Signed out; `Clear-Site-Data: "cache"` tells the browser '
+                    "to drop the photos it kept privately",
+                    "headers": {"Clear-Site-Data": {"schema": {"type": "string"}}},
+                },
                 "400": {"$ref": "#/components/responses/Error"},
                 "401": {"$ref": "#/components/responses/Error"},
             },

@@ -121,13 +121,13 @@ def forget_flow(response: Response) -> None:
 # The two halves
 
 
-def authorization(redirect_uri: str) -> tuple[str, dict[str, str]]:
+def authorization(redirect_uri: str, **extra: str) -> tuple[str, dict[str, str]]:
     """Where to send the browser (the provider's sign-in, with a fresh state, nonce and PKCE
-    challenge), and what its return must match, for keep_flow."""
+    challenge, and any `extra` parameters), and what its return must match, for keep_flow."""
     oauth = client()
     try:
         _metadata(oauth)
-        asked = oauth.create_authorization_url(redirect_uri)
+        asked = oauth.create_authorization_url(redirect_uri, **extra)
     except (requests.RequestException, RuntimeError) as error:
         raise ProviderUnavailable(str(error) or type(error).__name__) from error
     flow = {

@@ -61,8 +61,19 @@ def confirm_password_now() -> None:
     session[PASSWORD_AT] = int(time.time())
 
 
+def provider_checked(auth_time: object) -> None:
+    """After single sign-on, who the person is counts as confirmed from the moment the
+    provider last checked it (the ID token's `auth_time`), not from this sign-in: a provider
+    session of days ago signs in without anyone typing anything. No `auth_time`, no
+    confirmation."""
+    session.pop(PASSWORD_AT, None)
+    if isinstance(auth_time, int) and not isinstance(auth_time, bool):
+        session[PASSWORD_AT] = min(auth_time, int(time.time()))
+
+
 def recently_authenticated() -> bool:
-    """The password was typed in this session within GEMBAWALK_REAUTH_MINUTES."""
+    """The password was typed in this session within GEMBAWALK_REAUTH_MINUTES (or the
+    single sign-on provider checked who this is within them)."""
     typed = session.get(PASSWORD_AT)
     window = current_app.config["GEMBAWALK_REAUTH_MINUTES"] * 60
     return typed is not None and time.time() - typed <= window

@@ -4,6 +4,8 @@ says plainly why not."""
 
 from __future__ import annotations
 
+import time
+
 from flask import (
     Blueprint,
     abort,
@@ -14,14 +16,15 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from ..calendar.views import base_url
+from ..models import Person
 from ..security import request_facts
 from ..services import audit
 from ..services.people import single_sign_on as sso
 from . import oidc
-from .session import start_session
+from .session import provider_checked, start_session
 from .views import safe_next
 
 bp = Blueprint("sso", __name__)
@@ -30,12 +33,14 @@ bp = Blueprint("sso", __name__)
 NEXT_MAX = 1000
 
 
-def _refusal(status: int, title: str, message: str, *, retry: bool = True):
+def _refusal(status: int, title: str, message: str, *, retry: bool = True, again: str = ""):
     return render_template(
         "auth/sso_refused.html",
         title=title,
         message=message,
         retry=retry,
+        again=again or url_for("sso.start"),
+        confirming=bool(again),
         password=sso.password_sign_in_open(),
     ), status
 
@@ -67,6 +72,24 @@ def start():
         return _provider_down(error)
     response = redirect(address)
     oidc.keep_flow(response, {**flow, "next": back if len(back) <= NEXT_MAX else "/"})
+    return response
+
+
+@bp.get("/sign-in/oidc/confirm")
+@login_required
+def confirm():
+    """Confirm who one is through the provider, as /account/confirm does with a password:
+    the provider must ask again (prompt=login, max_age=0)."""
+    back = safe_next(request.args.get("next"))
+    try:
+        address, flow = oidc.authorization(
+            base_url() + url_for("sso.callback"), **sso.CONFIRM_AGAIN
+        )
+    except oidc.ProviderUnavailable as error:
+        return _provider_down(error)
+    response = redirect(address)
+    asked = {"confirm": str(current_user.id), "asked_at": str(int(time.time()))}
+    oidc.keep_flow(response, {**flow, **asked, "next": back if len(back) <= NEXT_MAX else "/"})
     return response
 
 
@@ -102,7 +125,33 @@ def _finish(flow: dict[str, str] | None):
         )
         return _refusal(403, "You cannot sign in to Gemba Walk", str(refused), retry=False)
     assert flow is not None  # verified_claims refuses a return without one
+    if "confirm" in flow:
+        return _confirmed(flow, claims, person)
     start_session(person)
+    provider_checked(claims.get("auth_time"))
     audit.record(audit.SIGN_IN, actor=person, subject=person.email, detail="single sign-on",
+                 **request_facts())  # fmt: skip
+    return redirect(safe_next(flow["next"]))
+
+
+def _confirmed(flow: dict[str, str], claims: dict, person: Person):
+    """The return of a confirmation: the person signed in here, checked again just now."""
+    if not current_user.is_authenticated or not (
+        str(current_user.id) == flow["confirm"] == str(person.id)
+    ):
+        audit.record(
+            audit.PASSWORD_CONFIRM_FAILED, actor=current_user, subject=person.email,
+            detail="single sign-on: another person", **request_facts(),
+        )  # fmt: skip
+        return _refusal(403, "That was not you", sso.NOT_YOU, retry=False)
+    if not sso.checked_since(claims, int(flow["asked_at"])):
+        audit.record(
+            audit.PASSWORD_CONFIRM_FAILED, actor=current_user, subject=person.email,
+            detail="single sign-on: not asked again", **request_facts(),
+        )  # fmt: skip
+        again = url_for("sso.confirm", next=flow["next"])
+        return _refusal(400, "That did not confirm who you are", sso.NOT_ASKED_AGAIN, again=again)
+    provider_checked(claims["auth_time"])
+    audit.record(audit.PASSWORD_CONFIRMED, actor=current_user, detail="single sign-on",
                  **request_facts())  # fmt: skip
     return redirect(safe_next(flow["next"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,7 +11,7 @@ from flask_login import current_user, login_required
 from ..calendar.views import feed_url
 from ..forms import show_errors
 from ..models import Role
-from ..security import request_facts
+from ..security import forget_kept, request_facts
 from ..services import audit
 from ..services.cadence import settings as cadence_settings
 from ..services.cadence import targets as cadence
@@ -89,7 +90,7 @@ def _sign_in_page(form: SignInForm):
 def sign_out():
     end_this_session(request_facts())
     flash("You are signed out on this device.", "info")
-    return redirect(url_for("auth.sign_in"))
+    return forget_kept(redirect(url_for("auth.sign_in")))
 
 
 @bp.get("/account/sessions")
@@ -121,8 +122,20 @@ def end_other_sessions():
     return redirect(url_for("auth.account_sessions"))
 
 
+def signs_in_with_a_password(view):
+    """Refused (403, saying why) before asking to confirm a password the person may not use."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        sso.require_password(current_user)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@signs_in_with_a_password
 @reauthenticated
 def change_password():
     form = ChangePasswordForm()
@@ -163,7 +176,9 @@ def confirm_password():
             **request_facts(),
         )
         form.password.errors = ["That is not your password."]
-    return render_template("auth/confirm_password.html", form=form)
+    return render_template(
+        "auth/confirm_password.html", form=form, single_sign_on=sso.single_sign_on_enabled()
+    )
 
 
 @bp.route("/first-run", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, Date, ForeignKey, String, Table
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, String, Table, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model, db
@@ -53,6 +53,17 @@ class OrgUnit(CadenceTargets, Model):
 
     def __repr__(self) -> str:
         return f"<OrgUnit {self.id} {self.name!r}>"
+
+
+# No two units of one name (whatever its case) under one parent, even made at the same moment
+# (two imports naming a new unit): the top level's NULL parent counts as 0, since NULLs are
+# never equal in a unique index.
+SIBLING_NAMES = Index(
+    "uq_org_units_parent_lower_name",
+    func.coalesce(OrgUnit.parent_id, 0),
+    func.lower(OrgUnit.name),
+    unique=True,
+)
 
 
 class PersonRole(Model):

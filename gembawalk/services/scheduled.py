@@ -26,10 +26,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .. import limits
 from ..extensions import db
 from ..models import DigestDelivery, RunStatus, ScheduledRun
 from ..timeutil import utcnow
 from . import digest, notifications
+from .people import sessions
 from .walks import series
 
 log = logging.getLogger(__name__)
@@ -296,7 +298,12 @@ def _clean_up(run: Run) -> str:
     markers = db.session.execute(delete(DigestDelivery).where(DigestDelivery.attempted_at < cutoff))
     db.session.commit()
     removed = cast(CursorResult, runs).rowcount, cast(CursorResult, markers).rowcount
-    return f"Removed {removed[0]} old run records and {removed[1]} digest markers."
+    keep = timedelta(days=limits.SESSION_RECORDS_KEEP_DAYS)
+    devices = sessions.clear_run_out(run.now, keep=keep)
+    return (
+        f"Removed {removed[0]} old run records, {removed[1]} digest markers and "
+        f"{devices} device sessions that ran out."
+    )
 
 
 JOBS = (

@@ -41,7 +41,7 @@ from ..models import (
 from ..timeutil import local, utcnow
 from .access import led_unit_ids, sees_everyone
 from .errors import Conflict, Invalid, NotFound, TooMany, rolls_back
-from .people.guesses import windows
+from .limits_window import spent_window
 from .people.org import subtree_ids, tree
 
 # What secrets.token_urlsafe(32) makes: 43 URL-safe characters (256 bits), as calendar feeds.
@@ -262,22 +262,8 @@ def device_answers(device: str | None, items: list[WallItem]) -> dict[uuid.UUID,
 
 
 def _over_limit(address: str, allowance: str, now: datetime) -> bool:
-    allowed = windows(allowance)
-    if not allowed:
-        return False
-    longest = max(seconds for _, seconds in allowed)
-    counts = db.session.execute(
-        select(
-            *(
-                func.count().filter(WallAnswer.answered_at >= now - timedelta(seconds=seconds))
-                for _, seconds in allowed
-            )
-        ).where(
-            WallAnswer.address == address,
-            WallAnswer.answered_at >= now - timedelta(seconds=longest),
-        )
-    ).one()
-    return any(count >= amount for (amount, _), count in zip(allowed, counts, strict=True))
+    spent = spent_window(allowance, WallAnswer.answered_at, WallAnswer.address == address, now)
+    return spent is not None
 
 
 @rolls_back

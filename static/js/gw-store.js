@@ -148,11 +148,13 @@
       });
     },
 
-    // On sign-out: forget the walks shown offline, keep the outbox (it is not sent for others).
+    // On sign-out: forget the walks shown offline and the customers this person may choose
+    // from (the next pull fills them in again), keep the outbox (it is not sent for others).
     forgetSynced: function (userId) {
-      return transact(["walks", "meta"], "readwrite", function (s) {
+      return transact(["walks", "customers", "meta"], "readwrite", function (s) {
         return all(s.walks).then(function (list) {
           list.forEach(function (w) { if (w.userId === userId) s.walks.delete(w.uuid); });
+          s.customers.clear();
           s.meta.delete("me");
         });
       });

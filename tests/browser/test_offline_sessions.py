@@ -12,7 +12,7 @@ from sqlalchemy import select
 from gembawalk.extensions import db
 from gembawalk.models import Walk, WalkStatus
 from gembawalk.models.conflicts import SyncConflict
-from tests.factories import PASSWORD, ObservationFactory
+from tests.factories import PASSWORD, CustomerFactory, ObservationFactory
 
 from . import sign_in
 from .offline import (
@@ -189,3 +189,42 @@ def test_the_sign_in_page_asks_the_api_nothing(live_server, new_context):
     page.goto("/sign-in", wait_until="networkidle")  # start-up's flush and pull have run
     assert not [url for url in asked if "/api/v1/" in url]
     assert errors == []
+
+
+def test_signing_out_leaves_nothing_private_behind_but_the_outbox(live_server, new_context):
+    maya = a_manager("Maya Manager", "maya@example.org")
+    CustomerFactory(name="Harbour Fish Ltd", org_unit=maya.org_unit)
+    maya_id, walk_path = maya.id, f"/walks/{a_walk_in_progress(maya).uuid}"
+    context, page = signed_in_phone(new_context, "maya@example.org", walk_path)
+    assert page.evaluate("async () => (await Gemba.store.customers()).length") == 1
+    go_offline(context, page, walk_path)
+    observe_in_shell(page, "Frontline idea", "Maya's note, unsent")
+    [record] = records(page)
+    faults(context, OBSERVATION_PUTS, [status(503)] * 50)
+    context.set_offline(False)
+    attempts_reach(page, record["uuid"], 1)
+
+    page.goto("/account")
+    # The sign-out's own answer is a redirect, and Playwright's events show neither it nor
+    # Clear-Site-Data: Chromium's DevTools protocol shows the headers as they came.
+    answers: list[dict] = []
+    devtools = context.new_cdp_session(page)
+    devtools.send("Network.enable")
+    devtools.on("Network.responseReceivedExtraInfo", lambda got: answers.append(got["headers"]))
+    page.once("dialog", lambda dialog: dialog.accept())  # "1 record ... not sent yet"
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/sign-in")
+    # Photos are kept privately for a year in the HTTP cache: the browser is told to drop it.
+    [signed_out] = [h for h in answers if h.get("Location") == "/sign-in"]
+    assert signed_out["Clear-Site-Data"] == '"cache"'
+    stored = page.evaluate(
+        """async (userId) => ({walks: (await Gemba.store.walks(userId)).length,
+                              customers: (await Gemba.store.customers()).length,
+                              me: await Gemba.store.getMeta('me'),
+                              outbox: (await Gemba.store.records()).map(r => r.uuid)})""",
+        maya_id,
+    )
+    assert stored == {"walks": 0, "customers": 0, "me": None, "outbox": [record["uuid"]]}
+    # What the worker keeps is the app shell alone, and it outlives the sign-out: offline, the
+    # app still opens.
+    go_offline(context, page, "/")

@@ -25,13 +25,16 @@ const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const signingKey = { ...privateKey.export({ format: "jwk" }), kid: randomUUID(), use: "sig", alg: "RS256" };
 
 const provider = new Provider(issuer, {
-  // The app under test, and another app of the same organisation (whose tokens it must refuse).
-  clients: [clientId, `${clientId}-other`].map((id) => ({
+  // The app under test, another app of the same organisation (whose tokens it must refuse),
+  // and the app under test as a provider that always says when it checked who signed in
+  // (`auth_time` in every ID token, as Keycloak does; without it, only when asked by max_age).
+  clients: [clientId, `${clientId}-other`, `${clientId}-auth-time`].map((id) => ({
     client_id: id,
     client_secret: clientSecret,
     redirect_uris: redirectUris.split(","),
     grant_types: ["authorization_code"],
     response_types: ["code"],
+    require_auth_time: id.endsWith("-auth-time"),
   })),
   jwks: { keys: [signingKey] },
   pkce: { required: () => true },

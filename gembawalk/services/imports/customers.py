@@ -17,7 +17,7 @@ from .. import audit, validation
 from ..errors import Invalid, rolls_back
 from ..people.org import require_admin
 from . import table
-from .plan import CHANGED, DEACTIVATED, NEW, Change, ImportRefused, Plan, PreviewOutdated
+from .plan import CHANGED, NEW, Change, ImportRefused, Plan, PreviewOutdated, missing
 from .tree import Tree, UnitKey, resolved
 
 COLUMNS = ("name", "kind", "org_unit")
@@ -148,13 +148,9 @@ def plan_customers(
         else:
             plan.unchanged += 1
     if deactivate_missing:
-        for key, now in register.items():
-            if now.active and key not in wanted:
-                work.deactivated.append(now)
-                subject = f"{now.name} ({tree.shown(now.unit)})"
-                plan.changes.append(
-                    Change(None, subject, DEACTIVATED, (("status", "active", "inactive"),))
-                )
+        leaving = (register[key] for key in missing(register, wanted))
+        named = ((f"{now.name} ({tree.shown(now.unit)})", now) for now in leaving)
+        plan.deactivate(named, work.deactivated)
     return plan
 
 

@@ -23,7 +23,7 @@ from ..errors import Invalid, rolls_back
 from ..people import accounts
 from ..people.org import require_admin
 from . import bulk, coaching, table
-from .plan import CHANGED, DEACTIVATED, NEW, NONE, Change, ImportRefused, Plan, PreviewOutdated
+from .plan import CHANGED, NEW, NONE, Change, ImportRefused, Plan, PreviewOutdated, missing
 from .tree import Tree, UnitKey
 
 COLUMNS = ("email", "name", "org_unit", "roles", "coach", "leads", "timezone")
@@ -303,11 +303,7 @@ def plan_people(actor: Person | None, content: bytes, *, deactivate_missing: boo
             problems.append((raw.line, f"{found.email} is on line {wanted[found.email].line} too"))
             continue
         wanted[found.email] = found
-    leaving = (
-        {e for e, now in people.items() if now.active and e not in wanted}
-        if deactivate_missing
-        else set()
-    )
+    leaving = set(missing(people, wanted)) if deactivate_missing else set()
     stop_coaching = {
         email
         for email, w in wanted.items()
@@ -341,11 +337,7 @@ def plan_people(actor: Person | None, content: bytes, *, deactivate_missing: boo
             plan.changes.append(Change(want.line, email, CHANGED, tuple(fields)))
         else:
             plan.unchanged += 1
-    for email in sorted(leaving):
-        work.deactivated.append(people[email])
-        plan.changes.append(
-            Change(None, email, DEACTIVATED, (("status", "active", "deactivated"),))
-        )
+    plan.deactivate(((email, people[email]) for email in sorted(leaving)), work.deactivated)
     return plan
 
 

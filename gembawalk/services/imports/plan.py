@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from ..errors import Invalid
 
@@ -17,6 +18,23 @@ DEACTIVATED = "deactivated"
 ACTIONS = {NEW: "New", CHANGED: "Changed", DEACTIVATED: "Deactivated"}
 NONE = "—"  # a field with no value, as the preview shows it
 ONE = {"people": "person", "customers": "customer"}
+# What a record missing from the file becomes, in the preview's words.
+GONE = {"people": "deactivated", "customers": "inactive"}
+
+
+class Record(Protocol):
+    @property
+    def active(self) -> bool: ...
+
+
+K = TypeVar("K")
+R = TypeVar("R", bound=Record)
+
+
+def missing(current: Mapping[K, R], wanted: Container[K]) -> list[K]:
+    """The keys of the app's active records that the file leaves out, in the app's order:
+    those "deactivate missing" would deactivate."""
+    return [key for key, record in current.items() if record.active and key not in wanted]
 
 
 @dataclass(frozen=True)
@@ -52,6 +70,15 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
     work: Any = None
+
+    def deactivate(self, leaving: Iterable[tuple[str, R]], into: list[R]) -> None:
+        """List each (subject, record) missing from the file as deactivated, in the order
+        given; `into` collects the records for applying the plan."""
+        for subject, record in leaving:
+            into.append(record)
+            self.changes.append(
+                Change(None, subject, DEACTIVATED, (("status", "active", GONE[self.noun]),))
+            )
 
     def count(self, action: str) -> int:
         return sum(1 for change in self.changes if change.action == action)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import OrgUnit
 from .. import audit, validation
+from ..people import org
 from . import table
 
 # A unit the file names: an existing unit's id, or the (lower-cased) path of one to create.
@@ -36,6 +37,7 @@ class Tree:
         # New units in the order they were first named: path (lower) → path as written.
         self.new: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._found: dict[str, UnitKey | None] = {}
+        self._made: list[tuple[str, ...]] = []  # what create() made, not found made already
 
     def find(self, value: str) -> UnitKey | None:
         """The unit a path names (None for an empty one), noting each missing unit as new;
@@ -72,20 +74,18 @@ class Tree:
         return [table.shown(parts) for parts in self.new.values()]
 
     def create(self) -> dict[tuple[str, ...], int]:
-        """Make the new units, parents first (a statement per level); their ids by key."""
+        """Make the new units, parents first; their ids by key. A unit another import (or an
+        admin) made since the plan was read is used, not made twice."""
         made: dict[tuple[str, ...], int] = {}
-        for depth in sorted({len(k) for k in self.new}):
-            level = [k for k in self.new if len(k) == depth]
-            units = [
-                OrgUnit(name=self.new[k][-1], parent_id=self._parent_id(k, made)) for k in level
-            ]
-            db.session.add_all(units)
-            db.session.flush()
-            made.update((k, unit.id) for k, unit in zip(level, units, strict=True))
+        for key in sorted(self.new, key=len):
+            made[key], ours = org.unit_at(self._parent_id(key, made), self.new[key][-1])
+            if ours:
+                self._made.append(key)
         return made
 
     def audit_events(self) -> list[tuple[str, str, str]]:
-        """The audit log's entries for the new units, as the admin's unit form writes them."""
+        """The audit log's entries for the units this import made, as the admin's unit form
+        writes them."""
         return [
             (
                 audit.UNIT_CREATED,
@@ -93,7 +93,7 @@ class Tree:
                 "by import: "
                 + audit.described({"below": parts[-2] if len(parts) > 1 else "(top)"}),
             )
-            for parts in self.new.values()
+            for parts in (self.new[key] for key in self._made)
         ]
 
     def _parent_id(self, key: tuple[str, ...], made: dict[tuple[str, ...], int]) -> int | None:

@@ -7,15 +7,14 @@ it happened. Only failures count, so a correct password never uses up the allowa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import limits
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, or_
 
-from ...extensions import db
 from ...models import AuditEvent
 from ...timeutil import utcnow
 from .. import audit
+from ..limits_window import spent_window
 
 FAILURES = (audit.SIGN_IN_FAILED, audit.PASSWORD_CONFIRM_FAILED)
 
@@ -32,32 +31,9 @@ class Breach:
         return f"limit {self.amount} per {self.seconds} s per {self.key}"
 
 
-def windows(setting: str) -> list[tuple[int, int]]:
-    """'5 per minute; 20 per hour' as [(5, 60), (20, 3600)]."""
-    return [(item.amount, item.get_expiry()) for item in limits.parse_many(setting)]
-
-
 def _over(key: str, where, setting: str, now: datetime) -> Breach | None:
-    allowed = windows(setting)
-    if not allowed:
-        return None
-    longest = max(seconds for _, seconds in allowed)
-    counts = db.session.execute(
-        select(
-            *(
-                func.count().filter(AuditEvent.at >= now - timedelta(seconds=seconds))
-                for _, seconds in allowed
-            )
-        ).where(
-            AuditEvent.kind.in_(FAILURES),
-            AuditEvent.at >= now - timedelta(seconds=longest),
-            where,
-        )
-    ).one()
-    for (amount, seconds), count in zip(allowed, counts, strict=True):
-        if count >= amount:
-            return Breach(key, amount, seconds)
-    return None
+    spent = spent_window(setting, AuditEvent.at, and_(AuditEvent.kind.in_(FAILURES), where), now)
+    return Breach(key, *spent) if spent else None
 
 
 def over_limit(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -160,15 +161,43 @@ def _validated(
         if unit_id is not None and parent_id in subtree_ids(unit_id):
             raise Invalid({"parent_id": "A unit cannot sit below itself or one of its own units."})
     parent_id = parent_id or None
-    siblings = select(OrgUnit.id).where(
-        OrgUnit.parent_id.is_(None) if parent_id is None else OrgUnit.parent_id == parent_id,
-        func.lower(OrgUnit.name) == name.lower(),
-    )
+    siblings = named(parent_id, name)
     if unit_id is not None:
         siblings = siblings.where(OrgUnit.id != unit_id)
     if db.session.scalar(siblings) is not None:
-        raise Invalid({"name": "A unit of that name already sits there."})
+        raise Invalid({"name": TAKEN})
     return name, parent_id
+
+
+TAKEN = "A unit of that name already sits there."
+
+
+def named(parent_id: int | None, name: str) -> Select[int]:
+    """The unit of this name (whatever its case) under this parent (None: the top), as the
+    unique index on org units compares them."""
+    return select(OrgUnit.id).where(
+        OrgUnit.parent_id.is_(None) if parent_id is None else OrgUnit.parent_id == parent_id,
+        func.lower(OrgUnit.name) == func.lower(name),
+    )
+
+
+def unit_at(parent_id: int | None, name: str) -> tuple[int, bool]:
+    """The id of the unit of this name under this parent, made if missing, and whether this
+    call made it, in the caller's transaction. Two callers at once get the one unit: the
+    second's insert meets the unique index and reads the first's."""
+    found = db.session.scalar(named(parent_id, name))
+    if found is not None:
+        return found, False
+    unit = OrgUnit(name=name, parent_id=parent_id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(unit)
+    except IntegrityError:
+        found = db.session.scalar(named(parent_id, name))
+        if found is None:  # refused for another reason
+            raise
+        return found, False
+    return unit.id, True
 
 
 def _unit_facts(name: str, parent_id: int | None) -> dict[str, str]:
@@ -181,13 +210,16 @@ def _unit_facts(name: str, parent_id: int | None) -> dict[str, str]:
 def create_unit(actor: Person, *, name: str, parent_id: int | None) -> OrgUnit:
     require_admin(actor)
     name, parent_id = _validated(name, parent_id)
-    unit = OrgUnit(name=name, parent_id=parent_id)
-    db.session.add(unit)
+    unit_id, made = unit_at(parent_id, name)
+    if not made:  # made a moment ago, by another admin or an import
+        raise Invalid({"name": TAKEN})
     facts = _unit_facts(name, parent_id)
     audit.add(
         audit.UNIT_CREATED, actor=actor, subject=facts.pop("name"), detail=audit.described(facts)
     )
     db.session.commit()
+    unit = db.session.get(OrgUnit, unit_id)
+    assert unit is not None  # just made
     return unit
 
 
@@ -199,5 +231,9 @@ def update_unit(actor: Person, unit_id: int, *, name: str, parent_id: int | None
     detail = audit.changes(before, _unit_facts(unit.name, unit.parent_id))
     if detail:
         audit.add(audit.UNIT_CHANGED, actor=actor, subject=unit.name, detail=detail)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another unit took that name there a moment ago
+        db.session.rollback()
+        raise Invalid({"name": TAKEN}) from None
     return unit

@@ -183,6 +183,18 @@ def end_others(actor: Person, keep_id: int | None, *, facts: dict | None = None)
     return ended
 
 
+def clear_run_out(now: datetime, *, keep: timedelta) -> int:
+    """Remove everyone's sessions that have run out and whose device was last seen more than
+    `keep` ago (the scheduled clean-up); how many went."""
+    result = db.session.execute(
+        delete(DeviceSession)
+        .where(~alive(now), DeviceSession.last_seen_at < now - keep)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return cast(CursorResult, result).rowcount
+
+
 def end_all(person: Person) -> None:
     """Every session of the person ends, in the caller's transaction (a password change,
     deactivation, an admin's End sessions)."""

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 
 from ...models import Person, Role
-from ..errors import DomainError
+from ..errors import DomainError, Forbidden
 from .accounts import email_key, find_by_email
 
 # Why an identity the provider vouched for does not sign anyone in, as the page says it.
@@ -28,6 +28,10 @@ REASONS = {
     "to switch it on again.",
 }
 USE_SINGLE_SIGN_ON = "Password sign-in is off here: sign in with single sign-on."
+NOTHING_TO_CHANGE = (
+    "Password sign-in is off here: you sign in with single sign-on, so Gemba Walk keeps no "
+    "password of yours to change. Change it where you sign in to your organisation's services."
+)
 
 
 class SignInRefused(DomainError):
@@ -77,3 +81,34 @@ def may_use_password(person: Person) -> bool:
     """With PASSWORD_SIGN_IN=off only admins sign in with a password: when the provider is
     down, one of them can still get in."""
     return password_sign_in_open() or person.has_role(Role.ADMIN)
+
+
+def require_password(person: Person) -> None:
+    """Changing a password is for those who sign in with one: with PASSWORD_SIGN_IN=off,
+    admins only (Forbidden for anyone else)."""
+    if not may_use_password(person):
+        raise Forbidden(NOTHING_TO_CHANGE)
+
+
+# Confirming who one is through the provider: it must ask again whatever session it holds
+# (OpenID Connect Core 3.1.2.1), and say when it did (`auth_time`, which max_age makes it send).
+CONFIRM_AGAIN = {"prompt": "login", "max_age": "0"}
+# Its clock and ours may differ by this much.
+CLOCK_SKEW_SECONDS = 60
+NOT_YOU = (
+    "That sign-in was not yours: confirm who you are as the person signed in to Gemba Walk, "
+    "or sign out first."
+)
+NOT_ASKED_AGAIN = (
+    "Your sign-in service let you through without asking who you are again, so Gemba Walk "
+    "cannot count it as a confirmation. Try again, or confirm with your password."
+)
+
+
+def checked_since(claims: Mapping[str, Any], asked_at: int) -> bool:
+    """The provider says (`auth_time`) it checked who this is after the confirmation was asked
+    for: a provider session from before does not count."""
+    auth_time = claims.get("auth_time")
+    if not isinstance(auth_time, int) or isinstance(auth_time, bool):
+        return False
+    return auth_time >= asked_at - CLOCK_SKEW_SECONDS
