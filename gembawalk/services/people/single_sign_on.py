@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from ...models import Person, Role
 from ..errors import DomainError
@@ -27,7 +28,7 @@ REASONS = {
     INACTIVE: "The Gemba Walk account for {email} is switched off. Ask your Gemba Walk admin "
     "to switch it on again.",
 }
-USE_SINGLE_SIGN_ON = "Password sign-in is off here: sign in with single sign-on."
+USE_SINGLE_SIGN_ON = _l("Password sign-in is off here: sign in with single sign-on.")
 
 
 class SignInRefused(DomainError):
