@@ -1,9 +1,9 @@
 """Importing people: `flask import-people` and the admin's import page.
 
 Each row says who someone is and what they may do (email, name, org unit, roles, coach, units
-led, time zone, language). The email is the key: a row for someone already in the app updates them, a
-new address adds someone, with no password (they sign in with single sign-on). A column left
-out of the file is kept as it is. Every rule of the admin's person form holds; one invalid row
+led, time zone, language). The email is the key: a row for someone already in the app updates
+them, a new address adds someone, with no password (they sign in with single sign-on). A column
+left out of the file is kept as it is. Every rule of the admin's person form holds; one invalid row
 stops the whole import."""
 
 from __future__ import annotations
