@@ -28,6 +28,16 @@ def compile_catalogues(folder: Path = HERE) -> list[Path]:
     return made
 
 
+def stale_catalogues(folder: Path = HERE) -> list[Path]:
+    """The .po files whose .mo is missing or older."""
+    return [
+        po
+        for po in sorted(folder.glob("*/LC_MESSAGES/messages.po"))
+        if not po.with_suffix(".mo").exists()
+        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+
+
 class CompileCatalogues(BuildHookInterface):
     PLUGIN_NAME = "custom"
 
