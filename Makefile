@@ -39,7 +39,7 @@ $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/message
 # date with it (new and changed strings come in empty: translate them), then compile.
 translations: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
-		--no-location --no-wrap --sort-output --project "Gemba Walk" --copyright-holder "Gemba Walk" \
+		--no-location --no-wrap --sort-output --project "Gemba Walk" --version 0.1 --copyright-holder "Gemba Walk" --msgid-bugs-address "" \
 		-o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel -q update --no-wrap -N --ignore-obsolete -i $(TRANSLATIONS)/messages.pot \
 		-d $(TRANSLATIONS)
