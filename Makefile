@@ -8,12 +8,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 FLASK := $(BIN)/flask --app gembawalk
+# The translations (README: Languages): each .po is committed, its compiled .mo is built here.
+TRANSLATIONS := gembawalk/translations
+PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+CATALOGUES := $(PO_FILES:.po=.mo)
 
-.PHONY: install nginx chromium run test screenshots icons bench audit clean
+.PHONY: install nginx chromium run test translations screenshots icons bench audit clean
 
 # Create the virtual environment and install the app with its development tools, and the
 # checking tools from npm (the Nu Html Checker, Lighthouse) where Java and npm are present.
-install: $(STAMP) $(NODE_STAMP) nginx
+install: $(STAMP) $(NODE_STAMP) $(CATALOGUES) nginx
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +44,20 @@ nginx:
 	else \
 		echo "nginx missing (apt-get install nginx as root): the cluster checks will be skipped."; \
 	fi
+
+# Each compiled catalogue, again whenever its .po changes (make install, run and test need them).
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS) -l $*
+
+# Extract every marked string (babel.cfg) into messages.pot, bring each language's .po up to
+# date with it (new and changed strings come in empty: translate them), then compile.
+translations: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		--no-location --no-wrap --sort-output --project "Gemba Walk" --version 0.1 --copyright-holder "Gemba Walk" --msgid-bugs-address "" \
+		-o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel -q update --no-wrap -N --ignore-obsolete -i $(TRANSLATIONS)/messages.pot \
+		-d $(TRANSLATIONS)
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 
 # Make sure Playwright has a Chromium: the distribution's (as root with apt), else its own.
 chromium: install
@@ -101,5 +119,5 @@ audit: install chromium
 
 # Remove the environment, built assets and caches (instance/ and its database are kept).
 clean:
-	rm -rf $(VENV) static/gen .pytest_cache .ruff_cache test-results build *.egg-info
+	rm -rf $(VENV) static/gen $(CATALOGUES) .pytest_cache .ruff_cache test-results build *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

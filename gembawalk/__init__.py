@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     from .database import init_database
     from .delivery import init_delivery
     from .extensions import db
+    from .i18n import init_i18n
     from .security import init_security
     from .services.engagement import rollup
 
@@ -53,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     init_login(app)
+    init_i18n(app)
     init_assets(app)
     init_delivery(app)
     limiter.init_app(app)

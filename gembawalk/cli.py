@@ -171,7 +171,7 @@ def _with_import_options(command):
 @_with_import_options
 def import_people(path: Path, dry_run: bool, deactivate_missing: bool, as_email: str | None):
     """Add and update people from a CSV file (columns email, name, org_unit, roles, coach,
-    leads, timezone): all of it, or nothing when a row is invalid. See README.md."""
+    leads, timezone, language): all of it, or nothing when a row is invalid. See README.md."""
     _run_import(
         people_imports.import_people, path, as_email=as_email, dry_run=dry_run,
         deactivate_missing=deactivate_missing,

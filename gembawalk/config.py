@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import limits
+from .languages import LANGUAGES, SOURCE
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The app's files beside its code: at the top of the repository in a checkout (an editable
@@ -68,6 +69,13 @@ def _timezone(name: str) -> str:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"GEMBAWALK_TIMEZONE={name!r} is not an IANA time zone") from exc
     return name
+
+
+def _language(code: str) -> str:
+    if code not in LANGUAGES:
+        known = ", ".join(LANGUAGES)
+        raise ConfigError(f"GEMBAWALK_LANGUAGE={code!r} is not one of the languages ({known})")
+    return code
 
 
 def database_url(env: dict[str, str], folder: Path) -> str:
@@ -233,6 +241,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url(env, folder),
         "GEMBAWALK_TIMEZONE": _timezone(env.get("GEMBAWALK_TIMEZONE", DEFAULT_TIMEZONE)),
+        # The language for those whose own setting and browser name none Gemba Walk speaks.
+        "GEMBAWALK_LANGUAGE": _language(env.get("GEMBAWALK_LANGUAGE", SOURCE).strip()),
         # Links in calendar events, e.g. https://gemba.example.org; empty: the host asked.
         "GEMBAWALK_BASE_URL": env.get("GEMBAWALK_BASE_URL", "").strip().rstrip("/"),
         # Photos, comments and follow-ups set their own limits with security.limit_body.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, current_app, g, jsonify, make_response, render_template, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -15,23 +17,26 @@ from .services.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooMa
 from .storage import StoreUnavailable
 
 MESSAGES = {
-    400: ("Something in that request was not right", "Please go back and try again."),
-    401: ("Please sign in", "Sign in to continue."),
-    403: ("You may not open this page", "Your account does not have access to it."),
-    404: ("We could not find that page", "It may have moved, or it may not be yours to see."),
-    405: ("That did not work", "This page does not accept that kind of request."),
-    409: ("That no longer applies", "It changed in the meantime. Reload and look again."),
-    410: ("That was removed", "It no longer exists on the server."),
-    413: ("That was too large", "Send something smaller."),
-    422: ("That could not be saved", "Some of what was sent breaks a rule."),
-    429: ("Too many attempts", "Wait a few minutes, then try again."),
+    400: (_l("Something in that request was not right"), _l("Please go back and try again.")),
+    401: (_l("Please sign in"), _l("Sign in to continue.")),
+    403: (_l("You may not open this page"), _l("Your account does not have access to it.")),
+    404: (
+        _l("We could not find that page"),
+        _l("It may have moved, or it may not be yours to see."),
+    ),
+    405: (_l("That did not work"), _l("This page does not accept that kind of request.")),
+    409: (_l("That no longer applies"), _l("It changed in the meantime. Reload and look again.")),
+    410: (_l("That was removed"), _l("It no longer exists on the server.")),
+    413: (_l("That was too large"), _l("Send something smaller.")),
+    422: (_l("That could not be saved"), _l("Some of what was sent breaks a rule.")),
+    429: (_l("Too many attempts"), _l("Wait a few minutes, then try again.")),
     500: (
-        "Something went wrong on our side",
-        "Nothing you did caused this. Please try again in a moment.",
+        _l("Something went wrong on our side"),
+        _l("Nothing you did caused this. Please try again in a moment."),
     ),
     503: (
-        "Gemba Walk is briefly unavailable",
-        "Nothing was saved. Please try again in a moment.",
+        _l("Gemba Walk is briefly unavailable"),
+        _l("Nothing was saved. Please try again in a moment."),
     ),
 }
 # OperationalError: cannot connect, connection lost, "database is locked"; the others: the pool
@@ -99,7 +104,9 @@ def init_errors(app: Flask) -> None:
                 "The CSRF token is missing or expired: get a fresh one from GET /api/v1/csrf "
                 "and send it in the X-CSRFToken header.",
             )
-        return error_response(400, "The form expired. Go back, reload the page and send it again.")
+        return error_response(
+            400, gettext("The form expired. Go back, reload the page and send it again.")
+        )
 
     @app.errorhandler(NotFound)
     def not_found(error: NotFound):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs predate 3.3
@@ -59,17 +60,19 @@ def enum_options(enum_cls) -> list[SelectChoice]:
     return options((member.value, member.label) for member in enum_cls)
 
 
-def limited(limit: str, label: str) -> Length:
+def limited(limit: str, label) -> Length:
     """The form's own check of a text limit, so the message shows beside the field (and the
     field gets its maxlength)."""
     most = limits.TEXT[limit]
-    return Length(max=most, message=f"{label} can be at most {most} characters.")
+    message = _l("%(label)s can be at most %(most)d characters.", label=label, most=most)
+    return Length(max=most, message=message)
 
 
 def password_length() -> Length:
     """A new password's length, from the policy (the service checks it again)."""
     low, high = limits.PASSWORD_MIN, limits.PASSWORD_MAX
-    return Length(min=low, max=high, message=f"Use between {low} and {high} characters.")
+    message = _l("Use between %(low)d and %(high)d characters.", low=low, high=high)
+    return Length(min=low, max=high, message=message)
 
 
 def whole_number(most: int, message: str) -> NumberRange:

@@ -11,9 +11,12 @@ from functools import wraps
 from typing import TypeVar
 
 from flask import Flask, current_app, g
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from . import charts, limits
+from .i18n import current_language, format_number, format_percent, format_when
+from .languages import LANGUAGES
 from .models import Role
 from .models.photos import Photo
 from .models.vocabulary import NEAR_DAYS
@@ -45,7 +48,7 @@ def _zone() -> str:
 def local_time(value: datetime | None, fmt: str = "%a %-d %b %Y, %H:%M", zone: str | None = None):
     if value is None:
         return ""
-    return local(value, zone or _zone()).strftime(fmt)
+    return format_when(local(value, zone or _zone()), fmt)
 
 
 def local_date(value: datetime, zone: str | None = None) -> date:
@@ -55,10 +58,8 @@ def local_date(value: datetime, zone: str | None = None) -> date:
 def day_label(value: date, today: date) -> str:
     near = NEAR_DAYS.get((value - today).days)
     if near:
-        return near
-    if value.year == today.year:
-        return value.strftime("%a %-d %b")
-    return value.strftime("%a %-d %b %Y")
+        return str(near)
+    return format_when(value, "%a %-d %b" if value.year == today.year else "%a %-d %b %Y")
 
 
 def photo_stored(photo: Photo) -> bool:
@@ -69,7 +70,7 @@ def photo_stored(photo: Photo) -> bool:
 
 def share(value: float | None) -> str:
     """A share as a whole percentage, or "–" where there was nothing to divide by."""
-    return "–" if value is None else f"{value * 100:.0f}%"
+    return "–" if value is None else format_percent(value)
 
 
 def waited(span: timedelta | None) -> str:
@@ -77,11 +78,11 @@ def waited(span: timedelta | None) -> str:
     if span is None:
         return ""
     if span >= timedelta(days=2):
-        return f"{span.days} days"
+        return ngettext("%(num)d day", "%(num)d days", span.days)
     hours = int(span.total_seconds() // 3600)
     if hours >= 1:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return "less than an hour"
+        return ngettext("%(num)d hour", "%(num)d hours", hours)
+    return gettext("less than an hour")
 
 
 def once_a_request(compute: Callable[[], T]) -> Callable[[], T]:
@@ -161,6 +162,9 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(describe_series, "repeat_rule")
     app.add_template_test(photo_stored, "stored")
     app.add_template_filter(share, "share")
+    app.add_template_filter(format_number, "number")
+    app.add_template_global(current_language)
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES  # a dict, not a callable: set it directly
     app.add_template_filter(waited, "waited")
     app.jinja_env.globals["charts"] = charts  # a module of chart drawers, not one callable
     for counted in (unread_notifications, reviews_waiting, leads_a_unit, open_conflict_count):

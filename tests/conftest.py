@@ -20,10 +20,16 @@ os.environ.pop("GEMBAWALK_ENV", None)
 
 from gembawalk import create_app  # noqa: E402
 from gembawalk.extensions import db, limiter  # noqa: E402
+from gembawalk.translations.build_hook import compile_catalogues, stale_catalogues  # noqa: E402
 
 from . import factories  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+
+# The compiled translations, as `make install` makes them, for a checkout whose .po files
+# changed since (a merge, a pull) and that ran pytest directly (README: Languages).
+if stale_catalogues():
+    compile_catalogues()
 
 
 def _postgres_url() -> str:

@@ -50,11 +50,31 @@ def every_page(app) -> dict[str, str]:
     return found
 
 
+# The pages translated so far (README: Languages), checked again in Dutch and Welsh.
+TRANSLATED = ("/account", "/account/sessions", "/account/password", "/no-such-page")
+
+
+def translated_pages(app) -> dict[str, str]:
+    found = {}
+    for language in ("nl", "cy"):
+        client = app.test_client()
+        headers = {"Accept-Language": language}
+        found[f"anonymous /sign-in {language}"] = client.get("/sign-in", headers=headers).text
+        data = {"email": pages.ROLES["manager"], "password": pages.DEMO_PASSWORD}
+        assert client.post("/sign-in", data=data).status_code == 302
+        for address in TRANSLATED:
+            found[f"manager {address} {language}"] = client.get(address, headers=headers).text
+        refused = client.post("/account/password", data={}, headers=headers).text
+        found[f"manager /account/password errors {language}"] = refused
+    return found
+
+
 def test_every_page_is_valid_html(app, tmp_path):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("markup does not depend on the database: checked once, on SQLite")
     vnu = _vnu()
     documents = every_page(app)
+    documents.update(translated_pages(app))
     names = {}
     for n, (address, html) in enumerate(documents.items()):
         path = tmp_path / f"page-{n:03d}.html"

@@ -393,7 +393,7 @@ def test_password_off_hides_the_form_but_for_an_admins_link(client, password_off
 def test_password_off_refuses_everyone_but_admins(client, app, password_off, maya, admin):
     response = client.post("/sign-in", data={"email": maya.email, "password": factories.PASSWORD})
     assert response.status_code == 200
-    assert sso.USE_SINGLE_SIGN_ON in response.get_data(as_text=True)
+    assert str(sso.USE_SINGLE_SIGN_ON) in response.get_data(as_text=True)
     assert signed_in_as(client) is None
     [refused] = events("sign_in_refused")
     assert (refused.subject, refused.detail) == (maya.email, "password sign-in is off")

@@ -65,6 +65,10 @@ def test_the_wheel_carries_templates_static_files_and_migrations(wheel):
     packed = [n for n in names if n.startswith(tuple(f"gembawalk/{f}/" for f in PACKED))]
     assert not [n for n in packed if "/screenshots/" in n or "/gen/" in n]
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    # The compiled translations, though git ignores them (README: Languages); not the hook.
+    for code in ("nl", "cy"):
+        assert f"gembawalk/translations/{code}/LC_MESSAGES/messages.mo" in names
+    assert "gembawalk/translations/build_hook.py" not in names
     # Nothing of the checkout's own beside the package: no tests, no top-level folders.
     dist_info = "-".join(wheel.name.split("-")[:2]) + ".dist-info"
     assert {n.split("/")[0] for n in names} == {"gembawalk", dist_info}
@@ -176,7 +180,11 @@ def test_installed_from_the_wheel_it_migrates_builds_and_serves(wheel, tmp_path)
     try:
         wait_for(port, server)
         visitor = Visitor(port)
-        status, _, page = visitor.get("/sign-in")
+        status, _, page = visitor.get("/sign-in?lang=cy")
+        assert status == 200
+        assert '<html lang="cy">' in page.decode()
+        assert "<h1>Mewngofnodi</h1>" in page.decode()  # from the wheel's compiled catalogue
+        status, _, page = visitor.get("/sign-in?lang=en")
         assert status == 200
         html = page.decode()
         css = re.search(r'href="(/static/gen/app\.[0-9a-f]+\.css)"', html)

@@ -1,74 +1,92 @@
 """Sign-in, password and first-run forms: field checks only; the rules live in services."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs predate 3.3
 from wtforms.validators import DataRequired, Email, EqualTo
 
 from .. import limits
 from ..forms import limited, password_length
+from ..languages import LANGUAGES
+from ..services.people.language import AS_THE_BROWSER_ASKS
 
 
 class SignInForm(FlaskForm):
     email = EmailField(
-        "Email",
-        validators=[DataRequired("Enter your email address.")],
+        _l("Email"),
+        validators=[DataRequired(_l("Enter your email address."))],
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
     password = PasswordField(
-        "Password",
-        validators=[DataRequired("Enter your password.")],
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password."))],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField("Keep me signed in on this device")
+    remember = BooleanField(_l("Keep me signed in on this device"))
     next = HiddenField()
 
 
 class ConfirmPasswordForm(FlaskForm):
     password = PasswordField(
-        "Your password",
-        validators=[DataRequired("Enter your password.")],
+        _l("Your password"),
+        validators=[DataRequired(_l("Enter your password."))],
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
 
 
-def _new_password(label: str) -> PasswordField:
+def _new_password(label) -> PasswordField:
     return PasswordField(
         label,
-        validators=[DataRequired("Choose a password."), password_length()],
+        validators=[DataRequired(_l("Choose a password.")), password_length()],
         render_kw={"autocomplete": "new-password", "minlength": limits.PASSWORD_MIN},
     )
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired("Enter your current password.")],
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password."))],
         render_kw={"autocomplete": "current-password"},
     )
-    new_password = _new_password("New password")
+    new_password = _new_password(_l("New password"))
     confirm = PasswordField(
-        "New password again",
-        validators=[EqualTo("new_password", "The two passwords differ.")],
+        _l("New password again"),
+        validators=[EqualTo("new_password", _l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class FirstAdminForm(FlaskForm):
     display_name = StringField(
-        "Your name",
-        validators=[DataRequired("Enter your name."), limited("display_name", "Your name")],
+        _l("Your name"),
+        validators=[DataRequired(_l("Enter your name.")), limited("display_name", _l("Your name"))],
     )
     email = EmailField(
-        "Email",
+        _l("Email"),
         validators=[
-            DataRequired("Enter your email address."),
-            Email("Enter a valid email address."),
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter a valid email address.")),
         ],
     )
-    password = _new_password("Password")
+    password = _new_password(_l("Password"))
     confirm = PasswordField(
-        "Password again",
-        validators=[EqualTo("password", "The two passwords differ.")],
+        _l("Password again"),
+        validators=[EqualTo("password", _l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class LanguageForm(FlaskForm):
+    # Each language under its own name, so that anyone can find theirs.
+    language = SelectField(
+        _l("Language"),
+        choices=[
+            SelectChoice("", AS_THE_BROWSER_ASKS),
+            *(
+                SelectChoice(code, name, render_kw={"lang": code})
+                for code, name in LANGUAGES.items()
+            ),
+        ],
     )

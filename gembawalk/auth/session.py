@@ -9,6 +9,7 @@ import functools
 import time
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 
 from ..errors import error_response, wants_json
@@ -160,7 +161,7 @@ def init_login(app: Flask) -> None:
         if wants_json():
             return error_response(401, "Sign in first.")
         if g.get("session_expired"):
-            flash("Your session ended. Please sign in again.", "info")
+            flash(gettext("Your session ended. Please sign in again."), "info")
         else:
-            flash("Please sign in to continue.", "info")
+            flash(gettext("Please sign in to continue."), "info")
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))

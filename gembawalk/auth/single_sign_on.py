@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from ..calendar.views import base_url
@@ -49,9 +50,11 @@ def _provider_down(error: oidc.ProviderUnavailable):
     current_app.logger.warning("single sign-on: the provider is unavailable: %s", error)
     return _refusal(
         503,
-        "Single sign-on is not answering",
-        "The sign-in service Gemba Walk uses did not answer, so nobody can sign in with it "
-        "just now. Nothing you did caused this: try again in a few minutes.",
+        gettext("Single sign-on is not answering"),
+        gettext(
+            "The sign-in service Gemba Walk uses did not answer, so nobody can sign in with it "
+            "just now. Nothing you did caused this: try again in a few minutes."
+        ),
     )
 
 
@@ -110,9 +113,11 @@ def _finish(flow: dict[str, str] | None):
         audit.record(audit.SIGN_IN_REFUSED, detail=f"single sign-on: {error}", **request_facts())
         return _refusal(
             400,
-            "That sign-in did not go through",
-            "Gemba Walk could not confirm that sign-in: it may have been used already, or "
-            "taken too long. Start again.",
+            gettext("That sign-in did not go through"),
+            gettext(
+                "Gemba Walk could not confirm that sign-in: it may have been used already, or "
+                "taken too long. Start again."
+            ),
         )
     try:
         person = sso.person_for_identity(claims)
@@ -123,7 +128,8 @@ def _finish(flow: dict[str, str] | None):
             detail=f"single sign-on: {refused.reason}",
             **request_facts(),
         )
-        return _refusal(403, "You cannot sign in to Gemba Walk", str(refused), retry=False)
+        title = gettext("You cannot sign in to Gemba Walk")
+        return _refusal(403, title, str(refused), retry=False)
     assert flow is not None  # verified_claims refuses a return without one
     if "confirm" in flow:
         return _confirmed(flow, claims, person)

@@ -8,6 +8,7 @@ import functools
 from collections.abc import Callable
 
 from flask import current_app, make_response, request
+from flask_babel import gettext
 
 from ..errors import error_response
 from ..security import request_facts
@@ -47,7 +48,7 @@ def throttled(view=None, *, account: Callable[[], str] = typed_email):
                     **request_facts(),
                 )  # fmt: skip
                 response = make_response(
-                    error_response(429, "Too many failed attempts: wait, then try again.")
+                    error_response(429, gettext("Too many failed attempts: wait, then try again."))
                 )
                 response.headers["Retry-After"] = str(breach.seconds)
                 return response

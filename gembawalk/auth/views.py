@@ -6,6 +6,7 @@ import functools
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext, refresh
 from flask_login import current_user, login_required
 
 from ..calendar.views import feed_url
@@ -17,9 +18,16 @@ from ..services.cadence import settings as cadence_settings
 from ..services.cadence import targets as cadence
 from ..services.errors import Invalid
 from ..services.people import accounts as people
+from ..services.people import language as languages
 from ..services.people import sessions
 from ..services.people import single_sign_on as sso
-from .forms import ChangePasswordForm, ConfirmPasswordForm, FirstAdminForm, SignInForm
+from .forms import (
+    ChangePasswordForm,
+    ConfirmPasswordForm,
+    FirstAdminForm,
+    LanguageForm,
+    SignInForm,
+)
 from .session import (
     confirm_password_now,
     end_this_session,
@@ -60,7 +68,7 @@ def sign_in():
                 audit.SIGN_IN_REFUSED, subject=person.email, detail="password sign-in is off",
                 **request_facts(),
             )  # fmt: skip
-            form.password.errors = [sso.USE_SINGLE_SIGN_ON]
+            form.password.errors = [str(sso.USE_SINGLE_SIGN_ON)]
             return _sign_in_page(form)
         if person is not None:
             start_session(person, remember=form.remember.data)
@@ -69,7 +77,7 @@ def sign_in():
         audit.record(
             audit.SIGN_IN_FAILED, subject=people.email_key(form.email.data), **request_facts()
         )
-        form.password.errors = ["That email and password do not match an active account."]
+        form.password.errors = [gettext("That email and password do not match an active account.")]
     return _sign_in_page(form)
 
 
@@ -89,7 +97,7 @@ def _sign_in_page(form: SignInForm):
 @login_required
 def sign_out():
     end_this_session(request_facts())
-    flash("You are signed out on this device.", "info")
+    flash(gettext("You are signed out on this device."), "info")
     return forget_kept(redirect(url_for("auth.sign_in")))
 
 
@@ -108,7 +116,7 @@ def end_session(session_id: int):
     if device is not None and device.id == session_id:
         return sign_out()
     ended = sessions.end(current_user, session_id, facts=request_facts())
-    flash(f"Signed out: {ended}.", "success")
+    flash(gettext("Signed out: %(device)s.", device=ended), "success")
     return redirect(url_for("auth.account_sessions"))
 
 
@@ -117,8 +125,14 @@ def end_session(session_id: int):
 def end_other_sessions():
     device = this_device()
     ended = sessions.end_others(current_user, device.id if device else None, facts=request_facts())
-    devices = "1 device" if ended == 1 else f"{ended} devices"
-    flash(f"Signed out everywhere else ({devices}).", "success")
+    flash(
+        ngettext(
+            "Signed out everywhere else (%(num)d device).",
+            "Signed out everywhere else (%(num)d devices).",
+            ended,
+        ),
+        "success",
+    )
     return redirect(url_for("auth.account_sessions"))
 
 
@@ -152,7 +166,7 @@ def change_password():
             # Every session ended with the old password; this device starts a new one, kept
             # signed in if it was.
             start_session(current_user._get_current_object(), remember=remembered)
-            flash("Your password is changed. Other devices are signed out.", "success")
+            flash(gettext("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
 
@@ -175,7 +189,7 @@ def confirm_password():
             subject=current_user.email,
             **request_facts(),
         )
-        form.password.errors = ["That is not your password."]
+        form.password.errors = [gettext("That is not your password.")]
     return render_template(
         "auth/confirm_password.html", form=form, single_sign_on=sso.single_sign_on_enabled()
     )
@@ -197,7 +211,7 @@ def first_run():
             show_errors(form, error)
         else:
             start_session(admin)
-            flash("Welcome. Next: add your org units and people.", "success")
+            flash(gettext("Welcome. Next: add your org units and people."), "success")
             return redirect(url_for("admin.units"))
     return render_template("auth/first_run.html", form=form)
 
@@ -209,6 +223,19 @@ def account():
     return render_template(
         "auth/account.html",
         calendar_feed_url=feed_url(current_user),
+        language_form=LanguageForm(language=current_user.language or ""),
         cadence=cadence_settings.describe(target) if target else None,
         cadence_source=cadence_settings.source(target) if target else None,
     )
+
+
+@bp.post("/account/language")
+@login_required
+def account_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        languages.set_language(current_user, form.language.data)
+        refresh()  # this request was already answering in the language before
+        # Said in the language just chosen: the page that follows is in it too.
+        flash(gettext("Language saved."), "success")
+    return redirect(url_for("auth.account"))

@@ -88,6 +88,8 @@ class Person(CadenceTargets, UserMixin, Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # One of languages.LANGUAGES; None: as the browser asks (gembawalk/i18n.py).
+    language: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # The secret in the person's calendar feed URL; None until first shown, replaced to revoke.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -5,45 +5,94 @@ every page embeds, see pwa/vocabulary.py) all take them from here."""
 from __future__ import annotations
 
 import enum
-import functools
+from typing import cast
+
+from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 
+# Every word is marked for translation (lazy_gettext): it is looked up in the reader's language
+# each time it is shown, so a label kept in a module, a form or the offline JSON is never stuck
+# in the language of whoever caused it to be built (README: Languages).
+
 # A day near today by its name, as pages and the offline client say it (else its date).
-NEAR_DAYS = {0: "Today", 1: "Tomorrow", -1: "Yesterday"}
+NEAR_DAYS = {0: _l("Today"), 1: _l("Tomorrow"), -1: _l("Yesterday")}
 
 # What a page says once a capture step is done, the same from the server (its flash) and from
 # the device (which adds SAVED_HERE while the server does not have the record yet).
 DONE = {
-    "planned": "Walk planned.",
-    "started": "Walk started. Add what you see.",
-    "completed": "Walk done. Thank you for going to see.",
-    "observed": "Observation added.",
+    "planned": _l("Walk planned."),
+    "started": _l("Walk started. Add what you see."),
+    "completed": _l("Walk done. Thank you for going to see."),
+    "observed": _l("Observation added."),
 }
-SAVED_HERE = "Saved on this device; it shows “Sent” once the server has it."
+SAVED_HERE = _l("Saved on this device; it shows “Sent” once the server has it.")
 
-# Where a label is not simply the value with its first letter capitalised.
+# Each stored value's label, shared by the enums that hold the same value.
 LABELS = {
-    "customer_visit": "Customer visit",
-    "gemba_walk": "Gemba walk",
-    "in_progress": "In progress",
-    "what_matters": "What matters",
-    "frontline_idea": "Frontline idea",
-    "over_processing": "Over-processing",
-    "skills": "Unused skills",
-    "frontline": "Frontline staff",
-    "walker": "Me (the walker)",
-    "every_two_weeks": "Every two weeks",
-    "monthly_weekday": "Monthly, on the same weekday",
-    "monthly_date": "Monthly, on the same date",
-    "in_hand": "In hand",
-    "not_yet": "Not yet",
+    # walks
+    "customer_visit": _l("Customer visit"),
+    "gemba_walk": _l("Gemba walk"),
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "cancelled": _l("Cancelled"),
+    # what is seen
+    "what_matters": _l("What matters"),
+    "value_demand": _l("Value demand"),
+    "failure_demand": _l("Failure demand"),
+    "waste": _l("Waste"),
+    "frontline_idea": _l("Frontline idea"),
+    "good_practice": _l("Good practice"),
+    "value": _l("Value"),
+    "failure": _l("Failure"),
+    # the eight wastes
+    "transport": _l("Transport"),
+    "inventory": _l("Inventory"),
+    "motion": _l("Motion"),
+    "waiting": _l("Waiting"),
+    "overproduction": _l("Overproduction"),
+    "over_processing": _l("Over-processing"),
+    "defects": _l("Defects"),
+    "skills": _l("Unused skills"),
+    # who said it
+    "customer": _l("Customer"),
+    "frontline": _l("Frontline staff"),
+    "walker": _l("Me (the walker)"),
+    # follow-ups and the wall
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+    "in_hand": _l("In hand"),
+    "yes": _l("Yes"),
+    "not_yet": _l("Not yet"),
+    # repeating walks
+    "weekly": _l("Weekly"),
+    "every_two_weeks": _l("Every two weeks"),
+    "monthly_weekday": _l("Monthly, on the same weekday"),
+    "monthly_date": _l("Monthly, on the same date"),
+    # people, customers and cadence
+    "manager": _l("Manager"),
+    "director": _l("Director"),
+    "coach": _l("Coach"),
+    "admin": _l("Admin"),
+    "external": _l("External"),
+    "internal": _l("Internal"),
+    "week": _l("Week"),
+    "month": _l("Month"),
+    # notifications (models/coaching.py) and sync conflicts (models/conflicts.py)
+    "comment": _l("Comment"),
+    "reply": _l("Reply"),
+    "review": _l("Review"),
+    "follow_up_assigned": _l("Follow up assigned"),
+    "follow_up_overdue": _l("Follow up overdue"),
+    "kept_server": _l("Kept server"),
+    "applied_mine": _l("Applied mine"),
 }
 
 
-@functools.cache
 def _label(value: str) -> str:
-    return LABELS.get(value, value.replace("_", " ").capitalize())
+    # A value without an entry (tests/test_i18n.py refuses one) would show untranslated.
+    return cast(str, LABELS.get(value) or value.replace("_", " ").capitalize())
 
 
 class Labelled(enum.StrEnum):

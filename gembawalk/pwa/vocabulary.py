@@ -1,7 +1,7 @@
 """What the offline scripts know of the product's words and limits: one JSON object built from
 models/vocabulary.py and limits.py (and where signing in starts), embedded in every page
-(templates/pwa/_vocabulary.html). It is public and the same for everyone, so the app shell the
-service worker keeps may hold it."""
+(templates/pwa/_vocabulary.html). It is public and the same for everyone who reads the same
+language, so the app shell the service worker keeps may hold it."""
 
 from __future__ import annotations
 
@@ -37,11 +37,12 @@ def _sign_in_path() -> str:
 
 def offline_vocabulary() -> dict[str, Any]:
     return {
-        "words": {name: [[m.value, m.label] for m in enum] for name, enum in WORDS.items()},
-        "near_days": {str(offset): name for offset, name in NEAR_DAYS.items()},
+        # In the reader's language: the labels are looked up now, not when the module loaded.
+        "words": {name: [[m.value, str(m.label)] for m in enum] for name, enum in WORDS.items()},
+        "near_days": {str(offset): str(name) for offset, name in NEAR_DAYS.items()},
         # The fields of a walk the device sends (services/sync/walks.py reads exactly these).
         "fields": {"walk": list(WALK_FIELDS)},
-        "said": {**DONE, "saved_here": SAVED_HERE},
+        "said": {**{k: str(v) for k, v in DONE.items()}, "saved_here": str(SAVED_HERE)},
         "today": {"coming_up": COMING_UP_SHOWN},
         "defaults": {"said_by": SaidBy.WALKER.value, "walk_minutes": limits.WALK_MINUTES_DEFAULT},
         "limits": {

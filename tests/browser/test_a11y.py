@@ -181,3 +181,33 @@ def test_sign_in_start_a_walk_and_record_an_observation_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page.get_by_text("Observation added.")).to_be_visible()
     expect(page.get_by_text("The gate list is out of date; drivers guess.")).to_be_visible()
+
+
+# The pages translated so far (README: Languages), in each language but English.
+TRANSLATED_PAGES = ["/account", "/account/sessions", "/account/password", "/no-such-page"]
+
+
+@pytest.mark.parametrize("locale", ["nl-NL", "cy-GB"])
+def test_the_translated_pages_pass_axe_in_dutch_and_welsh(app, live_server, browser, locale):
+    load_demo()
+    context = browser.new_context(base_url=live_server.url, locale=locale, **PHONE)
+    page = context.new_page()
+    page.goto("/sign-in")
+    language = locale[:2]
+    assert page.get_attribute("html", "lang") == language
+    found = violations(page)
+    page.fill("input[name=email]", pages.ROLES["manager"])
+    page.fill("input[name=password]", pages.DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+    for address in TRANSLATED_PAGES:
+        page.goto(address)
+        assert page.get_attribute("html", "lang") == language
+        found += violations(page)
+    page.goto("/account/password")
+    page.click("form button[type=submit]")  # empty: its errors, in the language
+    page.wait_for_load_state("load")
+    expect(page.locator(".form-errors")).to_be_visible()
+    found += violations(page)
+    context.close()
+    assert not found, "\n".join(found)

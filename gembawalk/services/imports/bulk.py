@@ -42,6 +42,7 @@ def apply(actor: Person | None, work: Work) -> None:
                     "password_hash": passwords.NO_PASSWORD,
                     "org_unit_id": resolved(w.unit, made),
                     "timezone": w.timezone,
+                    "language": w.language,
                     "active": True,
                 }
                 for w in work.new
@@ -57,6 +58,7 @@ def apply(actor: Person | None, work: Work) -> None:
                     "display_name": want.name,
                     "org_unit_id": resolved(want.unit, made),
                     "timezone": want.timezone,
+                    "language": want.language,
                     "active": True,
                     # Back in the file: measured again (services/engagement/definitions.py).
                     "left_on": None,

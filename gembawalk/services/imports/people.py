@@ -1,9 +1,9 @@
 """Importing people: `flask import-people` and the admin's import page.
 
 Each row says who someone is and what they may do (email, name, org unit, roles, coach, units
-led, time zone). The email is the key: a row for someone already in the app updates them, a
-new address adds someone, with no password (they sign in with single sign-on). A column left
-out of the file is kept as it is. Every rule of the admin's person form holds; one invalid row
+led, time zone, language). The email is the key: a row for someone already in the app updates
+them, a new address adds someone, with no password (they sign in with single sign-on). A column
+left out of the file is kept as it is. Every rule of the admin's person form holds; one invalid row
 stops the whole import."""
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from ...models import Person, PersonRole, Role, coach_assignments, unit_leaders
 from .. import audit, validation
 from ..errors import Invalid, rolls_back
 from ..people import accounts
+from ..people.language import language_code
 from ..people.org import require_admin
 from . import bulk, coaching, table
 from .plan import CHANGED, NEW, NONE, Change, ImportRefused, Plan, PreviewOutdated, missing
 from .tree import Tree, UnitKey
 
-COLUMNS = ("email", "name", "org_unit", "roles", "coach", "leads", "timezone")
+COLUMNS = ("email", "name", "org_unit", "roles", "coach", "leads", "timezone", "language")
 REQUIRED = ("email", "name", "roles")
 ROLE_NAMES = ", ".join(role.value for role in Role)
 
@@ -40,6 +41,7 @@ class Current:
     name: str
     unit: int | None
     timezone: str | None
+    language: str | None
     active: bool
     roles: frozenset[Role]
     coaches: frozenset[str]  # emails
@@ -58,6 +60,7 @@ class Wanted:
     coaches: frozenset[str]
     leads: frozenset[UnitKey]
     timezone: str | None
+    language: str | None = None
     coach_named: bool = True  # False: the file has no coach column, the app's are kept
 
 
@@ -82,6 +85,7 @@ def _load() -> dict[str, Current]:
             Person.display_name,
             Person.org_unit_id,
             Person.timezone,
+            Person.language,
             Person.active,
         )
     ).all()
@@ -105,6 +109,7 @@ def _load() -> dict[str, Current]:
             name=row.display_name,
             unit=row.org_unit_id,
             timezone=row.timezone,
+            language=row.language,
             active=row.active,
             roles=frozenset(roles.get(row.id, ())),
             coaches=frozenset(coaches.get(row.id, ())),
@@ -216,13 +221,18 @@ def _read(row: _Row, names: list[str], people: dict[str, Current], tree: Tree) -
     zone = now.timezone if now else None
     if "timezone" in names:
         zone = row.check(lambda: _zone(values["timezone"]))
+    language = now.language if now else None
+    if "language" in names:
+        language = row.check(lambda: language_code(values["language"]))
     if Role.MANAGER in roles and unit is None:
         row.problem("a manager needs an org unit")
     if leads and roles and Role.DIRECTOR not in roles:
         row.problem("only a director leads org units: add the director role, or empty leads")
     if email is None or name is None:
         return None
-    return Wanted(row.line, email, name, unit, roles, coaches, leads, zone, "coach" in names)
+    return Wanted(
+        row.line, email, name, unit, roles, coaches, leads, zone, language, "coach" in names
+    )
 
 
 def _check_admins(
@@ -269,6 +279,7 @@ def _fields(now: Current | None, want: Wanted, tree: Tree) -> list[tuple[str, st
         ("coach", _shown_coaches(now.coaches) if now else "", _shown_coaches(want.coaches)),
         ("leads", leads(now.leads) if now else "", leads(want.leads)),
         ("time zone", (now.timezone or NONE) if now else "", want.timezone or NONE),
+        ("language", (now.language or NONE) if now else "", want.language or NONE),
     ]
     if now is not None and not now.active:
         pairs.append(("status", "deactivated", "active"))

@@ -7,6 +7,7 @@ from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext
 
 from ... import limits
 from ..errors import Invalid
@@ -52,10 +53,10 @@ def is_common(password: str) -> bool:
 def check_policy(password: str, field: str = "password") -> None:
     """ASVS V2.1: 12 to 128 characters, anything allowed (spaces, emoji), nothing common."""
     if len(password) < MIN_LENGTH:
-        raise Invalid({field: f"Use at least {MIN_LENGTH} characters."})
+        raise Invalid({field: gettext("Use at least %(num)d characters.", num=MIN_LENGTH)})
     if len(password) > MAX_LENGTH:
-        raise Invalid({field: f"Use at most {MAX_LENGTH} characters."})
+        raise Invalid({field: gettext("Use at most %(num)d characters.", num=MAX_LENGTH)})
     if len(set(password)) < 4 or is_common(password):
         raise Invalid(
-            {field: "That password is too common: attackers try it first. Choose another."}
+            {field: gettext("That password is too common: attackers try it first. Choose another.")}
         )

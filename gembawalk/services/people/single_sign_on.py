@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from ...models import Person, Role
 from ..errors import DomainError, Forbidden
@@ -27,8 +28,8 @@ REASONS = {
     INACTIVE: "The Gemba Walk account for {email} is switched off. Ask your Gemba Walk admin "
     "to switch it on again.",
 }
-USE_SINGLE_SIGN_ON = "Password sign-in is off here: sign in with single sign-on."
-NOTHING_TO_CHANGE = (
+USE_SINGLE_SIGN_ON = _l("Password sign-in is off here: sign in with single sign-on.")
+NOTHING_TO_CHANGE = _l(
     "Password sign-in is off here: you sign in with single sign-on, so Gemba Walk keeps no "
     "password of yours to change. Change it where you sign in to your organisation's services."
 )
