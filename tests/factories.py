@@ -41,6 +41,9 @@ class Base(SQLAlchemyModelFactory):
 class OrgUnitFactory(Base):
     class Meta:
         model = OrgUnit
+        # No two units of one name under one parent (a unique index): the same name under the
+        # same parent is the one unit, as a second person "in Northgate depot" would be.
+        sqlalchemy_get_or_create = ("name", "parent")
 
     name = factory.Sequence(lambda n: f"Unit {n}")
     parent = None

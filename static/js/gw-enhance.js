@@ -135,7 +135,11 @@
         if (unsent.length && !window.confirm(
           Gemba.status.plural(unsent.length, "record") + " on this device are not sent yet. " +
           "They stay here and are sent when you sign in again. Sign out anyway?")) return null;
+        Gemba.sync.state.leaving = true;
+        // Forgotten again once a pull under way has landed what it fetched, if it had begun to.
         return Gemba.store.forgetSynced(userId).then(function () {
+          return Gemba.store.forgetSynced(userId);
+        }).then(function () {
           form.dataset.confirmed = "1";
           form.submit();
         });

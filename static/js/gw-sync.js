@@ -9,7 +9,8 @@
   var listeners = [];
   var timer = null;
   var queued = null;
-  var state = { running: false, done: 0, total: 0, signIn: false, offline: !navigator.onLine, me: null };
+  // `leaving`: this page is signing out (gw-enhance.js), and keeps nothing a pull brings back.
+  var state = { running: false, done: 0, total: 0, signIn: false, offline: !navigator.onLine, me: null, leaving: false };
 
   function emit() { listeners.forEach(function (fn) { try { fn(state); } catch (e) { console.error(e); } }); }
 
@@ -326,10 +327,14 @@
         call(API + "/walks").then(function (r) { return r.ok ? readJson(r) : null; }),
         call(API + "/customers").then(function (r) { return r.ok ? readJson(r) : null; })
       ]).then(function (bodies) {
-        if (!bodies[0] || !bodies[0].walks) return null;
+        // Signing out meanwhile: what came back is not to be kept (the sign-out forgot it).
+        if (state.leaving || !bodies[0] || !bodies[0].walks) return null;
         return Gemba.store.replaceSynced(me.id, bodies[0].walks, bodies[1] && bodies[1].customers)
-          .then(function () { return Gemba.store.setMeta("me", { id: me.id, display_name: me.display_name || me.name || "" }); })
-          .then(function () { return Gemba.store.setMeta("pulledAt", Date.now()); });
+          .then(function () {
+            if (state.leaving) return null;
+            return Gemba.store.setMeta("me", { id: me.id, display_name: me.display_name || me.name || "" })
+              .then(function () { return Gemba.store.setMeta("pulledAt", Date.now()); });
+          });
       });
     }).catch(function (error) { console.warn("Gemba Walk pull:", error); })
       .then(function () { emit(); });

@@ -204,6 +204,7 @@ def test_signing_out_leaves_nothing_private_behind_but_the_outbox(live_server, n
     context.set_offline(False)
     attempts_reach(page, record["uuid"], 1)
 
+    # Signed out at once: the page's own pull may still be under way, and must keep nothing.
     page.goto("/account")
     # The sign-out's own answer is a redirect, and Playwright's events show neither it nor
     # Clear-Site-Data: Chromium's DevTools protocol shows the headers as they came.
