@@ -16,11 +16,12 @@ from ..errors import Invalid
 from ..walks import corrections
 from ..walks import lifecycle as walks
 from ..walks.client_ids import insert_once
+from . import batch
+from .batch import find_by_uuid
 from .protocol import (
     Outcome,
     device_put,
     differences,
-    find_by_uuid,
     not_future,
     parse_uuid,
     put_by_uuid,
@@ -146,6 +147,9 @@ def _create_observation(
             demand_type_id=wanted.get("demand_type_id"),
             customer_id=wanted.get("customer_id"),
         )
+    if batch.queue(observation):
+        # A batch's new observation: written with the others of its batch, in one INSERT.
+        return Outcome(observation, created=True)
     stored = insert_once(observation, lambda found: found.walk.manager_id == actor.id)
     if stored is observation:
         return Outcome(observation, created=True)
