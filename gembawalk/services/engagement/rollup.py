@@ -133,12 +133,12 @@ def _note(session: Session, obj, every_change: bool) -> None:
             _touch(session, {manager_id}, {completed_at})
 
 
-def note_inserted(session: Session, rows) -> None:
-    """Rows inserted without a flush (a sync batch's new observations, in one INSERT): note
-    the days they touch, as a flush notes those of the rows it inserts."""
+def note_inserted(session: Session, observations) -> None:
+    """New observations inserted without a flush (a sync batch's, in one INSERT): note the
+    days they touch, as a flush notes those of the rows it inserts."""
     if _tracking(session):
-        for obj in rows:
-            _note(session, obj, every_change=True)
+        touched = session.info.setdefault(TOUCHED, set())
+        touched.update((row.author_id, row.made_at) for row in observations)
 
 
 def _before_commit(session: Session) -> None:

@@ -3,6 +3,7 @@ UUID, under the same rules as on the page (the protocol itself is in protocol.py
 
 from __future__ import annotations
 
+import functools
 import uuid as uuid_lib
 from datetime import datetime
 from typing import Any
@@ -43,6 +44,13 @@ OBSERVATION_FIELDS = (
 )
 # what a note says
 SAID = ("category", "waste_type", "said_by", "text", "demand_type_id", "customer_id")
+
+
+@functools.cache
+def with_photos() -> tuple:
+    """Read with an observation (its answer shows them); made once, not once a put (and not
+    at import: Photo names the relationship once the models are all mapped)."""
+    return (selectinload(Observation.photos),)
 
 
 def wanted_observation(body: dict) -> dict[str, Any]:
@@ -113,7 +121,7 @@ def put_observation(
         holds=lambda observation: _observation_holds(observation, wanted),
         create=lambda: _create_observation(actor, observation_id, wanted, now),
         change=change,
-        options=(selectinload(Observation.photos),),
+        options=with_photos(),
     )
 
 
