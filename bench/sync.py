@@ -9,7 +9,8 @@ through POST /api/v1/sync (`--how batch`), as the outbox does; both by default. 
 device sends everything again, as an outbox does when it never heard the answers. It checks
 that every observation is stored exactly once, that no answer (nor any record's result in a
 batch) was a 5xx, and that the replay was no slower than the first pass; it prints
-observations per second for both passes, and exits 1 when batches stay under 1,000 a second
+observations per second for both passes (and the gunicorn workers' CPU an observation, which
+the machine's other work does not change), and exits 1 when batches stay under 1,000 a second
 (unless the load average is above the number of cores: then it says the target was missed but
 not judged, as the figure measures the machine).
 """
@@ -245,6 +246,24 @@ def worker_peaks(master: int) -> list[int]:
     return peaks
 
 
+def workers_cpu(master: int) -> float:
+    """The CPU seconds (user and system) the gunicorn workers have spent so far: what the
+    server spends, whatever else the machine is doing (Linux: /proc/<pid>/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
 def measure(
     label: str, database_url: str, folder: Path, how: str, workers: int = WORKERS
 ) -> tuple[float, float, list[int]]:
@@ -277,8 +296,11 @@ def measure(
         devices = [Device(port, email, share) for email in emails]
         run_pass(devices, "sign_in")
         action = "flush_batch" if how == "batch" else "flush"
+        cpu = [workers_cpu(server.pid)]
         first = run_pass(devices, action)
+        cpu.append(workers_cpu(server.pid))
         replay = run_pass(devices, action)
+        cpu.append(workers_cpu(server.pid))
         peaks = worker_peaks(server.pid)
     finally:
         server.terminate()
@@ -288,8 +310,10 @@ def measure(
     server_errors = {code: n for code, n in statuses.items() if code >= 500}
     sent = f"batches of up to {BATCH}" if how == "batch" else "one PUT each"
     print(f"\n{label}, {sent}: {DEVICES} devices, {OBSERVATIONS} observations, -w {workers}")
-    print(f"  first pass  {first:6.2f} s  {OBSERVATIONS / first:7.0f} observations/s")
-    print(f"  replay      {replay:6.2f} s  {OBSERVATIONS / replay:7.0f} observations/s")
+    passes = (("first pass", first, cpu[1] - cpu[0]), ("replay", replay, cpu[2] - cpu[1]))
+    for name, wall, spent in passes:
+        print(f"  {name:<11} {wall:6.2f} s  {OBSERVATIONS / wall:7.0f} observations/s, "
+              f"workers' CPU {spent * 1000 / OBSERVATIONS:.2f} ms an observation")  # fmt: skip
     print(f"  answers     {dict(sorted(statuses.items()))}")
     print(f"  stored      {rows} observation rows, {distinct} distinct ids")
     if peaks:

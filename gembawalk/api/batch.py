@@ -1,9 +1,10 @@
 """Batch sync: the records a device wrote by UUID, many in one request (POST /sync), so that a
 phone back in signal waits one round trip for its outbox instead of one per record. Each record
 goes through the very put its own PUT makes (sync.put_record), in order, under a savepoint of
-the batch's one transaction (services/sync/protocol.py's one_transaction), and is answered with
+the batch's one transaction (services/sync/batch.py's one_transaction), and is answered with
 the status and body that PUT would have answered. What every record would read on its own
-(itself, its walk, a tombstone) is read once for the batch first (sync.preload)."""
+(itself, its walk, a tombstone) is read once for the batch first (batch.preload); the new
+observations its puts accept are written together (batch.queue, batch.write_queued)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from ..extensions import db
 from ..models import Observation, Person, Walk
 from ..models.vocabulary import DeviceRecordType
 from ..services.errors import Invalid
-from ..services.sync import protocol as sync
+from ..services.sync import batch
 from . import comments, followups, observations, walks
 from .http import json_object, refuse
 from .openapi import one_of
@@ -90,10 +91,10 @@ def fresh_session(actor: Person) -> None:
     """The next record reads what the database holds now, as a request of its own would (on
     PostgreSQL another transaction may have committed since), except what the batch read
     once for all its records: the person sending, and the walks and observations it names
-    (sync.preload)."""
+    (batch.preload)."""
     session = db.session()
     kept = {id(actor), *(id(row) for row in actor.role_rows)}
-    kept |= {id(row) for row in sync.preloaded_rows()}
+    kept |= {id(row) for row in batch.preloaded_rows()}
     for instance in list(session.identity_map.values()):
         if id(instance) not in kept and not inspect(instance).expired:
             session.expire(instance)
@@ -132,16 +133,44 @@ def answer_one(actor: Person, kind: DeviceRecord, record_id: UUID, body: Any) ->
     return {"uuid": str(record_id), "status": status, "body": answer_body}
 
 
+def answer_all(actor: Person, items: list[Item]) -> list[dict[str, Any]]:
+    """Every record of a batch, answered in order. A new observation the batch read as absent
+    is checked by its put and held; the held ones are written in one INSERT before any other
+    record is applied (and at the end), so each record still sees those before it. Should
+    that INSERT be refused (a concurrent device sent one of them meanwhile), each held one is
+    put again on its own, as a single PUT would be, and answered from that."""
+    results: list[dict[str, Any]] = []
+    held: list[int] = []  # the results answered from rows not yet written
+
+    def write_held() -> None:
+        if not batch.write_queued():
+            for n in held:
+                results[n] = answer_one(actor, *items[n])
+        held.clear()
+
+    for n, (kind, record_id, body) in enumerate(items):
+        if kind is observations.RECORD and batch.will_create(Observation, record_id):
+            with batch.queueing():
+                results.append(answer_one(actor, kind, record_id, body))
+            if batch.queued_count() > len(held):
+                held.append(n)
+            continue
+        write_held()
+        results.append(answer_one(actor, kind, record_id, body))
+    write_held()
+    return results
+
+
 @bp.post("/sync")
 def sync_batch():
     items = read_batch(json_object())
     # A savepoint a record, one transaction (and one write lock) for the batch: the answers
     # go out only once it is committed, so no record is acknowledged that was not stored.
-    with sync.one_transaction():
+    with batch.one_transaction():
         # The sender as this transaction's session holds them (services take them as given).
         actor = db.session.merge(current_user._get_current_object(), load=False)
-        sync.preload(named(items))
-        results = [answer_one(actor, *item) for item in items]
+        batch.preload(named(items))
+        results = answer_all(actor, items)
     return jsonify({"results": results})
 
 

@@ -133,13 +133,21 @@ def _note(session: Session, obj, every_change: bool) -> None:
             _touch(session, {manager_id}, {completed_at})
 
 
+def note_inserted(session: Session, observations) -> None:
+    """New observations inserted without a flush (a sync batch's, in one INSERT): note the
+    days they touch, as a flush notes those of the rows it inserts."""
+    if _tracking(session):
+        touched = session.info.setdefault(TOUCHED, set())
+        touched.update((row.author_id, row.made_at) for row in observations)
+
+
 def _before_commit(session: Session) -> None:
     if not _tracking(session):
         return
     session.flush()
     touched = session.info.pop(TOUCHED, None)
     if touched and DEFERRED in session.info:
-        # Each commit is a savepoint of one transaction (sync/protocol.py's one_transaction):
+        # Each commit is a savepoint of one transaction (sync/batch.py's one_transaction):
         # the days are summed once, before that transaction commits.
         session.info[DEFERRED].update(touched)
     elif touched:

@@ -3,6 +3,7 @@ UUID, under the same rules as on the page (the protocol itself is in protocol.py
 
 from __future__ import annotations
 
+import functools
 import uuid as uuid_lib
 from datetime import datetime
 from typing import Any
@@ -16,11 +17,12 @@ from ..errors import Invalid
 from ..walks import corrections
 from ..walks import lifecycle as walks
 from ..walks.client_ids import insert_once
+from . import batch
+from .batch import find_by_uuid
 from .protocol import (
     Outcome,
     device_put,
     differences,
-    find_by_uuid,
     not_future,
     parse_uuid,
     put_by_uuid,
@@ -42,6 +44,13 @@ OBSERVATION_FIELDS = (
 )
 # what a note says
 SAID = ("category", "waste_type", "said_by", "text", "demand_type_id", "customer_id")
+
+
+@functools.cache
+def with_photos() -> tuple:
+    """Read with an observation (its answer shows them); made once, not once a put (and not
+    at import: Photo names the relationship once the models are all mapped)."""
+    return (selectinload(Observation.photos),)
 
 
 def wanted_observation(body: dict) -> dict[str, Any]:
@@ -112,7 +121,7 @@ def put_observation(
         holds=lambda observation: _observation_holds(observation, wanted),
         create=lambda: _create_observation(actor, observation_id, wanted, now),
         change=change,
-        options=(selectinload(Observation.photos),),
+        options=with_photos(),
     )
 
 
@@ -146,6 +155,9 @@ def _create_observation(
             demand_type_id=wanted.get("demand_type_id"),
             customer_id=wanted.get("customer_id"),
         )
+    if batch.queue(observation):
+        # A batch's new observation: written with the others of its batch, in one INSERT.
+        return Outcome(observation, created=True)
     stored = insert_once(observation, lambda found: found.walk.manager_id == actor.id)
     if stored is observation:
         return Outcome(observation, created=True)

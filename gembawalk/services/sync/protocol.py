@@ -24,22 +24,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_sqlalchemy.session import Session as AppSession
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from ...database import writing
 from ...extensions import db
 from ...models import Comment, FollowUp, Observation, Person, Walk
 from ...models.conflicts import SyncConflict
 from ...models.photos import Photo
-from ...models.tombstones import RemovedRecord
 from ...timeutil import utcnow
 from .. import validation
-from ..engagement import rollup
 from ..errors import Conflict, Invalid, NotFound, rolls_back
 from ..walks import lifecycle as walks
+from .batch import UNKNOWN, known
 from .tombstones import TAKEN, refuse_removed
 
 
@@ -62,131 +59,6 @@ def answer_from_memory() -> Iterator[None]:
         yield
     finally:
         session.expire_on_commit = True
-
-
-class _SavepointSession(AppSession):
-    """The app's session on one connection already in a transaction: each commit releases a
-    savepoint, each rollback returns to it (join_transaction_mode="create_savepoint")."""
-
-    def get_bind(self, *args, **kwargs):
-        # Flask-SQLAlchemy would hand out the engine (a connection of its own) instead.
-        return self.bind
-
-
-@contextmanager
-def one_transaction() -> Iterator[None]:
-    """Whatever the services write inside goes in one database transaction, committed at the
-    end: each of their commits is a savepoint of it, each rollback undoes only back to the last
-    one, so a record refused takes nothing else with it. One write lock instead of one a
-    record, one commit to disk, and the engagement days summed once. `db.session` is that
-    transaction's session until the end; what the request loaded before stays readable."""
-    scoped = db.session
-    before = scoped()
-    # End the request's own (read) transaction, keeping what it loaded (the person signed in):
-    # reading it again there would wait for this transaction's write lock on SQLite.
-    before.expire_on_commit = False
-    before.commit()
-    before.expire_on_commit = True
-    with writing(), db.engine.connect() as connection:
-        transaction = connection.begin()
-        options = {**scoped.session_factory.kw, "bind": connection}
-        session = _SavepointSession(**options, join_transaction_mode="create_savepoint")
-        rollup.defer(session)
-        scoped.registry.set(session)
-        try:
-            yield
-            rollup.refresh_deferred(session)
-            session.commit()
-            transaction.commit()
-        finally:
-            session.close()
-            scoped.registry.set(before)
-            if transaction.is_active:
-                transaction.rollback()
-
-
-# --- what a batch reads once --------------------------------------------------------------
-
-_PRELOADED = "gembawalk_sync_preloaded"
-
-
-def _preload_options(model) -> tuple | None:
-    """What each kind of record's put reads with it (as its put_by_uuid options say); None
-    for a kind not read up front."""
-    if model is Observation:
-        return (selectinload(Observation.photos),)
-    return () if model is Walk else None
-
-
-@dataclass
-class _Preloaded:
-    """What a batch read before its first record: each record (and each walk its records
-    name) by UUID, found or known absent, and the UUIDs among them the server removed."""
-
-    rows: dict[tuple[type, uuid_lib.UUID], Any]
-    removed: set[uuid_lib.UUID]
-
-
-def preload(wanted: dict[Any, set[uuid_lib.UUID]]) -> None:
-    """Read, in one query a kind, the walks and observations a batch names (the records it
-    sends and the walks its observations are on), and in one more the tombstones among them,
-    so that each record's put (the same put a single PUT makes) finds them already read
-    instead of asking once a record. For the session of one_transaction only: the batch then
-    reads the database as it was at its start, plus what it writes itself (on SQLite it holds
-    the write lock throughout; on PostgreSQL a concurrent create of the same UUID is still
-    caught by the unique constraint, as for a single PUT)."""
-    session = db.session()
-    rows: dict[tuple[type, uuid_lib.UUID], Any] = {}
-    named: set[uuid_lib.UUID] = set()
-    for model, ids in wanted.items():
-        options = _preload_options(model)
-        if options is None or not ids:
-            continue
-        query: Any = select(model).where(model.uuid.in_(ids)).options(*options)
-        found = {row.uuid: row for row in session.scalars(query)}
-        rows.update({(model, i): found.get(i) for i in ids})
-        named |= ids
-    removed = set()
-    if named:
-        stones = select(RemovedRecord.uuid).where(RemovedRecord.uuid.in_(named))
-        removed = set(session.scalars(stones))
-    session.info[_PRELOADED] = _Preloaded(rows, removed)
-
-
-def preloaded_rows() -> list:
-    """The rows a batch read up front (kept as read: see batch.fresh_session)."""
-    known = db.session().info.get(_PRELOADED)
-    return [] if known is None else [row for row in known.rows.values() if row is not None]
-
-
-_UNKNOWN = object()
-
-
-def _known(model, public_id: uuid_lib.UUID):
-    """The preloaded row with this UUID, None when the batch read it as absent (and not
-    removed), or _UNKNOWN: not read up front, or no longer to be trusted (a row undone since;
-    an absence is trusted once: the put it answers may create the row)."""
-    known = db.session().info.get(_PRELOADED)
-    if known is None or (model, public_id) not in known.rows:
-        return _UNKNOWN
-    row = known.rows[(model, public_id)]
-    if row is None:
-        del known.rows[(model, public_id)]
-        return _UNKNOWN if public_id in known.removed else None
-    state = inspect(row)
-    return row if state.persistent and not state.expired else _UNKNOWN
-
-
-def find_by_uuid(model, public_id: uuid_lib.UUID):
-    """The record with this UUID (a batch's preloaded one when it has it), or None."""
-    known = db.session().info.get(_PRELOADED)
-    row = None if known is None else known.rows.get((model, public_id))
-    if row is not None and inspect(row).persistent and not inspect(row).expired:
-        return row
-    row = db.session.scalar(select(model).where(model.uuid == public_id))
-    if known is not None and row is not None:
-        known.rows[(model, public_id)] = row
-    return row
 
 
 def device_put(fn):
@@ -307,8 +179,8 @@ def rule_broken(fn):
 def already_held(model, public_id: uuid_lib.UUID, holds, *options):
     """A repeat is answered without a lock or a write. Anything else ends the (read)
     transaction, so that the caller starts over in a write transaction."""
-    found = _known(model, public_id)
-    if found is _UNKNOWN:
+    found = known(model, public_id)
+    if found is UNKNOWN:
         found = db.session.scalar(select(model).where(model.uuid == public_id).options(*options))
     if found is not None and holds(found):
         db.session.commit()
@@ -347,7 +219,7 @@ def put_by_uuid(
     based on, and a stale one is kept as a conflict; otherwise `change` applies it and the
     version goes up. `mine` says whether the actor may write the record, `holds` whether it
     already says what was sent."""
-    if _known(model, record_id) is None:
+    if known(model, record_id) is None:
         # A batch read this UUID up front as never held nor removed: create it, without
         # asking again (a concurrent create of the same UUID meets the unique constraint).
         with writing():
