@@ -19,6 +19,9 @@ DONE = {
     "started": "Walk started. Add what you see.",
     "completed": "Walk done. Thank you for going to see.",
     "observed": "Observation added.",
+    "recorded": "Walk recorded. Thank you for going to see.",
+    "corrected": "Walk corrected. What it said before is kept in its history.",
+    "corrected_observation": "Observation corrected. What it said before is kept.",
 }
 SAVED_HERE = "Saved on this device; it shows “Sent” once the server has it."
 
