@@ -176,8 +176,30 @@
       }).catch(function () { return false; /* no signal after all: the page stays as it is */ });
   }
 
+  // A walk's page holds a form being filled in: only its parts a sync may change (marked
+  // data-redraw: the walk's state, its record, its observations) are drawn again, each one
+  // that changed, and never one holding the focus. What is being typed stays as it is.
+  function redrawParts() {
+    return fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) { return response.ok && !response.redirected ? response.text() : null; })
+      .then(function (html) { return waiting().then(function (busy) { return busy ? null : html; }); })
+      .then(function (html) {
+        if (!html) return false;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        document.querySelectorAll("[data-redraw]").forEach(function (part) {
+          var now = fresh.querySelector("[data-redraw='" + part.getAttribute("data-redraw") + "']");
+          if (!now || part.contains(document.activeElement) || now.outerHTML === part.outerHTML) return;
+          var drawn = document.importNode(now, true);
+          part.replaceWith(drawn);
+          Gemba.forms.enhance(drawn);
+        });
+        return true;
+      }).catch(function () { return false; /* no signal after all: the page stays as it is */ });
+  }
+
   function refreshOnSync() {
-    if (!document.querySelector("[data-refresh-on-sync]")) return;
+    var parts = !!document.querySelector("[data-redraw]");
+    if (!parts && !document.querySelector("[data-refresh-on-sync]")) return;
     var sentBefore = null;
     function countSent() {
       return Gemba.store.records().then(function (records) {
@@ -188,8 +210,8 @@
     Gemba.sync.onChange(function () {
       Promise.all([countSent(), waiting()]).then(function (found) {
         var sent = found[0];
-        if (sentBefore === null || sent <= sentBefore || found[1] || typing()) return;
-        redrawMain().then(function (drawn) { if (drawn) sentBefore = sent; });
+        if (sentBefore === null || sent <= sentBefore || found[1] || (!parts && typing())) return;
+        (parts ? redrawParts() : redrawMain()).then(function (drawn) { if (drawn) sentBefore = sent; });
       });
     });
   }
