@@ -220,3 +220,4 @@ def test_online_with_javascript_correct_and_record_go_through_the_outbox(live_se
     assert fresh(Walk, walks_sent[1]).recorded_after
     let_the_server_write()
     assert posts == []  # no plain post: one path, the outbox
+
