@@ -94,7 +94,9 @@
     return Promise.race([tried, patience]).then(function () {
       return Gemba.store.record(result.record);
     }).then(function (record) {
-      if (record && record.state === "attention") {
+      // Refused, or (a correction made from a version the server moved on from) a conflict
+      // the outbox keeps to resolve: said on the form, not as done.
+      if (record && (record.state === "attention" || record.state === "conflict")) {
         busy(form, false);
         Gemba.forms.showProblems(form, [record.error]);
         return;

@@ -221,3 +221,26 @@ def test_online_with_javascript_correct_and_record_go_through_the_outbox(live_se
     let_the_server_write()
     assert posts == []  # no plain post: one path, the outbox
 
+
+def test_online_a_correction_the_walk_moved_on_from_is_said_on_the_form(live_server, new_context):
+    manager = a_manager()
+    walk, _ = a_done_walk_with_a_note(manager)
+    walk_uuid = str(walk.uuid)
+    context, page = signed_in_phone(new_context, manager.email)
+    # The phone's copy of the walk stays as it was when the page opened.
+    context.route("**/api/v1/walks", lambda route: route.abort())
+    page.goto(f"/walks/{walk_uuid}/correct")
+    db.session.rollback()
+    moved = db.session.scalars(select(Walk).where(Walk.uuid == walk.uuid)).one()
+    moved.summary, moved.version = "Corrected on the laptop", moved.version + 1
+    db.session.commit()
+    let_the_server_write()
+
+    page.get_by_label("Summary").fill("Returns wait two days.")
+    page.get_by_role("button", name="Save correction").tap()
+    expect(page.locator(".form-errors")).to_be_visible()
+    expect(page.get_by_role("heading", name="Correct walk", level=1)).to_be_visible()
+    expect(page.get_by_label("Summary")).to_have_value("Returns wait two days.")  # kept
+    wait_for_states(page, {walk_uuid: "conflict"})
+    assert fresh(Walk, walk_uuid).summary == "Corrected on the laptop"
+    let_the_server_write()
