@@ -178,6 +178,13 @@
       }).catch(function () { return false; /* no signal after all: the page stays as it is */ });
   }
 
+  // Whether something was typed into a field of `part` (a comment on a note, say).
+  function filledIn(part) {
+    return Array.prototype.some.call(part.querySelectorAll("textarea, input:not([type=hidden])"), function (field) {
+      return field.type === "checkbox" || field.type === "radio" ? field.checked !== field.defaultChecked : field.value !== field.defaultValue;
+    });
+  }
+
   // A walk's page holds a form being filled in: only its parts a sync may change (marked
   // data-redraw: the walk's state, its record, its observations) are drawn again, each one
   // that changed, and never one holding the focus. What is being typed stays as it is.
@@ -190,7 +197,7 @@
         var fresh = new DOMParser().parseFromString(html, "text/html");
         document.querySelectorAll("[data-redraw]").forEach(function (part) {
           var now = fresh.querySelector("[data-redraw='" + part.getAttribute("data-redraw") + "']");
-          if (!now || part.contains(document.activeElement) || now.outerHTML === part.outerHTML) return;
+          if (!now || part.contains(document.activeElement) || filledIn(part) || now.outerHTML === part.outerHTML) return;
           var drawn = document.importNode(now, true);
           part.replaceWith(drawn);
           Gemba.forms.enhance(drawn);
