@@ -33,6 +33,7 @@ OFFLINE_JS = (
     "js/gw-status.js",
     "js/gw-forms.js",
     "js/gw-enhance.js",
+    "js/gw-records.js",
     "js/gw-tally.js",
     "js/gw-shell.js",
     "js/gw-boot.js",

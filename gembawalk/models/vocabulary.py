@@ -25,6 +25,9 @@ DONE = {
     "started": _l("Walk started. Add what you see."),
     "completed": _l("Walk done. Thank you for going to see."),
     "observed": _l("Observation added."),
+    "recorded": _l("Walk recorded. Thank you for going to see."),
+    "corrected": _l("Walk corrected. What it said before is kept in its history."),
+    "corrected_observation": _l("Observation corrected. What it said before is kept."),
 }
 SAVED_HERE = _l("Saved on this device; it shows “Sent” once the server has it.")
 

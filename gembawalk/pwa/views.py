@@ -16,7 +16,15 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_wtf import FlaskForm
 
 from ..extensions import assets
-from ..walks.forms import CompleteWalkForm, ObservationForm, PlanWalkForm, StartNowForm
+from ..walks.forms import (
+    CompleteWalkForm,
+    CorrectObservationForm,
+    CorrectWalkForm,
+    ObservationForm,
+    PastWalkForm,
+    PlanWalkForm,
+    StartNowForm,
+)
 from .vocabulary import offline_vocabulary
 
 bp = Blueprint("pwa", __name__)
@@ -141,11 +149,22 @@ def shell_forms() -> dict[str, FlaskForm]:
     plan, complete = PlanWalkForm(**blank), CompleteWalkForm(**blank)
     observation, start_now = ObservationForm(**blank), StartNowForm(**blank)
     # The option's id is a placeholder the device overwrites; it must still read as an id.
-    plan.customer_ids.choices = complete.customer_ids.choices = [(1, "")]
+    correct, correct_note = CorrectWalkForm(**blank), CorrectObservationForm(**blank)
+    past = PastWalkForm(**blank)
+    for form in (plan, complete, correct, past):
+        form.customer_ids.choices = [(1, "")]
     # The device makes each record's id: the shell, the same for everyone, holds none.
-    for field in (plan.walk_id, start_now.walk_id, observation.observation_id):
+    for field in (plan.walk_id, start_now.walk_id, observation.observation_id, past.walk_id):
         field.process_data("")
-    return {"plan": plan, "observation": observation, "complete": complete, "start_now": start_now}
+    return {
+        "plan": plan,
+        "observation": observation,
+        "complete": complete,
+        "start_now": start_now,
+        "correct": correct,
+        "correct_observation": correct_note,
+        "record_past": past,
+    }
 
 
 @bp.get("/app")

@@ -15,6 +15,7 @@ from ..models.vocabulary import DONE, NEAR_DAYS, SAVED_HERE, DeviceRecordType
 from ..services.people.single_sign_on import single_sign_on_enabled
 from ..services.sync.walks import WALK_FIELDS
 from ..services.walks.agenda import COMING_UP_SHOWN
+from ..services.walks.corrections import WINDOW as CORRECTION_WINDOW
 
 # The words the offline pages show or offer, under the names the scripts ask for.
 WORDS = {
@@ -50,6 +51,8 @@ def offline_vocabulary() -> dict[str, Any]:
             "walk_minutes": [[minutes, label] for minutes, label in limits.WALK_MINUTES.items()],
             "customers_spoken_to_max": limits.CUSTOMERS_SPOKEN_TO_MAX,
             "photo": {"side": limits.PHOTO_DEVICE_SIDE},
+            # How many days after a walk finished its walker may correct it.
+            "correct_days": CORRECTION_WINDOW.days,
             # What one POST /api/v1/sync takes: the outbox cuts its batches to fit.
             "sync_batch": {
                 "records": limits.SYNC_BATCH_MAX_RECORDS,

@@ -160,7 +160,7 @@ def record_past():
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Walk recorded. Thank you for going to see.", "success")
+            flash(DONE["recorded"], "success")
             return redirect(url_for("walks.show", walk_id=walk.uuid))
     return render_template("walks/record_past.html", form=form), 422 if form.errors else 200
 
@@ -283,8 +283,7 @@ def correct(walk_id: UUID):
         return refused
     form = CorrectWalkForm(data=corrections.record_of(walk) if request.method == "GET" else None)
     _customer_choices(form)
-    done = "Walk corrected. What it said before is kept in its history."
-    saved = _save_record(form, walk, corrections.correct_walk, done)
+    saved = _save_record(form, walk, corrections.correct_walk, DONE["corrected"])
     return saved or (
         render_template("walks/correct.html", form=form, walk=walk, observation=None),
         422 if form.errors else 200,
@@ -308,7 +307,7 @@ def correct_observation(walk_id: UUID, observation_id: UUID):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Observation corrected. What it said before is kept.", "success")
+            flash(DONE["corrected_observation"], "success")
             return redirect(url_for("walks.show", walk_id=walk_id))
     return render_template(
         "walks/correct.html", form=form, walk=observation.walk, observation=observation

@@ -60,6 +60,38 @@
     return saveWalk(walk, userId);
   }
 
+  // A walk entered after the fact: done at once, never planned (its planned start is its
+  // start), and kept apart as recorded after.
+  function recordPast(fields, userId) {
+    var walk = Object.assign({
+      uuid: uuid(), userId: userId, version: 0, status: "done", unplanned: true, recorded_after: true,
+      planned_minutes: Gemba.words.current().defaults.walk_minutes, purpose: "", place: "",
+      customer_ids: [], frontline_met: "", summary: "", observations: [], local: true
+    }, fields);
+    walk.planned_start = walk.started_at;
+    return saveWalk(walk, userId).then(function () { return walk; });
+  }
+
+  // A correction of a done walk's record: the walk as it now stands, sent with the version it
+  // was corrected from (the server keeps what it replaced, or a conflict if it moved on).
+  function correctWalk(walk, fields, userId) {
+    Object.assign(walk, fields);
+    return saveWalk(walk, userId);
+  }
+
+  // A correction of one of a done walk's notes, likewise; when it was made is not corrected.
+  function correctObservation(walk, obs, fields, userId) {
+    Object.assign(obs, fields);
+    if (obs.category !== "waste") obs.waste_type = null;
+    var body = { walk_id: walk.uuid, category: obs.category, waste_type: obs.waste_type,
+      said_by: obs.said_by, text: obs.text, made_at: obs.made_at, customer_id: obs.customer_id || null };
+    return Gemba.store.record(obs.uuid).then(function (existing) {
+      var creating = existing ? existing.baseVersion === null && existing.state !== "sent" : !obs.version;
+      return Gemba.store.saveChange(walk, { uuid: obs.uuid, type: "observation", userId: userId,
+        walkUuid: walk.uuid, parent: walk.uuid, body: body, baseVersion: creating ? null : obs.version });
+    }).then(function (saved) { changed(); return saved; });
+  }
+
   // An observation, and one record per photo (each photo is sent on its own, resumable).
   function addObservation(walkUuid, fields, photos, userId) {
     var obs = Object.assign({
@@ -111,6 +143,9 @@
     planWalk: planWalk,
     startWalk: startWalk,
     completeWalk: completeWalk,
+    recordPast: recordPast,
+    correctWalk: correctWalk,
+    correctObservation: correctObservation,
     addObservation: addObservation,
     preparePhoto: preparePhoto,
     walkBody: walkBody

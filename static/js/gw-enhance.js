@@ -94,7 +94,9 @@
     return Promise.race([tried, patience]).then(function () {
       return Gemba.store.record(result.record);
     }).then(function (record) {
-      if (record && record.state === "attention") {
+      // Refused, or (a correction made from a version the server moved on from) a conflict
+      // the outbox keeps to resolve: said on the form, not as done.
+      if (record && (record.state === "attention" || record.state === "conflict")) {
         busy(form, false);
         Gemba.forms.showProblems(form, [record.error]);
         return;
@@ -180,8 +182,37 @@
       }).catch(function () { return false; /* no signal after all: the page stays as it is */ });
   }
 
+  // Whether something was typed into a field of `part` (a comment on a note, say).
+  function filledIn(part) {
+    return Array.prototype.some.call(part.querySelectorAll("textarea, input:not([type=hidden])"), function (field) {
+      return field.type === "checkbox" || field.type === "radio" ? field.checked !== field.defaultChecked : field.value !== field.defaultValue;
+    });
+  }
+
+  // A walk's page holds a form being filled in: only its parts a sync may change (marked
+  // data-redraw: the walk's state, its record, its observations) are drawn again, each one
+  // that changed, and never one holding the focus. What is being typed stays as it is.
+  function redrawParts() {
+    return fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) { return response.ok && !response.redirected ? response.text() : null; })
+      .then(function (html) { return waiting().then(function (busy) { return busy ? null : html; }); })
+      .then(function (html) {
+        if (!html) return false;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        document.querySelectorAll("[data-redraw]").forEach(function (part) {
+          var now = fresh.querySelector("[data-redraw='" + part.getAttribute("data-redraw") + "']");
+          if (!now || part.contains(document.activeElement) || filledIn(part) || now.outerHTML === part.outerHTML) return;
+          var drawn = document.importNode(now, true);
+          part.replaceWith(drawn);
+          Gemba.forms.enhance(drawn);
+        });
+        return true;
+      }).catch(function () { return false; /* no signal after all: the page stays as it is */ });
+  }
+
   function refreshOnSync() {
-    if (!document.querySelector("[data-refresh-on-sync]")) return;
+    var parts = !!document.querySelector("[data-redraw]");
+    if (!parts && !document.querySelector("[data-refresh-on-sync]")) return;
     var sentBefore = null;
     function countSent() {
       return Gemba.store.records().then(function (records) {
@@ -192,8 +223,8 @@
     Gemba.sync.onChange(function () {
       Promise.all([countSent(), waiting()]).then(function (found) {
         var sent = found[0];
-        if (sentBefore === null || sent <= sentBefore || found[1] || typing()) return;
-        redrawMain().then(function (drawn) { if (drawn) sentBefore = sent; });
+        if (sentBefore === null || sent <= sentBefore || found[1] || (!parts && typing())) return;
+        (parts ? redrawParts() : redrawMain()).then(function (drawn) { if (drawn) sentBefore = sent; });
       });
     });
   }

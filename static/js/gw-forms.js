@@ -11,8 +11,8 @@
 
   function h() { return Gemba.status.h.apply(null, arguments); }
 
-  // A copy of the server's form `kind` ("plan", "observation", "complete", "start", or the
-  // "record" of a done walk) from the shell.
+  // A copy of the server's form `kind` ("plan", "observation", "complete", "start", "correct",
+  // "correct-observation", "record-past", or the "record" of a done walk) from the shell.
   function copy(kind) {
     var template = document.getElementById("gw-" + (kind === "record" ? "record" : "form-" + kind));
     return template.content.firstElementChild.cloneNode(true);
@@ -79,6 +79,25 @@
     });
   }
 
+  // A walk's record as a form says it (Correct, Record a past walk): {fields} to keep, or the
+  // problems with it, every one at once.
+  function readRecord(form) {
+    var start = moment(form, "started_at"), end = moment(form, "completed_at");
+    var found = Gemba.checks.complete({ started: start, finished: end, spokenTo: value(form, "customers_spoken_to"),
+      frontline_met: value(form, "frontline_met"), summary: value(form, "summary") }, Gemba.words.current(), Date.now());
+    return found.length ? { problems: found } : { fields: {
+      started_at: start.toISOString(), completed_at: end.toISOString(),
+      customers_spoken_to: Number(value(form, "customers_spoken_to")), customer_ids: chosenIds(form),
+      frontline_met: value(form, "frontline_met"), summary: value(form, "summary") } };
+  }
+
+  // The note a Correct observation form is about: the shell names it on the form, a server
+  // page in its address.
+  function noteOf(form) {
+    var found = location.pathname.match(/\/observations\/([0-9a-f-]{36})\/correct/);
+    return form.getAttribute("data-observation") || (found ? found[1] : "");
+  }
+
   // What each capture form does when sent. Each answers {problems} to show, {plain: true}
   // when the server must do it, or {walk, record, said}: the walk's UUID, the outbox record
   // that carries the change, and the vocabulary's word for what was done.
@@ -127,6 +146,47 @@
           customers_spoken_to: Number(value(form, "customers_spoken_to")), customer_ids: chosenIds(form),
           frontline_met: value(form, "frontline_met"), summary: value(form, "summary")
         }, userId).then(function () { return { walk: walk.uuid, record: walk.uuid, said: "completed" }; });
+      });
+    },
+    // A done walk's record corrected: sent with the version it was corrected from.
+    correct: function (form, submitter, userId) {
+      var read = readRecord(form);
+      if (read.problems) return problems(read.problems);
+      return heldWalk(form, "done").then(function (walk) {
+        if (!walk) return { plain: true };
+        return Gemba.capture.correctWalk(walk, read.fields, userId).then(function () {
+          return { walk: walk.uuid, record: walk.uuid, said: "corrected" };
+        });
+      });
+    },
+    "correct-observation": function (form, submitter, userId) {
+      var fields = readObservation(form);
+      var found = Gemba.checks.observation(fields, Gemba.words.current());
+      if (found.length) return problems(found);
+      var uuid = noteOf(form);
+      return heldWalk(form, "done").then(function (walk) {
+        var obs = walk && (walk.observations || []).filter(function (o) { return o.uuid === uuid; })[0];
+        if (!obs) return { plain: true };
+        return Gemba.capture.correctObservation(walk, obs, fields, userId).then(function () {
+          return { walk: walk.uuid, record: obs.uuid, said: "corrected_observation" };
+        });
+      });
+    },
+    // A walk that already happened: a done walk at once, marked as recorded after the fact.
+    "record-past": function (form, submitter, userId) {
+      var read = readRecord(form);
+      var kind = checked(form, "kind"), place = value(form, "place");
+      var found = Gemba.checks.plan({ kind: kind, when: new Date(), minutes: Gemba.words.current().defaults.walk_minutes,
+        place: place, purpose: "" }, Gemba.words.current()).concat(read.problems || []);
+      if (found.length) return problems(found);
+      var id = clientId(form, "walk_id");
+      return (id ? Gemba.store.record(id) : Promise.resolve(null)).then(function (known) {
+        if (known) return { walk: id, record: id, said: "recorded" };
+        var fields = Object.assign({ kind: kind, place: place, timezone: zone() }, read.fields);
+        if (id) fields.uuid = id;
+        return Gemba.capture.recordPast(fields, userId).then(function (walk) {
+          return { walk: walk.uuid, record: walk.uuid, said: "recorded" };
+        });
       });
     },
     observation: function (form, submitter, userId) {

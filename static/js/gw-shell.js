@@ -2,7 +2,7 @@
 // the walks, a walk being recorded and the outbox from IndexedDB. Its forms are the server's own,
 // copied from the shell's <template>s (gw-forms.js); its words and limits are the server's too.
 // Module Gemba.shell. Needs Gemba.status, Gemba.store, Gemba.capture, Gemba.sync,
-// Gemba.outbox, Gemba.words, Gemba.forms, Gemba.tally.
+// Gemba.outbox, Gemba.words, Gemba.forms, Gemba.tally, Gemba.records.
 (function (Gemba) {
   "use strict";
 
@@ -198,6 +198,7 @@
             recordState(records[obs.uuid])
           ]),
           h("p", { class: "prose", text: obs.text }),
+          Gemba.records.correctable(walk) ? Gemba.records.correctNoteLink(walk, obs) : null,
           photos.length ? h("ul", { class: "photo-states" }, photos.map(function (p, i) {
             return h("li", {}, ["Photo " + (i + 1) + " ", recordState(records[p.uuid]) || h("span", { class: "record-state", "data-state": "sent", text: "Sent" })]);
           })) : null
@@ -245,6 +246,7 @@
       parts.push(h("a", { class: "button button-block", href: "/walks/" + walk.uuid + "/complete", text: "Complete walk" }));
     }
     if (walk.status === "done") parts.push(recordFacts(walk, customers));
+    if (Gemba.records.correctable(walk)) parts.push(Gemba.records.correctLink(walk));
     if (walk.status === "cancelled") parts.push(h("section", { class: "card stack" }, [h("p", { text: "Cancelled." })]));
     if (walk.status !== "planned" && walk.status !== "cancelled" || (walk.observations || []).length) parts.push(observationList(walk, records));
     return parts;
@@ -266,6 +268,15 @@
     var count = (walk.observations || []).length;
     return [h("h1", { text: "Complete walk" }),
       h("p", { class: "muted", text: walkTitle(walk) + " · " + Gemba.status.plural(count, "observation") }), form];
+  }
+
+  // Correct a done walk, or one of its notes (`obsUuid`), while it may be corrected; past that,
+  // the walk's page.
+  function correctingPage(walk, obsUuid, customers) {
+    if (!walk) return notFound();
+    var obs = obsUuid && (walk.observations || []).filter(function (o) { return o.uuid === obsUuid; })[0];
+    if (!Gemba.records.correctable(walk) || (obsUuid && !obs)) { go("/walks/" + walk.uuid); return []; }
+    return obs ? Gemba.records.correctObservationPage(walk, obs, customers) : Gemba.records.correctPage(walk, customers);
   }
 
   // The server's Plan a walk form. Repeating and adding to the register are the server's to
@@ -392,12 +403,12 @@
 
   function render() {
     var path = location.pathname.replace(/\/+$/, "") || "/";
-    var match = path.match(/^\/walks\/([0-9a-f-]{36})(\/complete|\/edit)?$/);
+    var match = path.match(/^\/walks\/([0-9a-f-]{36})(\/complete|\/edit|\/correct|\/observations\/([0-9a-f-]{36})\/correct)?$/);
     var section = path === "/" || path === "/app" ? "today" : path === "/outbox" ? "outbox"
-      : path === "/more" ? "more" : path === "/walks/new" ? "plan" : path === "/walks/start-now" ? "start-now"
+      : path === "/more" ? "more" : path === "/walks/new" ? "plan" : path === "/walks/start-now" ? "start-now" : path === "/walks/record" ? "record-past"
       : path.indexOf("/walks") === 0 ? "walks" : "";
     // The bottom bar is the server's: the outbox and Plan live behind More there.
-    var lit = { today: "today", walks: "walks", "start-now": "walks", plan: "plan", outbox: "more", more: "more" }[section];
+    var lit = { today: "today", walks: "walks", "start-now": "walks", "record-past": "walks", plan: "plan", outbox: "more", more: "more" }[section];
     document.querySelectorAll("[data-nav]").forEach(function (a) {
       var key = a.getAttribute("data-nav");
       var on = key === lit || (lit === "plan" && key === "more" && a.closest(".bottomnav") !== null);
@@ -418,9 +429,11 @@
           var view;
           if (section === "outbox") view = outboxPage(found[1], walks);
           else if (match && match[2] === "/complete") view = completePage(walk, found[2]);
+          else if (match && match[2] && /correct$/.test(match[2])) view = correctingPage(walk, match[3], found[2]);
           else if (match) view = walkPage(walk, records, found[2]);
           else if (section === "plan") view = planPage(found[2]);
           else if (section === "start-now") view = startNowPage();
+          else if (section === "record-past") view = Gemba.records.recordPastPage(found[2]);
           else if (section === "more") view = morePage();
           else if (section === "walks") view = walksList(walks, records);
           else if (section === "today") view = today(walks, records);

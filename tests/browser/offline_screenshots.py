@@ -2,7 +2,8 @@
 
 Run with `python -m tests.browser.offline_screenshots` (needs the demo, like `make screenshots`):
 it signs in as the demo manager, lets the app keep the walks, cuts the network and shows what
-the service worker's app shell draws: Today, a walk being recorded, planning and the outbox.
+the service worker's app shell draws: Today, a walk being recorded, planning, recording a past
+walk, correcting a done one and the outbox.
 """
 
 from __future__ import annotations
@@ -56,6 +57,23 @@ def take(app, folder: Path = OUTPUT) -> list[Path]:
             page.goto("/walks/new")
             expect(page.get_by_role("heading", name="Plan a walk")).to_be_visible()
             saved.append(_save(page, folder, "offline-plan"))
+
+            page.goto("/walks/record")
+            expect(page.get_by_role("heading", name="Record a past walk")).to_be_visible()
+            saved.append(_save(page, folder, "offline-record-past"))
+
+            done = page.evaluate(
+                """async () => {
+                  const me = await Gemba.store.getMeta('me');
+                  const walks = await Gemba.store.walks(me.id);
+                  const walk = walks.find(w => Gemba.records.correctable(w));
+                  return walk ? walk.uuid : null;
+                }"""
+            )
+            if done:
+                page.goto(f"/walks/{done}/correct")
+                expect(page.get_by_role("heading", name="Correct walk")).to_be_visible()
+                saved.append(_save(page, folder, "offline-correct"))
 
             page.goto("/outbox")
             expect(page.get_by_role("heading", name="Outbox")).to_be_visible()

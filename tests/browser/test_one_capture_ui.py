@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from gembawalk.models import WalkStatus
-from tests.factories import CustomerFactory, WalkFactory
+from tests.factories import CustomerFactory, ObservationFactory, WalkFactory, done_walk
 
 from .offline import a_manager, a_walk_in_progress, go_offline, signed_in_phone
 from .test_a11y import violations
@@ -64,25 +64,35 @@ def test_each_capture_form_is_the_same_online_and_offline(live_server, new_conte
     planned = WalkFactory(
         manager=manager, place="Loading bay", planned_start=datetime.now(UTC) + timedelta(hours=1)
     )
+    done = done_walk(manager, datetime.now(UTC) - timedelta(hours=1), summary="Returns wait.")
+    note = ObservationFactory(walk=done, category="waste", waste_type="waiting", text="Queue")
     screens = {
         "observation": f"/walks/{live.uuid}",
         "complete": f"/walks/{live.uuid}/complete",
         "start": f"/walks/{planned.uuid}",
         "plan": "/walks/new",
         "start-now": "/walks/start-now",
+        "correct": f"/walks/{done.uuid}/correct",
+        "correct-observation": f"/walks/{done.uuid}/observations/{note.uuid}/correct",
+        "record-past": "/walks/record",
     }
     context, page = signed_in_phone(new_context, manager.email)
 
-    online = {}
+    online, heads = {}, {}
     for screen, path in screens.items():
         page.goto(path)
         online[screen] = form_of(page, screen)
+        heads[screen] = page.locator("main h1, main h1 + p.muted").all_inner_texts()
     online_nav = page.evaluate(NAV)
 
     for screen, path in screens.items():
         go_offline(context, page, path)
         offline = form_of(page, screen)
         assert offline == online[screen], f"the {screen} form differs offline"
+        # The page around the form reads the same too.
+        if screen.startswith("correct") or screen == "record-past":
+            offline_head = page.locator("main h1, main h1 + p.muted").all_inner_texts()
+            assert offline_head == heads[screen], f"the {screen} page differs offline"
     assert page.evaluate(NAV) == online_nav, "the bottom bar differs offline"
     # The customers the device holds are offered as the server offers them.
     go_offline(context, page, "/walks/new")
@@ -125,6 +135,8 @@ def test_the_offline_pages_are_accessible_and_a_done_walk_shows_its_record(
         "/outbox",
         "/more",
         f"/walks/{done.uuid}",
+        f"/walks/{done.uuid}/correct",
+        "/walks/record",
     ):
         go_offline(context, page, path)
         expect(page.locator("h1")).to_be_visible()
