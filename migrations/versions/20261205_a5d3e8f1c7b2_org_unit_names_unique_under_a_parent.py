@@ -7,7 +7,7 @@ before (only a race could make them: the admin page refused them) keep their ids
 walks; all but the first are renamed "Name (2)", "Name (3)"... so that the index can be made.
 
 Revision ID: a5d3e8f1c7b2
-Revises: e7c1a9b4d2f0
+Revises: a4c2e8f1b6d3
 Create Date: 2026-12-05 07:20:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a5d3e8f1c7b2'
-down_revision = 'e7c1a9b4d2f0'
+down_revision = 'a4c2e8f1b6d3'
 branch_labels = None
 depends_on = None
 
