@@ -63,9 +63,11 @@ def _sent(page) -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = []
     page.on(
         "request",
-        lambda r: found.append((r.method, r.url, r.post_data or ""))
-        if "/api/v1/observations/" in r.url or r.url.endswith("/api/v1/sync")
-        else None,
+        lambda r: (
+            found.append((r.method, r.url, r.post_data or ""))
+            if "/api/v1/observations/" in r.url or r.url.endswith("/api/v1/sync")
+            else None
+        ),
     )
     return found
 
@@ -124,7 +126,8 @@ def test_tallying_offline_in_the_app_shell_with_undo(live_server, new_context):
     expect(items).to_have_count(2)
     expect(count).to_have_text("2")
     undone = page.evaluate(
-        "async () => (await Gemba.store.records()).sort((a, b) => b.createdAt - a.createdAt)[0].uuid"
+        "async () => (await Gemba.store.records())"
+        ".sort((a, b) => b.createdAt - a.createdAt)[0].uuid"
     )
     # Undo while still offline: the unsent tally is dropped from the outbox, and the list.
     report.get_by_role("button", name="Undo one Report a repair").tap()
@@ -141,7 +144,8 @@ def test_tallying_offline_in_the_app_shell_with_undo(live_server, new_context):
     assert db.session.scalar(select(func.count()).select_from(Observation)) == 1
     # A tap then its undo, both unsent: nothing of it was ever sent.
     until(page, "async () => (await Gemba.store.records()).every(r => r.state === 'sent')")
-    assert sent and not [s for s in sent if undone in s[1] or undone in s[2]]
+    assert sent
+    assert not [s for s in sent if undone in s[1] or undone in s[2]]
     assert not [s for s in sent if s[0] == "DELETE"]
 
 
@@ -169,7 +173,10 @@ def test_undoing_offline_a_tally_the_server_holds_sends_one_removal(live_server,
     expect(chasing.locator("[data-tally-count]")).to_have_text("0")
     expect(items).to_have_count(0)
     expect(count).to_have_text("0")
-    until(page, "async () => (await Gemba.store.records()).some(r => r.removal && r.state === 'pending')")
+    until(
+        page,
+        "async () => (await Gemba.store.records()).some(r => r.removal && r.state === 'pending')",
+    )
     assert len(_stored(types["Chasing a repair"])) == 1  # the server still has it
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, "tally-undo-offline.png"), full_page=True)
