@@ -133,6 +133,15 @@ def picture(actor: Person, unit_id: int | None, period: Period) -> Picture:
     ).all()
     weeks = {m: Week(m) for m in period.mondays}
     by_type: dict[int, TypeCount] = {t.id: TypeCount(t) for t in demand_types.available(unit.id)}
+    # Types of the units below (a division's, seen from the whole organisation): in one query.
+    missing = {row[0] for row in rows if row[0] is not None} - by_type.keys()
+    if missing:
+        below = db.session.scalars(
+            select(DemandType)
+            .where(DemandType.id.in_(missing))
+            .order_by(DemandType.org_unit_id, DemandType.position, DemandType.id)
+        )
+        by_type.update((t.id, TypeCount(t)) for t in below)
     counts: dict[Category, int] = defaultdict(int)
     untyped = 0
     for type_id, category, week, number in rows:
@@ -146,8 +155,6 @@ def picture(actor: Person, unit_id: int | None, period: Period) -> Picture:
         if type_id is None:
             untyped += number
             continue
-        if type_id not in by_type:
-            by_type[type_id] = TypeCount(db.session.get_one(DemandType, type_id))
         by_type[type_id].count += number
         by_type[type_id].weeks.add(week)
     found = Picture(
