@@ -57,3 +57,26 @@ def test_types_kept_below_the_unit_are_read_in_one_query(app, admin):
     assert len(found.types) == 10
     assert found.value == 8
     assert many == few
+
+
+def test_a_small_unit_read_from_its_walks_counts_the_same_as_read_by_period(app, monkeypatch):
+    """_on_walks_of's two ways (a division from its managers' walks, the whole organisation
+    from the period's notes) give the same picture, scoped to what the person may see."""
+    top = factories.OrgUnitFactory(name="Whole organisation")
+    depot = factories.OrgUnitFactory(name="Depot", parent=top)
+    elsewhere = factories.OrgUnitFactory(name="Elsewhere", parent=top)
+    leader = factories.PersonFactory(roles=["manager", "director"], org_unit=depot)
+    leader.leads.append(depot)
+    when = datetime(2026, 11, 10, 10, tzinfo=UTC)
+    chasing = demand_types.add_type(leader, depot.id, name="Chasing", kind="failure")
+    for unit, n in ((depot, 3), (elsewhere, 2)):
+        manager = factories.PersonFactory(roles=["manager"], org_unit=unit)
+        for day in range(n):
+            _heard(manager, chasing, when + timedelta(days=day))
+    _heard(leader, chasing, when - timedelta(days=60))  # before the period
+    pictures = {}
+    for share in (0, 10**9):  # always from the walks; always by period
+        monkeypatch.setattr(demand_picture, "NARROW_SHARE", share)
+        found, _ = _picture(leader, depot)
+        pictures[share] = (found.failure, [(r.demand_type.name, r.count) for r in found.types])
+    assert pictures[0] == pictures[10**9] == (3, [("Chasing", 3)])
