@@ -44,8 +44,27 @@
     return records.filter(function (r) {
       return pendingNow(r, now) && (!waitsForParent(r, index) || together(r));
     }).sort(function (a, b) {
-      return (ORDER[a.type] - ORDER[b.type]) || (a.createdAt - b.createdAt);
+      return (rank(a) - rank(b)) || (a.createdAt - b.createdAt);
     });
+  }
+
+  // A removal goes before everything: what it removes is on the server already, and a walk
+  // completed on the device afterwards would close the walk its undo needs open.
+  function rank(record) { return record.removal ? -1 : ORDER[record.type]; }
+
+  // Undo a tally (`obs`: its uuid, walkUuid, userId and the version the device knows) whose
+  // record the outbox may hold (`existing`). One the server never had (not sent, never
+  // acknowledged) is forgotten: null, nothing is sent. One the server holds becomes a removal
+  // (DELETE, once, when there is signal); a removal already waiting stays as it is.
+  function undone(existing, obs, now) {
+    if (existing && existing.removal) return existing;
+    if (existing && existing.state === "removed") return null;
+    if (existing && existing.state !== "sent" && (existing.baseVersion === null || existing.baseVersion === undefined)) return null;
+    var known = existing && (existing.serverVersion || existing.baseVersion);
+    return { uuid: obs.uuid, type: "observation", removal: true, walkUuid: obs.walkUuid,
+      userId: existing ? existing.userId : obs.userId, parent: null, body: {},
+      rev: existing ? existing.rev + 1 : 1, state: "pending", error: "", attempts: 0,
+      nextAttemptAt: 0, createdAt: now, updatedAt: now, baseVersion: known || obs.version || 1 };
   }
 
   // When the outbox should try again by itself: the earliest retry time of a pending record.
@@ -130,7 +149,7 @@
 
   // --- sending ------------------------------------------------------------------------------
 
-  // The path a record is PUT to, under the API's root.
+  // The path a record is PUT to (or a removal DELETEd at), under the API's root.
   function putPath(record) {
     if (record.type === "photo") return "/observations/" + record.parent + "/photos/" + record.uuid;
     return PATHS[record.type] + record.uuid;
@@ -147,7 +166,7 @@
   // The name a batch gives a record (one of `types`, the server's), or null for a record that
   // goes alone (a photo).
   function batchType(record, types) {
-    if (!record || !types) return null;
+    if (!record || !types || record.removal) return null;  // a removal goes alone (DELETE)
     var name = String(record.type).replace(/-/g, "_");
     return types.indexOf(name) !== -1 ? name : null;
   }
@@ -226,6 +245,7 @@
   exports.byUuid = byUuid;
   exports.waitsForParent = waitsForParent;
   exports.due = due;
+  exports.undone = undone;
   exports.nextWake = nextWake;
   exports.saved = saved;
   exports.retried = retried;

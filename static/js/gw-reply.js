@@ -30,6 +30,12 @@
   function classify(reply, record) {
     if (signedOut(reply)) return { outcome: "signin" };
     var status = reply.status, body = reply.body;
+    if (record.removal) {
+      // A removal (DELETE): 204 is done, and says so again when repeated; 404 (not the
+      // walker's) and 409 (the walk was completed) need a person, not a conflict page.
+      if (status === 204) return { outcome: "sent", version: record.baseVersion };
+      if (status === 404 || status === 409) return { outcome: "attention", error: reason(body, "Not undone (" + status + ")") };
+    }
     if (status === 200 || status === 201) {
       if (body && body.uuid === record.uuid) return { outcome: "sent", version: body.version || 1 };
       // A captive portal or a proxy answered: not an acknowledgement.

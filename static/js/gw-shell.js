@@ -189,7 +189,7 @@
     var list = (walk.observations || []).slice().sort(function (a, b) { return a.made_at < b.made_at ? 1 : -1; });
     return h("section", { "aria-labelledby": "obs-heading" }, [
       h("h2", { id: "obs-heading", class: "section-title" }, ["Observations ", h("span", { class: "count", text: String(list.length) })]),
-      h("ol", { class: "observations", reversed: true }, list.length ? list.map(function (obs) {
+      h("ol", { class: "observations", reversed: true, "data-observations": "" }, list.length ? list.map(function (obs) {
         var photos = (obs.photos || []);
         return h("li", { class: "observation obs-" + obs.category }, [
           h("p", { class: "obs-meta" }, [
@@ -205,6 +205,17 @@
         ]);
       }) : [h("li", { class: "empty", text: "No observations yet. What matters to the customer, in their own words?" })])
     ]);
+  }
+
+  // A tally tapped or undone (gw-tally.js): the walk's observations drawn again in place,
+  // leaving the counters, their message and what has focus as they are.
+  function redrawObservations(event) {
+    var walkUuid = event.detail && event.detail.walk;
+    Promise.all([Gemba.store.walk(walkUuid), Gemba.store.records()]).then(function (found) {
+      var shown = root.querySelector("[data-observations]");
+      if (!found[0] || !shown) return;
+      shown.closest("section").replaceWith(observationList(found[0], Gemba.outbox.byUuid(found[1])));
+    });
   }
 
   // A walk as the server's page shows it, from what the device holds.
@@ -336,6 +347,7 @@
     var walk = walks[record.walkUuid];
     var title = walk ? walkTitle(walk) : "a walk";
     if (record.type === "walk") return "Walk: " + (record.body.place || title) + " (" + label("walk_status", record.body.status) + ")";
+    if (record.removal) return "Undo a tally on " + title;
     if (record.type === "observation") return "Observation on " + title + ": " + (record.body.text || "").slice(0, 80);
     return "Photo for an observation on " + title;
   }
@@ -464,6 +476,7 @@
       root = document.querySelector("[data-shell]");
       Gemba.status.ui.forceShow = true;
       root.addEventListener("submit", onSubmit);
+      root.addEventListener("gemba:tallied", redrawObservations);
       // A message a server page left for the page it went to (gw-enhance.js).
       var kept = Gemba.forms.takeMessage();
       if (kept) flash = kept;

@@ -160,14 +160,22 @@
       });
     },
 
-    // Undo a tally (gw-tally.js): its outbox record goes, and the walk's copy forgets it.
-    dropTally: function (walkUuid, uuid) {
+    // Undo a tally (gw-tally.js): the walk's copy forgets it, and its outbox record goes
+    // (never sent) or becomes a removal the outbox sends (Gemba.outbox.undone), in one
+    // transaction. Resolves with the removal, or null when nothing is to be sent.
+    undoTally: function (walkUuid, uuid, userId) {
       return transact(["walks", "outbox"], "readwrite", function (s) {
-        s.outbox.delete(uuid);
-        return req(s.walks.get(walkUuid)).then(function (walk) {
-          if (!walk) return;
-          walk.observations = (walk.observations || []).filter(function (o) { return o.uuid !== uuid; });
-          s.walks.put(walk);
+        return Promise.all([req(s.walks.get(walkUuid)), req(s.outbox.get(uuid))]).then(function (found) {
+          var walk = found[0], held = null;
+          if (walk) {
+            held = (walk.observations || []).filter(function (o) { return o.uuid === uuid; })[0] || null;
+            walk.observations = (walk.observations || []).filter(function (o) { return o.uuid !== uuid; });
+            s.walks.put(walk);
+          }
+          var removal = Gemba.outbox.undone(found[1], { uuid: uuid, walkUuid: walkUuid, userId: userId,
+            version: held && held.version }, Date.now());
+          if (removal) s.outbox.put(removal); else s.outbox.delete(uuid);
+          return removal;
         });
       });
     },

@@ -53,6 +53,9 @@
   }
 
   function request(record, token) {
+    if (record.removal) {
+      return call(API + Gemba.outbox.putPath(record), { method: "DELETE", headers: { "X-CSRFToken": token } });
+    }
     if (record.type === "photo") {
       return call(API + Gemba.outbox.putPath(record), {
         method: "PUT", body: record.body.data,
@@ -101,7 +104,7 @@
       Gemba.outbox.answered(r, record.rev, outcome, Date.now());
     }).then(function () {
       if (outcome.outcome === "sent" && record.type === "walk") return Gemba.store.setWalkVersion(record.uuid, outcome.version);
-      if (outcome.outcome === "sent" && record.type === "observation") return setObservationVersion(record, outcome.version);
+      if (outcome.outcome === "sent" && record.type === "observation" && !record.removal) return setObservationVersion(record, outcome.version);
       return null;
     });
   }
@@ -300,6 +303,12 @@
     return queued;
   }
 
+  // Run `work` while no flush runs in any tab (the same lock): what it decides about a record
+  // cannot race that record's send.
+  function exclusive(work) {
+    return navigator.locks ? navigator.locks.request("gembawalk-outbox", work) : Promise.resolve().then(work);
+  }
+
   function soon(why) { setTimeout(function () { flush(why); }, 0); }
 
   // "Sync now": whatever is waiting goes now, back-off or not.
@@ -343,6 +352,7 @@
   Gemba.sync = {
     state: state,
     flush: flush,
+    exclusive: exclusive,
     soon: soon,
     syncNow: syncNow,
     pull: pull,

@@ -1,6 +1,6 @@
 // Gemba Walk tally: one tap records one demand heard on a walk, as an observation of the
 // demand type's category, written to the device first and sent by the outbox (so offline too).
-// Undo drops a tally not yet sent, or asks the server to remove one it holds.
+// Undo drops a tally not yet sent, or queues the removal of one the server holds.
 // The demand types reach the device from GET /api/v1/demand-types, kept in the store's meta.
 // Module Gemba.tally. Needs Gemba.store, Gemba.sync, Gemba.words. Its pure rules load in node too.
 (function (exports, Gemba) {
@@ -69,24 +69,13 @@
     }).then(function () { Gemba.sync.soon("save"); return obs; });
   }
 
-  function csrf() {
-    return fetch(API + "/csrf", { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { return r.json(); }).then(function (b) { return b.csrf_token; });
-  }
-
-  // Take back a tally: one still in the outbox is dropped there; one the server holds is
-  // removed there (DELETE), which needs signal.
+  // Take back a tally, offline too: one still in the outbox is dropped there (nothing is
+  // sent); one the server holds becomes a removal the outbox sends (DELETE) once there is
+  // signal. Decided while no flush runs, so a tally on its way is not dropped mid-send.
   function undo(walkUuid, tallyUuid) {
-    return Gemba.store.record(tallyUuid).then(function (record) {
-      var unsent = record && record.state !== "sent" && !record.baseVersion;
-      if (!unsent && !navigator.onLine) throw new Error("Undoing a tally already sent needs signal.");
-      var removed = unsent ? Promise.resolve() : csrf().then(function (token) {
-        return fetch(API + "/observations/" + tallyUuid, { method: "DELETE", credentials: "same-origin",
-          redirect: "manual", headers: { Accept: "application/json", "X-CSRFToken": token } });
-      }).then(function (r) { if (r.status !== 204) throw new Error("The server did not undo it."); });
-      return removed.then(function () { return Gemba.store.dropTally(walkUuid, tallyUuid); })
-        .then(function () { Gemba.sync.soon("save"); });  // the status line recounts
-    });
+    return me().then(function (userId) {
+      return Gemba.sync.exclusive(function () { return Gemba.store.undoTally(walkUuid, tallyUuid, userId); });
+    }).then(function () { Gemba.sync.soon("save"); });  // the status line recounts
   }
 
   // --- the walk page's counters (the server's, or the offline shell's) --------------------
@@ -127,6 +116,8 @@
         item.setAttribute("data-tallies", JSON.stringify(uuids));
         show(item, uuids.length);
         say(section, message);
+        // The page around it (the offline shell's observation list) draws what changed.
+        section.dispatchEvent(new CustomEvent("gemba:tallied", { bubbles: true, detail: { walk: walkUuid } }));
       }).catch(function (error) { say(section, error.message); });
     });
   }

@@ -122,3 +122,51 @@ test("before signing out, a person's unsent records are those pending or waiting
     record("d", { state: "removed" }), record("e", { userId: 8 })];
   assert.deepEqual(outbox.unsentBy(records, 7).map((r) => r.uuid), ["a", "b"]);
 });
+
+// --- undoing a tally (gw-tally.js), offline too ----------------------------------------------
+
+const tap = (fields) => record("t1", Object.assign({ type: "observation", parent: "w1", body: { demand_type_id: 3 } }, fields));
+const obs = { uuid: "t1", walkUuid: "w1", userId: 7, version: 1 };
+
+test("a tap undone before it was ever sent is forgotten: nothing is sent", () => {
+  assert.equal(outbox.undone(tap({ state: "pending" }), obs, NOW), null);
+  assert.equal(outbox.undone(tap({ state: "attention" }), obs, NOW), null);
+  // The server said it is gone already: nothing to remove.
+  assert.equal(outbox.undone(tap({ state: "removed" }), obs, NOW), null);
+});
+
+test("a tap the server holds, undone offline, becomes one removal sent later", () => {
+  const removal = outbox.undone(tap({ state: "sent", serverVersion: 1, rev: 1 }), obs, NOW);
+  assert.equal(removal.removal, true);
+  assert.equal(removal.state, "pending");
+  assert.equal(removal.parent, null);  // it never waits for its walk: the server holds both
+  assert.equal(removal.baseVersion, 1);
+  assert.equal(outbox.putPath(removal), "/observations/t1");
+  assert.deepEqual(outbox.due([removal], NOW).map((r) => r.uuid), ["t1"]);
+  // Held by the server from a pull, with no record on this device: a removal too.
+  assert.equal(outbox.undone(undefined, obs, NOW).removal, true);
+  assert.equal(outbox.undone(undefined, obs, NOW).baseVersion, 1);
+  // An edit of it still waiting: the server has it, so it is removed, not dropped.
+  assert.equal(outbox.undone(tap({ state: "pending", baseVersion: 1 }), obs, NOW).removal, true);
+});
+
+test("undoing again keeps the one removal; once sent it is not sent again", () => {
+  const removal = outbox.undone(undefined, obs, NOW);
+  assert.equal(outbox.undone(removal, obs, NOW + 5), removal);
+  outbox.answered(removal, removal.rev, { outcome: "sent", version: 1 }, NOW);
+  assert.equal(removal.state, "sent");
+  assert.deepEqual(outbox.due([removal], NOW + 10), []);
+  assert.equal(outbox.undone(removal, obs, NOW + 20), removal);
+});
+
+test("a removal goes alone, before its walk's pending change (a walk completed after it)", () => {
+  const limit = { records: 100, bytes: 100000, types: ["walk", "observation"] };
+  const removal = outbox.undone(undefined, obs, 50);
+  const walk = record("w1", { baseVersion: 2, createdAt: 60 });
+  const other = record("o2", { type: "observation", parent: "w1", createdAt: 70 });
+  const due = outbox.due([walk, other, removal], NOW, limit.types);
+  assert.deepEqual(due.map((r) => r.uuid), ["t1", "w1", "o2"]);
+  assert.equal(outbox.batchType(removal, limit.types), null);
+  assert.deepEqual(outbox.batches(due, limit).map((g) => [g.batch, g.records.map((r) => r.uuid)]),
+    [[false, ["t1"]], [true, ["w1", "o2"]]]);
+});

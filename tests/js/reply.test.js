@@ -65,3 +65,16 @@ test("a reason falls back when the server gave none", () => {
   assert.equal(reason(null, "Refused"), "Refused");
   assert.equal(reason({}, "Refused"), "Refused");
 });
+
+test("a removal (an undone tally's DELETE) is done on 204, again when repeated; 404 or 409 need a person", () => {
+  const removal = { uuid: RECORD.uuid, removal: true, baseVersion: 2 };
+  assert.deepEqual(classify(reply(204), removal), { outcome: "sent", version: 2 });
+  assert.deepEqual(classify(reply(409, { error: "The walk is no longer being recorded" }), removal),
+    { outcome: "attention", error: "The walk is no longer being recorded" });
+  assert.equal(classify(reply(404, { error: "No such tally." }), removal).outcome, "attention");
+  assert.equal(classify(reply(503), removal).outcome, "retry");
+  assert.equal(classify(reply(401), removal).outcome, "signin");
+  assert.equal(classify(reply(400), removal).outcome, "csrf");
+  // A 204 is no acknowledgement of a PUT.
+  assert.notEqual(classify(reply(204), RECORD).outcome, "sent");
+});
