@@ -38,6 +38,9 @@ LABELS = {
     "monthly_date": "Monthly, on the same date",
     "in_hand": "In hand",
     "not_yet": "Not yet",
+    "yes_no": "Yes or no",
+    "number": "A number",
+    "choice": "One of a few choices",
 }
 
 
@@ -148,6 +151,32 @@ class FixedForUs(Labelled):
 
     YES = "yes"
     NOT_YET = "not_yet"
+
+
+class AnswerType(Labelled):
+    """What a unit's standard question asks for (services/questions/)."""
+
+    TEXT = "text"
+    YES_NO = "yes_no"
+    NUMBER = "number"
+    CHOICE = "choice"
+
+
+class YesNo(Labelled):
+    """The answers to a yes/no question, as stored and sent."""
+
+    YES = "yes"
+    NO = "no"
+
+
+# How a walk's questions read on its forms and pages, from the server and from the device.
+QUESTION_WORDS = {
+    "heading": "Questions for this walk",
+    "required": "Required.",
+    "optional": "Optional.",
+    "missing": "Answer this question.",
+    "not_answered": "Not answered",
+}
 
 
 class RepeatRule(Labelled):
