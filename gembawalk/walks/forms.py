@@ -225,25 +225,33 @@ class PastWalkForm(CompleteWalkForm):
 
 def _question_field(question: dict):
     """A standard question's field: its words and answer type from the walk's questions; the
-    service holds the answer to them (services/questions/answers.py)."""
+    service holds the answer to them (services/questions/answers.py). A required one says so
+    (`data-required`, which the device's script reads to ask for it offline)."""
     hint = QUESTION_WORDS["required" if question["required"] else "optional"]
+    marked = {"data-required": "true"} if question["required"] else {}
     kind = question["answer_type"]
-    if kind == AnswerType.YES_NO.value:
-        return RadioField(
-            question["text"], choices=enum_options(YesNo), validate_choice=False, description=hint
+    if kind in (AnswerType.YES_NO.value, AnswerType.CHOICE.value):
+        pairs = (
+            [(m.value, m.label) for m in YesNo]
+            if kind == AnswerType.YES_NO.value
+            else [(c, c) for c in question["choices"]]
         )
-    if kind == AnswerType.CHOICE.value:
-        pairs = [(c, c) for c in question["choices"]]
         return RadioField(
-            question["text"], choices=options(pairs), validate_choice=False, description=hint
+            question["text"],
+            choices=options(pairs),
+            validate_choice=False,
+            description=hint,
+            render_kw=marked,
         )
     if kind == AnswerType.NUMBER.value:
-        return StringField(question["text"], description=hint, render_kw={"inputmode": "decimal"})
+        return StringField(
+            question["text"], description=hint, render_kw={"inputmode": "decimal", **marked}
+        )
     return StringField(
         question["text"],
         description=hint,
         validators=[limited("answer", "The answer")],
-        render_kw={"autocomplete": "off"},
+        render_kw={"autocomplete": "off", **marked},
     )
 
 

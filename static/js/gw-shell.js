@@ -251,7 +251,7 @@
   }
 
   // The server's Complete walk form, with the device's values.
-  function completePage(walk, customers) {
+  function completePage(walk, customers, asked) {
     if (!walk) return notFound();
     if (walk.status !== "in_progress") { go("/walks/" + walk.uuid); return []; }
     var form = Gemba.forms.copy("complete");
@@ -261,6 +261,8 @@
     form.elements.frontline_met.value = walk.frontline_met || "";
     form.elements.summary.value = walk.summary || "";
     Gemba.forms.fillCustomers(form, customers, walk.customer_ids || []);
+    // The questions the walk keeps, else (started here) those its unit asks of its kind.
+    Gemba.forms.fillQuestions(form, walk.questions || (asked || {})[walk.kind] || [], walk.kind);
     form.querySelector("[data-back]").setAttribute("href", "/walks/" + walk.uuid);
     Gemba.forms.enhance(form);
     var count = (walk.observations || []).length;
@@ -404,7 +406,8 @@
       a.classList.toggle("is-active", on);
       if (on) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
     });
-    return Promise.all([Gemba.store.getMeta("me"), Gemba.store.records(), Gemba.store.customers(), Gemba.store.getMeta("pulledAt")])
+    return Promise.all([Gemba.store.getMeta("me"), Gemba.store.records(), Gemba.store.customers(), Gemba.store.getMeta("pulledAt"),
+      Gemba.store.getMeta("questions")])
       .then(function (found) {
         me = found[0];
         customerNames = {};
@@ -417,7 +420,7 @@
           var walk = match && walks.filter(function (w) { return w.uuid === match[1]; })[0];
           var view;
           if (section === "outbox") view = outboxPage(found[1], walks);
-          else if (match && match[2] === "/complete") view = completePage(walk, found[2]);
+          else if (match && match[2] === "/complete") view = completePage(walk, found[2], found[4]);
           else if (match) view = walkPage(walk, records, found[2]);
           else if (section === "plan") view = planPage(found[2]);
           else if (section === "start-now") view = startNowPage();
