@@ -206,8 +206,32 @@
     ]);
   }
 
+  // A walk's standard questions as its page shows them (_macros/walks.html walk_questions):
+  // under way, the questions it asks; done, each with its answer.
+  function questionsCard(walk, asked) {
+    // A walk started here keeps no copy until the server has it: its unit's are the ones it asked.
+    var questions = walk.questions || (asked || {})[walk.kind] || [];
+    if (!questions.length) return null;
+    var vocab = Gemba.words.current(), words = vocab.questions, answers = walk.answers || {};
+    var body;
+    if (walk.status === "done") {
+      body = h("dl", { class: "facts" }, questions.map(function (q) {
+        var given = answers[String(q.id)];
+        var shown = !given ? words.not_answered : q.answer_type === "yes_no" ? label("yes_no", given) : given;
+        return h("div", {}, [h("dt", { text: q.text }), h("dd", { text: shown })]);
+      }));
+    } else {
+      body = h("ol", {}, questions.map(function (q) {
+        return h("li", {}, [q.text, q.required ? " " : null,
+          q.required ? h("span", { class: "muted", text: "(" + words.required.toLowerCase().replace(".", "") + ")" }) : null]);
+      }));
+    }
+    return h("section", { class: "card stack", "aria-labelledby": "questions-heading", "data-walk-questions": "" }, [
+      h("h2", { id: "questions-heading", text: words.heading }), body]);
+  }
+
   // A walk as the server's page shows it, from what the device holds.
-  function walkPage(walk, records, customers) {
+  function walkPage(walk, records, customers, asked) {
     if (!walk) return notFound();
     var zone = zoneOf(walk);
     var names = {};
@@ -242,9 +266,10 @@
       parts.push(h("section", { class: "card capture", id: "observe", "aria-labelledby": "observe-heading" }, [
         h("h2", { id: "observe-heading", text: "Add an observation" }), form]));
       if (Gemba.tally) parts.splice(parts.length - 1, 0, Gemba.tally.holder(walk));
+      parts.push(questionsCard(walk, asked));
       parts.push(h("a", { class: "button button-block", href: "/walks/" + walk.uuid + "/complete", text: "Complete walk" }));
     }
-    if (walk.status === "done") parts.push(recordFacts(walk, customers));
+    if (walk.status === "done") parts.push(recordFacts(walk, customers), questionsCard(walk, asked));
     if (walk.status === "cancelled") parts.push(h("section", { class: "card stack" }, [h("p", { text: "Cancelled." })]));
     if (walk.status !== "planned" && walk.status !== "cancelled" || (walk.observations || []).length) parts.push(observationList(walk, records));
     return parts;
@@ -421,7 +446,7 @@
           var view;
           if (section === "outbox") view = outboxPage(found[1], walks);
           else if (match && match[2] === "/complete") view = completePage(walk, found[2], found[4]);
-          else if (match) view = walkPage(walk, records, found[2]);
+          else if (match) view = walkPage(walk, records, found[2], found[4]);
           else if (section === "plan") view = planPage(found[2]);
           else if (section === "start-now") view = startNowPage();
           else if (section === "more") view = morePage();

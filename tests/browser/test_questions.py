@@ -55,6 +55,8 @@ def test_questions_answered_offline_reach_the_walk_page(live_server, new_context
     expect(
         page.get_by_text("Walk done. Thank you for going to see. Saved on this device")
     ).to_be_visible()
+    # The walk's page on the device shows the answers before the server has them.
+    expect(page.locator("[data-walk-questions] dd").first).to_have_text("Yes")
 
     context.set_offline(False)
     until(page, "async () => (await Gemba.store.records()).every(r => r.state === 'sent')")
@@ -83,6 +85,11 @@ def test_questions_online_ask_for_the_required_ones_on_complete(live_server, new
     walk_id, email = walk.uuid, manager.email
     context, page = signed_in_phone(new_context, email)
 
+    page.goto(f"/walks/{walk_id}")
+    expect(page.locator("[data-walk-questions]")).to_contain_text("Is the board up to date?")
+    go_offline(context, page, f"/walks/{walk_id}")
+    expect(page.locator("[data-walk-questions]")).to_contain_text("Is the board up to date?")
+    context.set_offline(False)
     page.goto(f"/walks/{walk_id}/complete")
     page.get_by_label("How many customers did you speak with?").fill("0")
     page.get_by_role("button", name="Complete walk").tap()
