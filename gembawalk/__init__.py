@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from .main.views import bp as main_bp
     from .notifications.views import bp as notifications_bp
     from .pwa.views import bp as pwa_bp
+    from .questions.views import bp as questions_bp
     from .walks.views import bp as walks_bp
     from .wall.views import bp as wall_bp
 
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(coaching_bp)
     app.register_blueprint(followups_bp)
     app.register_blueprint(demand_bp)
+    app.register_blueprint(questions_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(create_api())
     app.register_blueprint(calendar_bp)

@@ -24,6 +24,10 @@ TEXT = {
     "device_part": 60,
     "address": 64,
     "demand_type": 120,
+    # A unit's standard question, one of its choices, and an answer typed to it.
+    "question": 200,
+    "question_choice": 60,
+    "answer": 500,
 }
 
 # Demand types: how many a unit keeps in use (a short list people can tap through on a walk),
@@ -48,6 +52,14 @@ WALL_ANSWER_LIMITS = "30 per 10 minutes; 300 per day"
 # person signs in again, or by the scheduled clean-up once its device was last seen this many
 # days ago: nothing reads it after it runs out, and the table does not keep every device ever.
 SESSION_RECORDS_KEEP_DAYS = 7
+
+# Standard questions: how many a unit asks on one kind of walk (a short list, read on a phone
+# before completing), how many choices a "one of a few" question offers (at least two), and
+# the largest number a number answer may be, either way.
+QUESTIONS_PER_KIND = 8
+QUESTION_CHOICES_MIN = 2
+QUESTION_CHOICES_MAX = 6
+ANSWER_NUMBER_MAX = 1_000_000_000
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128

@@ -17,9 +17,9 @@ from flask_login import current_user
 from . import charts, limits
 from .i18n import current_language, format_number, format_percent, format_when
 from .languages import LANGUAGES
-from .models import Role
+from .models import Role, WalkStatus
 from .models.photos import Photo
-from .models.vocabulary import NEAR_DAYS
+from .models.vocabulary import NEAR_DAYS, QUESTION_WORDS
 from .pwa.vocabulary import offline_vocabulary
 from .services import coaching, notifications
 from .services.demand import fixes, tallies
@@ -30,6 +30,7 @@ from .services.followups.predicates import is_overdue, may_add_follow_up, sees_c
 from .services.people.accounts import zone_for
 from .services.people.single_sign_on import may_use_password
 from .services.photos import known_missing
+from .services.questions import answers as walk_answers
 from .services.sync import conflicts
 from .services.walks.lifecycle import has_started
 from .services.walks.series import describe as describe_series
@@ -152,6 +153,15 @@ def aim_choices(item):
     return fixes.aim_choices(item)
 
 
+def answered_questions(walk) -> list[tuple[dict, str | None]]:
+    """A walk's questions with their answers: those it kept, or (under way, kept from before
+    questions were) those it is asked."""
+    if walk.questions_json is None:
+        under_way = walk.status == WalkStatus.IN_PROGRESS
+        return [(q, None) for q in walk_answers.asked(walk)] if under_way else []
+    return walk_answers.answered(walk)
+
+
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_date, "local_date")
@@ -159,6 +169,9 @@ def init_templating(app: Flask) -> None:
     app.add_template_global(Role, "Role")
     app.jinja_env.globals["limits"] = limits  # a module, not a callable: set it directly
     app.add_template_global(offline_vocabulary, "offline_vocabulary")
+    app.jinja_env.globals["question_words"] = QUESTION_WORDS  # words, not a callable
+    app.add_template_global(answered_questions)
+    app.add_template_global(walk_answers.shown, "answer_shown")
     app.add_template_filter(describe_series, "repeat_rule")
     app.add_template_test(photo_stored, "stored")
     app.add_template_filter(share, "share")

@@ -205,6 +205,15 @@ def error_pages(client, role: str, walk: str | None) -> dict[str, str]:
         response = client.post(address, data={})
         if response.mimetype == "text/html" and response.status_code in (200, 400, 422):
             found[f"POST {address} (empty)"] = response.get_data(as_text=True)
+    if role == "director":  # a unit's standard questions, the Add form sent empty
+        from gembawalk.extensions import db
+        from gembawalk.models import OrgUnit
+
+        top = db.session.scalar(select(OrgUnit.id).where(OrgUnit.parent_id.is_(None)))
+        if top is not None:
+            response = client.post(f"/questions/{top}", data={"action": "add"})
+            assert response.status_code == 422, response.status_code
+            found["POST /questions/<unit> (empty)"] = response.get_data(as_text=True)
     if role == "admin":
         for name, text in IMPORT_FILES.items():
             data = {"file": (io.BytesIO(text.encode()), "people.csv")}

@@ -230,5 +230,5 @@ def test_the_walks_csv_names_the_types_tallied_with_counts(client, unit, kinds, 
     response = client.get(f"/engagement/walks.csv?unit={unit.id}")
     assert response.status_code == 200
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert lines[0].endswith("demand types")
-    assert lines[1].endswith("Report a repair × 1; Chasing a repair × 2")
+    assert lines[0].endswith("demand types,answers")
+    assert lines[1].endswith("Report a repair × 1; Chasing a repair × 2,")

@@ -23,6 +23,7 @@ from gembawalk.models import (
     Person,
     PersonRole,
     Role,
+    UnitQuestion,
     Walk,
     WalkKind,
     WalkStatus,
@@ -386,3 +387,16 @@ def test_demo_has_demand_types_and_tallies(summary):
     assert db.session.scalar(
         select(func.count()).select_from(FollowUp).where(FollowUp.demand_type_id.is_not(None))
     )
+
+
+def test_some_units_ask_standard_questions_and_their_done_walks_answer_them(summary):
+    asking = {q.org_unit.name for q in db.session.scalars(select(UnitQuestion))}
+    assert asking == {"Waste & Fleet Operations", "Customer Contact"}
+    done = db.session.scalars(
+        select(Walk).where(Walk.status == WalkStatus.DONE, Walk.questions_json.is_not(None))
+    ).all()
+    assert done
+    for walk in done:
+        if walk.questions:
+            required = {str(q["id"]) for q in walk.questions if q["required"]}
+            assert required <= set(walk.answers)

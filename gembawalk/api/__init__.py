@@ -18,6 +18,7 @@ from . import (
     observations,
     openapi,
     photos,
+    questions,
     sync,
     walks,
     walls,
@@ -26,7 +27,7 @@ from .http import no_store
 
 MODULES = (
     core, leaderboard, demand, sync, walks, observations, photos, comments, followups, batch,
-    walls,
+    walls, questions,
 )  # fmt: skip
 
 API_VERSION = "1.0.0"

@@ -57,6 +57,8 @@ def walk_json(walk: Walk, day_start: datetime, observations: bool = False) -> di
         "customers_spoken_to": walk.customers_spoken_to,
         "frontline_met": walk.frontline_met,
         "summary": walk.summary,
+        "questions": walk.questions if walk.questions_json is not None else None,
+        "answers": walk.answers,
         "unplanned": walk.unplanned,
         "recorded_after": walk.recorded_after,
     }
@@ -138,6 +140,11 @@ def walk_history(walk_id: UUID):
 # --- the OpenAPI description ----------------------------------------------------------------
 
 CUSTOMERS_SPOKEN_TO = count(limits.CUSTOMERS_SPOKEN_TO_MAX, nullable=True)
+ANSWERS = {
+    "type": "object",
+    "description": "The answers by question id (as text); an unanswered question is left out.",
+    "additionalProperties": {"type": "string", "maxLength": limits.TEXT["answer"]},
+}
 
 SCHEMAS = {
     "Walk": {
@@ -160,6 +167,8 @@ SCHEMAS = {
             "customers_spoken_to",
             "frontline_met",
             "summary",
+            "questions",
+            "answers",
             "unplanned",
             "recorded_after",
         ],
@@ -185,6 +194,14 @@ SCHEMAS = {
             "customers_spoken_to": CUSTOMERS_SPOKEN_TO,
             "frontline_met": text("frontline_met"),
             "summary": text("summary"),
+            "questions": {
+                "type": ["array", "null"],
+                "items": {"$ref": "#/components/schemas/Question"},
+                "description": "The standard questions the walk was asked, kept when it "
+                "started (or was recorded): later changes to its unit's questions never touch "
+                "them. Null until then; a walk about to start is asked GET /questions.",
+            },
+            "answers": ANSWERS,
             "unplanned": {
                 "type": "boolean",
                 "description": "Started without a plan (or recorded after the fact): its planned "
@@ -224,6 +241,15 @@ SCHEMAS = {
             "customers_spoken_to": CUSTOMERS_SPOKEN_TO,
             "frontline_met": text("frontline_met"),
             "summary": text("summary"),
+            "answers": {
+                "type": "object",
+                "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+                "description": "Sent with a done walk: the answer to each of its questions "
+                "by id (a yes/no as yes or no, or true or false; a number; one of a choice "
+                "question's choices; text). Every required one must be answered, and only the "
+                "walk's own questions (422 otherwise, with the reason under answer_<id>). "
+                "Left out when correcting a done walk: its answers stay as they are.",
+            },
             "unplanned": {"type": "boolean", "description": "Set on create only."},
             "recorded_after": {
                 "type": "boolean",

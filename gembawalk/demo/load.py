@@ -36,6 +36,7 @@ from ..timeutil import NonexistentLocalTime, day_start_utc, local, to_utc, utcno
 from . import texts
 from .coaching import add_coaching
 from .demand import add_demand
+from .questions import add_questions
 from .series import add_repeating_walks
 from .walls import add_walls
 
@@ -176,6 +177,8 @@ class _Builder:
         add_demand(self, seed=self.rng.getrandbits(32))
         db.session.add_all([*self.units.values(), *self.people.values(), *self.customers])
         db.session.add_all(self.demand_types)
+        # Before the walks are stored: each keeps the questions it was asked as it is made.
+        add_questions(self.units, self.walks, self.founded, random.Random(self.rng.getrandbits(32)))
         db.session.add_all([*self.walks, *self.observations, *self.follow_ups])
         return self.summary()
 

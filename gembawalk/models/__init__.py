@@ -10,6 +10,7 @@ from .followups import FollowUp
 from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
 from .people import OrgUnit, Person, PersonRole, coach_assignments, unit_leaders
 from .photos import Photo
+from .questions import UnitQuestion
 from .rollup import EngagementDay, RollupState
 from .scheduled import DeliveryStatus, DigestDelivery, RunStatus, ScheduledRun
 from .series import WalkSeries, series_customers
@@ -17,6 +18,7 @@ from .sessions import DeviceSession
 from .tombstones import RemovedRecord
 from .vocabulary import (
     DEMAND_CATEGORY,
+    AnswerType,
     CadencePeriod,
     Category,
     CustomerKind,
@@ -30,11 +32,13 @@ from .vocabulary import (
     WalkStatus,
     WallState,
     WasteType,
+    YesNo,
 )
 from .walks import Observation, Walk, walk_customers
 from .wall import UnitWall, WallAnswer
 
 __all__ = [
+    "AnswerType",
     "AuditEvent",
     "CadencePeriod",
     "Category",
@@ -69,6 +73,7 @@ __all__ = [
     "SaidBy",
     "ScheduledRun",
     "SyncConflict",
+    "UnitQuestion",
     "UnitWall",
     "Walk",
     "WalkKind",
@@ -77,6 +82,7 @@ __all__ = [
     "WallAnswer",
     "WallState",
     "WasteType",
+    "YesNo",
     "coach_assignments",
     "series_customers",
     "unit_leaders",

@@ -90,6 +90,12 @@ LABELS = {
     "follow_up_overdue": _l("Follow up overdue"),
     "kept_server": _l("Kept server"),
     "applied_mine": _l("Applied mine"),
+    # standard questions' answer types and yes/no answers
+    "text": _l("Text"),
+    "yes_no": _l("Yes or no"),
+    "number": _l("A number"),
+    "choice": _l("One of a few choices"),
+    "no": _l("No"),
 }
 
 
@@ -200,6 +206,32 @@ class FixedForUs(Labelled):
 
     YES = "yes"
     NOT_YET = "not_yet"
+
+
+class AnswerType(Labelled):
+    """What a unit's standard question asks for (services/questions/)."""
+
+    TEXT = "text"
+    YES_NO = "yes_no"
+    NUMBER = "number"
+    CHOICE = "choice"
+
+
+class YesNo(Labelled):
+    """The answers to a yes/no question, as stored and sent."""
+
+    YES = "yes"
+    NO = "no"
+
+
+# How a walk's questions read on its forms and pages, from the server and from the device.
+QUESTION_WORDS = {
+    "heading": _l("Questions for this walk"),
+    "required": _l("Required."),
+    "optional": _l("Optional."),
+    "missing": _l("Answer this question."),
+    "not_answered": _l("Not answered"),
+}
 
 
 class RepeatRule(Labelled):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -75,6 +76,12 @@ class Walk(Model):
     frontline_met: Mapped[str] = mapped_column(String(TEXT["frontline_met"]), default="")
     customers_spoken_to: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text, default="")
+    # The standard questions the walk was asked (a JSON list, taken from its unit's when it
+    # starts, or when it is recorded: services/questions/answers.py), null until then; and its
+    # answers, a JSON object of text by question id. Later edits to the unit's questions
+    # never touch either.
+    questions_json: Mapped[str | None] = mapped_column(Text)
+    answers_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Started without a plan ("Start a walk now") or recorded after the fact: its planned
     # start is its start, and on time and plan adherence leave it out.
@@ -97,6 +104,14 @@ class Walk(Model):
     observations: Mapped[list[Observation]] = relationship(
         back_populates="walk", order_by="Observation.made_at", cascade="all, delete-orphan"
     )
+
+    @property
+    def questions(self) -> list[dict]:
+        return list(json.loads(self.questions_json)) if self.questions_json else []
+
+    @property
+    def answers(self) -> dict[str, str]:
+        return dict(json.loads(self.answers_json or "{}"))
 
     @property
     def local_start(self) -> datetime:

@@ -10,8 +10,18 @@ from typing import Any
 from flask import current_app
 
 from .. import limits
-from ..models import Category, CustomerKind, DemandKind, SaidBy, WalkKind, WalkStatus, WasteType
-from ..models.vocabulary import DONE, NEAR_DAYS, SAVED_HERE, DeviceRecordType
+from ..models import (
+    AnswerType,
+    Category,
+    CustomerKind,
+    DemandKind,
+    SaidBy,
+    WalkKind,
+    WalkStatus,
+    WasteType,
+    YesNo,
+)
+from ..models.vocabulary import DONE, NEAR_DAYS, QUESTION_WORDS, SAVED_HERE, DeviceRecordType
 from ..services.people.single_sign_on import single_sign_on_enabled
 from ..services.sync.walks import WALK_FIELDS
 from ..services.walks.agenda import COMING_UP_SHOWN
@@ -26,6 +36,8 @@ WORDS = {
     "walk_status": WalkStatus,
     "customer_kind": CustomerKind,
     "demand_kind": DemandKind,
+    "answer_type": AnswerType,
+    "yes_no": YesNo,
 }
 
 
@@ -44,6 +56,8 @@ def offline_vocabulary() -> dict[str, Any]:
         # The fields of a walk the device sends (services/sync/walks.py reads exactly these).
         "fields": {"walk": list(WALK_FIELDS)},
         "said": {**{k: str(v) for k, v in DONE.items()}, "saved_here": str(SAVED_HERE)},
+        # How a walk's standard questions read (templates/_macros/capture.html question_fields).
+        "questions": {k: str(v) for k, v in QUESTION_WORDS.items()},
         "today": {"coming_up": COMING_UP_SHOWN},
         "defaults": {"said_by": SaidBy.WALKER.value, "walk_minutes": limits.WALK_MINUTES_DEFAULT},
         "limits": {

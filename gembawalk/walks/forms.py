@@ -21,7 +21,18 @@ from wtforms.validators import InputRequired, Optional
 
 from .. import limits
 from ..forms import MultiCheckboxField, enum_options, limited, options, whole_number
-from ..models import Category, CustomerKind, RepeatRule, SaidBy, WalkKind, WasteType
+from ..models import (
+    AnswerType,
+    Category,
+    CustomerKind,
+    RepeatRule,
+    SaidBy,
+    WalkKind,
+    WasteType,
+    YesNo,
+)
+from ..models.vocabulary import QUESTION_WORDS
+from ..services.questions.answers import field_name
 from ..services.validation import record_id
 
 DURATIONS = options(limits.WALK_MINUTES.items())
@@ -210,3 +221,64 @@ class PastWalkForm(CompleteWalkForm):
     kind: RadioField = PlanWalkForm.kind  # type: ignore[assignment]  # shared, as above
     place: StringField = PlanWalkForm.place  # type: ignore[assignment]
     submit = SubmitField("Record walk")
+
+
+def _question_field(question: dict):
+    """A standard question's field: its words and answer type from the walk's questions; the
+    service holds the answer to them (services/questions/answers.py). A required one says so
+    (`data-required`, which the device's script reads to ask for it offline)."""
+    hint = QUESTION_WORDS["required" if question["required"] else "optional"]
+    marked = {"data-required": "true"} if question["required"] else {}
+    kind = question["answer_type"]
+    if kind in (AnswerType.YES_NO.value, AnswerType.CHOICE.value):
+        pairs = (
+            [(m.value, m.label) for m in YesNo]
+            if kind == AnswerType.YES_NO.value
+            else [(c, c) for c in question["choices"]]
+        )
+        return RadioField(
+            question["text"],
+            choices=options(pairs),
+            validate_choice=False,
+            description=hint,
+            render_kw=marked,
+        )
+    if kind == AnswerType.NUMBER.value:
+        return StringField(
+            question["text"], description=hint, render_kw={"inputmode": "decimal", **marked}
+        )
+    return StringField(
+        question["text"],
+        description=hint,
+        validators=[limited("answer", "The answer")],
+        render_kw={"autocomplete": "off", **marked},
+    )
+
+
+def with_questions(form_cls: type[FlaskForm], groups: dict[str, list[dict]]) -> type[FlaskForm]:
+    """`form_cls` with a field per standard question, after its own: `groups` holds the
+    questions by the kind of walk they are asked on (Record a past walk offers both kinds'
+    and reads those of the kind chosen; the other forms have one walk, of one kind)."""
+    attrs: dict = {}
+    kinds: dict[str, str] = {}
+    for kind, questions in groups.items():
+        for question in questions:
+            attrs[field_name(question)] = _question_field(question)
+            kinds[field_name(question)] = kind
+    attrs["question_groups"] = [
+        (WalkKind(kind).label, kind, [field_name(q) for q in questions])
+        for kind, questions in groups.items()
+        if questions
+    ]
+    attrs["question_kinds"] = kinds
+    return type(form_cls.__name__, (form_cls,), attrs)
+
+
+def answers_of(form: FlaskForm, kind: str | None = None) -> dict[str, str]:
+    """The answers the form says, by question id (those of walks of `kind`, when given)."""
+    kinds: dict[str, str] = getattr(form, "question_kinds", {})
+    return {
+        name.removeprefix("answer_"): form[name].data or ""
+        for name, of_kind in kinds.items()
+        if kind is None or of_kind == kind
+    }

@@ -9,11 +9,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..forms import options, show_errors, validate_all
-from ..models import Role
+from ..models import Role, WalkKind
 from ..models.vocabulary import DONE
 from ..services import access, customers
 from ..services.errors import Conflict, Invalid
 from ..services.people.accounts import zone_for
+from ..services.questions import answers as walk_answers
 from ..services.walks import agenda, corrections, past, series, steps
 from ..services.walks import lifecycle as walks
 from ..timeutil import local, utcnow
@@ -25,6 +26,8 @@ from .forms import (
     PastWalkForm,
     PlanWalkForm,
     StartNowForm,
+    answers_of,
+    with_questions,
 )
 from .page import render_walk
 
@@ -150,9 +153,14 @@ def start_now():
 
 @bp.route("/record", methods=["GET", "POST"])
 def record_past():
-    form = PastWalkForm()
+    # Both kinds' questions: those of the kind chosen are read.
+    asked = {kind.value: walk_answers.current(current_user.id, kind) for kind in WalkKind}
+    form = with_questions(PastWalkForm, asked)()
     _customer_choices(form)
-    record = walks.WalkRecord(**{name: form[name].data for name in walks.RECORD_FIELDS})
+    record = walks.WalkRecord(
+        **{name: form[name].data for name in walks.RECORD_FIELDS},
+        answers=answers_of(form, form.kind.data),
+    )
     details = {"kind": form.kind.data, "place": form.place.data, "record": record}
     if validate_all(form, lambda: past.check_past_walk(current_user, **details)):
         try:
@@ -237,7 +245,7 @@ def complete(walk_id: UUID):
     walk, moved_on = _moved_past(walk_id, "complete")
     if moved_on:
         return moved_on
-    form = CompleteWalkForm()
+    form = with_questions(CompleteWalkForm, {walk.kind.value: walk_answers.asked(walk)})()
     _customer_choices(form)
     if request.method == "GET":
         assert walk.started_at is not None  # a walk in progress has started
@@ -256,7 +264,9 @@ def complete(walk_id: UUID):
 def _save_record(form, walk, save, done: str):
     """A walk's record from its form, every message at once; stored by `save`, then back to
     the walk's page saying `done`. None while the form has something to fix."""
-    record = walks.WalkRecord(**{name: form[name].data for name in walks.RECORD_FIELDS})
+    record = walks.WalkRecord(
+        **{name: form[name].data for name in walks.RECORD_FIELDS}, answers=answers_of(form)
+    )
     if validate_all(form, lambda: walks.check_record(current_user, walk, record)):
         try:
             save(current_user, walk.uuid, record)
@@ -281,7 +291,8 @@ def correct(walk_id: UUID):
     walk = walks.get_own_walk(current_user, walk_id)
     if refused := _too_late(walk):
         return refused
-    form = CorrectWalkForm(data=corrections.record_of(walk) if request.method == "GET" else None)
+    form_cls = with_questions(CorrectWalkForm, {walk.kind.value: walk.questions})
+    form = form_cls(data=corrections.record_of(walk) if request.method == "GET" else None)
     _customer_choices(form)
     saved = _save_record(form, walk, corrections.correct_walk, DONE["corrected"])
     return saved or (

@@ -138,13 +138,16 @@
       var start = moment(form, "started_at"), end = moment(form, "completed_at");
       var found = Gemba.checks.complete({ started: start, finished: end, spokenTo: value(form, "customers_spoken_to"),
         frontline_met: value(form, "frontline_met"), summary: value(form, "summary") }, Gemba.words.current(), Date.now());
+      var asked = readAnswers(form);
+      found = found.concat(asked.missing);
       if (found.length) return problems(found);
       return heldWalk(form, "in_progress").then(function (walk) {
         if (!walk) return { plain: true };
         return Gemba.capture.completeWalk(walk, {
           started_at: start.toISOString(), completed_at: end.toISOString(),
           customers_spoken_to: Number(value(form, "customers_spoken_to")), customer_ids: chosenIds(form),
-          frontline_met: value(form, "frontline_met"), summary: value(form, "summary")
+          frontline_met: value(form, "frontline_met"), summary: value(form, "summary"),
+          answers: asked.answers
         }, userId).then(function () { return { walk: walk.uuid, record: walk.uuid, said: "completed" }; });
       });
     },
@@ -265,6 +268,55 @@
       : [h("p", { class: "muted", text: "Nothing to choose from yet." })]);
   }
 
+  // A walk's standard questions, drawn as the server draws them (capture.html question_fields),
+  // into the form's empty place for them: the walk's own, or its unit's for a walk of `kind`.
+  function fillQuestions(form, questions, kind) {
+    var holder = form.querySelector("[data-questions]");
+    if (!holder || holder.children.length || !(questions || []).length) return;
+    var vocab = Gemba.words.current(), words = vocab.questions;
+    var fields = questions.map(function (q) {
+      var name = "answer_" + q.id, hint = q.required ? words.required : words.optional;
+      var marked = q.required ? "true" : null;
+      if (q.answer_type === "yes_no" || q.answer_type === "choice") {
+        var pairs = q.answer_type === "yes_no" ? Gemba.words.choices(vocab, "yes_no") : q.choices.map(function (c) { return [c, c]; });
+        return h("fieldset", { class: "field choices segmented" }, [
+          h("legend", { class: "label", text: q.text }),
+          h("p", { class: "hint", text: hint }),
+          h("div", { class: "options" }, pairs.map(function (pair, i) {
+            return h("label", { class: "option" }, [h("input", { "data-required": marked, id: name + "-" + i, name: name, type: "radio", value: pair[0] }),
+              " ", h("span", { text: pair[1] })]);
+          }))]);
+      }
+      var attrs = { "aria-describedby": name + "-hint", "data-required": marked, id: name, name: name, type: "text" };
+      if (q.answer_type === "number") attrs.inputmode = "decimal";
+      else { attrs.autocomplete = "off"; attrs.maxlength = String(Gemba.words.textLimit(vocab, "answer")); }
+      return h("div", { class: "field" }, [h("label", { class: "label", for: name, text: q.text }),
+        h("p", { class: "hint", id: name + "-hint", text: hint }), h("input", attrs)]);
+    });
+    holder.appendChild(h("fieldset", { class: "questions-group stack", "data-question-kind": kind }, [
+      h("legend", { class: "label", text: words.heading + " · " + Gemba.words.label(vocab, "walk_kind", kind) })].concat(fields)));
+  }
+
+  // The answers a form gives, by question id, and a problem for each required one left out
+  // (the server holds each answer to its question again).
+  function readAnswers(form) {
+    var answers = {}, missing = [], seen = {};
+    var words = Gemba.words.current().questions;
+    form.querySelectorAll("[data-questions] [name^=answer_]").forEach(function (input) {
+      var name = input.name;
+      if (seen[name]) return;
+      seen[name] = true;
+      var given = input.type === "radio" ? checked(form, name) : value(form, name);
+      if (given) answers[name.slice("answer_".length)] = given;
+      else if (input.hasAttribute("data-required")) {
+        var group = input.closest("fieldset.choices, .field");
+        var asked = group.querySelector("legend, label");
+        missing.push(asked.textContent.trim() + ": " + words.missing);
+      }
+    });
+    return { answers: answers, missing: missing };
+  }
+
   // Every problem at once, at the top of the form, in the server's own box.
   function showProblems(form, problems) {
     var old = form.querySelector(".form-errors");
@@ -330,6 +382,8 @@
     readObservation: readObservation,
     fillCustomers: fillCustomers,
     fillCustomerChoice: fillCustomerChoice,
+    fillQuestions: fillQuestions,
+    readAnswers: readAnswers,
     showProblems: showProblems,
     send: send,
     said: said,

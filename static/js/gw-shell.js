@@ -218,8 +218,32 @@
     });
   }
 
+  // A walk's standard questions as its page shows them (_macros/walks.html walk_questions):
+  // under way, the questions it asks; done, each with its answer.
+  function questionsCard(walk, asked) {
+    // A walk started here keeps no copy until the server has it: its unit's are the ones it asked.
+    var questions = walk.questions || (asked || {})[walk.kind] || [];
+    if (!questions.length) return null;
+    var vocab = Gemba.words.current(), words = vocab.questions, answers = walk.answers || {};
+    var body;
+    if (walk.status === "done") {
+      body = h("dl", { class: "facts" }, questions.map(function (q) {
+        var given = answers[String(q.id)];
+        var shown = !given ? words.not_answered : q.answer_type === "yes_no" ? label("yes_no", given) : given;
+        return h("div", {}, [h("dt", { text: q.text }), h("dd", { text: shown })]);
+      }));
+    } else {
+      body = h("ol", {}, questions.map(function (q) {
+        return h("li", {}, [q.text, q.required ? " " : null,
+          q.required ? h("span", { class: "muted", text: "(" + words.required.toLowerCase().replace(".", "") + ")" }) : null]);
+      }));
+    }
+    return h("section", { class: "card stack", "aria-labelledby": "questions-heading", "data-walk-questions": "" }, [
+      h("h2", { id: "questions-heading", text: words.heading }), body]);
+  }
+
   // A walk as the server's page shows it, from what the device holds.
-  function walkPage(walk, records, customers) {
+  function walkPage(walk, records, customers, asked) {
     if (!walk) return notFound();
     var zone = zoneOf(walk);
     var names = {};
@@ -254,9 +278,10 @@
       parts.push(h("section", { class: "card capture", id: "observe", "aria-labelledby": "observe-heading" }, [
         h("h2", { id: "observe-heading", text: "Add an observation" }), form]));
       if (Gemba.tally) parts.splice(parts.length - 1, 0, Gemba.tally.holder(walk));
+      parts.push(questionsCard(walk, asked));
       parts.push(h("a", { class: "button button-block", href: "/walks/" + walk.uuid + "/complete", text: "Complete walk" }));
     }
-    if (walk.status === "done") parts.push(recordFacts(walk, customers));
+    if (walk.status === "done") parts.push(recordFacts(walk, customers), questionsCard(walk, asked));
     if (Gemba.records.correctable(walk)) parts.push(Gemba.records.correctLink(walk));
     if (walk.status === "cancelled") parts.push(h("section", { class: "card stack" }, [h("p", { text: "Cancelled." })]));
     if (walk.status !== "planned" && walk.status !== "cancelled" || (walk.observations || []).length) parts.push(observationList(walk, records));
@@ -264,7 +289,7 @@
   }
 
   // The server's Complete walk form, with the device's values.
-  function completePage(walk, customers) {
+  function completePage(walk, customers, asked) {
     if (!walk) return notFound();
     if (walk.status !== "in_progress") { go("/walks/" + walk.uuid); return []; }
     var form = Gemba.forms.copy("complete");
@@ -274,6 +299,8 @@
     form.elements.frontline_met.value = walk.frontline_met || "";
     form.elements.summary.value = walk.summary || "";
     Gemba.forms.fillCustomers(form, customers, walk.customer_ids || []);
+    // The questions the walk keeps, else (started here) those its unit asks of its kind.
+    Gemba.forms.fillQuestions(form, walk.questions || (asked || {})[walk.kind] || [], walk.kind);
     form.querySelector("[data-back]").setAttribute("href", "/walks/" + walk.uuid);
     Gemba.forms.enhance(form);
     var count = (walk.observations || []).length;
@@ -427,7 +454,8 @@
       a.classList.toggle("is-active", on);
       if (on) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
     });
-    return Promise.all([Gemba.store.getMeta("me"), Gemba.store.records(), Gemba.store.customers(), Gemba.store.getMeta("pulledAt")])
+    return Promise.all([Gemba.store.getMeta("me"), Gemba.store.records(), Gemba.store.customers(), Gemba.store.getMeta("pulledAt"),
+      Gemba.store.getMeta("questions")])
       .then(function (found) {
         me = found[0];
         customerNames = {};
@@ -440,9 +468,9 @@
           var walk = match && walks.filter(function (w) { return w.uuid === match[1]; })[0];
           var view;
           if (section === "outbox") view = outboxPage(found[1], walks);
-          else if (match && match[2] === "/complete") view = completePage(walk, found[2]);
+          else if (match && match[2] === "/complete") view = completePage(walk, found[2], found[4]);
           else if (match && match[2] && /correct$/.test(match[2])) view = correctingPage(walk, match[3], found[2]);
-          else if (match) view = walkPage(walk, records, found[2]);
+          else if (match) view = walkPage(walk, records, found[2], found[4]);
           else if (section === "plan") view = planPage(found[2]);
           else if (section === "start-now") view = startNowPage();
           else if (section === "record-past") view = Gemba.records.recordPastPage(found[2]);

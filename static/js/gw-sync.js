@@ -334,11 +334,16 @@
       state.me = me;
       return Promise.all([
         call(API + "/walks").then(function (r) { return r.ok ? readJson(r) : null; }),
-        call(API + "/customers").then(function (r) { return r.ok ? readJson(r) : null; })
+        call(API + "/customers").then(function (r) { return r.ok ? readJson(r) : null; }),
+        // The standard questions a walk started here without signal is asked, by kind.
+        call(API + "/questions").then(function (r) { return r.ok ? readJson(r) : null; }).catch(function () { return null; })
       ]).then(function (bodies) {
         // Signing out meanwhile: what came back is not to be kept (the sign-out forgot it).
         if (state.leaving || !bodies[0] || !bodies[0].walks) return null;
-        return Gemba.store.replaceSynced(me.id, bodies[0].walks, bodies[1] && bodies[1].customers)
+        var asked = bodies[2] && bodies[2].questions ? Gemba.store.setMeta("questions", bodies[2].questions) : null;
+        return Promise.resolve(asked).then(function () {
+          return Gemba.store.replaceSynced(me.id, bodies[0].walks, bodies[1] && bodies[1].customers);
+        })
           .then(function () {
             if (state.leaving) return null;
             return Gemba.store.setMeta("me", { id: me.id, display_name: me.display_name || me.name || "" })

@@ -14,6 +14,7 @@ from tests.factories import CustomerFactory, ObservationFactory, WalkFactory, do
 
 from .offline import a_manager, a_walk_in_progress, go_offline, signed_in_phone
 from .test_a11y import violations
+from .test_questions import with_questions
 
 pytestmark = pytest.mark.browser
 
@@ -61,6 +62,8 @@ def test_each_capture_form_is_the_same_online_and_offline(live_server, new_conte
     CustomerFactory(name="Harbour Café", org_unit=manager.org_unit)
     CustomerFactory(name="Permit desk", org_unit=manager.org_unit)
     live = a_walk_in_progress(manager)
+    # Its questions too: drawn by the server online, by the device from GET /questions offline.
+    with_questions(manager, live.kind)
     planned = WalkFactory(
         manager=manager, place="Loading bay", planned_start=datetime.now(UTC) + timedelta(hours=1)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from ...timeutil import local
 from .. import access
 from ..demand import tallies
 from ..people.org import subtree_ids
+from ..questions import answers as walk_answers
 from ..walks.agenda import missed_clause
 from .definitions import customer_engagement, in_period, measured_span, with_external_customer
 from .figures import Figures, manager_ids_in
@@ -107,6 +109,7 @@ WALKS_HEADER = [
     "unplanned",
     "recorded after the fact",
     "demand types",
+    "answers",
 ]
 
 
@@ -143,6 +146,8 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
             missed_clause(period.today_start),
             Walk.unplanned,
             Walk.recorded_after,
+            Walk.questions_json,
+            Walk.answers_json,
         )
         .join(Person, Person.id == Walk.manager_id)
         .where(*scope)
@@ -166,6 +171,8 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
         missed,
         unplanned,
         recorded_after,
+        questions_json,
+        answers_json,
     ) in db.session.connection().execute(query):  # plain rows: tens of thousands of them
         planned = local(planned_start, zone)
         done = status == WalkStatus.DONE
@@ -190,6 +197,9 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
             "yes" if unplanned else "no",
             "yes" if recorded_after else "no",
             "; ".join(f"{type_name} × {number}" for type_name, number in tallied.get(walk_id, ())),
+            walk_answers.in_one_line(
+                json.loads(questions_json or "[]"), json.loads(answers_json or "{}")
+            ),
         ]
 
 

@@ -29,7 +29,8 @@ from .protocol import (
 )
 
 PLAN_FIELDS = ("kind", "planned_start", "planned_minutes", "place", "purpose", "customer_ids")
-RECORD_FIELDS = walks.RECORD_FIELDS
+# A done walk's record, and the answers to the questions it was asked.
+RECORD_FIELDS = (*walks.RECORD_FIELDS, "answers")
 # How the walk came to be (started without a plan, recorded after the fact): set when it is
 # made, never changed.
 FLAGS = ("unplanned", "recorded_after")
@@ -72,6 +73,30 @@ def _enum(enum_cls, body: dict, name: str, default=None):
         raise Invalid({name: f"Send one of: {choices}."}) from exc
 
 
+def _answers(body: dict) -> dict[str, str]:
+    """The answers a device sends, by question id, as text: a yes/no may come as true or
+    false, a number as a number; an empty answer is no answer. The walk's own questions hold
+    them to their rules (services/questions/answers.py)."""
+    value = body.get("answers")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Invalid({"answers": "Send the answers as an object of answers by question id."})
+    found: dict[str, str] = {}
+    for key, given in value.items():
+        if isinstance(given, bool):
+            given = "yes" if given else "no"
+        elif isinstance(given, int | float):
+            given = str(given)
+        elif given is None:
+            continue
+        elif not isinstance(given, str):
+            raise Invalid({"answers": "Send each answer as text, a number, true or false."})
+        if given.strip():
+            found[str(key)] = given
+    return found
+
+
 def _flag(body: dict, name: str) -> bool:
     value = body.get(name)
     if not isinstance(value, bool):
@@ -95,6 +120,7 @@ READERS: dict[str, Callable[[dict], Any]] = {
     "customers_spoken_to": lambda body: read_integer(body, "customers_spoken_to"),
     "frontline_met": lambda body: read_text(body, "frontline_met"),
     "summary": lambda body: read_text(body, "summary"),
+    "answers": _answers,
     "unplanned": lambda body: _flag(body, "unplanned"),
     "recorded_after": lambda body: _flag(body, "recorded_after"),
 }
@@ -121,6 +147,7 @@ def walk_state(walk: Walk) -> dict[str, Any]:
         "customers_spoken_to": walk.customers_spoken_to,
         "frontline_met": walk.frontline_met,
         "summary": walk.summary,
+        "answers": walk.answers,
         "unplanned": walk.unplanned,
         "recorded_after": walk.recorded_after,
     }
@@ -161,6 +188,7 @@ def _record_for(walk: Walk, merged: dict[str, Any]) -> walks.WalkRecord:
         customer_ids=merged["customer_ids"],
         frontline_met=merged["frontline_met"],
         summary=merged["summary"],
+        answers=merged["answers"],
     )
 
 

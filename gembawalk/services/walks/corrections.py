@@ -29,6 +29,7 @@ from ...models import (
 from ...timeutil import local, utcnow
 from .. import access, validation
 from ..errors import Conflict, NotFound, rolls_back
+from ..questions import answers as walk_answers
 from . import lifecycle as walks
 
 # How long after a walk finished its walker may still correct it.
@@ -42,6 +43,7 @@ WALK_LABELS = {
     "customer_ids": "Customers met",
     "frontline_met": "Frontline people met",
     "summary": "Summary",
+    "answers": "Answers",
 }
 OBSERVATION_LABELS = {
     "category": "Category",
@@ -107,7 +109,13 @@ def record_of(walk: Walk) -> dict[str, Any]:
         return None if instant is None else local(instant, walk.timezone).replace(tzinfo=None)
 
     values = _walk_values(walk)
-    return {**values, "started_at": wall(walk.started_at), "completed_at": wall(walk.completed_at)}
+    given = {walk_answers.field_name(q): a for q, a in walk_answers.answered(walk) if a}
+    return {
+        **values,
+        **given,
+        "started_at": wall(walk.started_at),
+        "completed_at": wall(walk.completed_at),
+    }
 
 
 def note_of(observation: Observation) -> dict[str, Any]:
@@ -131,6 +139,7 @@ def _walk_values(walk: Walk) -> dict[str, Any]:
         "customer_ids": sorted(c.id for c in walk.customers),
         "frontline_met": walk.frontline_met,
         "summary": walk.summary,
+        "answers": walk.answers,
     }
 
 
@@ -168,9 +177,16 @@ def revise_walk(actor: Person, walk: Walk, record: walks.WalkRecord, now: dateti
     _require_correctable(actor, walk, now)
     checks = validation.Checks()
     values = walks.read_record(actor, walk.timezone, record, now, checks)
+    # Answers to the questions the walk was asked (never the unit's questions of today);
+    # none sent leaves them as they are.
+    answers = None
+    if record.answers is not None:
+        answers = walk_answers.read(walk.questions, record.answers, checks)
     checks.raise_any()
     before = _walk_values(walk)
     with db.session.no_autoflush:
+        if answers is not None:
+            walk_answers.store(walk, answers)
         for name, value in values.items():
             setattr(walk, name, value)
         if walk.unplanned:  # never planned: its planned start is its start
@@ -315,6 +331,8 @@ def shown_history(walk: Walk) -> list[ShownCorrection]:
             return ", ".join(names.get(i, f"#{i}") for i in value)
         if name == "customer_id":
             return names.get(value, f"#{value}")
+        if name == "answers":
+            return walk_answers.in_one_line(walk.questions, value) or "None"
         return str(value)
 
     return [

@@ -28,6 +28,7 @@ from .. import validation
 from ..demand import types as demand_types
 from ..errors import Conflict, Forbidden, Invalid, NotFound, rolls_back
 from ..people.accounts import zone_for
+from ..questions import answers as walk_answers
 from .client_ids import existing_row, insert_once
 
 # A device clock a little ahead of the server's is not an impossible completion time.
@@ -60,10 +61,14 @@ class WalkRecord:
     customer_ids: list[int] = field(default_factory=list)
     frontline_met: str = ""
     summary: str = ""
+    # The answers to the walk's standard questions ({question id: answer}); None when not
+    # sent, which a correction reads as "leave them as they are" (services/questions/).
+    answers: object = None
 
 
-# What a record of a walk is made of, in the order the form and the API name them.
-RECORD_FIELDS = tuple(item.name for item in fields(WalkRecord))
+# What a record of a walk is made of, in the order the form and the API name them; the
+# answers, drawn from the walk's own questions, are read apart (services/questions/answers.py).
+RECORD_FIELDS = tuple(item.name for item in fields(WalkRecord) if item.name != "answers")
 
 
 def require_manager(actor: Person) -> None:
@@ -253,6 +258,7 @@ def begin(walk: Walk, at: datetime) -> None:
     if walk.status != WalkStatus.PLANNED:
         raise Conflict(f"This walk is {walk.status.label.lower()}; it cannot be started.")
     walk.status, walk.started_at = WalkStatus.IN_PROGRESS, at
+    walk_answers.keep(walk)  # the questions it is asked, kept from now on
 
 
 @rolls_back
@@ -367,6 +373,7 @@ def check_record(actor: Person, walk: Walk, record: WalkRecord, now: datetime | 
     whose own field checks refused something, so the rules across fields show beside them."""
     checks = validation.Checks()
     read_record(actor, walk.timezone, record, now or utcnow(), checks)
+    walk_answers.read(walk_answers.asked(walk), record.answers, checks)
     checks.raise_any()
 
 
@@ -374,11 +381,14 @@ def finish(actor: Person, walk: Walk, record: WalkRecord, now: datetime) -> None
     """Record how a walk in progress went and mark it done; the caller commits."""
     if walk.status != WalkStatus.IN_PROGRESS:
         raise Conflict("Start the walk before completing it.")
+    walk_answers.keep(walk)  # a walk started before questions were kept: asked them now
     checks = validation.Checks()
     values = read_record(actor, walk.timezone, record, now, checks)
+    answers = walk_answers.read(walk.questions, record.answers, checks)
     checks.raise_any()
     for name, value in values.items():
         setattr(walk, name, value)
+    walk_answers.store(walk, answers)
     walk.status = WalkStatus.DONE
 
 

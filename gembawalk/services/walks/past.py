@@ -3,6 +3,7 @@ apart from walks recorded as they happened so that a coach can see which is whic
 
 from __future__ import annotations
 
+import json
 import uuid as uuid_lib
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from ...timeutil import utcnow
 from .. import validation
 from ..errors import rolls_back
 from ..people.accounts import zone_for
+from ..questions import answers as walk_answers
 from . import lifecycle as walks
 from .lifecycle import WalkRecord, store_new_walk, walk_to_plan
 
@@ -35,6 +37,9 @@ def record_past_walk(
     if not new:
         return walk
     values = _read(actor, walk.timezone, kind, place, record, now)
+    answers = values.pop("answers")
+    walk.questions_json = json.dumps(values.pop("questions"))
+    walk_answers.store(walk, answers)
     started, completed = values["started_at"], values["completed_at"]
     with db.session.no_autoflush:
         walk.planned_start = started
@@ -68,5 +73,9 @@ def _read(actor: Person, zone: str, kind: str, place: str, record: WalkRecord, n
     for name in ("started_at", "completed_at"):
         if values[name] is not None and values[name] > now:
             checks.refuse(name, "Enter a time no later than now.")
+    # The questions a walk of this kind is asked now: it keeps them with its answers.
+    questions = walk_answers.current(actor.id, values["kind"]) if values["kind"] else []
+    values["questions"] = questions
+    values["answers"] = walk_answers.read(questions, record.answers, checks)
     checks.raise_any()
     return values
