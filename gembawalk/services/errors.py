@@ -23,7 +23,9 @@ class Invalid(DomainError):
     """Input that breaks a rule; `errors` maps a field name (or "" for the whole) to a message."""
 
     def __init__(self, errors: dict[str, str] | str):
-        self.errors = {"": errors} if isinstance(errors, str) else dict(errors)
+        # A message may be a lazy word (models/vocabulary.py): read now, in the reader's language.
+        given = {"": errors} if isinstance(errors, str) else dict(errors)
+        self.errors = {field: str(message) for field, message in given.items()}
         super().__init__("; ".join(self.errors.values()))
 
 

@@ -125,7 +125,7 @@ def answered(walk: Walk) -> list[tuple[dict, str | None]]:
 def shown(question: dict, answer: str | None) -> str:
     """An answer as a page or the CSV shows it."""
     if answer is None or answer == "":
-        return QUESTION_WORDS["not_answered"]
+        return str(QUESTION_WORDS["not_answered"])
     if question["answer_type"] == AnswerType.YES_NO.value:
         return YesNo(answer).label
     return answer
