@@ -141,19 +141,21 @@ def _finish(flow: dict[str, str] | None):
 
 
 def _confirmed(flow: dict[str, str], claims: dict, person: Person):
-    """The return of a confirmation: the person signed in here, checked again just now."""
+    """The return of a confirmation: the person signed in here, checked again just now.
+    A refusal is logged as a refused sign-in, not a failed password confirmation: no password
+    was guessed, and none of anyone's allowance of guesses is used up."""
     if not current_user.is_authenticated or not (
         str(current_user.id) == flow["confirm"] == str(person.id)
     ):
         audit.record(
-            audit.PASSWORD_CONFIRM_FAILED, actor=current_user, subject=person.email,
-            detail="single sign-on: another person", **request_facts(),
+            audit.SIGN_IN_REFUSED, actor=current_user, subject=person.email,
+            detail="single sign-on confirmation: another person", **request_facts(),
         )  # fmt: skip
         return _refusal(403, "That was not you", sso.NOT_YOU, retry=False)
     if not sso.checked_since(claims, int(flow["asked_at"])):
         audit.record(
-            audit.PASSWORD_CONFIRM_FAILED, actor=current_user, subject=person.email,
-            detail="single sign-on: not asked again", **request_facts(),
+            audit.SIGN_IN_REFUSED, actor=current_user, subject=person.email,
+            detail="single sign-on confirmation: not asked again", **request_facts(),
         )  # fmt: skip
         again = url_for("sso.confirm", next=flow["next"])
         return _refusal(400, "That did not confirm who you are", sso.NOT_ASKED_AGAIN, again=again)
