@@ -81,14 +81,22 @@
 
   // A walk's record as a form says it (Correct, Record a past walk): {fields} to keep, or the
   // problems with it, every one at once.
-  function readRecord(form) {
+  // With its standard questions' answers (those of `kind` where the form asks both kinds'); a
+  // form that asks none leaves the answers the walk has as they are.
+  function readRecord(form, kind) {
     var start = moment(form, "started_at"), end = moment(form, "completed_at");
     var found = Gemba.checks.complete({ started: start, finished: end, spokenTo: value(form, "customers_spoken_to"),
       frontline_met: value(form, "frontline_met"), summary: value(form, "summary") }, Gemba.words.current(), Date.now());
-    return found.length ? { problems: found } : { fields: {
+    var asking = form.querySelector("[data-questions] [name^=answer_]") !== null;
+    var asked = asking ? readAnswers(form, kind) : null;
+    if (asked) found = found.concat(asked.missing);
+    if (found.length) return { problems: found };
+    var fields = {
       started_at: start.toISOString(), completed_at: end.toISOString(),
       customers_spoken_to: Number(value(form, "customers_spoken_to")), customer_ids: chosenIds(form),
-      frontline_met: value(form, "frontline_met"), summary: value(form, "summary") } };
+      frontline_met: value(form, "frontline_met"), summary: value(form, "summary") };
+    if (asked) fields.answers = asked.answers;
+    return { fields: fields };
   }
 
   // The note a Correct observation form is about: the shell names it on the form, a server
@@ -177,8 +185,8 @@
     },
     // A walk that already happened: a done walk at once, marked as recorded after the fact.
     "record-past": function (form, submitter, userId) {
-      var read = readRecord(form);
       var kind = checked(form, "kind"), place = value(form, "place");
+      var read = readRecord(form, kind);
       var found = Gemba.checks.plan({ kind: kind, when: new Date(), minutes: Gemba.words.current().defaults.walk_minutes,
         place: place, purpose: "" }, Gemba.words.current()).concat(read.problems || []);
       if (found.length) return problems(found);
@@ -272,7 +280,7 @@
   // into the form's empty place for them: the walk's own, or its unit's for a walk of `kind`.
   function fillQuestions(form, questions, kind) {
     var holder = form.querySelector("[data-questions]");
-    if (!holder || holder.children.length || !(questions || []).length) return;
+    if (!holder || holder.querySelector("[data-question-kind='" + kind + "']") || !(questions || []).length) return;
     var vocab = Gemba.words.current(), words = vocab.questions;
     var fields = questions.map(function (q) {
       var name = "answer_" + q.id, hint = q.required ? words.required : words.optional;
@@ -299,10 +307,11 @@
 
   // The answers a form gives, by question id, and a problem for each required one left out
   // (the server holds each answer to its question again).
-  function readAnswers(form) {
+  function readAnswers(form, kind) {
     var answers = {}, missing = [], seen = {};
     var words = Gemba.words.current().questions;
-    form.querySelectorAll("[data-questions] [name^=answer_]").forEach(function (input) {
+    var group = kind ? "[data-question-kind='" + String(kind).replace(/[^a-z_]/g, "") + "'] " : "";
+    form.querySelectorAll("[data-questions] " + group + "[name^=answer_]").forEach(function (input) {
       var name = input.name;
       if (seen[name]) return;
       seen[name] = true;

@@ -42,6 +42,16 @@
     form.elements.frontline_met.value = walk.frontline_met || "";
     form.elements.summary.value = walk.summary || "";
     Gemba.forms.fillCustomers(form, customers, walk.customer_ids || []);
+    // The questions this walk was asked, with the answers it holds.
+    Gemba.forms.fillQuestions(form, walk.questions || [], walk.kind);
+    Object.keys(walk.answers || {}).forEach(function (id) {
+      var given = walk.answers[id];
+      var boxes = form.querySelectorAll("[name='answer_" + String(id).replace(/[^0-9]/g, "") + "']");
+      boxes.forEach(function (box) {
+        if (box.type === "radio") box.checked = box.value === given;
+        else box.value = given;
+      });
+    });
     form.querySelector("[data-back]").setAttribute("href", "/walks/" + walk.uuid);
     Gemba.forms.enhance(form);
     return [h("h1", { text: "Correct walk" }), kept(walk), form];
@@ -64,10 +74,14 @@
   }
 
   // The server's Record a past walk form, under a new id of the device's.
-  function recordPastPage(customers) {
+  function recordPastPage(customers, asked) {
     var form = Gemba.forms.copy("record-past");
     form.elements.walk_id.value = Gemba.capture.uuid();
     Gemba.forms.fillCustomers(form, customers, []);
+    // Each kind's standard questions, as the server's form asks them; the kind chosen is read.
+    Gemba.words.choices(Gemba.words.current(), "walk_kind").forEach(function (pair) {
+      Gemba.forms.fillQuestions(form, (asked || {})[pair[0]] || [], pair[0]);
+    });
     Gemba.forms.enhance(form);
     return [h("h1", { text: "Record a past walk" }),
       h("p", { class: "muted", text: "A walk you did but did not record at the time. It is shown as recorded after the fact, and counts like any other done walk." }),

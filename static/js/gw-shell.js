@@ -473,7 +473,7 @@
           else if (match) view = walkPage(walk, records, found[2], found[4]);
           else if (section === "plan") view = planPage(found[2]);
           else if (section === "start-now") view = startNowPage();
-          else if (section === "record-past") view = Gemba.records.recordPastPage(found[2]);
+          else if (section === "record-past") view = Gemba.records.recordPastPage(found[2], found[4]);
           else if (section === "more") view = morePage();
           else if (section === "walks") view = walksList(walks, records);
           else if (section === "today") view = today(walks, records);

@@ -101,3 +101,45 @@ def test_questions_online_ask_for_the_required_ones_on_complete(live_server, new
     page.goto(f"/walks/{walk_id}")
     expect(page.locator("[data-walk-questions] dd").first).to_have_text("No")
     expect(page.locator("[data-walk-questions]")).to_contain_text("Not answered")
+
+
+def test_answers_corrected_offline_keep_the_others_and_reach_the_server(live_server, new_context):
+    """Correct walk offline shows the questions the walk was asked with its answers filled in;
+    changing one sends all of them, so the rest are kept (a form without them would clear them)."""
+    from datetime import UTC, datetime, timedelta
+
+    from gembawalk.services.questions import answers as walk_answers
+    from tests.factories import done_walk
+
+    manager = a_manager()
+    with_questions(manager)
+    finished = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
+    walk = done_walk(manager, finished, kind="gemba_walk", summary="Board is behind.")
+    walk_answers.keep(walk)
+    ids = {q["text"]: str(q["id"]) for q in walk.questions}
+    walk_answers.store(walk, {ids["Is the board up to date?"]: "no", ids["People on shift"]: "7"})
+    db.session.commit()
+    walk_id, email = walk.uuid, manager.email
+    context, page = signed_in_phone(new_context, email)
+
+    go_offline(context, page, f"/walks/{walk_id}")
+    page.get_by_role("link", name="Correct", exact=True).tap()
+    expect(page.get_by_role("heading", name="Correct walk", level=1)).to_be_visible()
+    board = page.get_by_role("group", name="Is the board up to date?")
+    expect(board.get_by_label("No")).to_be_checked()
+    expect(page.get_by_label("People on shift")).to_have_value("7")
+    page.get_by_label("People on shift").fill("9")
+    page.get_by_role("button", name="Save correction").tap()
+    expect(page.get_by_text("Walk corrected.")).to_be_visible()
+
+    context.set_offline(False)
+    until(page, "async () => (await Gemba.store.records()).every(r => r.state === 'sent')")
+    db.session.rollback()
+    stored = db.session.scalars(select(Walk).where(Walk.uuid == walk_id)).one()
+    db.session.refresh(stored)
+    by_text = {q["text"]: stored.answers.get(str(q["id"])) for q in stored.questions}
+    assert by_text == {
+        "Is the board up to date?": "no",
+        "How did the team feel?": None,
+        "People on shift": "9",
+    }
