@@ -10,7 +10,7 @@ from .followups import FollowUp
 from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
 from .people import OrgUnit, Person, PersonRole, coach_assignments, unit_leaders
 from .photos import Photo
-from .rollup import EngagementDay, RollupState
+from .rollup import EngagementDay, EngagementMonth, RollupState
 from .scheduled import DeliveryStatus, DigestDelivery, RunStatus, ScheduledRun
 from .series import WalkSeries, series_customers
 from .sessions import DeviceSession
@@ -50,6 +50,7 @@ __all__ = [
     "DeviceSession",
     "DigestDelivery",
     "EngagementDay",
+    "EngagementMonth",
     "FixedForUs",
     "FollowUp",
     "FollowUpStatus",

@@ -1,0 +1,49 @@
+"""Sum each manager's days per month too: a board over whole months reads a row per manager
+and month.
+
+Where days were already summed, the zone is marked as not cut yet (empty), so the first page
+that reads them, or `flask rebuild-engagement`, sums the months as well as the days.
+
+Revision ID: d8a4f6b1c7e3
+Revises: e7c1a9b4d2f0
+Create Date: 2026-12-05 07:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'd8a4f6b1c7e3'
+down_revision = 'e7c1a9b4d2f0'
+branch_labels = None
+depends_on = None
+
+FACTS = (
+    'done', 'gemba_walks', 'on_time', 'done_planned', 'customer_engagements',
+    'customer_contacts', 'planned_done', 'planned_open', 'planned_cancelled', 'observations',
+    'value_demand', 'failure_demand',
+)
+
+
+def upgrade():
+    op.create_table('engagement_months',
+    sa.Column('manager_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    *(sa.Column(name, sa.Integer(), nullable=False) for name in FACTS),
+    sa.Column('last_engaged_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['manager_id'], ['people.id'], name=op.f('fk_engagement_months_manager_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('manager_id', 'month', name=op.f('pk_engagement_months')),
+    sqlite_with_rowid=False,
+    )
+    with op.batch_alter_table('engagement_months', schema=None) as batch_op:
+        batch_op.create_index('ix_engagement_months_month', ['month'], unique=False)
+    # Days already summed: their months are not yet. The next read rebuilds both.
+    if op.get_bind().execute(sa.text('SELECT 1 FROM engagement_days LIMIT 1')).first():
+        op.execute("UPDATE rollup_state SET zone = ''")
+
+
+def downgrade():
+    with op.batch_alter_table('engagement_months', schema=None) as batch_op:
+        batch_op.drop_index('ix_engagement_months_month')
+    op.drop_table('engagement_months')
