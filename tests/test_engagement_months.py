@@ -80,7 +80,7 @@ def build(unit, zone: str, seed: int = 7):
         managers.append(person)
     instants = edge_instants(zone)
     for person in managers:
-        for instant in rng.sample(instants, 30):
+        for instant in rng.sample(instants, 20):
             status = rng.choice([WalkStatus.DONE] * 3 + [WalkStatus.PLANNED, WalkStatus.CANCELLED])
             if instant > NOW and status is WalkStatus.DONE:
                 status = WalkStatus.PLANNED

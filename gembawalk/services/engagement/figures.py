@@ -186,7 +186,7 @@ def _sum_days(found: dict[int, Figures], ids, period: Period) -> None:
     The months wholly inside the period are read from their monthly sums (one row per
     manager and month), for those measured on the whole of them; the days at the edges, and
     those months' days for anyone who joined or left within them, from the days."""
-    for manager_id, *sums in _rows(_sums(ids, period)):
+    for manager_id, *sums in _rows(sums_query(ids, period)):
         row = found[manager_id]
         for name, value in zip((*SUMMED_NAMES, "planned_missed"), sums, strict=True):
             setattr(row, name, value or 0)
@@ -200,8 +200,8 @@ def _whole_months(period: Period) -> tuple[date, date] | None:
     return (first, after) if first < after else None
 
 
-def _sums(ids, period: Period):
-    """The SELECT _sum_days reads: manager id, then SUMMED and the missed walks, summed."""
+def sums_query(ids, period: Period):
+    """The SELECT _sum_days reads: manager_id, then SUMMED and planned_missed, summed."""
 
     def facts(table, missed, *where):
         return (
@@ -251,7 +251,11 @@ def _sums(ids, period: Period):
             )
     found = union_all(*parts).subquery()
     columns = list(found.c)
-    return select(columns[0], *(func.sum(column) for column in columns[1:])).group_by(columns[0])
+    names = (*SUMMED_NAMES, "planned_missed")
+    return select(
+        columns[0].label("manager_id"),
+        *(func.sum(column).label(name) for column, name in zip(columns[1:], names, strict=True)),
+    ).group_by(columns[0])
 
 
 def _find_last_engagements(found: dict[int, Figures], ids, period: Period) -> None:
@@ -388,12 +392,17 @@ class Manager:
 
 def managers_in(unit_ids: set[int] | list[int]) -> list[Manager]:
     """The people manager_ids_in names, by name."""
+    return managers_in_where(unit_ids)
+
+
+def managers_in_where(unit_ids: set[int] | list[int], *where) -> list[Manager]:
+    """The people manager_ids_in names who meet these conditions, by name."""
     columns = [getattr(Person, name) for name in Manager.__slots__]
     return [
         Manager(*row)
         for row in _rows(
             select(*columns)
-            .where(Person.id.in_(manager_ids_in(unit_ids)))
+            .where(Person.id.in_(manager_ids_in(unit_ids)), *where)
             .order_by(Person.display_name)
         )
     ]
