@@ -1,8 +1,7 @@
 """Sum each manager's days per month too: a board over whole months reads a row per manager
 and month.
 
-Where days were already summed, the zone is marked as not cut yet (empty), so the first page
-that reads them, or `flask rebuild-engagement`, sums the months as well as the days.
+Where days were already summed, their months are summed from them here (one GROUP BY).
 
 Revision ID: d8a4f6b1c7e3
 Revises: e7c1a9b4d2f0
@@ -38,9 +37,18 @@ def upgrade():
     )
     with op.batch_alter_table('engagement_months', schema=None) as batch_op:
         batch_op.create_index('ix_engagement_months_month', ['month'], unique=False)
-    # Days already summed: their months are not yet. The next read rebuilds both.
-    if op.get_bind().execute(sa.text('SELECT 1 FROM engagement_days LIMIT 1')).first():
-        op.execute("UPDATE rollup_state SET zone = ''")
+    # Days already summed: their months, from them.
+    if op.get_bind().dialect.name == 'postgresql':
+        month = "CAST(date_trunc('month', day) AS DATE)"
+    else:
+        month = "date(day, 'start of month')"
+    sums = ', '.join(f'sum({name})' for name in FACTS)
+    op.execute(
+        f"INSERT INTO engagement_months (manager_id, month, {', '.join(FACTS)}, last_engaged_on) "
+        f"SELECT manager_id, {month}, {sums}, "
+        "max(CASE WHEN customer_engagements > 0 THEN day END) "
+        f"FROM engagement_days GROUP BY manager_id, {month}"
+    )
 
 
 def downgrade():
