@@ -69,7 +69,9 @@ def rank(units: set[int], period: Period, offset: int = 0, limit: int | None = N
         )
         .outerjoin(sums, sums.c.manager_id == Person.id)
         .where(Person.id.in_(ids), on_board)
-        .subquery()
+        # Worked out once: inlined, PostgreSQL would look up each last engagement twice.
+        .cte("board")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
     target = board.c.target
     attainment = case(
