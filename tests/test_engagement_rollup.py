@@ -15,6 +15,7 @@ from gembawalk.models import (
     Category,
     CustomerKind,
     EngagementDay,
+    EngagementMonth,
     Observation,
     RollupState,
     Walk,
@@ -44,11 +45,37 @@ def days() -> dict[tuple[int, date], tuple[int, ...]]:
     }
 
 
+def months() -> dict[tuple[int, date], tuple]:
+    """The months as they stand: (manager, first day of the month) -> its sums and last
+    engaged day."""
+    db.session.commit()
+    names = (*rollup.FACTS, "last_engaged_on")
+    return {
+        (row.manager_id, row.month): tuple(getattr(row, name) for name in names)
+        for row in db.session.scalars(select(EngagementMonth))
+    }
+
+
+def months_from_days(kept: dict) -> dict[tuple[int, date], tuple]:
+    """The months the days add up to, summed in Python."""
+    engaged = rollup.FACTS.index("customer_engagements")
+    found: dict[tuple[int, date], tuple] = {}
+    for (manager_id, day), facts in sorted(kept.items()):
+        key = (manager_id, day.replace(day=1))
+        sums, last = found.get(key, ((0,) * len(facts), None))
+        sums = tuple(a + b for a, b in zip(sums, facts, strict=True))
+        found[key] = (sums, day if facts[engaged] else last)
+    return {key: (*sums, last) for key, (sums, last) in found.items()}
+
+
 def assert_true_to_the_walks() -> dict:
-    """What the writes left equals what a rebuild from the walks and observations makes."""
-    kept = days()
+    """What the writes left equals what a rebuild from the walks and observations makes,
+    and each month is the sum of its days."""
+    kept, kept_months = days(), months()
+    assert kept_months == months_from_days(kept)
     rollup.rebuild()
     assert days() == kept
+    assert months() == kept_months
     return kept
 
 

@@ -195,3 +195,41 @@ def test_sessions_of_before_a_session_per_device_carry_on(empty_database):
         assert all(tokens)
         assert "token-1" not in tokens
         db.engine.dispose()
+
+
+def test_days_summed_before_the_months_are_summed_into_months(empty_database):
+    """Upgrading where days were summed sums their months from them, with no rebuild."""
+    from gembawalk.models import EngagementMonth
+    from gembawalk.models.rollup import FACTS
+
+    with empty_database.app_context():
+        upgrade(revision="e7c1a9b4d2f0")
+        names = ", ".join(FACTS)
+        marks = ", ".join(":e" if name == "customer_engagements" else "1" for name in FACTS)
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO people (id, email, display_name, password_hash, active,"
+                    " created_at, started_on) VALUES (1, 'p@example.org', 'P', 'x', true,"
+                    " '2026-01-05 09:00:00', '2026-01-01')"
+                )
+            )
+            for day, engaged in (("2026-01-31", 1), ("2026-02-01", 0), ("2026-02-27", 2)):
+                conn.execute(
+                    text(
+                        f"INSERT INTO engagement_days (manager_id, day, {names}) VALUES (1, :day,"  # noqa: S608
+                        f" {marks})"
+                    ),
+                    {"day": day, "e": engaged},
+                )
+        upgrade()
+        months = {
+            row.month: (row.done, row.customer_engagements, row.last_engaged_on)
+            for row in db.session.query(EngagementMonth)
+        }
+        assert months == {
+            date(2026, 1, 1): (1, 1, date(2026, 1, 31)),
+            date(2026, 2, 1): (2, 2, date(2026, 2, 27)),
+        }
+        db.session.remove()
+        db.engine.dispose()

@@ -50,10 +50,13 @@ def _board(default: str = "4w"):
 
 @bp.get("/leaderboard")
 def board():
-    form, found, status = _board()
-    page = min(max(request.args.get("page", 1, type=int), 1), found.pages)
+    form, period, status = _pickers()
+    page = request.args.get("page", 1, type=int)
+    found = leaderboard.leaderboard_page(current_user, form.unit_id, period, page)
+    form.offer(found.scope.choices)
+    form.unit.data = found.unit.id
     return render_template(
-        "engagement/leaderboard.html", form=form, board=found, rows=found.page(page), page=page
+        "engagement/leaderboard.html", form=form, board=found, rows=found.rows, page=found.number
     ), status
 
 

@@ -11,7 +11,7 @@ from .indexes import ENGAGEMENT_INDEXES  # noqa: F401  (registers the indexes)
 from .people import OrgUnit, Person, PersonRole, coach_assignments, unit_leaders
 from .photos import Photo
 from .questions import UnitQuestion
-from .rollup import EngagementDay, RollupState
+from .rollup import EngagementDay, EngagementMonth, RollupState
 from .scheduled import DeliveryStatus, DigestDelivery, RunStatus, ScheduledRun
 from .series import WalkSeries, series_customers
 from .sessions import DeviceSession
@@ -54,6 +54,7 @@ __all__ = [
     "DeviceSession",
     "DigestDelivery",
     "EngagementDay",
+    "EngagementMonth",
     "FixedForUs",
     "FollowUp",
     "FollowUpStatus",

@@ -60,6 +60,38 @@ class EngagementDay(Model):
     failure_demand: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class EngagementMonth(Model):
+    """One manager's month: the sum of their days in it (`month` is its first day), and the
+    last day in it with a customer engagement. A board over whole months (a quarter) reads
+    one row per manager and month instead of every day; rollup.py recomputes a month from
+    its days whenever one of them is, in the same transaction."""
+
+    __tablename__ = "engagement_months"
+    __table_args__ = (
+        # A period's months for a whole organisation.
+        Index("ix_engagement_months_month", "month"),
+        {"sqlite_with_rowid": False},
+    )
+
+    manager_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    gemba_walks: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    done_planned: Mapped[int] = mapped_column(Integer, default=0)
+    customer_engagements: Mapped[int] = mapped_column(Integer, default=0)
+    customer_contacts: Mapped[int] = mapped_column(Integer, default=0)
+    planned_done: Mapped[int] = mapped_column(Integer, default=0)
+    planned_open: Mapped[int] = mapped_column(Integer, default=0)
+    planned_cancelled: Mapped[int] = mapped_column(Integer, default=0)
+    observations: Mapped[int] = mapped_column(Integer, default=0)
+    value_demand: Mapped[int] = mapped_column(Integer, default=0)
+    failure_demand: Mapped[int] = mapped_column(Integer, default=0)
+    last_engaged_on: Mapped[date | None] = mapped_column(Date)  # None: no engagement that month
+
+
 class RollupState(Model):
     """The time zone the days were cut in (one row). Changing GEMBAWALK_TIMEZONE makes the
     rows stale: the next read rebuilds them, or `flask rebuild-engagement` does it first."""
@@ -72,3 +104,8 @@ class RollupState(Model):
 
 # The facts a day holds, by column name (its key aside), in the table's order.
 FACTS = tuple(column.key for column in EngagementDay.__table__.columns if not column.primary_key)
+# A month holds the same sums, in the same order, and then its last engaged day.
+MONTH_FACTS = tuple(
+    column.key for column in EngagementMonth.__table__.columns if not column.primary_key
+)
+assert MONTH_FACTS[:-1] == FACTS

@@ -12,18 +12,40 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import BigInteger, case, cast, func, literal, literal_column, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    not_,
+    or_,
+    select,
+    union_all,
+)
 
 from ...extensions import db
 from ...models import CadencePeriod, FollowUp, FollowUpStatus, Person, PersonRole, Role
 from ...models.rollup import FACTS
 from ...models.rollup import EngagementDay as Day
+from ...models.rollup import EngagementMonth as Month
 from ...timeutil import week_start
 from ..cadence import targets as cadence
 from ..followups.predicates import overdue_clause
 from . import rollup
 from .definitions import measured_day, measured_span, share
-from .periods import Period, as_date, choose_period, monday_of, week_index
+from .periods import (
+    Period,
+    as_date,
+    choose_period,
+    monday_of,
+    month_start,
+    next_month,
+    week_index,
+)
 
 CHART_WEEKS = 26  # of history on a manager's own chart
 RECENT_WEEKS = 14  # a streak is read this far back first, then to the cap if it goes on
@@ -159,18 +181,81 @@ def _unmeasured(manager: Person | Manager, target: cadence.Target, period: Perio
 def _sum_days(found: dict[int, Figures], ids, period: Period) -> None:
     """Everything done, planned for and noted in the period. Done walks count in the period
     they were completed in, planned ones in the period they were planned for: those still
-    planned for a day before today were missed. Only the days they were measured on count."""
-    missed = case((Day.day < period.today, Day.planned_open), else_=0)
-    for manager_id, *sums in _rows(
-        select(Day.manager_id, *(func.sum(column) for column in (*SUMMED, missed)))
-        .join(Person, Person.id == Day.manager_id)
-        .where(Day.manager_id.in_(ids), Day.day >= period.first, Day.day <= period.last)
-        .where(measured_day(Day.day))
-        .group_by(Day.manager_id)
-    ):
+    planned for a day before today were missed. Only the days they were measured on count.
+
+    The months wholly inside the period are read from their monthly sums (one row per
+    manager and month), for those measured on the whole of them; the days at the edges, and
+    those months' days for anyone who joined or left within them, from the days."""
+    for manager_id, *sums in _rows(sums_query(ids, period)):
         row = found[manager_id]
         for name, value in zip((*SUMMED_NAMES, "planned_missed"), sums, strict=True):
             setattr(row, name, value or 0)
+
+
+def _whole_months(period: Period) -> tuple[date, date] | None:
+    """The first day of the first month wholly inside the period, and of the month after
+    the last one: None when the period holds no whole month."""
+    first = period.first if period.first.day == 1 else next_month(period.first)
+    after = month_start(period.last + timedelta(days=1))
+    return (first, after) if first < after else None
+
+
+def sums_query(ids, period: Period):
+    """The SELECT _sum_days reads: manager_id, then SUMMED and planned_missed, summed."""
+
+    def facts(table, missed, *where):
+        return (
+            select(table.manager_id, *(getattr(table, name) for name in SUMMED_NAMES), missed)
+            .join(Person, Person.id == table.manager_id)
+            .where(table.manager_id.in_(ids), *where)
+        )
+
+    def day_missed(before: date):
+        return case((Day.day < before, Day.planned_open), else_=0)
+
+    in_period = (Day.day >= period.first, Day.day <= period.last, measured_day(Day.day))
+    months = _whole_months(period)
+    if months is None:
+        parts = [facts(Day, day_missed(period.today), *in_period)]
+    else:
+        first, after = months
+        whole = and_(  # measured on every day of the months
+            Person.started_on <= first,
+            or_(Person.left_on.is_(None), Person.left_on >= after - timedelta(days=1)),
+        )
+        this_month = month_start(period.today)
+        parts = [
+            facts(
+                Month,
+                case((Month.month < this_month, Month.planned_open), else_=0),
+                Month.month >= first,
+                Month.month < after,
+                whole,
+            ),
+            # The edges, and the months' days of those who joined or left within them.
+            facts(Day, day_missed(period.today), *in_period, Day.day < first),
+            facts(Day, day_missed(period.today), *in_period, Day.day >= after),
+            facts(Day, day_missed(period.today), *in_period, Day.day >= first).where(
+                Day.day < after, not_(whole)
+            ),
+        ]
+        if first <= this_month < after and period.today > this_month:
+            # A month's sums cannot tell which of its walks still planned were for a day
+            # already past: in the month under way, those are read from its days.
+            zero: list[ColumnElement[int]] = [literal_column("0")] * len(SUMMED_NAMES)
+            parts.append(
+                select(Day.manager_id, *zero, Day.planned_open)
+                .join(Person, Person.id == Day.manager_id)
+                .where(Day.manager_id.in_(ids), whole, Day.planned_open > literal_column("0"))
+                .where(Day.day >= this_month, Day.day < period.today)
+            )
+    found = union_all(*parts).subquery()
+    columns = list(found.c)
+    names = (*SUMMED_NAMES, "planned_missed")
+    return select(
+        columns[0].label("manager_id"),
+        *(func.sum(column).label(name) for column, name in zip(columns[1:], names, strict=True)),
+    ).group_by(columns[0])
 
 
 def _find_last_engagements(found: dict[int, Figures], ids, period: Period) -> None:
@@ -307,12 +392,17 @@ class Manager:
 
 def managers_in(unit_ids: set[int] | list[int]) -> list[Manager]:
     """The people manager_ids_in names, by name."""
+    return managers_in_where(unit_ids)
+
+
+def managers_in_where(unit_ids: set[int] | list[int], *where) -> list[Manager]:
+    """The people manager_ids_in names who meet these conditions, by name."""
     columns = [getattr(Person, name) for name in Manager.__slots__]
     return [
         Manager(*row)
         for row in _rows(
             select(*columns)
-            .where(Person.id.in_(manager_ids_in(unit_ids)))
+            .where(Person.id.in_(manager_ids_in(unit_ids)), *where)
             .order_by(Person.display_name)
         )
     ]

@@ -13,8 +13,9 @@ from ...models import Observation, OrgUnit, Person, Role, Walk
 from .. import access
 from ..errors import Forbidden, NotFound
 from ..people.org import TreeRow, subtree_ids, tree
+from . import ranking
 from .definitions import in_period
-from .figures import Figures, figures_for, manager_ids_in, managers_in, ranked
+from .figures import Figures, figures_for, manager_ids_in, managers_in, managers_in_where
 from .periods import Period
 
 DETAIL_LIMIT = 200  # walks and observations listed on a manager's page
@@ -47,6 +48,26 @@ class Board:
         """The rows on page `number` (from 1; out of range gives the nearest page)."""
         number = min(max(number, 1), self.pages)
         return self.rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+
+
+@dataclass
+class BoardPage:
+    """One page of a board: only its rows are counted in Python (ranking.py orders the rest
+    in the database)."""
+
+    scope: Scope
+    period: Period
+    rows: list[Figures]
+    total: int  # managers on the whole board
+    number: int  # this page's, from 1
+
+    @property
+    def unit(self) -> OrgUnit:
+        return self.scope.unit
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
 
 
 @dataclass
@@ -99,9 +120,35 @@ def leaderboard(actor: Person, unit_id: int | None, period: Period) -> Board:
     someone who left stays for the periods they were measured in, marked as having left)."""
     scope = scope_for(actor, unit_id)
     units = subtree_ids(scope.unit.id)
-    figures = figures_for(managers_in(units), period, among=manager_ids_in(units)).values()
-    shown = [row for row in figures if row.on_the_board]
-    return Board(scope=scope, period=period, rows=ranked(shown))
+    order = ranking.rank(units, period).rows
+    figures = figures_for(managers_in(units), period, among=manager_ids_in(units))
+    return Board(scope=scope, period=period, rows=_in_order(figures, order))
+
+
+def leaderboard_page(actor: Person, unit_id: int | None, period: Period, number: int) -> BoardPage:
+    """Page `number` of leaderboard()'s board (out of range: the nearest page), with only
+    that page's managers counted."""
+    scope = scope_for(actor, unit_id)
+    units = subtree_ids(scope.unit.id)
+    number = max(number, 1)
+    found = ranking.rank(units, period, (number - 1) * PAGE_SIZE, PAGE_SIZE)
+    if not found.rows:  # past the last page
+        number = max(1, -(-found.total // PAGE_SIZE))
+        if found.total:
+            found = ranking.rank(units, period, (number - 1) * PAGE_SIZE, PAGE_SIZE)
+    ids = [row.manager_id for row in found.rows]
+    figures = figures_for(managers_in_where(units, Person.id.in_(ids)), period) if ids else {}
+    rows = _in_order(figures, found.rows)
+    return BoardPage(scope=scope, period=period, rows=rows, total=found.total, number=number)
+
+
+def _in_order(figures: dict[int, Figures], order: list[ranking.Ranked]) -> list[Figures]:
+    rows = []
+    for ranked in order:
+        row = figures[ranked.manager_id]
+        row.rank = ranked.rank
+        rows.append(row)
+    return rows
 
 
 def manager_detail(actor: Person, manager_id: int, period: Period) -> ManagerDetail:

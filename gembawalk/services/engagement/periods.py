@@ -225,6 +225,22 @@ def monday_of(day_column):
     return type_coerce(func.date(day_column, "weekday 0", "-6 days"), Date)
 
 
+def month_of(day_column):
+    """The first day of a DATE column's month."""
+    if _on_postgres():
+        return cast(func.date_trunc("month", day_column), Date)
+    return type_coerce(func.date(day_column, "start of month"), Date)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
 def week_index(day_column, first: date):
     """Whole weeks from the Monday `first` to a DATE column's week (0, 1, ...), for days on
     or after `first`."""

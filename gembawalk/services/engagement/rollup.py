@@ -1,8 +1,10 @@
-"""Keeps `engagement_days` true: each manager's walks and observations summed per local day.
+"""Keeps `engagement_days` true: each manager's walks and observations summed per local day,
+and `engagement_months`: those days summed per month (what a board over whole months reads).
 
 Whenever a walk, an observation or a customer's kind changes, the session notes which
 managers' days it touched; just before the transaction commits, those days are recomputed
-from the walks and observations themselves (never incremented, so they cannot drift). On
+from the walks and observations themselves (never incremented, so they cannot drift), and
+their months from those days, in the same transaction. On
 PostgreSQL an advisory lock per manager makes two transactions recompute the same manager
 one after the other, each seeing what the other committed; SQLite has one writer at a time.
 
@@ -43,10 +45,10 @@ from sqlalchemy.orm import Session
 from ...database import writing
 from ...extensions import db
 from ...models import Category, Customer, Observation, Walk, WalkKind, WalkStatus, walk_customers
-from ...models.rollup import FACTS, EngagementDay, RollupState
+from ...models.rollup import FACTS, EngagementDay, EngagementMonth, RollupState
 from ...timeutil import UTCDateTime, day_start_utc, local
 from .definitions import customer_engagement, had_a_plan
-from .periods import LocalClock, org_zone
+from .periods import LocalClock, month_of, month_start, next_month, org_zone
 
 log = logging.getLogger(__name__)
 
@@ -219,6 +221,7 @@ def refresh(
         )
         start, end = day_start_utc(first, zone), day_start_utc(last + timedelta(days=1), zone)
         connection.execute(*_fill(zone, start, end, [manager_id]))
+        _fill_months(connection, manager_id, month_start(first), next_month(last))
     if not zone_known:  # a new database: its first days say which zone they are in
         _record_zone(connection, zone, only_if_missing=True)
 
@@ -232,13 +235,16 @@ def rebuild(zone: str | None = None) -> int:
         connection = db.session.connection()
         connection.execute(delete(EngagementDay))
         bounds = _bounds(connection)
+        connection.execute(delete(EngagementMonth))
         if bounds:
             # Day by day, as later writes add them: a period's rows lie together on disk.
             connection.execute(*_fill(zone, *bounds, in_day_order=True))
+            _fill_months(connection)
         _record_zone(connection, zone)
         made = connection.execute(select(func.count()).select_from(EngagementDay)).scalar_one()
         # The planner's picture of the table was of another size.
         connection.exec_driver_sql("ANALYZE engagement_days")
+        connection.exec_driver_sql("ANALYZE engagement_months")
         db.session.commit()
     return made
 
@@ -261,6 +267,40 @@ def ensure_current(zone: str) -> None:
     if claimed:  # whoever changed the row rebuilds; the others find it done
         log.warning("Engagement days were cut in %s, now %s: rebuilding them.", stored, zone)
         rebuild(zone)
+
+
+def _fill_months(
+    connection, manager_id: int | None = None, first: date | None = None, after: date | None = None
+) -> None:
+    """Sum the months from the days: every month, or one manager's from the month `first`
+    up to (not including) the month `after`, deleting what those months held first."""
+    month = month_of(EngagementDay.day)
+    engaged = EngagementDay.customer_engagements > literal_column("0")
+    summed = select(
+        EngagementDay.manager_id,
+        month,
+        *(func.sum(getattr(EngagementDay, name)) for name in FACTS),
+        func.max(case((engaged, EngagementDay.day))),
+    )
+    if manager_id is not None:
+        assert first is not None  # one manager's months are always bounded
+        assert after is not None
+        connection.execute(
+            delete(EngagementMonth).where(
+                EngagementMonth.manager_id == manager_id,
+                EngagementMonth.month >= first,
+                EngagementMonth.month < after,
+            )
+        )
+        summed = summed.where(
+            EngagementDay.manager_id == manager_id,
+            EngagementDay.day >= first,
+            EngagementDay.day < after,
+        )
+    summed = summed.group_by(EngagementDay.manager_id, month)
+    table = cast(Table, EngagementMonth.__table__)
+    columns = ["manager_id", "month", *FACTS, "last_engaged_on"]
+    connection.execute(table.insert().from_select(columns, summed))
 
 
 def _record_zone(connection, zone: str, only_if_missing: bool = False) -> None:

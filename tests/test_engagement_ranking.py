@@ -1,0 +1,85 @@
+"""The board's order, ranks and pages worked out in SQL (services/engagement/ranking.py) are
+those Figures.rank_key gives in Python, with the figures counted for a page's rows only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from gembawalk.extensions import db
+from gembawalk.models import CadencePeriod
+from gembawalk.services.engagement import figures as engagement
+from gembawalk.services.engagement import leaderboard, ranking
+from gembawalk.services.engagement.periods import choose_period
+from gembawalk.services.people.org import subtree_ids
+
+from . import factories
+from .test_engagement_months import NOW, PERIODS, build
+
+
+@pytest.fixture
+def world(app, unit):
+    """The months' world, with cadences of every kind and managers alike in every figure."""
+    app.config["GEMBAWALK_TIMEZONE"] = "Europe/London"
+    team = factories.OrgUnitFactory(name="Team", parent=unit)
+    team.cadence_period, team.cadence_customer_visits = CadencePeriod.MONTH, 3
+    managers = build(unit, "Europe/London")
+    managers[2].cadence_period, managers[2].cadence_customer_visits = CadencePeriod.MONTH, 2
+    managers[3].cadence_period, managers[3].cadence_customer_visits = CadencePeriod.WEEK, 0
+    managers[4].org_unit = team
+    managers[6].org_unit = team
+    for n in range(3):  # never engaged, the same name but for case
+        factories.PersonFactory(roles=["manager"], org_unit=team, display_name=f"Zed {'Z' * n}")
+    director = factories.PersonFactory(roles=["admin"])
+    db.session.commit()
+    return unit, director
+
+
+def python_board(units, period) -> list[tuple[int, int]]:
+    """The board as Python ranks it: figures for everyone, sorted by their rank keys."""
+    found = engagement.figures_for(engagement.managers_in(units), period)
+    shown = [row for row in found.values() if row.on_the_board]
+    return [(row.manager.id, row.rank) for row in engagement.ranked(shown)]
+
+
+def test_sql_ranks_as_python_does(world):
+    unit, _director = world
+    units = subtree_ids(unit.id)
+    for first, last in PERIODS:
+        period = choose_period(first=first, last=last, zone="Europe/London", now=NOW)
+        expected = python_board(units, period)
+        found = ranking.rank(units, period)
+        assert [(row.manager_id, row.rank) for row in found.rows] == expected, (first, last)
+        assert found.total == len(expected)
+        assert len({rank for _id, rank in expected}) > 2  # something to order
+
+
+def test_a_page_holds_its_slice_of_the_board_with_the_same_figures(world, monkeypatch):
+    unit, director = world
+    period = choose_period(first=PERIODS[0][0], last=PERIODS[0][1], zone="Europe/London", now=NOW)
+    whole = leaderboard.leaderboard(director, unit.id, period)
+    monkeypatch.setattr(leaderboard, "PAGE_SIZE", 4)
+    pages = [leaderboard.leaderboard_page(director, unit.id, period, n) for n in (1, 2, 3)]
+    assert [page.total for page in pages] == [len(whole.rows)] * 3
+    assert pages[0].pages == 3
+    paged = [row for page in pages for row in page.rows]
+    assert [(row.manager.id, row.rank) for row in paged] == [
+        (row.manager.id, row.rank) for row in whole.rows
+    ]
+    for mine, theirs in zip(paged, whole.rows, strict=True):
+        assert mine.customer_engagements == theirs.customer_engagements
+        assert mine.target == theirs.target
+        assert mine.streak_weeks == theirs.streak_weeks
+        assert mine.days_since_last == theirs.days_since_last
+    past = leaderboard.leaderboard_page(director, unit.id, period, 40)
+    assert past.number == 3
+    assert [row.manager.id for row in past.rows] == [row.manager.id for row in pages[2].rows]
+
+
+def test_an_empty_board_has_one_empty_page(app, unit):
+    director = factories.PersonFactory(roles=["admin"])
+    db.session.commit()
+    period = choose_period(first=date(2026, 4, 1), last=date(2026, 6, 30), zone="Europe/London")
+    page = leaderboard.leaderboard_page(director, unit.id, period, 3)
+    assert (page.rows, page.total, page.pages, page.number) == ([], 0, 1, 1)
