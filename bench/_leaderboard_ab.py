@@ -1,16 +1,40 @@
 """Time the whole-organisation leaderboard (this quarter) against an already-built database,
-without migrating it: run once with main's code first on PYTHONPATH, once with the branch's."""
-import os, statistics, sys, time
+without migrating it: run once with main's code first on PYTHONPATH, once with the branch's.
+
+    URL=postgresql+psycopg://… LABEL=main python bench/_leaderboard_ab.py 20
+"""
+
+import os
+import statistics
+import sys
+import time
+
 from gembawalk import create_app
-app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ["URL"], "WTF_CSRF_ENABLED": False})
-c = app.test_client()
-assert c.post("/sign-in", data={"email": "director@bench.example", "password": "bench-password-0"}).status_code == 302
-path = "/engagement/leaderboard?unit=1&period=quarter"
-c.get(path)
-ts, cpu = [], []
-for _ in range(int(sys.argv[1])):
-    t, tc = time.perf_counter(), time.process_time()
-    r = c.get(path); r.get_data(); assert r.status_code == 200
-    ts.append((time.perf_counter() - t) * 1000); cpu.append((time.process_time() - tc) * 1000)
-ts.sort()
-print(f"{os.environ.get('LABEL')}: p50 {statistics.median(ts):.0f} ms, p95 {ts[max(0, round(len(ts)*0.95)-1)]:.0f} ms, cpu p50 {statistics.median(cpu):.0f} ms, load {os.getloadavg()[0]:.1f}")
+
+PATH = "/engagement/leaderboard?unit=1&period=quarter"
+SIGN_IN = {"email": "director@bench.example", "password": "bench-password-0"}
+
+
+def main(rounds: int) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ["URL"], "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    assert client.post("/sign-in", data=SIGN_IN).status_code == 302
+    client.get(PATH)  # warm
+    walls, cpus = [], []
+    for _ in range(rounds):
+        wall, cpu = time.perf_counter(), time.process_time()
+        response = client.get(PATH)
+        response.get_data()
+        assert response.status_code == 200
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    walls.sort()
+    p95 = walls[max(0, round(len(walls) * 0.95) - 1)]
+    print(
+        f"{os.environ.get('LABEL')}: p50 {statistics.median(walls):.0f} ms, p95 {p95:.0f} ms, "
+        f"cpu p50 {statistics.median(cpus):.0f} ms, load {os.getloadavg()[0]:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))

@@ -60,8 +60,13 @@ def _provider_down(error: oidc.ProviderUnavailable):
 
 @bp.before_request
 def configured():
+    # Confirming is for someone signed in: anyone else goes to sign in, as on every such page,
+    # whether or not single sign-on is set up.
+    if request.endpoint == "sso.confirm" and not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     if not sso.single_sign_on_enabled():
         abort(404)
+    return None
 
 
 @bp.get("/sign-in/oidc")

@@ -199,15 +199,32 @@
       .then(function (html) {
         if (!html) return false;
         var fresh = new DOMParser().parseFromString(html, "text/html");
+        var drawn = [];
         document.querySelectorAll("[data-redraw]").forEach(function (part) {
           var now = fresh.querySelector("[data-redraw='" + part.getAttribute("data-redraw") + "']");
           if (!now || part.contains(document.activeElement) || filledIn(part) || now.outerHTML === part.outerHTML) return;
-          var drawn = document.importNode(now, true);
-          part.replaceWith(drawn);
-          Gemba.forms.enhance(drawn);
+          var copy = document.importNode(now, true);
+          part.replaceWith(copy);
+          Gemba.forms.enhance(copy);
+          drawn.push(copy);
         });
-        return true;
+        return Gemba.store.records().then(function (records) {
+          drawn.forEach(function (part) { markHeld(part, Gemba.outbox.byUuid(records)); });
+          return true;
+        });
       }).catch(function () { return false; /* no signal after all: the page stays as it is */ });
+  }
+
+  // The notes this device sent keep saying so once drawn again from the server ("Sent", as
+  // before the redraw); the gemba:status listener above keeps the words true from then on.
+  function markHeld(part, byUuid) {
+    part.querySelectorAll("[data-observation]").forEach(function (item) {
+      var record = byUuid[item.getAttribute("data-observation")];
+      var meta = item.querySelector(".obs-meta");
+      if (!record || !meta || item.querySelector("[data-record]")) return;
+      meta.appendChild(Gemba.status.h("span", { class: "record-state", "data-record": record.uuid,
+        "data-state": record.state, text: Gemba.status.stateText(record) }));
+    });
   }
 
   function refreshOnSync() {
