@@ -35,6 +35,13 @@ def violations(page: Page) -> list[str]:
     ]
 
 
+def drawn(page: Page) -> None:
+    """The app shell draws its page after loading (from what the device holds): checked once
+    its heading is there, as a person sees it, not in the moment before."""
+    if page.locator("[data-shell]").count():
+        expect(page.locator("main h1").first).to_be_attached()
+
+
 def _addresses(app, role: str) -> tuple[list[str], str | None]:
     """The role's pages (crawled with the test client, on the server's own database)."""
     client = app.test_client()
@@ -96,6 +103,7 @@ def test_no_page_has_an_accessibility_violation(app, live_server, browser):
             sign_in(page, pages.ROLES[role], pages.DEMO_PASSWORD)
             for address in addresses:
                 page.goto(address)
+                drawn(page)
                 found += [f"{role}, {shape}: {v}" for v in violations(page)]
                 checked += 1
             for address, button, clear in (
