@@ -50,9 +50,11 @@ $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/message
 	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS) -l $*
 
 # Extract every marked string (babel.cfg) into messages.pot, bring each language's .po up to
-# date with it (new and changed strings come in empty: translate them), then compile.
+# date with it (new and changed strings come in empty: translate them), then compile. Folders
+# whose names start with "_" are read too (templates/_macros: Babel skips them by default).
 translations: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		--ignore-dirs ".* node_modules __pycache__" \
 		--no-location --no-wrap --sort-output --project "Gemba Walk" --version 0.1 --copyright-holder "Gemba Walk" --msgid-bugs-address "" \
 		-o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel -q update --no-wrap -N --ignore-obsolete -i $(TRANSLATIONS)/messages.pot \

@@ -81,6 +81,13 @@ def test_welsh_plural_forms_header():
     )
 
 
+def _read_folder(path: str) -> bool:
+    """As the Makefile's extraction: every folder but hidden ones and node_modules, those whose
+    names start with "_" included (templates/_macros, which Babel skips by default)."""
+    name = Path(path).name
+    return not name.startswith(".") and name not in ("node_modules", "__pycache__")
+
+
 def marked() -> set[str | tuple[str, str]]:
     """Every string marked in the code and templates, as `make translations` extracts it."""
     method_map = [
@@ -91,7 +98,7 @@ def marked() -> set[str | tuple[str, str]]:
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map, keywords=keywords
+        str(ROOT), method_map, keywords=keywords, directory_filter=_read_folder
     ):
         found.add(message if isinstance(message, str) else tuple(message))
     return found

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -17,10 +19,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from .. import limits
-from ..forms import MultiCheckboxField, enum_options, limited, options, whole_number
+from ..forms import MultiCheckboxField, enum_options, limited, options
 from ..models import (
     AnswerType,
     Category,
@@ -58,47 +60,52 @@ class ClientIdField(HiddenField):
 class PlanWalkForm(FlaskForm):
     walk_id = ClientIdField()
     kind = RadioField(
-        "What kind of walk?",
+        _l("What kind of walk?"),
         choices=enum_options(WalkKind),
         default=WalkKind.CUSTOMER_VISIT.value,
-        validators=[InputRequired("Choose a customer visit or a gemba walk.")],
+        validators=[InputRequired(_l("Choose a customer visit or a gemba walk."))],
     )
-    day = DateField("Date", validators=[InputRequired("Enter a date.")])
-    at = TimeField("Time", validators=[InputRequired("Enter a time.")])
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
+    at = TimeField(_l("Time"), validators=[InputRequired(_l("Enter a time."))])
     planned_minutes = SelectField(
-        "How long", choices=DURATIONS, coerce=int, default=limits.WALK_MINUTES_DEFAULT
+        _l("How long"), choices=DURATIONS, coerce=int, default=limits.WALK_MINUTES_DEFAULT
     )
     place = StringField(
-        "Place",
-        validators=[limited("place", "The place")],
-        render_kw={"placeholder": "e.g. Northgate depot, loading bay"},
+        _l("Place"),
+        validators=[limited("place", _l("The place"))],
+        render_kw={"placeholder": _l("e.g. Northgate depot, loading bay")},
     )
     purpose = TextAreaField(
-        "Purpose",
-        validators=[limited("purpose", "The purpose")],
-        render_kw={"rows": 3, "placeholder": "What do you want to learn?"},
+        _l("Purpose"),
+        validators=[limited("purpose", _l("The purpose"))],
+        render_kw={"rows": 3, "placeholder": _l("What do you want to learn?")},
     )
-    customer_ids = MultiCheckboxField("Customers you plan to meet", coerce=record_id)
+    customer_ids = MultiCheckboxField(_l("Customers you plan to meet"), coerce=record_id)
     new_customer_name = StringField(
-        "Or add a customer to the register", validators=[limited("customer_name", "The name")]
+        _l("Or add a customer to the register"),
+        validators=[limited("customer_name", _l("The name"))],
     )
     new_customer_kind = RadioField(
-        "Kind", choices=enum_options(CustomerKind), default=CustomerKind.EXTERNAL.value
+        _l("Kind"), choices=enum_options(CustomerKind), default=CustomerKind.EXTERNAL.value
     )
     repeat = SelectField(
-        "Repeat", choices=options([("", "Does not repeat")]) + enum_options(RepeatRule), default=""
+        _l("Repeat"),
+        choices=options([("", _l("Does not repeat"))]) + enum_options(RepeatRule),
+        default="",
     )
     repeat_until = DateField(
-        "Until", validators=[Optional()], description="Leave empty to repeat for good."
+        _l("Until"), validators=[Optional()], description=_l("Leave empty to repeat for good.")
     )
     # Shown when changing a walk of a series: this one alone, or this and all later ones.
     scope = RadioField(
-        "Change",
-        choices=options([("this", "Only this walk"), ("later", "This and all later walks")]),
+        _l("Change"),
+        choices=options(
+            [("this", _l("Only this walk")), ("later", _l("This and all later walks"))]
+        ),
         default="this",
     )
-    submit = SubmitField("Plan walk")
-    start_now = SubmitField("Start now")
+    submit = SubmitField(_l("Plan walk"))
+    start_now = SubmitField(_l("Start now"))
 
     def plan_fields(self) -> dict:
         return {
@@ -117,37 +124,39 @@ class PlanWalkForm(FlaskForm):
         }
 
 
-NO_CUSTOMER = "No one named"
+NO_CUSTOMER = _l("No one named")
 
 
 class ObservationForm(FlaskForm):
     observation_id = ClientIdField()
     category = RadioField(
-        "Category",
+        _l("Category"),
         choices=enum_options(Category),
-        validators=[InputRequired("Choose a category first.")],
+        validators=[InputRequired(_l("Choose a category first."))],
     )
     waste_type = SelectField(
-        "Which waste?", choices=options([("", "Choose…")]) + enum_options(WasteType)
+        _l("Which waste?"), choices=options([("", _l("Choose…"))]) + enum_options(WasteType)
     )
-    said_by = RadioField("Who said it?", choices=enum_options(SaidBy), default=SaidBy.WALKER.value)
+    said_by = RadioField(
+        _l("Who said it?"), choices=enum_options(SaidBy), default=SaidBy.WALKER.value
+    )
     # The register customer who said it (a what matters note): the service checks the choice.
     customer_id = SelectField(
-        "Which customer said it?", choices=options([("", NO_CUSTOMER)]), validate_choice=False
+        _l("Which customer said it?"), choices=options([("", NO_CUSTOMER)]), validate_choice=False
     )
     text = TextAreaField(
-        "Note",
+        _l("Note"),
         validators=[
-            InputRequired("Write what you saw or heard."),
-            limited("observation", "A note"),
+            InputRequired(_l("Write what you saw or heard.")),
+            limited("observation", _l("A note")),
         ],
-        render_kw={"rows": 4, "placeholder": "In their own words, if you can"},
+        render_kw={"rows": 4, "placeholder": _l("In their own words, if you can")},
     )
-    submit = SubmitField("Add")
+    submit = SubmitField(_l("Add"))
 
     def validate_waste_type(self, field):
         if self.category.data == Category.WASTE.value and not field.data:
-            field.errors.append("Choose which waste this is.")
+            field.errors.append(_("Choose which waste this is."))
 
     def offer_customers(self, customers) -> None:
         """The customers a note may name (services.customers.nameable), after "no one"."""
@@ -158,50 +167,52 @@ class ObservationForm(FlaskForm):
 
 class CompleteWalkForm(FlaskForm):
     started_at = DateTimeLocalField(
-        "Started",
+        _l("Started"),
         format="%Y-%m-%dT%H:%M",
-        validators=[InputRequired("Enter when the walk started.")],
+        validators=[InputRequired(_l("Enter when the walk started."))],
     )
     completed_at = DateTimeLocalField(
-        "Finished",
+        _l("Finished"),
         format="%Y-%m-%dT%H:%M",
-        validators=[InputRequired("Enter when the walk finished.")],
+        validators=[InputRequired(_l("Enter when the walk finished."))],
     )
     customers_spoken_to = IntegerField(
-        "How many customers did you speak with?",
+        _l("How many customers did you speak with?"),
         validators=[
-            InputRequired("Enter a number, 0 if none."),
-            whole_number(limits.CUSTOMERS_SPOKEN_TO_MAX, "Enter a number from 0 to {most}."),
+            InputRequired(_l("Enter a number, 0 if none.")),
+            # forms.whole_number writes its message once, at import, before there is a
+            # language to write it in: WTForms fills in %(max)d as it refuses, in the reader's.
+            NumberRange(0, limits.CUSTOMERS_SPOKEN_TO_MAX, _l("Enter a number from 0 to %(max)d.")),
         ],
         render_kw={"inputmode": "numeric"},
     )
-    customer_ids = MultiCheckboxField("Customers from the register you met", coerce=record_id)
+    customer_ids = MultiCheckboxField(_l("Customers from the register you met"), coerce=record_id)
     frontline_met = StringField(
-        "Frontline people you met",
-        validators=[limited("frontline_met", "This")],
-        render_kw={"placeholder": "Roles or names, e.g. Sam (picker), night shift lead"},
+        _l("Frontline people you met"),
+        validators=[limited("frontline_met", _l("This"))],
+        render_kw={"placeholder": _l("Roles or names, e.g. Sam (picker), night shift lead")},
     )
     summary = TextAreaField(
-        "Summary",
-        validators=[limited("summary", "The summary")],
+        _l("Summary"),
+        validators=[limited("summary", _l("The summary"))],
         render_kw={
             "rows": 5,
-            "placeholder": "What did you learn? Thank and name people; never blame.",
+            "placeholder": _l("What did you learn? Thank and name people; never blame."),
         },
     )
-    submit = SubmitField("Complete walk")
+    submit = SubmitField(_l("Complete walk"))
 
 
 class CorrectObservationForm(ObservationForm):
     """An observation of a done walk, corrected: the same fields as adding one."""
 
-    submit = SubmitField("Save correction")
+    submit = SubmitField(_l("Save correction"))
 
 
 class CorrectWalkForm(CompleteWalkForm):
     """A done walk's record, corrected: the same fields and checks as completing it."""
 
-    submit = SubmitField("Save correction")
+    submit = SubmitField(_l("Save correction"))
 
 
 class StartNowForm(FlaskForm):
@@ -211,7 +222,7 @@ class StartNowForm(FlaskForm):
     # The plan form's own fields, one definition: typed as declared fields are once bound.
     kind: RadioField = PlanWalkForm.kind  # type: ignore[assignment]
     place: StringField = PlanWalkForm.place  # type: ignore[assignment]
-    submit = SubmitField("Start now")
+    submit = SubmitField(_l("Start now"))
 
 
 class PastWalkForm(CompleteWalkForm):
@@ -220,7 +231,7 @@ class PastWalkForm(CompleteWalkForm):
     walk_id = ClientIdField()
     kind: RadioField = PlanWalkForm.kind  # type: ignore[assignment]  # shared, as above
     place: StringField = PlanWalkForm.place  # type: ignore[assignment]
-    submit = SubmitField("Record walk")
+    submit = SubmitField(_l("Record walk"))
 
 
 def _question_field(question: dict):
@@ -250,7 +261,7 @@ def _question_field(question: dict):
     return StringField(
         question["text"],
         description=hint,
-        validators=[limited("answer", "The answer")],
+        validators=[limited("answer", _l("The answer"))],
         render_kw={"autocomplete": "off", **marked},
     )
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 from uuid import UUID
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..forms import options, show_errors, validate_all
@@ -116,7 +118,7 @@ def edit(walk_id: UUID):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Walk updated.", "success")
+            flash(_("Walk updated."), "success")
             return redirect(url_for("walks.show", walk_id=walk_id))
     return render_template("walks/plan.html", form=form, walk=walk), 422 if form.errors else 200
 
@@ -131,7 +133,12 @@ def show(walk_id: UUID):
 def end_series(series_id: UUID):
     removed = series.end_series(current_user, series_id)
     flash(
-        f"The series ends today; {removed} later walk{'s' if removed != 1 else ''} removed.", "info"
+        ngettext(
+            "The series ends today; %(num)d later walk removed.",
+            "The series ends today; %(num)d later walks removed.",
+            removed,
+        ),
+        "info",
     )
     return redirect(url_for("walks.index"))
 
@@ -200,7 +207,7 @@ def cancel(walk_id: UUID):
     if request.method == "GET":
         return render_template("walks/cancel.html", walk=walk)
     walks.cancel_walk(current_user, walk_id)
-    flash("Walk cancelled. You can reinstate it from its page until its time.", "info")
+    flash(_("Walk cancelled. You can reinstate it from its page until its time."), "info")
     return redirect(url_for("walks.show", walk_id=walk_id))
 
 
@@ -211,7 +218,7 @@ def reinstate(walk_id: UUID):
     except Conflict as refused:  # its time passed while the page was open
         flash(str(refused), "error")
     else:
-        flash("Walk reinstated: it is planned again.", "success")
+        flash(_("Walk reinstated: it is planned again."), "success")
     return redirect(url_for("walks.show", walk_id=walk_id))
 
 
