@@ -52,6 +52,9 @@ def every_page(app) -> dict[str, str]:
 
 # The pages translated so far (README: Languages), checked again in Dutch and Welsh.
 TRANSLATED = ("/account", "/account/sessions", "/account/password", "/no-such-page")
+# The walk pages and the capture forms (templates/walks, templates/_macros): these, then the walk
+# under way and its Complete, the Correct pages, and Plan and Complete sent empty.
+WALK_PAGES = ("/walks/", "/walks/?show=done", "/walks/new", "/walks/start-now", "/walks/record")
 
 
 def translated_pages(app) -> dict[str, str]:
@@ -62,8 +65,14 @@ def translated_pages(app) -> dict[str, str]:
         found[f"anonymous /sign-in {language}"] = client.get("/sign-in", headers=headers).text
         data = {"email": pages.ROLES["manager"], "password": pages.DEMO_PASSWORD}
         assert client.post("/sign-in", data=data).status_code == 302
-        for address in TRANSLATED:
+        for address in TRANSLATED + WALK_PAGES:
             found[f"manager {address} {language}"] = client.get(address, headers=headers).text
+        walk = pages.WALK.search(client.get("/walks/").text).group(1)
+        for address in (walk, f"{walk}/complete", *pages.correct_addresses(client)):
+            found[f"manager {address} {language}"] = client.get(address, headers=headers).text
+        for address in ("/walks/new", f"{walk}/complete"):
+            refused = client.post(address, data={}, headers=headers).text
+            found[f"manager {address} errors {language}"] = refused
         refused = client.post("/account/password", data={}, headers=headers).text
         found[f"manager /account/password errors {language}"] = refused
     return found

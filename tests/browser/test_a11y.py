@@ -193,6 +193,14 @@ def test_sign_in_start_a_walk_and_record_an_observation_with_the_keyboard_alone(
 
 # The pages translated so far (README: Languages), in each language but English.
 TRANSLATED_PAGES = ["/account", "/account/sessions", "/account/password", "/no-such-page"]
+# The walk pages and the capture forms (templates/walks, templates/_macros).
+TRANSLATED_PAGES += [
+    "/walks/",
+    "/walks/?show=done",
+    "/walks/new",
+    "/walks/start-now",
+    "/walks/record",
+]
 
 
 @pytest.mark.parametrize("locale", ["nl-NL", "cy-GB"])
@@ -212,6 +220,10 @@ def test_the_translated_pages_pass_axe_in_dutch_and_welsh(app, live_server, brow
         page.goto(address)
         assert page.get_attribute("html", "lang") == language
         found += violations(page)
+    page.goto("/walks/")
+    page.locator(".walk-card-link").first.click()  # the next walk's own page
+    page.wait_for_load_state("load")
+    found += violations(page)
     page.goto("/account/password")
     page.click("form button[type=submit]")  # empty: its errors, in the language
     page.wait_for_load_state("load")
