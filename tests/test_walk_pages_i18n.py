@@ -14,6 +14,7 @@ from markupsafe import escape
 
 from gembawalk.models import WalkKind, WalkStatus
 from gembawalk.models.vocabulary import DONE
+from gembawalk.services.walks import corrections
 from gembawalk.templating import local_time
 
 from .factories import ObservationFactory, WalkFactory, done_walk
@@ -245,3 +246,33 @@ def test_my_walks_empty_says_what_to_do(manager_client, said, language):
     )
     assert link.startswith('<a href="/walks/new">')
     assert link in html  # the link drawn inside its sentence, the sentence whole
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_corrected_walk_says_who_corrected_it(app, manager_client, manager, said, language):
+    walk = done_walk(manager, datetime.now(UTC) - timedelta(hours=2), spoke=2)
+    with app.test_request_context():
+        record = corrections.record_of(walk)
+    wall = "%Y-%m-%dT%H:%M"
+    saved = post(
+        manager_client,
+        f"/walks/{walk.uuid}/correct",
+        language,
+        {
+            "started_at": record["started_at"].strftime(wall),
+            "completed_at": record["completed_at"].strftime(wall),
+            "customers_spoken_to": "3",
+        },
+    )
+    assert saved.status_code == 302
+    html = page(manager_client, saved.headers["Location"], language)
+    assert shows(flashes(html), said(language, DONE["corrected"]))
+    assert said(language, "Corrected") in html
+    line = said(
+        language,
+        '%(who)s corrected the walk on <time datetime="%(iso)s">%(when)s</time>',
+        who=manager.display_name,
+        iso="ISO",
+        when="WHEN",
+    )
+    assert re.search(re.escape(line).replace("ISO", '[^"]+').replace("WHEN", "[^<]+"), html)
