@@ -192,7 +192,16 @@ def test_sign_in_start_a_walk_and_record_an_observation_with_the_keyboard_alone(
 
 
 # The pages translated so far (README: Languages), in each language but English.
-TRANSLATED_PAGES = ["/account", "/account/sessions", "/account/password", "/no-such-page"]
+TRANSLATED_PAGES = [
+    "/account",
+    "/account/sessions",
+    "/account/password",
+    "/no-such-page",
+    "/",
+    "/more",
+    "/follow-ups/",
+    "/sync/conflicts/",
+]
 
 
 @pytest.mark.parametrize("locale", ["nl-NL", "cy-GB"])
