@@ -51,7 +51,17 @@ def every_page(app) -> dict[str, str]:
 
 
 # The pages translated so far (README: Languages), checked again in Dutch and Welsh.
-TRANSLATED = ("/account", "/account/sessions", "/account/password", "/no-such-page")
+TRANSLATED = (
+    "/account",
+    "/account/sessions",
+    "/account/password",
+    "/no-such-page",
+    "/",
+    "/more",
+    "/follow-ups/",
+    "/follow-ups/?show=closed",
+    "/sync/conflicts/",
+)
 # The walk pages and the capture forms (templates/walks, templates/_macros): these, then the walk
 # under way and its Complete, the Correct pages, and Plan and Complete sent empty.
 WALK_PAGES = ("/walks/", "/walks/?show=done", "/walks/new", "/walks/start-now", "/walks/record")

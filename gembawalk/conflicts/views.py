@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from ..services.errors import Conflict, Invalid
@@ -25,7 +26,7 @@ def index():
 @bp.post("/<int:conflict_id>/keep-server")
 def keep_server(conflict_id: int):
     conflicts.keep_server(current_user, conflict_id)
-    flash("Kept what the server had. Your device's version stays on record.", "success")
+    flash(gettext("Kept what the server had. Your device's version stays on record."), "success")
     return redirect(url_for("conflicts.index"))
 
 
@@ -34,7 +35,7 @@ def use_mine(conflict_id: int):
     try:
         conflicts.apply_mine(current_user, conflict_id)
     except (Invalid, Conflict) as error:
-        flash(f"Your version could not be used: {error}", "error")
+        flash(gettext("Your version could not be used: %(reason)s", reason=str(error)), "error")
     else:
-        flash("Your device's version is now the one kept.", "success")
+        flash(gettext("Your device's version is now the one kept."), "success")
     return redirect(url_for("conflicts.index"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
@@ -20,24 +21,29 @@ class OwnerField(SelectField):
 class FollowUpForm(FlaskForm):
     follow_up_id = ClientIdField()
     action = TextAreaField(
-        "What will be done?",
+        _l("What will be done?"),
         filters=[strip],
-        validators=[DataRequired("Say what will be done."), limited("action", "The action")],
-        render_kw={"rows": 3, "placeholder": "e.g. Put the list of what we take at the gate"},
+        validators=[
+            DataRequired(_l("Say what will be done.")),
+            limited("action", _l("The action")),
+        ],
+        render_kw={"rows": 3, "placeholder": _l("e.g. Put the list of what we take at the gate")},
     )
-    owner_id = OwnerField("Owner", coerce=record_id, validators=[InputRequired("Choose an owner.")])
-    due_date = DateField("Due", validators=[InputRequired("Enter a due date.")])
-    submit = SubmitField("Add follow-up")
+    owner_id = OwnerField(
+        _l("Owner"), coerce=record_id, validators=[InputRequired(_l("Choose an owner."))]
+    )
+    due_date = DateField(_l("Due"), validators=[InputRequired(_l("Enter a due date."))])
+    submit = SubmitField(_l("Add follow-up"))
 
 
 class CloseForm(FlaskForm):
     closing_note = TextAreaField(
-        "What was done? (you said, we did)",
+        _l("What was done? (you said, we did)"),
         filters=[strip],
         validators=[
-            DataRequired("Say what was done before closing."),
-            limited("closing_note", "What was done"),
+            DataRequired(_l("Say what was done before closing.")),
+            limited("closing_note", _l("What was done")),
         ],
-        render_kw={"rows": 4, "placeholder": "You said …; we …"},
+        render_kw={"rows": 4, "placeholder": _l("You said …; we …")},
     )
-    submit = SubmitField("Close follow-up")
+    submit = SubmitField(_l("Close follow-up"))

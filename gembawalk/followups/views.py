@@ -6,6 +6,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from ..coaching.forms import uuid_or_none
@@ -41,7 +42,7 @@ def new():
     observation = next((o for o in walk.observations if o.uuid == observation_id), None)
     form = FollowUpForm()
     form.owner_id.choices = options(
-        (p.id, f"{p.display_name}{' (me)' if p.id == current_user.id else ''}")
+        (p.id, _owner_label(p.display_name, mine=p.id == current_user.id))
         for p in followups.owner_choices()
     )
     if request.method == "GET":
@@ -61,13 +62,17 @@ def new():
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Follow-up added.", "success")
+            flash(gettext("Follow-up added."), "success")
             return redirect(
                 url_for("walks.show", walk_id=walk.uuid, _anchor=f"follow-up-{item.uuid}")
             )
     return render_template(
         "followups/new.html", form=form, walk=walk, observation=observation
     ), 422 if form.errors else 200
+
+
+def _owner_label(name: str, mine: bool) -> str:
+    return gettext("%(name)s (me)", name=name) if mine else name
 
 
 @bp.get("/<uuid:follow_up_id>")
@@ -101,7 +106,8 @@ def close(follow_up_id: UUID):
             flash(str(error), "error")
             return redirect(url_for("followups.show", follow_up_id=follow_up_id))
         else:
-            flash("Closed. You said, we did." if closed else "Already closed.", "success")
+            said = gettext("Closed. You said, we did.") if closed else gettext("Already closed.")
+            flash(said, "success")
             return redirect(url_for("followups.show", follow_up_id=follow_up_id))
     return _render_item(follow_up_id, form, 422)
 
@@ -109,4 +115,5 @@ def close(follow_up_id: UUID):
 @bp.get("/rates")
 def rates():
     rows, since = followups_lists.closure_rates(current_user)
-    return render_template("followups/rates.html", rows=rows, since=since)
+    weeks = followups_lists.RATE_PERIOD.days // 7
+    return render_template("followups/rates.html", rows=rows, since=since, weeks=weeks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired
@@ -12,25 +13,28 @@ from ..models import AnswerType, WalkKind
 
 class QuestionForm(FlaskForm):
     walk_kind = RadioField(
-        "Asked on",
+        _l("Asked on"),
         choices=enum_options(WalkKind),
-        validators=[InputRequired("Choose a customer visit or a gemba walk.")],
+        validators=[InputRequired(_l("Choose a customer visit or a gemba walk."))],
     )
     text = StringField(
-        "Question",
-        validators=[InputRequired("Write the question."), limited("question", "The question")],
-        render_kw={"placeholder": "e.g. What did the team say gets in their way?"},
+        _l("Question"),
+        validators=[
+            InputRequired(_l("Write the question.")),
+            limited("question", _l("The question")),
+        ],
+        render_kw={"placeholder": _l("e.g. What did the team say gets in their way?")},
     )
     answer_type = RadioField(
-        "Answer",
+        _l("Answer"),
         choices=enum_options(AnswerType),
         default=AnswerType.TEXT.value,
-        validators=[InputRequired("Choose an answer type.")],
+        validators=[InputRequired(_l("Choose an answer type."))],
     )
     choices = TextAreaField(
-        "Choices",
-        description="For one of a few choices only: one per line.",
+        _l("Choices"),
+        description=_l("For one of a few choices only: one per line."),
         render_kw={"rows": 4},
     )
-    required = BooleanField("Required: Complete walk asks for an answer")
-    submit = SubmitField("Add question")
+    required = BooleanField(_l("Required: Complete walk asks for an answer"))
+    submit = SubmitField(_l("Add question"))

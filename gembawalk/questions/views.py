@@ -4,6 +4,7 @@ redirects."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from ..forms import show_errors, validate_all
@@ -42,7 +43,7 @@ def edit(unit_id: int):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Question added.", "success")
+            flash(gettext("Question added."), "success")
             return redirect(url_for("questions.edit", unit_id=unit_id))
     _, own = rules.own_questions(current_user, unit_id)
     kinds = [
@@ -63,9 +64,9 @@ def _change(action: str | None, question_id: int | None) -> None:
         elif action == "restore" and question_id:
             rules.restore_question(current_user, question_id)
         else:
-            raise Invalid("Choose what to change.")
+            raise Invalid(gettext("Choose what to change."))
     except Invalid as error:
         for message in error.errors.values():
             flash(message, "error")
     else:
-        flash("Questions saved.", "success")
+        flash(gettext("Questions saved."), "success")

@@ -200,6 +200,10 @@ TRANSLATED_PAGES += [
     "/walks/new",
     "/walks/start-now",
     "/walks/record",
+    "/",
+    "/more",
+    "/follow-ups/",
+    "/sync/conflicts/",
 ]
 
 
