@@ -165,6 +165,7 @@ def answered_questions(walk) -> list[tuple[dict, str | None]]:
 def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_date, "local_date")
+    app.add_template_filter(format_when, "date_format")  # a date (no zone) in the language
     app.add_template_global(day_label, "day_label")
     app.add_template_global(Role, "Role")
     app.jinja_env.globals["limits"] = limits  # a module, not a callable: set it directly

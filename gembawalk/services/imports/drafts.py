@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ... import limits
@@ -15,7 +16,7 @@ from ...models import Person
 from ..errors import Invalid
 
 SALT = "gembawalk.import-preview"
-EXPIRED = "This preview has expired or was altered: nothing was written. Upload the file again."
+EXPIRED = _l("This preview has expired or was altered: nothing was written. Upload the file again.")
 
 
 @dataclass(frozen=True)
