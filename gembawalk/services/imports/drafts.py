@@ -50,7 +50,7 @@ def open_draft(actor: Person, noun: str, sealed: str) -> Draft:
     try:
         data = _signer().loads(sealed or "", max_age=limits.IMPORT_PREVIEW_MINUTES * 60)
     except BadSignature as exc:  # SignatureExpired included
-        raise Invalid(EXPIRED) from exc
+        raise Invalid(str(EXPIRED)) from exc
     if not isinstance(data, dict) or data.get("by") != actor.id or data.get("noun") != noun:
-        raise Invalid(EXPIRED)
+        raise Invalid(str(EXPIRED))
     return Draft(noun, str(data["file"]).encode(), bool(data["deactivate"]), str(data["source"]))
