@@ -52,6 +52,8 @@ def every_page(app) -> dict[str, str]:
 
 # The pages translated so far (README: Languages), checked again in Dutch and Welsh.
 TRANSLATED = ("/account", "/account/sessions", "/account/password", "/no-such-page")
+ADMIN_TRANSLATED = ("/admin/people", "/admin/units", "/admin/customers", "/admin/audit",
+                    "/admin/import/people", "/admin/people/new", "/notifications/")  # fmt: skip
 
 
 def translated_pages(app) -> dict[str, str]:
@@ -66,6 +68,11 @@ def translated_pages(app) -> dict[str, str]:
             found[f"manager {address} {language}"] = client.get(address, headers=headers).text
         refused = client.post("/account/password", data={}, headers=headers).text
         found[f"manager /account/password errors {language}"] = refused
+        admin = app.test_client()
+        data = {"email": pages.ROLES["admin"], "password": pages.DEMO_PASSWORD}
+        assert admin.post("/sign-in", data=data).status_code == 302
+        for address in ADMIN_TRANSLATED:
+            found[f"admin {address} {language}"] = admin.get(address, headers=headers).text
     return found
 
 
