@@ -43,6 +43,13 @@ def choose_language() -> str:
     return request.accept_languages.best_match(LANGUAGES) or default
 
 
+def language_of(person) -> str:
+    """The language to write to someone in outside their own request (an email, a
+    notification, their calendar feed): their own setting, else the organisation's."""
+    chosen = getattr(person, "language", None)
+    return chosen if chosen in LANGUAGES else current_app.config["GEMBAWALK_LANGUAGE"]
+
+
 def current_language() -> str:
     """The code `<html lang>` says: one of LANGUAGES."""
     locale = get_locale()

@@ -65,6 +65,8 @@ TRANSLATED = (
 # The walk pages and the capture forms (templates/walks, templates/_macros): these, then the walk
 # under way and its Complete, the Correct pages, and Plan and Complete sent empty.
 WALK_PAGES = ("/walks/", "/walks/?show=done", "/walks/new", "/walks/start-now", "/walks/record")
+ADMIN_TRANSLATED = ("/admin/people", "/admin/units", "/admin/customers", "/admin/audit",
+                    "/admin/import/people", "/admin/people/new", "/notifications/")  # fmt: skip
 
 
 def translated_pages(app) -> dict[str, str]:
@@ -85,6 +87,11 @@ def translated_pages(app) -> dict[str, str]:
             found[f"manager {address} errors {language}"] = refused
         refused = client.post("/account/password", data={}, headers=headers).text
         found[f"manager /account/password errors {language}"] = refused
+        admin = app.test_client()
+        data = {"email": pages.ROLES["admin"], "password": pages.DEMO_PASSWORD}
+        assert admin.post("/sign-in", data=data).status_code == 302
+        for address in ADMIN_TRANSLATED:
+            found[f"admin {address} {language}"] = admin.get(address, headers=headers).text
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -17,7 +18,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from .. import limits
 from ..forms import (
@@ -26,7 +27,6 @@ from ..forms import (
     limited,
     options,
     password_length,
-    whole_number,
 )
 from ..models import CadencePeriod, CustomerKind, Role
 from ..services.validation import record_id
@@ -81,21 +81,24 @@ def optional_id(value) -> int | None:
 
 class PersonForm(FlaskForm):
     email = EmailField(
-        "Email",
-        validators=[InputRequired("Enter an email address."), limited("email", "The email")],
+        _l("Email"),
+        validators=[
+            InputRequired(_l("Enter an email address.")),
+            limited("email", _l("The email")),
+        ],
     )
     display_name = StringField(
-        "Name",
-        validators=[InputRequired("Enter a name."), limited("display_name", "The name")],
+        _l("Name"),
+        validators=[InputRequired(_l("Enter a name.")), limited("display_name", _l("The name"))],
     )
-    roles = MultiCheckboxField("Roles", choices=enum_options(Role), coerce=str)
+    roles = MultiCheckboxField(_l("Roles"), choices=enum_options(Role), coerce=str)
     # validate_choice=False: the service refuses a unit that does not exist.
-    org_unit_id = SelectField("Org unit", coerce=optional_id, validate_choice=False)
-    coach_ids = MultiCheckboxField("Coaches", coerce=record_id)
-    leads_unit_ids = MultiCheckboxField("Leads these org units", coerce=record_id)
-    timezone = StringField("Time zone")
-    started_on = DateField("Measured from", validators=[Optional()])
-    submit = SubmitField("Save")
+    org_unit_id = SelectField(_l("Org unit"), coerce=optional_id, validate_choice=False)
+    coach_ids = MultiCheckboxField(_l("Coaches"), coerce=record_id)
+    leads_unit_ids = MultiCheckboxField(_l("Leads these org units"), coerce=record_id)
+    timezone = StringField(_l("Time zone"))
+    started_on = DateField(_l("Measured from"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))
 
     def person_fields(self) -> dict:
         return {
@@ -115,37 +118,38 @@ class PersonForm(FlaskForm):
 
 class NewPersonForm(PersonForm):
     password = PasswordField(
-        "Initial password",
-        validators=[InputRequired("Enter an initial password."), password_length()],
+        _l("Initial password"),
+        validators=[InputRequired(_l("Enter an initial password.")), password_length()],
     )
-    submit = SubmitField("Add person")
+    submit = SubmitField(_l("Add person"))
 
 
 class UnitForm(FlaskForm):
     name = StringField(
-        "Name", validators=[InputRequired("Enter a name."), limited("unit_name", "The name")]
+        _l("Name"),
+        validators=[InputRequired(_l("Enter a name.")), limited("unit_name", _l("The name"))],
     )
-    parent_id = SelectField("Sits below", coerce=optional_id, validate_choice=False)
-    submit = SubmitField("Save")
+    parent_id = SelectField(_l("Sits below"), coerce=optional_id, validate_choice=False)
+    submit = SubmitField(_l("Save"))
 
 
 class CustomerForm(FlaskForm):
     name = StringField(
-        "Name",
-        validators=[InputRequired("Enter a name."), limited("customer_name", "The name")],
+        _l("Name"),
+        validators=[InputRequired(_l("Enter a name.")), limited("customer_name", _l("The name"))],
     )
     kind = RadioField(
-        "Kind",
+        _l("Kind"),
         choices=enum_options(CustomerKind),
         default=CustomerKind.EXTERNAL.value,
         validate_choice=False,
     )
-    org_unit_id = SelectField("Org unit", coerce=optional_id, validate_choice=False)
+    org_unit_id = SelectField(_l("Org unit"), coerce=optional_id, validate_choice=False)
     notes = TextAreaField(
-        "Notes", validators=[limited("notes", "The notes")], render_kw={"rows": 3}
+        _l("Notes"), validators=[limited("notes", _l("The notes"))], render_kw={"rows": 3}
     )
-    active = BooleanField("Active: managers can choose this customer", default=True)
-    submit = SubmitField("Save")
+    active = BooleanField(_l("Active: managers can choose this customer"), default=True)
+    submit = SubmitField(_l("Save"))
 
     def customer_fields(self) -> dict:
         return {
@@ -153,11 +157,12 @@ class CustomerForm(FlaskForm):
         }
 
 
-def _target(label: str) -> IntegerField:
+def _target(label) -> IntegerField:
     most = limits.CADENCE_TARGET_MAX
+    message = _l("A whole number from 0 to %(most)d.", most=most)
     return IntegerField(
         label,
-        validators=[Optional(), whole_number(most, "A whole number from 0 to {most}.")],
+        validators=[Optional(), NumberRange(0, most, message)],
         render_kw={"inputmode": "numeric"},
     )
 
@@ -166,16 +171,18 @@ class CadenceForm(FlaskForm):
     """A person's own cadence or a unit's default; "inherit" clears it."""
 
     mode = RadioField(
-        "Cadence",
-        choices=options([("inherit", "Use the default from above"), ("own", "Set targets")]),
+        _l("Cadence"),
+        choices=options(
+            [("inherit", _l("Use the default from above")), ("own", _l("Set targets"))]
+        ),
         default="inherit",
     )
-    customer_visits = _target("Customer visits")
-    gemba_walks = _target("Gemba walks")
+    customer_visits = _target(_l("Customer visits"))
+    gemba_walks = _target(_l("Gemba walks"))
     period = RadioField(
-        "Per", choices=enum_options(CadencePeriod), default=CadencePeriod.WEEK.value
+        _l("Per"), choices=enum_options(CadencePeriod), default=CadencePeriod.WEEK.value
     )
-    submit = SubmitField("Save cadence")
+    submit = SubmitField(_l("Save cadence"))
 
     def setting_fields(self) -> dict:
         return {
@@ -189,12 +196,12 @@ class CadenceForm(FlaskForm):
 class ImportForm(FlaskForm):
     """A CSV file to preview; its size is held by the blueprint's body limit before this runs."""
 
-    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file.")])
-    deactivate_missing = BooleanField("Deactivate those who are not in the file")
-    submit = SubmitField("Preview the changes")
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
+    deactivate_missing = BooleanField(_l("Deactivate those who are not in the file"))
+    submit = SubmitField(_l("Preview the changes"))
 
 
 class ApplyImportForm(FlaskForm):
     draft = HiddenField()
     digest = HiddenField()
-    submit = SubmitField("Apply these changes")
+    submit = SubmitField(_l("Apply these changes"))

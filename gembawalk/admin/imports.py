@@ -5,6 +5,7 @@ a form (limits.IMPORT_MAX_BYTES), refused with 413 before they are read."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from .. import limits
@@ -31,7 +32,9 @@ NOUN = "<any(people, customers):noun>"
 def _upload_page(noun: str, form: ImportForm, problems=(), status: int = 200):
     module, _, back = IMPORTS[noun]
     if noun == "customers":
-        form.deactivate_missing.label.text = "Mark customers who are not in the file inactive"
+        form.deactivate_missing.label.text = gettext(
+            "Mark customers who are not in the file inactive"
+        )
     return render_template(
         "admin/import.html",
         noun=noun,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..auth.session import reauthenticated
@@ -10,6 +12,7 @@ from ..forms import options, show_errors
 from ..security import attachment, request_facts
 from ..services import audit, customers
 from ..services.cadence import settings as cadence_settings
+from ..services.cadence.targets import Target
 from ..services.errors import Forbidden, Invalid
 from ..services.people import accounts as people
 from ..services.people import org
@@ -22,6 +25,35 @@ bp.register_blueprint(imports_bp)  # under /admin/import, admins only like every
 
 # Depth shown by non-breaking spaces: a select keeps them where it drops plain spaces.
 INDENT = "\u00a0" * 4
+
+# The audit log's kinds as its page shows them, in its own words (the CSV keeps the codes).
+AUDIT_KINDS = {
+    audit.SIGN_IN: _l("sign in"),
+    audit.SIGN_IN_FAILED: _l("sign in failed"),
+    audit.SIGN_IN_THROTTLED: _l("sign in throttled"),
+    audit.SIGN_IN_REFUSED: _l("sign in refused"),
+    audit.SIGN_OUT: _l("sign out"),
+    audit.PASSWORD_CONFIRMED: _l("password confirmed"),
+    audit.PASSWORD_CONFIRM_FAILED: _l("password confirm failed"),
+    audit.PASSWORD_CHANGED: _l("password changed"),
+    audit.SESSIONS_ENDED: _l("sessions ended"),
+    audit.FORBIDDEN: _l("forbidden"),
+    audit.NOT_FOUND: _l("not found"),
+    audit.CSRF_FAILED: _l("csrf failed"),
+    audit.PERSON_CREATED: _l("person created"),
+    audit.PERSON_CHANGED: _l("person changed"),
+    audit.PERSON_DEACTIVATED: _l("person deactivated"),
+    audit.PERSON_REACTIVATED: _l("person reactivated"),
+    audit.UNIT_CREATED: _l("unit created"),
+    audit.UNIT_CHANGED: _l("unit changed"),
+    audit.CUSTOMER_CREATED: _l("customer created"),
+    audit.CUSTOMER_CHANGED: _l("customer changed"),
+    audit.CADENCE_CHANGED: _l("cadence changed"),
+    audit.PEOPLE_IMPORTED: _l("people imported"),
+    audit.CUSTOMERS_IMPORTED: _l("customers imported"),
+    audit.EXPORT: _l("export"),
+    audit.AUDIT_SUPPRESSED: _l("audit suppressed"),
+}
 
 
 @bp.before_request
@@ -56,16 +88,28 @@ def people_list():
 def _person_choices(form: PersonForm, person=None) -> None:
     rows = org.tree()
     paths = org.paths(rows)
-    form.org_unit_id.choices = _unit_options(rows, "No org unit")
+    form.org_unit_id.choices = _unit_options(rows, gettext("No org unit"))
     form.leads_unit_ids.choices = options((row.unit.id, paths[row.unit.id]) for row in rows)
     form.coach_ids.choices = options(
         (coach.id, coach.display_name) for coach in people.coach_choices(current_user, person)
     )
 
 
+def _own_cadence(row) -> str | None:
+    """A person's or unit's own cadence in words, or None where it inherits one."""
+    if row is None or row.cadence_period is None:
+        return None
+    own = Target(row.cadence_customer_visits, row.cadence_gemba_walks, row.cadence_period, "")
+    return cadence_settings.describe(own)
+
+
 def _render_person(form: PersonForm, person=None):
     return render_template(
-        "admin/person.html", form=form, person=person, zones=COMMON_ZONES
+        "admin/person.html",
+        form=form,
+        person=person,
+        zones=COMMON_ZONES,
+        own_cadence=_own_cadence(person),
     ), _status()
 
 
@@ -82,7 +126,12 @@ def new_person():
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash(f"{person.display_name} added. Give them their initial password.", "success")
+            flash(
+                gettext(
+                    "%(name)s added. Give them their initial password.", name=person.display_name
+                ),
+                "success",
+            )
             return redirect(url_for("admin.people"))
     return _render_person(form)
 
@@ -102,7 +151,7 @@ def edit_person(person_id: int):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash(f"{person.display_name} saved.", "success")
+            flash(gettext("%(name)s saved.", name=person.display_name), "success")
             return redirect(url_for("admin.people"))
     return _render_person(form, person)
 
@@ -115,7 +164,10 @@ def deactivate_person(person_id: int):
     except Forbidden as error:  # deactivating oneself: say so where the admin is
         flash(str(error), "error")
     else:
-        flash(f"{person.display_name} is deactivated and signed out everywhere.", "success")
+        flash(
+            gettext("%(name)s is deactivated and signed out everywhere.", name=person.display_name),
+            "success",
+        )
     return redirect(url_for("admin.edit_person", person_id=person_id))
 
 
@@ -123,7 +175,7 @@ def deactivate_person(person_id: int):
 @reauthenticated
 def reactivate_person(person_id: int):
     person = people.set_active(current_user, person_id, True)
-    flash(f"{person.display_name} can sign in again.", "success")
+    flash(gettext("%(name)s can sign in again.", name=person.display_name), "success")
     return redirect(url_for("admin.edit_person", person_id=person_id))
 
 
@@ -131,7 +183,7 @@ def reactivate_person(person_id: int):
 @reauthenticated
 def end_sessions(person_id: int):
     person = people.end_sessions_of(current_user, person_id)
-    flash(f"{person.display_name} is signed out on every device.", "success")
+    flash(gettext("%(name)s is signed out on every device.", name=person.display_name), "success")
     return redirect(url_for("admin.edit_person", person_id=person_id))
 
 
@@ -147,6 +199,7 @@ def audit_log():
         events=audit.list_events(current_user, kind),
         kinds=audit.KINDS,
         kind=kind,
+        kind_labels=AUDIT_KINDS,
     )
 
 
@@ -171,8 +224,10 @@ def units():
 def _render_unit(form: UnitForm, unit=None):
     rows = org.tree()
     below = org.subtree_ids(unit.id) if unit else set()
-    form.parent_id.choices = _unit_options(rows, "Nothing: a top-level unit", below)
-    return render_template("admin/unit.html", form=form, unit=unit), _status()
+    form.parent_id.choices = _unit_options(rows, gettext("Nothing: a top-level unit"), below)
+    return render_template(
+        "admin/unit.html", form=form, unit=unit, own_cadence=_own_cadence(unit)
+    ), _status()
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
@@ -184,7 +239,7 @@ def new_unit():
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash(f"{unit.name} added.", "success")
+            flash(gettext("%(name)s added.", name=unit.name), "success")
             return redirect(url_for("admin.units"))
     return _render_unit(form)
 
@@ -201,7 +256,7 @@ def edit_unit(unit_id: int):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash(f"{unit.name} saved.", "success")
+            flash(gettext("%(name)s saved.", name=unit.name), "success")
             return redirect(url_for("admin.units"))
     return _render_unit(form, unit)
 
@@ -225,7 +280,7 @@ def _cadence_page(row, save, inherited, heading: str, back: str):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Cadence saved.", "success")
+            flash(gettext("Cadence saved."), "success")
             return redirect(back)
     return render_template(
         "admin/cadence.html",
@@ -245,7 +300,7 @@ def person_cadence(person_id: int):
         person,
         lambda setting: cadence_settings.set_person_cadence(current_user, person_id, setting),
         cadence_settings.inherited_by_person(current_user, person),
-        f"Cadence for {person.display_name}",
+        gettext("Cadence for %(name)s", name=person.display_name),
         url_for("admin.edit_person", person_id=person_id),
     )
 
@@ -257,7 +312,7 @@ def unit_cadence(unit_id: int):
         unit,
         lambda setting: cadence_settings.set_unit_cadence(current_user, unit_id, setting),
         cadence_settings.inherited_by_unit(current_user, unit),
-        f"Default cadence for {unit.name}",
+        gettext("Default cadence for %(name)s", name=unit.name),
         url_for("admin.edit_unit", unit_id=unit_id),
     )
 
@@ -272,14 +327,14 @@ def customers_list():
     return render_template(
         "admin/customers.html",
         customers=customers.list_register(current_user, unit_id),
-        unit_options=_unit_options(rows, "All org units"),
+        unit_options=_unit_options(rows, gettext("All org units")),
         unit_id=unit_id,
         paths=org.paths(rows),
     )
 
 
 def _render_customer(form: CustomerForm, customer=None):
-    form.org_unit_id.choices = _unit_options(org.tree(), "Choose…")
+    form.org_unit_id.choices = _unit_options(org.tree(), gettext("Choose…"))
     return render_template("admin/customer.html", form=form, customer=customer), _status()
 
 
@@ -292,7 +347,7 @@ def new_customer():
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash(f"{customer.name} added to the register.", "success")
+            flash(gettext("%(name)s added to the register.", name=customer.name), "success")
             return redirect(url_for("admin.customers", unit=customer.org_unit_id))
     return _render_customer(form)
 
@@ -307,6 +362,6 @@ def edit_customer(customer_id: int):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash(f"{customer.name} saved.", "success")
+            flash(gettext("%(name)s saved.", name=customer.name), "success")
             return redirect(url_for("admin.customers"))
     return _render_customer(form, customer)

@@ -88,7 +88,7 @@ def reauthenticated(view):
         if recently_authenticated():
             return view(*args, **kwargs)
         if wants_json():
-            return error_response(401, "Confirm your password first.")
+            return error_response(401, gettext("Confirm your password first."))
         back = request.full_path.rstrip("?") if request.method == "GET" else request.referrer
         return redirect(url_for("auth.confirm_password", next=back or None))
 
@@ -159,7 +159,7 @@ def init_login(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         if wants_json():
-            return error_response(401, "Sign in first.")
+            return error_response(401, gettext("Sign in first."))
         if g.get("session_expired"):
             flash(gettext("Your session ended. Please sign in again."), "info")
         else:

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..calendar.views import base_url
@@ -32,6 +33,15 @@ bp = Blueprint("sso", __name__)
 
 # A way back longer than this would not fit the cookie that carries it: home instead.
 NEXT_MAX = 1000
+# Why a confirmation through the provider was refused, in the reader's language.
+NOT_YOU = _l(
+    "That sign-in was not yours: confirm who you are as the person signed in to Gemba Walk, "
+    "or sign out first."
+)
+NOT_ASKED_AGAIN = _l(
+    "Your sign-in service let you through without asking who you are again, so Gemba Walk "
+    "cannot count it as a confirmation. Try again, or confirm with your password."
+)
 
 
 def _refusal(status: int, title: str, message: str, *, retry: bool = True, again: str = ""):
@@ -156,14 +166,15 @@ def _confirmed(flow: dict[str, str], claims: dict, person: Person):
             audit.SIGN_IN_REFUSED, actor=current_user, subject=person.email,
             detail="single sign-on confirmation: another person", **request_facts(),
         )  # fmt: skip
-        return _refusal(403, "That was not you", sso.NOT_YOU, retry=False)
+        return _refusal(403, gettext("That was not you"), str(NOT_YOU), retry=False)
     if not sso.checked_since(claims, int(flow["asked_at"])):
         audit.record(
             audit.SIGN_IN_REFUSED, actor=current_user, subject=person.email,
             detail="single sign-on confirmation: not asked again", **request_facts(),
         )  # fmt: skip
         again = url_for("sso.confirm", next=flow["next"])
-        return _refusal(400, "That did not confirm who you are", sso.NOT_ASKED_AGAIN, again=again)
+        title = gettext("That did not confirm who you are")
+        return _refusal(400, title, str(NOT_ASKED_AGAIN), again=again)
     provider_checked(claims["auth_time"])
     audit.record(audit.PASSWORD_CONFIRMED, actor=current_user, detail="single sign-on",
                  **request_facts())  # fmt: skip

@@ -6,9 +6,11 @@ from __future__ import annotations
 from uuid import UUID
 
 from flask import Blueprint, Response, current_app, flash, redirect, request, url_for
+from flask_babel import force_locale, gettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from ..i18n import language_of
 from ..security import attachment
 from ..services.errors import NotFound
 from ..services.walks import calendar_feed
@@ -48,9 +50,10 @@ def feed(token: str):
         person = calendar_feed.person_for_token(token)
     except NotFound:
         return Response("Not found\n", status=404, mimetype="text/plain")
-    body = calendar_feed.calendar(
-        calendar_feed.feed_walks(person), _walk_link, f"Gemba walks: {person.display_name}"
-    )
+    # A calendar app asks, not the person: the feed speaks its owner's language.
+    with force_locale(language_of(person)):
+        name = gettext("Gemba walks: %(name)s", name=person.display_name)
+        body = calendar_feed.calendar(calendar_feed.feed_walks(person), _walk_link, name)
     return _ics(body)
 
 
@@ -66,5 +69,8 @@ def walk_ics(walk_id: UUID):
 @login_required
 def regenerate():
     calendar_feed.regenerate_token(current_user)
-    flash("New calendar link made. The old one no longer works: subscribe again.", "success")
+    flash(
+        gettext("New calendar link made. The old one no longer works: subscribe again."),
+        "success",
+    )
     return redirect(url_for("auth.account") + "#calendar")

@@ -22,7 +22,7 @@ from ..models import (
     WalkStatus,
     coach_assignments,
 )
-from ..services.notifications import quote
+from ..services.notifications import written_for
 
 QUEUE_DAYS = 10  # walks done more recently than this wait for review
 COACH_COMMENTS = [
@@ -59,11 +59,12 @@ def add_coaching(now: datetime, rng: random.Random) -> dict[str, int]:
     rows: list = []
     latest = {walk.manager_id: walk for walk in walks}  # each manager's last done walk
 
-    def notify(person_id, kind, key, text, link, actor_id, when) -> None:
+    def notify(person_id, kind, key, facts, link, actor_id, when) -> None:
         read = when if now - when > timedelta(days=3) else None
+        text = written_for(people[person_id], kind, actor=people[actor_id].display_name, **facts)
         rows.append(
             Notification(
-                person_id=person_id, actor_id=actor_id, kind=kind, key=key, text=text[:300],
+                person_id=person_id, actor_id=actor_id, kind=kind, key=key, text=text,
                 link=link, created_at=when, read_at=read,
             )
         )  # fmt: skip
@@ -82,7 +83,7 @@ def add_coaching(now: datetime, rng: random.Random) -> dict[str, int]:
             if now - reviewed_at < timedelta(days=14):
                 notify(
                     walk.manager_id, NotificationKind.REVIEW, f"review:{walk.uuid}",
-                    f"{coach.display_name} reviewed your walk: {walk.place}", link, coach.id,
+                    {"walk": walk.place or walk.kind.label}, link, coach.id,
                     reviewed_at,
                 )  # fmt: skip
         newest = latest[walk.manager_id] is walk  # a comment waits unread on it
@@ -101,7 +102,7 @@ def add_coaching(now: datetime, rng: random.Random) -> dict[str, int]:
         if now - asked_at < timedelta(days=14):
             notify(
                 walk.manager_id, NotificationKind.COMMENT, f"comment:{comment.uuid}",
-                f"{coach.display_name} commented on your walk: {quote(comment.body)}",
+                {"said": comment.body},
                 f"{link}#comment-{comment.uuid}", coach.id, asked_at,
             )  # fmt: skip
         answered_at = asked_at + timedelta(hours=rng.randint(1, 30))
@@ -116,7 +117,7 @@ def add_coaching(now: datetime, rng: random.Random) -> dict[str, int]:
             if now - answered_at < timedelta(days=14):
                 notify(
                     coach.id, NotificationKind.REPLY, f"comment:{reply.uuid}",
-                    f"{people[walk.manager_id].display_name} replied: {quote(reply.body)}",
+                    {"said": reply.body},
                     f"{link}#comment-{reply.uuid}", walk.manager_id, answered_at,
                 )  # fmt: skip
     for item in db.session.scalars(
@@ -127,8 +128,8 @@ def add_coaching(now: datetime, rng: random.Random) -> dict[str, int]:
             notify(
                 item.owner_id, NotificationKind.FOLLOW_UP_ASSIGNED,
                 f"assigned:{item.uuid}:{item.owner_id}",
-                f"{maker.display_name} gave you a follow-up, due {item.due_date:%-d %b}: "
-                f"{quote(item.action)}", f"/follow-ups/{item.uuid}", maker.id, item.created_at,
+                {"due": item.due_date, "said": item.action}, f"/follow-ups/{item.uuid}", maker.id,
+                item.created_at,
             )  # fmt: skip
     db.session.add_all(rows)
     db.session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -37,5 +38,5 @@ def open_one(notification_id: int):
 def read_all():
     if FlaskForm().validate_on_submit():
         notifications.mark_all_read(current_user)
-        flash("All marked read.", "info")
+        flash(gettext("All marked read."), "info")
     return redirect(url_for("notifications.index"))

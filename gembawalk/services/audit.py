@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select
 
 from ..extensions import db
@@ -215,12 +216,25 @@ COLUMNS = (
     "path",
     "detail",
 )
+# The header row, in the reader's language, the columns in the same order (README: Languages).
+HEADINGS = (
+    _l("id"),
+    _l("at"),
+    _l("kind"),
+    _l("actor_id"),
+    _l("actor_email"),
+    _l("subject"),
+    _l("address"),
+    _l("method"),
+    _l("path"),
+    _l("detail"),
+)
 
 
 def to_csv(events: Iterable[AuditEvent]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow([str(heading) for heading in HEADINGS])
     for event in events:
         writer.writerow(
             _cell(event.at.isoformat() if name == "at" else getattr(event, name))

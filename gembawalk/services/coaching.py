@@ -26,7 +26,7 @@ from ..models import (
 from ..timeutil import utcnow
 from . import access, validation
 from .errors import Conflict, Forbidden, Invalid, NotFound, rolls_back
-from .notifications import notify, quote
+from .notifications import notify
 
 
 @dataclass
@@ -161,9 +161,10 @@ def mark_reviewed(
         walk.manager_id,
         NotificationKind.REVIEW,
         f"review:{walk.uuid}",
-        f"{actor.display_name} reviewed your walk: {walk.place or walk.kind.label}",
         walk_link(walk),
         actor_id=actor.id,
+        actor=actor.display_name,
+        walk=walk.place or walk.kind.label,
     )
     db.session.commit()
     return review, True
@@ -248,16 +249,16 @@ def _same_comment(found: Comment, actor: Person, walk: Walk, body: str, parent, 
 
 
 def _notify_about(comment: Comment, walk: Walk, actor: Person, parent: Comment | None) -> None:
-    about = quote(comment.body)
     anchor = f"comment-{comment.uuid}"
     if parent is None:
         notify(
             walk.manager_id,
             NotificationKind.COMMENT,
             f"comment:{comment.uuid}",
-            f"{actor.display_name} commented on your walk: {about}",
             walk_link(walk, anchor),
             actor_id=actor.id,
+            actor=actor.display_name,
+            said=comment.body,
         )
         return
     # Everyone in the thread hears of the answer, and the walk's manager always does.
@@ -267,9 +268,10 @@ def _notify_about(comment: Comment, walk: Walk, actor: Person, parent: Comment |
             person_id,
             NotificationKind.REPLY,
             f"comment:{comment.uuid}",
-            f"{actor.display_name} replied: {about}",
             walk_link(walk, anchor),
             actor_id=actor.id,
+            actor=actor.display_name,
+            said=comment.body,
         )
 
 

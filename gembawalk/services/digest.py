@@ -15,11 +15,13 @@ from time import monotonic
 from typing import cast
 
 from flask import render_template
+from flask_babel import force_locale, gettext
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..i18n import format_when, language_of
 from ..models import (
     DeliveryStatus,
     DigestDelivery,
@@ -109,15 +111,20 @@ def build(person: Person, now: datetime | None = None) -> Digest:
 
 
 def compose(digest: Digest, base_url: str, sender: str) -> EmailMessage:
-    """The email: a plain-text part and an HTML part, both linking to the app."""
+    """The email: a plain-text part and an HTML part, both linking to the app, in the
+    recipient's language (a run sends everyone's, outside anyone's request)."""
     context = {"digest": digest, "base_url": base_url, "zone": zone_for(digest.person)}
     message = EmailMessage()
-    message["Subject"] = f"Gemba Walk: your week to {digest.week_end:%A %-d %B}"
+    with force_locale(language_of(digest.person)):
+        week_end = format_when(digest.week_end, "%A %-d %B")
+        message["Subject"] = gettext("Gemba Walk: your week to %(day)s", day=week_end)
+        text = render_template("notifications/digest.txt", week_end=week_end, **context)
+        html = render_template("notifications/digest.html", week_end=week_end, **context)
     message["From"] = sender
     message["To"] = formataddr((digest.person.display_name, digest.person.email))
     message["Message-ID"] = make_msgid(domain="gembawalk")
-    message.set_content(render_template("notifications/digest.txt", **context))
-    message.add_alternative(render_template("notifications/digest.html", **context), subtype="html")
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
     return message
 
 

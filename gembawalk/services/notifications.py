@@ -1,15 +1,19 @@
-"""Notifications in the app: feedback reaching the manager, actions reaching their owner."""
+"""Notifications in the app: feedback reaching the manager, actions reaching their owner.
+Each is written in its recipient's language when it is raised (by someone else's request, or
+a scheduled sweep), with the words kept here once."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import cast
 
 from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..i18n import format_when, language_of
 from ..models import FollowUp, Notification, NotificationKind, Person
 from ..timeutil import local_today, utcnow
 from .errors import NotFound, rolls_back
@@ -28,16 +32,50 @@ def quote(text: str) -> str:
     return f"“{_short(text)}”"
 
 
+def wording(
+    kind: NotificationKind,
+    *,
+    actor: str = "",
+    said: str = "",
+    walk: str = "",
+    due: date | None = None,
+) -> str:
+    """What a notification of `kind` says, in the current language: `actor` who did it,
+    `said` the comment or action it quotes, `walk` the walk's place or kind, `due` a date."""
+    day = format_when(due, "%-d %b") if due else ""
+    if kind == NotificationKind.COMMENT:
+        return gettext("%(actor)s commented on your walk: %(said)s", actor=actor, said=quote(said))
+    if kind == NotificationKind.REPLY:
+        return gettext("%(actor)s replied: %(said)s", actor=actor, said=quote(said))
+    if kind == NotificationKind.REVIEW:
+        return gettext("%(actor)s reviewed your walk: %(walk)s", actor=actor, walk=walk)
+    if kind == NotificationKind.FOLLOW_UP_ASSIGNED:
+        return gettext(
+            "%(actor)s gave you a follow-up, due %(day)s: %(said)s",
+            actor=actor,
+            day=day,
+            said=quote(said),
+        )
+    return gettext("Overdue since %(day)s: %(said)s", day=day, said=_short(said))
+
+
+def written_for(person: Person, kind: NotificationKind, **facts) -> str:
+    """The notification's text in `person`'s language, whoever's request raises it."""
+    with force_locale(language_of(person)):
+        return wording(kind, **facts)[:TEXT_LIMIT]
+
+
 def notify(
     person_id: int,
     kind: NotificationKind,
     key: str,
-    text: str,
     link: str,
     actor_id: int | None = None,
+    **facts,
 ) -> Notification | None:
     """Add a notification to the caller's transaction (the caller commits it with the event
-    itself, so a refused event notifies nobody). Nobody is notified of their own doing."""
+    itself, so a refused event notifies nobody). Nobody is notified of their own doing. The
+    `facts` are wording's, written in the recipient's language."""
     if person_id == actor_id:
         return None
     exists = db.session.scalar(
@@ -50,7 +88,7 @@ def notify(
         actor_id=actor_id,
         kind=kind,
         key=key,
-        text=text[:TEXT_LIMIT],
+        text=written_for(db.session.get_one(Person, person_id), kind, **facts),
         link=link,
     )
     db.session.add(notification)
@@ -85,7 +123,7 @@ def open_notification(person: Person, notification_id: int, now: datetime | None
     """Mark one of the person's notifications read and give the link it points to."""
     notification = db.session.get(Notification, notification_id)
     if notification is None or notification.person_id != person.id:
-        raise NotFound("No such notification.")
+        raise NotFound(gettext("No such notification."))
     if notification.read_at is None:
         notification.read_at = now or utcnow()
         db.session.commit()
@@ -128,12 +166,13 @@ def raise_overdue(now: datetime | None = None) -> int:
     overdue = [item for item in overdue if _overdue_key(item) not in told]
     raised = 0
     for item in overdue:
+        kind = NotificationKind.FOLLOW_UP_OVERDUE
         db.session.add(
             Notification(
                 person_id=item.owner_id,
-                kind=NotificationKind.FOLLOW_UP_OVERDUE,
+                kind=kind,
                 key=_overdue_key(item),
-                text=f"Overdue since {item.due_date:%-d %b}: {_short(item.action)}",
+                text=written_for(item.owner, kind, due=item.due_date, said=item.action),
                 link=follow_up_link(item),
             )
         )

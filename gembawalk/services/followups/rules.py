@@ -192,10 +192,11 @@ def tell_owner(item: FollowUp, actor: Person) -> None:
         item.owner_id,
         NotificationKind.FOLLOW_UP_ASSIGNED,
         f"assigned:{item.uuid}:{item.owner_id}",
-        f"{actor.display_name} gave you a follow-up, due {item.due_date:%-d %b}: "
-        f"{quote(item.action)}",
         follow_up_link(item),
         actor_id=actor.id,
+        actor=actor.display_name,
+        due=item.due_date,
+        said=item.action,
     )
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext
+
 from ...models import Role
 
 if TYPE_CHECKING:
@@ -25,27 +27,47 @@ def check_coaches(
             if not coach:
                 continue  # a malformed address, refused already
             if coach == person.email:
-                problems.append((person.line, "nobody coaches themselves"))
+                problems.append((person.line, gettext("nobody coaches themselves")))
             elif coach in wanted:
                 if Role.COACH not in wanted[coach].roles:
                     line = wanted[coach].line
                     problems.append(
                         (
                             person.line,
-                            f"coach {coach} is not a coach (line {line} gives no coach role)",
+                            gettext(
+                                "coach %(email)s is not a coach (line %(line)d gives no coach "
+                                "role)",
+                                email=coach,
+                                line=line,
+                            ),
                         )
                     )
             elif coach not in people:
                 problems.append(
-                    (person.line, f"coach {coach} is neither in the file nor in the app")
+                    (
+                        person.line,
+                        gettext(
+                            "coach %(email)s is neither in the file nor in the app", email=coach
+                        ),
+                    )
                 )
             elif Role.COACH not in people[coach].roles:
-                problems.append((person.line, f"coach {coach} is not a coach"))
+                problems.append(
+                    (person.line, gettext("coach %(email)s is not a coach", email=coach))
+                )
             elif not people[coach].active:
-                problems.append((person.line, f"coach {coach} is deactivated"))
+                problems.append(
+                    (person.line, gettext("coach %(email)s is deactivated", email=coach))
+                )
             elif coach in leaving:
                 problems.append(
-                    (person.line, f"coach {coach} is not in the file, so would be deactivated")
+                    (
+                        person.line,
+                        gettext(
+                            "coach %(email)s is not in the file, so would be deactivated",
+                            email=coach,
+                        ),
+                    )
                 )
 
 
@@ -91,4 +113,6 @@ def check_cycles(
         lines = [wanted[email].line for email in cycle if email in wanted]
         if lines:
             circle = " → ".join([*cycle, cycle[0]])
-            problems.append((min(lines), f"coaching goes round in a circle: {circle}"))
+            problems.append(
+                (min(lines), gettext("coaching goes round in a circle: %(circle)s", circle=circle))
+            )

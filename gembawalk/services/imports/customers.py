@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
 from sqlalchemy import insert, select, update
 
 from ...extensions import db
@@ -78,7 +79,7 @@ def _read(row: table.Row, tree: Tree, problems: list[tuple[int | None, str]]) ->
     values = row.values
     name = check(
         lambda: validation.text(
-            values["name"], "name", "customer_name", required=True, label="Name"
+            values["name"], "name", "customer_name", required=True, label=gettext("Name")
         )
     )
     kind = check(
@@ -86,14 +87,18 @@ def _read(row: table.Row, tree: Tree, problems: list[tuple[int | None, str]]) ->
             CustomerKind,
             values["kind"].lower(),
             "kind",
-            f"unknown kind “{values['kind'][:60]}” (the kinds are {KIND_NAMES})",
+            gettext(
+                "unknown kind “%(value)s” (the kinds are %(kinds)s)",
+                value=values["kind"][:60],
+                kinds=KIND_NAMES,
+            ),
         )
     )
     unit = None
     if table.path(values["org_unit"]):
         unit = check(lambda: tree.find(values["org_unit"]))
     else:
-        problems.append((row.line, "no org unit: each customer is in one unit's register"))
+        problems.append((row.line, gettext("no org unit: each customer is in one unit's register")))
     if name is None or kind is None or unit is None:
         return None
     return Wanted(row.line, name, kind, unit)
@@ -121,7 +126,15 @@ def plan_customers(
         if key in wanted:
             where = tree.shown(found.unit)
             problems.append(
-                (raw.line, f"“{found.name}” in {where} is on line {wanted[key].line} too")
+                (
+                    raw.line,
+                    gettext(
+                        "“%(name)s” in %(unit)s is on line %(line)d too",
+                        name=found.name,
+                        unit=where,
+                        line=wanted[key].line,
+                    ),
+                )
             )
             continue
         wanted[key] = found
@@ -206,6 +219,6 @@ def import_customers(
         for c in plan.changes
     ]
     audit.add_many(actor, work.tree.audit_events() + events)
-    audit.add(audit.CUSTOMERS_IMPORTED, actor=actor, subject=source[:200], detail=plan.summary())
+    audit.add(audit.CUSTOMERS_IMPORTED, actor=actor, subject=source[:200], detail=plan.logged())
     db.session.commit()
     return plan

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ... import limits
@@ -15,7 +16,7 @@ from ...models import Person
 from ..errors import Invalid
 
 SALT = "gembawalk.import-preview"
-EXPIRED = "This preview has expired or was altered: nothing was written. Upload the file again."
+EXPIRED = _l("This preview has expired or was altered: nothing was written. Upload the file again.")
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def open_draft(actor: Person, noun: str, sealed: str) -> Draft:
     try:
         data = _signer().loads(sealed or "", max_age=limits.IMPORT_PREVIEW_MINUTES * 60)
     except BadSignature as exc:  # SignatureExpired included
-        raise Invalid(EXPIRED) from exc
+        raise Invalid(str(EXPIRED)) from exc
     if not isinstance(data, dict) or data.get("by") != actor.id or data.get("noun") != noun:
-        raise Invalid(EXPIRED)
+        raise Invalid(str(EXPIRED))
     return Draft(noun, str(data["file"]).encode(), bool(data["deactivate"]), str(data["source"]))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -163,13 +164,17 @@ def _address(value: str) -> str:
     return validation.email(value)
 
 
-def _email(value: str, what: str = "email") -> str:
+def _email(value: str, coach: bool = False) -> str:
     try:
         return _address(value)
     except Invalid:
         if not value:
-            raise Invalid(f"no {what}") from None
-        raise Invalid(f"malformed {what} {_quoted(value)}") from None
+            raise Invalid(gettext("no coach email") if coach else gettext("no email")) from None
+        if coach:
+            raise Invalid(
+                gettext("malformed coach email %(value)s", value=_quoted(value))
+            ) from None
+        raise Invalid(gettext("malformed email %(value)s", value=_quoted(value))) from None
 
 
 def _roles(value: str) -> frozenset[Role]:
@@ -181,9 +186,13 @@ def _roles(value: str) -> frozenset[Role]:
             unknown.append(name)
     if unknown:
         words = ", ".join(_quoted(name) for name in unknown)
-        raise Invalid(f"unknown role {words} (the roles are {ROLE_NAMES})")
+        raise Invalid(
+            gettext(
+                "unknown role %(value)s (the roles are %(roles)s)", value=words, roles=ROLE_NAMES
+            )
+        )
     if not found:
-        raise Invalid(f"no role: give at least one of {ROLE_NAMES}")
+        raise Invalid(gettext("no role: give at least one of %(roles)s", roles=ROLE_NAMES))
     return frozenset(found)
 
 
@@ -192,7 +201,10 @@ def _zone(value: str) -> str | None:
         return accounts.timezone_name(value)
     except Invalid:
         raise Invalid(
-            f"unknown time zone {_quoted(value)} (use an IANA name such as Europe/Amsterdam)"
+            gettext(
+                "unknown time zone %(value)s (use an IANA name such as Europe/Amsterdam)",
+                value=_quoted(value),
+            )
         ) from None
 
 
@@ -200,7 +212,9 @@ def _read(row: _Row, names: list[str], people: dict[str, Current], tree: Tree) -
     values = row.values
     email = row.check(lambda: _email(values["email"]))
     name = row.check(
-        lambda: validation.text(values["name"], "name", "display_name", required=True, label="Name")
+        lambda: validation.text(
+            values["name"], "name", "display_name", required=True, label=gettext("Name")
+        )
     )
     roles = row.check(lambda: _roles(values["roles"]), frozenset())
     now = people.get(email) if email else None
@@ -210,7 +224,7 @@ def _read(row: _Row, names: list[str], people: dict[str, Current], tree: Tree) -
     coaches = now.coaches if now else frozenset()
     if "coach" in names:
         coach = values["coach"]
-        coaches = frozenset([row.check(lambda: _email(coach, "coach email"), "")] if coach else [])
+        coaches = frozenset([row.check(lambda: _email(coach, coach=True), "")] if coach else [])
     leads: frozenset[UnitKey] = now.leads if now else frozenset()
     if "leads" in names:
         leads = frozenset(
@@ -225,9 +239,11 @@ def _read(row: _Row, names: list[str], people: dict[str, Current], tree: Tree) -
     if "language" in names:
         language = row.check(lambda: language_code(values["language"]))
     if Role.MANAGER in roles and unit is None:
-        row.problem("a manager needs an org unit")
+        row.problem(gettext("a manager needs an org unit"))
     if leads and roles and Role.DIRECTOR not in roles:
-        row.problem("only a director leads org units: add the director role, or empty leads")
+        row.problem(
+            gettext("only a director leads org units: add the director role, or empty leads")
+        )
     if email is None or name is None:
         return None
     return Wanted(
@@ -245,11 +261,11 @@ def _check_admins(
     if actor is not None:
         mine = wanted.get(actor.email)
         if mine is not None and Role.ADMIN not in mine.roles and mine.roles:
-            problems.append((mine.line, "you cannot remove your own admin role"))
+            problems.append((mine.line, gettext("you cannot remove your own admin role")))
         if actor.email in leaving:
             problems.append(
-                (None, "You are not in the file: deactivating those missing from it would "
-                 "deactivate you.")
+                (None, gettext("You are not in the file: deactivating those missing from it "
+                               "would deactivate you."))
             )  # fmt: skip
     admins = [e for e, w in wanted.items() if Role.ADMIN in w.roles]
     admins += [
@@ -259,7 +275,9 @@ def _check_admins(
     ]
     had_admins = any(now.active and Role.ADMIN in now.roles for now in people.values())
     if had_admins and not admins:
-        problems.append((None, "After this import nobody active would hold the admin role."))
+        problems.append(
+            (None, gettext("After this import nobody active would hold the admin role."))
+        )
 
 
 def _shown_coaches(emails: Iterable[str]) -> str:
@@ -311,7 +329,16 @@ def plan_people(actor: Person | None, content: bytes, *, deactivate_missing: boo
         if found is None:
             continue
         if found.email in wanted:
-            problems.append((raw.line, f"{found.email} is on line {wanted[found.email].line} too"))
+            problems.append(
+                (
+                    raw.line,
+                    gettext(
+                        "%(email)s is on line %(line)d too",
+                        email=found.email,
+                        line=wanted[found.email].line,
+                    ),
+                )
+            )
             continue
         wanted[found.email] = found
     leaving = set(missing(people, wanted)) if deactivate_missing else set()
@@ -372,7 +399,7 @@ def import_people(
         db.session.rollback()
         return plan
     bulk.apply(actor, plan.work)
-    audit.add(audit.PEOPLE_IMPORTED, actor=actor, subject=source[:200], detail=plan.summary())
+    audit.add(audit.PEOPLE_IMPORTED, actor=actor, subject=source[:200], detail=plan.logged())
     try:
         db.session.commit()
     except IntegrityError as exc:

@@ -9,17 +9,42 @@ from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from flask_babel import force_locale, gettext, ngettext
+from flask_babel import lazy_gettext as _l
+
+from ...languages import SOURCE
 from ..errors import Invalid
 
 # What happens to one person or customer.
 NEW = "new"
 CHANGED = "changed"
 DEACTIVATED = "deactivated"
-ACTIONS = {NEW: "New", CHANGED: "Changed", DEACTIVATED: "Deactivated"}
+ACTIONS = {NEW: _l("New"), CHANGED: _l("Changed"), DEACTIVATED: _l("Deactivated")}
 NONE = "—"  # a field with no value, as the preview shows it
-ONE = {"people": "person", "customers": "customer"}
 # What a record missing from the file becomes, in the preview's words.
 GONE = {"people": "deactivated", "customers": "inactive"}
+# A change names its fields and their word values in English, the plan's own words (its
+# digest and `flask import-*` print them); the preview shows them in the reader's language.
+FIELDS = {
+    "name": _l("name"),
+    "org unit": _l("org unit"),
+    "roles": _l("roles"),
+    "coach": _l("coach"),
+    "leads": _l("leads"),
+    "time zone": _l("time zone"),
+    "language": _l("language"),
+    "status": _l("status"),
+    "kind": _l("kind"),
+    "coaches others": _l("coaches others"),
+}
+WORDS = {
+    "active": _l("active"),
+    "deactivated": _l("deactivated"),
+    "inactive": _l("inactive"),
+    "yes": _l("yes"),
+    "no (no longer a coach)": _l("no (no longer a coach)"),
+}
+WORDED = frozenset({"status", "coaches others"})  # fields whose values are words, not data
 
 
 class Record(Protocol):
@@ -48,14 +73,25 @@ class Change:
     fields: tuple[tuple[str, str, str], ...] = ()
 
     def describe(self) -> str:
+        """One line for `flask import-*`, in the plan's own (English) words."""
         where = f"line {self.line}: " if self.line else ""
         parts = "; ".join(
             f"{name} {after}" if self.action == NEW else f"{name} {before} → {after}"
             for name, before, after in self.fields
         )
-        return f"{where}{ACTIONS[self.action].lower()} {self.subject}" + (
-            f" ({parts})" if parts else ""
-        )
+        return f"{where}{self.action} {self.subject}" + (f" ({parts})" if parts else "")
+
+    def shown_fields(self) -> list[tuple[str, str, str]]:
+        """The fields as the preview shows them: names, and word values, in the reader's
+        language; values from the file or the app as they are."""
+
+        def shown(name: str, value: str) -> str:
+            return str(WORDS.get(value, value)) if name in WORDED else value
+
+        return [
+            (str(FIELDS.get(name, name)), shown(name, before), shown(name, after))
+            for name, before, after in self.fields
+        ]
 
 
 @dataclass
@@ -101,21 +137,35 @@ class Plan:
     @property
     def counted(self) -> str:
         """ "1 person", "2 people": the rows of the file."""
-        return f"{self.rows} {ONE[self.noun] if self.rows == 1 else self.noun}"
+        if self.noun == "people":
+            return ngettext("%(num)d person", "%(num)d people", self.rows)
+        return ngettext("%(num)d customer", "%(num)d customers", self.rows)
 
     def summary(self) -> str:
+        """What the plan does, in the reader's language (the preview, the flash, the command)."""
         if self.nothing_to_do:
-            return f"Nothing to change: the app already matches the {self.counted} in the file."
+            return gettext(
+                "Nothing to change: the app already matches the %(counted)s in the file.",
+                counted=self.counted,
+            )
         parts = [
-            f"{self.count(NEW)} new",
-            f"{self.count(CHANGED)} changed",
-            f"{self.unchanged} unchanged",
+            gettext("%(num)d new", num=self.count(NEW)),
+            gettext("%(num)d changed", num=self.count(CHANGED)),
+            gettext("%(num)d unchanged", num=self.unchanged),
         ]
         if self.deactivate_missing or self.count(DEACTIVATED):
-            parts.append(f"{self.count(DEACTIVATED)} deactivated")
+            parts.append(gettext("%(num)d deactivated", num=self.count(DEACTIVATED)))
         units = len(self.new_units)
-        parts.append(f"{units} new org unit{'s' * (units != 1)}")
-        return f"{self.counted} in the file: {', '.join(parts)}."
+        parts.append(ngettext("%(num)d new org unit", "%(num)d new org units", units))
+        return gettext(
+            "%(counted)s in the file: %(parts)s.", counted=self.counted, parts=", ".join(parts)
+        )
+
+    def logged(self) -> str:
+        """The summary as the audit log keeps it: in English, the log's one language, so it
+        reads the same whoever imported."""
+        with force_locale(SOURCE):
+            return self.summary()
 
 
 class ImportRefused(Invalid):
@@ -126,11 +176,18 @@ class ImportRefused(Invalid):
         self.problems = sorted(problems, key=lambda p: (p[0] or 0, p[1]))
         count = len(self.problems)
         super().__init__(
-            f"The file was not imported: {count} problem{'s' * (count != 1)}, nothing changed."
+            ngettext(
+                "The file was not imported: %(num)d problem, nothing changed.",
+                "The file was not imported: %(num)d problems, nothing changed.",
+                count,
+            )
         )
 
     def lines(self) -> list[str]:
-        return [f"Line {line}: {message}" if line else message for line, message in self.problems]
+        return [
+            gettext("Line %(line)d: %(problem)s", line=line, problem=message) if line else message
+            for line, message in self.problems
+        ]
 
 
 class PreviewOutdated(Invalid):
@@ -138,6 +195,8 @@ class PreviewOutdated(Invalid):
 
     def __init__(self) -> None:
         super().__init__(
-            "The app changed since this preview was made: nothing was written. Check the new "
-            "preview, then apply it."
+            gettext(
+                "The app changed since this preview was made: nothing was written. Check the "
+                "new preview, then apply it."
+            )
         )

@@ -7,6 +7,8 @@ import csv
 import io
 from dataclasses import dataclass
 
+from flask_babel import gettext, ngettext
+
 from ..errors import Invalid
 
 SEPARATORS = (",", ";", "\t")
@@ -32,8 +34,11 @@ def _text(content: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
         raise Invalid(
-            f"Line {line}: the file is not UTF-8. In Excel, save it as "
-            "“CSV UTF-8 (Comma delimited)”."
+            gettext(
+                "Line %(line)d: the file is not UTF-8. In Excel, save it as "
+                "“CSV UTF-8 (Comma delimited)”.",
+                line=line,
+            )
         ) from exc
 
 
@@ -58,29 +63,57 @@ def read(
     that is not UTF-8, names an unknown column or lacks a required one, or holds no rows."""
     text = _text(content)
     if "\x00" in text:
-        raise Invalid("The file holds a NUL character: is it a spreadsheet rather than CSV?")
+        raise Invalid(
+            gettext("The file holds a NUL character: is it a spreadsheet rather than CSV?")
+        )
     header = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(header, required))
     try:
         names = [_column(n) for n in next(reader)]
     except StopIteration:
-        raise Invalid("The file is empty.") from None
+        raise Invalid(gettext("The file is empty.")) from None
     except csv.Error as exc:
-        raise Invalid(f"Line 1: {exc}.") from exc
+        raise Invalid(gettext("Line %(line)d: %(problem)s.", line=1, problem=exc)) from exc
     unknown = [n for n in names if n and n not in columns]
     missing = [n for n in required if n not in names]
     doubled = sorted({n for n in names if n and names.count(n) > 1})
     faults = []
     if unknown:
-        faults.append(f"unknown column{'s' * (len(unknown) > 1)} {', '.join(unknown)}")
+        faults.append(
+            ngettext(
+                "unknown column %(names)s",
+                "unknown columns %(names)s",
+                len(unknown),
+                names=", ".join(unknown),
+            )
+        )
     if missing:
-        faults.append(f"missing column{'s' * (len(missing) > 1)} {', '.join(missing)}")
+        faults.append(
+            ngettext(
+                "missing column %(names)s",
+                "missing columns %(names)s",
+                len(missing),
+                names=", ".join(missing),
+            )
+        )
     if doubled:
-        faults.append(f"column{'s' * (len(doubled) > 1)} named twice: {', '.join(doubled)}")
+        faults.append(
+            ngettext(
+                "column named twice: %(names)s",
+                "columns named twice: %(names)s",
+                len(doubled),
+                names=", ".join(doubled),
+            )
+        )
     if faults:
         raise Invalid(
-            f"Line 1: {'; '.join(faults)}. The first line names the columns: "
-            f"{', '.join(columns)} ({', '.join(required)} required)."
+            gettext(
+                "Line 1: %(faults)s. The first line names the columns: %(columns)s "
+                "(%(required)s required).",
+                faults="; ".join(faults),
+                columns=", ".join(columns),
+                required=", ".join(required),
+            )
         )
     rows: list[Row] = []
     problems: list[tuple[int, str]] = []
@@ -90,7 +123,15 @@ def read(
             if any(f.strip() for f in fields):
                 if len(fields) > len(names):
                     problems.append(
-                        (line, f"{len(fields)} fields where the first line names {len(names)}")
+                        (
+                            line,
+                            # More fields than names: always two or more.
+                            gettext(
+                                "%(num)d fields where the first line names %(named)d",
+                                num=len(fields),
+                                named=len(names),
+                            ),
+                        )
                     )
                     line = reader.line_num + 1
                     continue
@@ -99,9 +140,9 @@ def read(
                 rows.append(Row(line, values))
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise Invalid(f"Line {line}: {exc}.") from exc
+        raise Invalid(gettext("Line %(line)d: %(problem)s.", line=line, problem=exc)) from exc
     if not rows and not problems:
-        raise Invalid("The file names its columns but holds no rows.")
+        raise Invalid(gettext("The file names its columns but holds no rows."))
     return [n for n in names if n], rows, problems
 
 

@@ -4,6 +4,7 @@ missing: loaded in one query, created a level at a time."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ...extensions import db
@@ -51,7 +52,8 @@ class Tree:
         if not parts:
             return None
         for part in parts:
-            validation.text(part, "org_unit", "unit_name", label=f"The unit name “{part[:40]}”")
+            label = gettext("The unit name “%(name)s”", name=part[:40])
+            validation.text(part, "org_unit", "unit_name", label=label)
         parent: int | None = None
         for depth, part in enumerate(parts):
             found = self._child.get((parent, part.lower()))

@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from datetime import MAXYEAR, MINYEAR, UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext
 from icalendar import Calendar, Event
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -107,18 +108,22 @@ def walk_event(walk: Walk, link: str) -> Event:
         event.add("dtend", start + timedelta(minutes=walk.planned_minutes))
     elif walk.completed_at is not None:
         event.add("dtend", local(walk.completed_at, walk.timezone))
-    title = f"{walk.kind.label}: {walk.place}" if walk.place else walk.kind.label
+    title = f"{walk.kind.label}: {walk.place}" if walk.place else str(walk.kind.label)
     if walk.status == WalkStatus.CANCELLED:
-        title = f"Cancelled: {title}"
+        title = gettext("Cancelled: %(walk)s", walk=title)
     event.add("summary", title)
     if walk.place:
         event.add("location", walk.place)
     names = ", ".join(c.name for c in walk.customers)
-    how = "Recorded after the fact" if walk.recorded_after else "Started without a plan"
+    how = (
+        gettext("Recorded after the fact")
+        if walk.recorded_after
+        else gettext("Started without a plan")
+    )
     description = [
         how if walk.unplanned else "",
         walk.purpose,
-        f"Customers: {names}" if names else "",
+        gettext("Customers: %(names)s", names=names) if names else "",
         link,
     ]
     event.add("description", "\n\n".join(part for part in description if part))
