@@ -176,6 +176,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_test(photo_stored, "stored")
     app.add_template_filter(share, "share")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_when, "when")  # a date as it is (no zone): `d | when("%-d %b")`
     app.add_template_global(current_language)
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES  # a dict, not a callable: set it directly
     app.add_template_filter(waited, "waited")
