@@ -82,7 +82,8 @@ def _table(caption: str, head: Sequence[str], rows: Sequence[Sequence[object]]) 
         for row in rows
     )
     return (
-        f'<details class="chart-data"><summary>{escape(_("The numbers"))}</summary><div class="table-wrap">'
+        f'<details class="chart-data"><summary>{escape(_("The numbers"))}</summary>'
+        '<div class="table-wrap">'
         f"<table><caption>{escape(caption)}</caption><thead><tr>{header}</tr></thead>"
         f"<tbody>{body}</tbody></table></div></details>"
     )

@@ -58,7 +58,8 @@ def tally(walk_id: UUID):
         for message in error.errors.values():
             flash(message, "error")
     else:
-        flash(_("Heard: %(demand)s.", demand=heard.demand_type.name if heard.demand_type else _("demand")), "success")
+        what = heard.demand_type.name if heard.demand_type else _("demand")
+        flash(_("Heard: %(demand)s.", demand=what), "success")
     return _back(walk_id)
 
 
