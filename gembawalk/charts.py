@@ -81,8 +81,9 @@ def _table(caption: str, head: Sequence[str], rows: Sequence[Sequence[object]]) 
         + "</tr>"
         for row in rows
     )
+    numbers = _("The numbers")
     return (
-        f'<details class="chart-data"><summary>{escape(_("The numbers"))}</summary>'
+        f'<details class="chart-data"><summary>{escape(numbers)}</summary>'
         '<div class="table-wrap">'
         f"<table><caption>{escape(caption)}</caption><thead><tr>{header}</tr></thead>"
         f"<tbody>{body}</tbody></table></div></details>"
