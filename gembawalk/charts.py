@@ -1,7 +1,9 @@
 """Charts drawn on the server as SVG: they work offline, print, and need no JavaScript.
 
 Each chart is a <figure> holding an SVG with a title and a description (role="img"), and the
-same numbers as a table, so a screen reader (or anyone) can read them exactly.
+same numbers as a table, so a screen reader (or anyone) can read them exactly. Titles, axis
+words and the table's headings come translated from the templates (or are marked here); every
+number is written in the reader's language ("2.5"; "2,5").
 """
 
 from __future__ import annotations
@@ -10,7 +12,11 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from babel import numbers as babel_numbers
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from .i18n import current_language
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 36, 8, 12, 28
@@ -24,12 +30,15 @@ class Series:
     css: str  # a class from static/css/engagement.css: its colour
 
 
-def _fmt(value: float | None) -> str:
+def figure(value: float | None) -> str:
+    """A count or a target in the reader's language: whole where it is whole, else to one
+    decimal ("4", "2.5", "1,234"; in Dutch "2,5", "1.234"); "–" for nothing."""
     if value is None:
         return "–"
-    return (
-        f"{value:g}" if isinstance(value, int | float) and value == int(value) else f"{value:.1f}"
-    )
+    return babel_numbers.format_decimal(value, "#,##0.#", locale=current_language())
+
+
+_fmt = figure
 
 
 def _nice_max(value: float) -> int:
@@ -72,8 +81,10 @@ def _table(caption: str, head: Sequence[str], rows: Sequence[Sequence[object]]) 
         + "</tr>"
         for row in rows
     )
+    numbers = _("The numbers")
     return (
-        '<details class="chart-data"><summary>The numbers</summary><div class="table-wrap">'
+        f'<details class="chart-data"><summary>{escape(numbers)}</summary>'
+        '<div class="table-wrap">'
         f"<table><caption>{escape(caption)}</caption><thead><tr>{header}</tr></thead>"
         f"<tbody>{body}</tbody></table></div></details>"
     )
@@ -185,7 +196,7 @@ def hbar_chart(
             f'<text class="value" x="{label_w + w + 6:.1f}" y="{y + 17}">{_fmt(value)}</text>'
         )
     svg = _frame(chart_id, title, desc, WIDTH, height, "".join(parts))
-    return _figure(svg, _table(title, ["", "Count"], [[label, value] for label, value in items]))
+    return _figure(svg, _table(title, ["", _("Count")], [[label, value] for label, value in items]))
 
 
 def heat_map(
@@ -218,7 +229,7 @@ def heat_map(
             parts.append(
                 f'<rect class="heat heat-{level}" x="{label_w + cell_w * j + 1:.1f}" y="{y + 1}" '
                 f'width="{cell_w - 2:.1f}" height="{cell_h - 2}"><title>{escape(label)}, '
-                f"{escape(column_labels[j])}: {value}</title></rect>"
+                f"{escape(column_labels[j])}: {_fmt(value)}</title></rect>"
             )
     rows = [[label, *row] for label, row in zip(row_labels, values, strict=True)]
     svg = _frame(chart_id, title, desc, WIDTH, height, "".join(parts))
@@ -244,7 +255,9 @@ def heat_table(
     header = "".join(f'<th scope="col">{escape(h)}</th>' for h in column_labels)
     body = "".join(
         f'<tr><th scope="row">{escape(name)}</th>'
-        + "".join(f'<td class="heat-cell-{heat_level(value, top)}">{value}</td>' for value in row)
+        + "".join(
+            f'<td class="heat-cell-{heat_level(value, top)}">{_fmt(value)}</td>' for value in row
+        )
         + "</tr>"
         for name, row in zip(row_labels, values, strict=True)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
@@ -28,11 +29,14 @@ class CommentForm(FlaskForm):
     observation_id = HiddenField()
     parent_id = HiddenField()
     body = TextAreaField(
-        "Comment",
+        _l("Comment"),
         filters=[strip],
-        validators=[DataRequired("Write your comment first."), limited("comment", "A comment")],
+        validators=[
+            DataRequired(_l("Write your comment first.")),
+            limited("comment", _l("A comment")),
+        ],
     )
-    submit = SubmitField("Send")
+    submit = SubmitField(_l("Send"))
 
     @property
     def target(self) -> str:
@@ -41,4 +45,4 @@ class CommentForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    submit = SubmitField("Mark reviewed")
+    submit = SubmitField(_l("Mark reviewed"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..forms import show_errors
@@ -31,13 +32,13 @@ def queue():
 def reviewed(walk_id: UUID):
     form = ReviewForm()
     if not form.validate_on_submit():
-        flash("The form expired. Reload the page and try again.", "error")
+        flash(_("The form expired. Reload the page and try again."), "error")
         return redirect(url_for("walks.show", walk_id=walk_id))
     review, made = coaching.mark_reviewed(current_user, walk_id)
     if made:
-        flash("Marked reviewed. Thank you for helping them walk better.", "success")
+        flash(_("Marked reviewed. Thank you for helping them walk better."), "success")
     else:
-        flash(f"Already reviewed by {review.reviewer.display_name}.", "info")
+        flash(_("Already reviewed by %(name)s.", name=review.reviewer.display_name), "info")
     return redirect(url_for("coaching.queue"))
 
 
@@ -47,7 +48,7 @@ def comment(walk_id: UUID):
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            made, _ = coaching.add_comment(
+            made, _new = coaching.add_comment(
                 current_user,
                 walk_id,
                 form.body.data,
@@ -58,6 +59,6 @@ def comment(walk_id: UUID):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Comment sent.", "success")
+            flash(_("Comment sent."), "success")
             return redirect(url_for("walks.show", walk_id=walk_id, _anchor=f"comment-{made.uuid}"))
     return render_walk(walk, status=422, comment_form=form)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..engagement.forms import BoardForm
@@ -35,7 +36,7 @@ def aim(follow_up_id: UUID):
         for message in error.errors.values():
             flash(message, "error")
     else:
-        flash("Saved.", "success")
+        flash(_("Saved."), "success")
     return redirect(url_for("followups.show", follow_up_id=follow_up_id))
 
 
@@ -57,7 +58,8 @@ def tally(walk_id: UUID):
         for message in error.errors.values():
             flash(message, "error")
     else:
-        flash(f"Heard: {heard.demand_type.name if heard.demand_type else 'demand'}.", "success")
+        what = heard.demand_type.name if heard.demand_type else _("demand")
+        flash(_("Heard: %(demand)s.", demand=what), "success")
     return _back(walk_id)
 
 
@@ -71,7 +73,7 @@ def _client_id(value: str | None) -> UUID | None:
 @bp.post("/walks/<uuid:walk_id>/tally/undo")
 def undo(walk_id: UUID):
     undone = tallies.undo_latest(current_user, walk_id, request.form.get("demand_type_id"))
-    flash("Undone." if undone else "Nothing to undo.", "info")
+    flash(_("Undone.") if undone else _("Nothing to undo."), "info")
     return _back(walk_id)
 
 
@@ -129,9 +131,9 @@ def _change_types(unit_id: int) -> None:
         elif action == "restore" and type_id:
             demand_types.restore_type(current_user, type_id)
         else:
-            raise Invalid("Choose what to change.")
+            raise Invalid(_("Choose what to change."))
     except Invalid as error:
         for message in error.errors.values():
             flash(message, "error")
     else:
-        flash("Demand types saved.", "success")
+        flash(_("Demand types saved."), "success")

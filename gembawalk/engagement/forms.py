@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField, StringField
 
 from ..forms import options
@@ -11,9 +12,9 @@ from ..services.validation import record_id
 
 
 class PeriodForm(Form):
-    period = SelectField("Period", choices=options(PRESETS.items()), default="4w")
-    first = StringField("From", render_kw={"type": "date"})
-    last = StringField("To", render_kw={"type": "date"})
+    period = SelectField(_l("Period"), choices=options(PRESETS.items()), default="4w")
+    first = StringField(_l("From"), render_kw={"type": "date"})
+    last = StringField(_l("To"), render_kw={"type": "date"})
 
     def chosen(self, default: str = "4w", now=None):
         """The period asked for; raises Invalid (with the field's name) when it makes no sense.
@@ -30,7 +31,7 @@ class PeriodForm(Form):
 
 
 class BoardForm(PeriodForm):
-    unit = SelectField("Org unit", coerce=record_id, validate_choice=False)
+    unit = SelectField(_l("Org unit"), coerce=record_id, validate_choice=False)
 
     def offer(self, choices: list[TreeRow]) -> None:
         top = min((row.depth for row in choices), default=0)

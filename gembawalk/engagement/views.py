@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
 
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 
 from ..forms import show_errors
+from ..i18n import format_when
 from ..security import attachment, request_facts
 from ..services import audit
 from ..services import customers as customer_register
@@ -118,7 +120,18 @@ def unit_coverage():
     found = coverage.coverage(current_user, form.unit_id, weeks)
     form.offer(found.scope.choices)
     form.unit.data = found.unit.id
-    return render_template("engagement/coverage.html", form=form, coverage=found), status
+    return render_template(
+        "engagement/coverage.html", form=form, coverage=found, weekdays=_weekdays()
+    ), status
+
+
+A_MONDAY = date(2024, 1, 1)
+
+
+def _weekdays() -> list[str]:
+    """Monday to Sunday, short, in the reader's language (the heat table's rows, as the
+    service's `days` are in English: "Mon", "ma", "Llun")."""
+    return [format_when(A_MONDAY + timedelta(days=n), "%a") for n in range(7)]
 
 
 @bp.get("/customers")

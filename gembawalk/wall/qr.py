@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import segno
+from flask_babel import gettext as _
 
 
 def qr_svg(address: str) -> bytes:
@@ -20,6 +21,6 @@ def qr_svg(address: str) -> bytes:
         border=4,
         xmldecl=False,
         omitsize=True,
-        title="QR code for this wall",
+        title=_("QR code for this wall"),
     )
     return out.getvalue()

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -105,7 +106,10 @@ def answer(token: str):
         request.remote_addr,
     )
     flash(
-        f"Thank you: your answer ({given.answer.label.lower()}) is with the team's leaders.",
+        _(
+            "Thank you: your answer (%(answer)s) is with the team's leaders.",
+            answer=str(given.answer.label).lower(),
+        ),
         "success",
     )
     response = redirect(url_for("wall.show", token=token) + "#answered")
@@ -140,7 +144,7 @@ def unit(unit_id: int):
 def regenerate(unit_id: int):
     wall.regenerate(current_user, unit_id)
     flash(
-        "New wall link made. The old link and its posters no longer work: print the new poster.",
+        _("New wall link made. The old link and its posters no longer work: print the new poster."),
         "success",
     )
     return redirect(url_for("wall.unit", unit_id=unit_id))
