@@ -2,6 +2,8 @@
 without migrating it: run once with main's code first on PYTHONPATH, once with the branch's.
 
     URL=postgresql+psycopg://… LABEL=main python bench/_leaderboard_ab.py 20
+
+PAGE='/engagement/walks.csv?unit=1&period=quarter' times another page the same way.
 """
 
 import os
@@ -11,7 +13,7 @@ import time
 
 from gembawalk import create_app
 
-PATH = "/engagement/leaderboard?unit=1&period=quarter"
+PATH = os.environ.get("PAGE", "/engagement/leaderboard?unit=1&period=quarter")
 SIGN_IN = {"email": "director@bench.example", "password": "bench-password-0"}
 
 

@@ -54,11 +54,11 @@ class Writer:
     keys are not checked row by row (the rows are this script's own, made consistent): what
     lets years of history for 10,000 managers load in minutes."""
 
-    def __init__(self, engine):
+    def __init__(self, engine, big_tables: bool = True):
         self.raw = engine.raw_connection()
         self.postgres = engine.dialect.name == "postgresql"
         self.indexes: list[str] = []
-        if self.postgres:
+        if self.postgres and big_tables:
             cursor = self.raw.cursor()
             cursor.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)"
@@ -140,12 +140,18 @@ class Writer:
         self.raw.close()
 
 
-def build(engine, managers: int, weeks: int, now: datetime, seed: int = 4) -> dict[str, int]:
-    """The synthetic organisation: one top unit, divisions of 10 teams, 20 managers a team."""
+def build(
+    engine, managers: int, weeks: int, now: datetime, seed: int = 4, in_sql: bool | None = None
+) -> dict[str, int]:
+    """The synthetic organisation: one top unit, divisions of 10 teams, 20 managers a team.
+    On PostgreSQL the big tables are made by the server itself (bench/_sql_build.py) unless
+    `in_sql` is False; on SQLite, and then, row by row here."""
     from gembawalk.services.people.passwords import hash_password
 
     rng = random.Random(seed)
-    writer = Writer(engine)
+    if in_sql is None:
+        in_sql = engine.dialect.name == "postgresql"
+    writer = Writer(engine, big_tables=not in_sql)
     teams = max(1, managers // 20)
     divisions = max(1, teams // 10)
     founded = now - timedelta(weeks=weeks + 2)
@@ -206,9 +212,29 @@ def build(engine, managers: int, weeks: int, now: datetime, seed: int = 4) -> di
         ["id", "org_unit_id", "name", "kind", "position", "retired_at", "created_at"],
         demand_types,
     )
+    this_monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0)
+    if in_sql:
+        import _sql_build
+
+        counts = _sql_build.build(
+            writer.raw,
+            managers=managers,
+            weeks=weeks,
+            now=now,
+            this_monday=this_monday,
+            teams=teams,
+            divisions=divisions,
+            first_team=first_team,
+            habits=HABITS,
+            categories=CATEGORIES,
+            wastes=WASTES,
+            notes=NOTES,
+            seed=seed,
+        )
+        writer.finish()
+        return counts
     counts = {"walks": 0, "observations": 0, "follow_ups": 0}
     walk_rows, link_rows, note_rows, follow_rows = [], [], [], []
-    this_monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0)
     ids = {"walk": 0, "note": 0, "follow": 0}
 
     def flush(final=False):

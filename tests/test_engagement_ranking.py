@@ -3,12 +3,12 @@ those Figures.rank_key gives in Python, with the figures counted for a page's ro
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
 
 from gembawalk.extensions import db
-from gembawalk.models import CadencePeriod
+from gembawalk.models import CadencePeriod, CustomerKind
 from gembawalk.services.engagement import figures as engagement
 from gembawalk.services.engagement import leaderboard, ranking
 from gembawalk.services.engagement.periods import choose_period
@@ -83,3 +83,36 @@ def test_an_empty_board_has_one_empty_page(app, unit):
     period = choose_period(first=date(2026, 4, 1), last=date(2026, 6, 30), zone="Europe/London")
     page = leaderboard.leaderboard_page(director, unit.id, period, 3)
     assert (page.rows, page.total, page.pages, page.number) == ([], 0, 1, 1)
+
+
+def test_the_last_engagement_is_the_last_up_to_the_periods_end(app, unit):
+    """The months answer for who engaged in the period's months on or before its end; one
+    whose month also holds an engagement after the end, and one who last engaged before the
+    period, are answered from the days: ranked as Python ranks them."""
+    app.config["GEMBAWALK_TIMEZONE"] = "Europe/London"
+    external = factories.CustomerFactory(org_unit=unit, kind=CustomerKind.EXTERNAL)
+
+    def manager(name: str, *days: date):
+        person = factories.PersonFactory(roles=["manager"], org_unit=unit, display_name=name,
+                                         started_on=date(2025, 1, 1))  # fmt: skip
+        for day in days:
+            done = datetime.combine(day, time(11), tzinfo=UTC)
+            factories.done_walk(person, done, customers=[external])
+        return person
+
+    later = manager("Ann, and later in the month", date(2026, 6, 3), date(2026, 6, 12))
+    within = manager("Bo, within", date(2026, 6, 5))
+    before = manager("Cy, in May only", date(2026, 5, 20))
+    manager("Di, never")
+    db.session.commit()
+    units = subtree_ids(unit.id)
+    period = choose_period(first=date(2026, 6, 1), last=date(2026, 6, 10), zone="Europe/London",
+                           now=NOW)  # fmt: skip
+    found = [(row.manager_id, row.rank) for row in ranking.rank(units, period).rows]
+    assert found == python_board(units, period)
+    # One engagement each in the period: Bo's was the later (the 12th is after its end).
+    assert [manager_id for manager_id, _rank in found[:2]] == [within.id, later.id]
+    board = {row.manager.id: row for row in leaderboard.leaderboard_page(
+        factories.PersonFactory(roles=["admin"]), unit.id, period, 1).rows}  # fmt: skip
+    assert board[later.id].last_engagement == date(2026, 6, 3)
+    assert board[before.id].last_engagement == date(2026, 5, 20)

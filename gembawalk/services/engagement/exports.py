@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import Observation, Person, Walk, WalkStatus
-from ...timeutil import local
+from ...models import Observation, Person, Walk, WalkKind, WalkStatus
 from .. import access
 from ..demand import tallies
 from ..people.org import subtree_ids
@@ -158,6 +158,12 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
         .order_by(Person.display_name, Walk.planned_start)
     )
     tallied = tallies.counts_by_walk(select(Walk.id).where(*scope))
+    # Worked out once per export, not once per row: a label is a lazy translation (each use
+    # asks Babel again) and most walks share their questions and answers' words.
+    kinds = {kind: str(kind.label) for kind in WalkKind}
+    statuses = {status: str(status.label) for status in WalkStatus}
+    lines: dict[tuple[str | None, str | None], str] = {}
+    tz = ZoneInfo(zone)
     for (
         name,
         email,
@@ -178,19 +184,25 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
         questions_json,
         answers_json,
     ) in db.session.connection().execute(query):  # plain rows: tens of thousands of them
-        planned = local(planned_start, zone)
+        planned = planned_start.astimezone(tz)
         done = status == WalkStatus.DONE
         on_plan = done and not unplanned  # a walk without a plan has no planned day to keep
+        line = lines.get((questions_json, answers_json))
+        if line is None:
+            line = lines[(questions_json, answers_json)] = walk_answers.in_one_line(
+                json.loads(questions_json or "[]"), json.loads(answers_json or "{}")
+            )
+        types = tallied.get(walk_id)
         yield [
             name,
             email,
             str(walk_id),
-            kind.label,
-            missed_word if missed else status.label,
+            kinds[kind],
+            missed_word if missed else statuses[status],
             "" if unplanned else planned.date().isoformat(),
             "" if unplanned else planned.strftime("%H:%M"),
-            local(completed_at, zone).isoformat(timespec="minutes") if done else "",
-            (yes if local(started_at, zone).date() == planned.date() else no) if on_plan else "",
+            completed_at.astimezone(tz).isoformat(timespec="minutes") if done else "",
+            (yes if started_at.astimezone(tz).date() == planned.date() else no) if on_plan else "",
             spoke if done else "",
             yes if external else no,
             yes if engaged else no,
@@ -198,10 +210,8 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
             place,
             yes if unplanned else no,
             yes if recorded_after else no,
-            "; ".join(f"{type_name} × {number}" for type_name, number in tallied.get(walk_id, ())),
-            walk_answers.in_one_line(
-                json.loads(questions_json or "[]"), json.loads(answers_json or "{}")
-            ),
+            "; ".join(f"{type_name} × {number}" for type_name, number in types) if types else "",
+            line,
         ]
 
 

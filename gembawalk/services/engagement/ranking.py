@@ -19,9 +19,10 @@ from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, sel
 from ...extensions import db
 from ...models import CadencePeriod, Person
 from ...models.rollup import EngagementDay as Day
+from ...models.rollup import EngagementMonth as Month
 from ..cadence import targets as cadence
 from .figures import ENGAGED_DAY, _unmeasured, manager_ids_in, managers_in_where, sums_query
-from .periods import Period
+from .periods import Period, month_start
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,14 @@ def rank(units: set[int], period: Period, offset: int = 0, limit: int | None = N
     ids = manager_ids_in(units)
     sums = sums_query(ids, period).subquery()
     engaged = func.coalesce(sums.c.customer_engagements, 0)
-    last = (
+    recent = _recent_engagements(ids, period)
+    # Looked up in the days only for those the period's months cannot answer for: who did
+    # not engage in them (COALESCE runs its subquery only when the first value is NULL).
+    last = func.coalesce(
+        recent.c.last_engaged_on,
         select(func.max(Day.day))
         .where(Day.manager_id == Person.id, ENGAGED_DAY, Day.day <= period.as_of)
-        .scalar_subquery()
+        .scalar_subquery(),
     )
     active = or_(
         func.coalesce(sums.c.done, 0) > 0,
@@ -68,6 +73,7 @@ def rank(units: set[int], period: Period, offset: int = 0, limit: int | None = N
             engaged.label("engaged"),
         )
         .outerjoin(sums, sums.c.manager_id == Person.id)
+        .outerjoin(recent, recent.c.manager_id == Person.id)
         .where(Person.id.in_(ids), on_board)
         # Worked out once: inlined, PostgreSQL would look up each last engagement twice.
         .cte("board")
@@ -97,6 +103,28 @@ def rank(units: set[int], period: Period, offset: int = 0, limit: int | None = N
     found = db.session.connection().execute(statement).all()
     total = found[0][2] if found else _count(statement)
     return RankedPage(rows=[Ranked(row[0], row[1]) for row in found], total=total)
+
+
+def _recent_engagements(ids, period: Period):
+    """Each manager's last engagement up to the period's end, from the months since the
+    period's first (one row per manager and month): the newest engaged day of those months
+    when it is on or before the end, else NULL (none, or one after the end, whose month may
+    also hold the answer: the days are asked then). An engaged day before these months is
+    older than any in them, so where there is one in them it is the last."""
+    newest = func.max(Month.last_engaged_on)
+    return (
+        select(
+            Month.manager_id,
+            case((newest <= period.as_of, newest)).label("last_engaged_on"),
+        )
+        .where(
+            Month.manager_id.in_(ids),
+            Month.month >= month_start(period.first),
+            Month.month <= period.as_of,
+        )
+        .group_by(Month.manager_id)
+        .subquery()
+    )
 
 
 def _count(statement) -> int:
