@@ -27,6 +27,19 @@ def show_errors(form: FlaskForm, error: Invalid) -> None:
             field.errors = [message]
 
 
+def flash_outcome(change: Callable[[], object], saved: str) -> bool:
+    """Make a change a page's button asked for: a refusal's messages are flashed as errors,
+    otherwise `saved`. True when the change was made."""
+    try:
+        change()
+    except Invalid as error:
+        for message in error.errors.values():
+            flash(message, "error")
+        return False
+    flash(saved, "success")
+    return True
+
+
 def validate_all(form: FlaskForm, check: Callable[[], object]) -> bool:
     """Like `validate_on_submit`, but all of a form's errors at once: when the form's own
     field checks refuse something, the service's `check` (which stores nothing) runs too, so

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..engagement.forms import BoardForm
+from ..forms import flash_outcome
 from ..models import DemandKind
 from ..services.demand import fixes, tallies
 from ..services.demand import picture as demand_picture
@@ -30,13 +31,10 @@ def signed_in():
 
 @bp.post("/follow-ups/<uuid:follow_up_id>/demand-type")
 def aim(follow_up_id: UUID):
-    try:
-        fixes.aim(current_user, follow_up_id, request.form.get("demand_type_id"))
-    except Invalid as error:
-        for message in error.errors.values():
-            flash(message, "error")
-    else:
-        flash(_("Saved."), "success")
+    flash_outcome(
+        lambda: fixes.aim(current_user, follow_up_id, request.form.get("demand_type_id")),
+        _("Saved."),
+    )
     return redirect(url_for("followups.show", follow_up_id=follow_up_id))
 
 
@@ -117,7 +115,8 @@ def types(unit_id: int):
 def _change_types(unit_id: int) -> None:
     demand_types.own_types(current_user, unit_id)  # Not Found or Forbidden before anything
     action, type_id = request.form.get("action"), request.form.get("type_id", type=int)
-    try:
+
+    def change() -> None:
         if action == "add":
             demand_types.add_type(
                 current_user, unit_id, name=request.form.get("name"), kind=request.form.get("kind")
@@ -132,8 +131,5 @@ def _change_types(unit_id: int) -> None:
             demand_types.restore_type(current_user, type_id)
         else:
             raise Invalid(_("Choose what to change."))
-    except Invalid as error:
-        for message in error.errors.values():
-            flash(message, "error")
-    else:
-        flash(_("Demand types saved."), "success")
+
+    flash_outcome(change, _("Demand types saved."))

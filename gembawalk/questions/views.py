@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from ..forms import show_errors, validate_all
+from ..forms import flash_outcome, show_errors, validate_all
 from ..models import WalkKind
 from ..services.errors import Invalid
 from ..services.questions import rules
@@ -56,7 +56,7 @@ def edit(unit_id: int):
 
 
 def _change(action: str | None, question_id: int | None) -> None:
-    try:
+    def change() -> None:
         if action in ("up", "down") and question_id:
             rules.move_question(current_user, question_id, by=-1 if action == "up" else 1)
         elif action == "retire" and question_id:
@@ -65,8 +65,5 @@ def _change(action: str | None, question_id: int | None) -> None:
             rules.restore_question(current_user, question_id)
         else:
             raise Invalid(gettext("Choose what to change."))
-    except Invalid as error:
-        for message in error.errors.values():
-            flash(message, "error")
-    else:
-        flash(gettext("Questions saved."), "success")
+
+    flash_outcome(change, gettext("Questions saved."))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from ... import limits
 from ...extensions import db
 from ...models import DEMAND_CATEGORY, Category, DemandKind, DemandType, OrgUnit, Person
-from .. import access, validation
+from .. import access, ordering, validation
 from ..errors import Forbidden, Invalid, NotFound, rolls_back
 from ..people.org import lineage_ids
 
@@ -123,12 +123,7 @@ def move_type(actor: Person, type_id: int, *, by: int) -> DemandType:
     """Move a type up (by=-1) or down (by=1) among its unit's types in use."""
     demand_type = _get_editable(actor, type_id)
     siblings = [t for t in own_types(actor, demand_type.org_unit_id)[1] if not t.retired]
-    if demand_type in siblings:
-        here = siblings.index(demand_type)
-        there = min(max(here + by, 0), len(siblings) - 1)
-        siblings.insert(there, siblings.pop(here))
-        for position, sibling in enumerate(siblings):
-            sibling.position = position
+    ordering.move_among(demand_type, siblings, by)
     db.session.commit()
     return demand_type
 
@@ -137,8 +132,7 @@ def move_type(actor: Person, type_id: int, *, by: int) -> DemandType:
 def retire_type(actor: Person, type_id: int, now: datetime) -> DemandType:
     """No longer offered on walks; its tallies keep it, and the figures still count them."""
     demand_type = _get_editable(actor, type_id)
-    if demand_type.retired_at is None:
-        demand_type.retired_at = now
+    ordering.retire(demand_type, now)
     db.session.commit()
     return demand_type
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ... import limits
 from ...extensions import db
 from ...models import AnswerType, OrgUnit, Person, UnitQuestion, WalkKind
-from .. import validation
+from .. import ordering, validation
 from ..demand.types import may_edit
 from ..errors import Forbidden, Invalid, NotFound, rolls_back
 from ..people.org import lineage_ids
@@ -171,13 +171,7 @@ def _get_editable(actor: Person, question_id: int) -> UnitQuestion:
 def move_question(actor: Person, question_id: int, *, by: int) -> UnitQuestion:
     """Move a question up (by=-1) or down (by=1) among its unit's for the same kind of walk."""
     question = _get_editable(actor, question_id)
-    siblings = _siblings(question.org_unit_id, question.walk_kind)
-    if question in siblings:
-        here = siblings.index(question)
-        there = min(max(here + by, 0), len(siblings) - 1)
-        siblings.insert(there, siblings.pop(here))
-        for position, sibling in enumerate(siblings):
-            sibling.position = position
+    ordering.move_among(question, _siblings(question.org_unit_id, question.walk_kind), by)
     db.session.commit()
     return question
 
@@ -186,8 +180,7 @@ def move_question(actor: Person, question_id: int, *, by: int) -> UnitQuestion:
 def retire_question(actor: Person, question_id: int, now: datetime) -> UnitQuestion:
     """No longer asked on new walks; the walks that asked it keep it with their answers."""
     question = _get_editable(actor, question_id)
-    if question.retired_at is None:
-        question.retired_at = now
+    ordering.retire(question, now)
     db.session.commit()
     return question
 
