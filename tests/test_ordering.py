@@ -34,7 +34,8 @@ def test_one_past_either_end_stays_and_an_item_not_listed_is_left_alone():
     ordering.move_among(b, [a, b], 1)
     assert names([a, b]) == ["a", "b"]
     ordering.move_among(stray, [a, b], -1)
-    assert stray.position == 5 and [a.position, b.position] == [0, 1]
+    assert stray.position == 5
+    assert [a.position, b.position] == [0, 1]
 
 
 def test_retiring_twice_keeps_the_first_moment():
