@@ -15,7 +15,28 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import Model
 
 
-class EngagementDay(Model):
+class Counts:
+    """What a day, or a month, of one manager sums: the same counters for both."""
+
+    # Done in it.
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    gemba_walks: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    # Done in it and planned beforehand: what the on-time share is taken of.
+    done_planned: Mapped[int] = mapped_column(Integer, default=0)
+    customer_engagements: Mapped[int] = mapped_column(Integer, default=0)
+    customer_contacts: Mapped[int] = mapped_column(Integer, default=0)
+    # Planned for it, by what became of them.
+    planned_done: Mapped[int] = mapped_column(Integer, default=0)
+    planned_open: Mapped[int] = mapped_column(Integer, default=0)  # missed once the day is past
+    planned_cancelled: Mapped[int] = mapped_column(Integer, default=0)
+    # Observations made in it.
+    observations: Mapped[int] = mapped_column(Integer, default=0)
+    value_demand: Mapped[int] = mapped_column(Integer, default=0)
+    failure_demand: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EngagementDay(Counts, Model):
     """One manager's day in the organisation's time zone. Walks count on the day they were
     done (completed_at) or planned for (planned_start); observations on the day they were
     made; days with nothing are absent."""
@@ -42,25 +63,9 @@ class EngagementDay(Model):
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
     )
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    # Done that day.
-    done: Mapped[int] = mapped_column(Integer, default=0)
-    gemba_walks: Mapped[int] = mapped_column(Integer, default=0)
-    on_time: Mapped[int] = mapped_column(Integer, default=0)
-    # Done that day and planned beforehand: what the on-time share is taken of.
-    done_planned: Mapped[int] = mapped_column(Integer, default=0)
-    customer_engagements: Mapped[int] = mapped_column(Integer, default=0)
-    customer_contacts: Mapped[int] = mapped_column(Integer, default=0)
-    # Planned for that day, by what became of them.
-    planned_done: Mapped[int] = mapped_column(Integer, default=0)
-    planned_open: Mapped[int] = mapped_column(Integer, default=0)  # missed once the day is past
-    planned_cancelled: Mapped[int] = mapped_column(Integer, default=0)
-    # Observations made that day.
-    observations: Mapped[int] = mapped_column(Integer, default=0)
-    value_demand: Mapped[int] = mapped_column(Integer, default=0)
-    failure_demand: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class EngagementMonth(Model):
+class EngagementMonth(Counts, Model):
     """One manager's month: the sum of their days in it (`month` is its first day), and the
     last day in it with a customer engagement. A board over whole months (a quarter) reads
     one row per manager and month instead of every day; rollup.py recomputes a month from
@@ -77,18 +82,6 @@ class EngagementMonth(Model):
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
     )
     month: Mapped[date] = mapped_column(Date, primary_key=True)
-    done: Mapped[int] = mapped_column(Integer, default=0)
-    gemba_walks: Mapped[int] = mapped_column(Integer, default=0)
-    on_time: Mapped[int] = mapped_column(Integer, default=0)
-    done_planned: Mapped[int] = mapped_column(Integer, default=0)
-    customer_engagements: Mapped[int] = mapped_column(Integer, default=0)
-    customer_contacts: Mapped[int] = mapped_column(Integer, default=0)
-    planned_done: Mapped[int] = mapped_column(Integer, default=0)
-    planned_open: Mapped[int] = mapped_column(Integer, default=0)
-    planned_cancelled: Mapped[int] = mapped_column(Integer, default=0)
-    observations: Mapped[int] = mapped_column(Integer, default=0)
-    value_demand: Mapped[int] = mapped_column(Integer, default=0)
-    failure_demand: Mapped[int] = mapped_column(Integer, default=0)
     last_engaged_on: Mapped[date | None] = mapped_column(Date)  # None: no engagement that month
 
 
@@ -102,10 +95,5 @@ class RollupState(Model):
     zone: Mapped[str | None] = mapped_column(String(64))
 
 
-# The facts a day holds, by column name (its key aside), in the table's order.
-FACTS = tuple(column.key for column in EngagementDay.__table__.columns if not column.primary_key)
-# A month holds the same sums, in the same order, and then its last engaged day.
-MONTH_FACTS = tuple(
-    column.key for column in EngagementMonth.__table__.columns if not column.primary_key
-)
-assert MONTH_FACTS[:-1] == FACTS
+# The facts a day and a month both hold, by column name, in the order Counts declares them.
+FACTS = tuple(Counts.__annotations__)
