@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 
+from flask_babel import force_locale, get_translations, gettext
 from PIL import Image
 
 from gembawalk import limits
 from gembawalk.api.walks import SCHEMAS as WALK_SCHEMAS
+from gembawalk.pwa import texts as pwa_texts
 from gembawalk.pwa import views as pwa_views
 from gembawalk.services.sync import walks as sync_walks
 from tests.conftest import sign_in
@@ -103,6 +106,58 @@ def test_the_shell_and_the_pages_carry_the_words_and_limits_for_the_offline_scri
     walk = WalkFactory(manager=manager)
     page = client.get(f"/walks/{walk.uuid}").get_data(as_text=True)
     assert embedded_vocabulary(page) == vocabulary  # the enhanced server pages read it too
+
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "static" / "js"
+# How the scripts ask for a sentence or a counted phrase: say("name"), say(vocab, "name"),
+# count("name", n), words().count(vocab, "name", n), "state_" + a record's state.
+ASKED = re.compile(r'\b(say|count)\((?:\w+(?:\(\))?, )?"(\w+)"[,)]')
+
+
+def test_every_sentence_the_offline_scripts_say_is_stated_once_in_python():
+    asked: dict[str, set[str]] = {"say": set(), "count": set()}
+    for script in SCRIPTS.glob("*.js"):
+        for kind, name in ASKED.findall(script.read_text()):
+            asked[kind].add(name)
+    assert len(asked["say"]) > 80 and asked["count"]
+    assert asked["say"] - set(pwa_texts.TEXTS) == set()
+    assert asked["count"] - set(pwa_texts.PLURALS) == set()
+    # Names the scripts put together: "state_" + a record's state, "too_long_" + a field, and
+    # the outbox's sentences about a walk the device no longer holds.
+    states = {f"state_{s}" for s in ("pending", "sent", "attention", "conflict", "removed")}
+    fields = {"observation", "place", "purpose", "frontline_met", "summary"}
+    unknown = {f"outbox_{s}_unknown" for s in ("undo_tally", "observation", "photo")}
+    built = states | {f"too_long_{field}" for field in fields} | unknown
+    assert built <= set(pwa_texts.TEXTS)
+    # The node tests' vocabulary has no sentence the server does not.
+    fixture = (Path(__file__).parent / "js" / "vocabulary.js").read_text()
+    named = set(re.findall(r"^\s+(\w+): ", fixture.split("texts: {")[1].split("plurals:")[0], re.M))
+    assert named and named <= set(pwa_texts.TEXTS)
+
+
+def test_the_offline_app_speaks_the_readers_language(client, manager):
+    """The shell in Welsh: `<html lang="cy">`, the catalogue's sentences, and each counted
+    phrase in Welsh's six plural forms (zero, one, two, few, many, other)."""
+    page = client.get("/app", headers={"Accept-Language": "cy"}).get_data(as_text=True)
+    assert '<html lang="cy">' in page
+    vocabulary = embedded_vocabulary(page)
+    assert vocabulary["language"] == "cy"
+    with force_locale("cy"):
+        assert vocabulary["texts"]["sync_now"] == gettext("Sync now") != "Sync now"
+        assert vocabulary["texts"]["choose_category"] == gettext("Choose what you saw.")
+        assert gettext("Opening what is saved on this device…") in page
+        samples = {"zero": 0, "one": 1, "two": 2, "few": 3, "many": 6, "other": 7}
+        wanted = {
+            category: get_translations().ngettext("%(num)d observation", "%(num)d observations", n)
+            for category, n in samples.items()
+        }
+    assert vocabulary["plurals"]["observations"] == wanted
+    english = embedded_vocabulary(client.get("/app").get_data(as_text=True))
+    assert english["plurals"]["observations"] == {
+        "one": "%(num)d observation",
+        "other": "%(num)d observations",
+    }
+    assert english["texts"]["sync_now"] == "Sync now"
 
 
 def test_new_words_or_limits_give_a_new_release(client, manager, monkeypatch):

@@ -225,7 +225,7 @@
       return requestBatch(records, session.token).then(replyOf, function () { return null; })
         .then(function (reply) {
           var verdict = reply ? Gemba.reply.classifyBatch(reply, records)
-            : { outcome: "retry", error: "No connection; will try again." };
+            : { outcome: "retry", error: Gemba.words.say(Gemba.words.current(), "no_connection") };
           if (verdict.outcome === "signin") { state.signIn = true; return "stop"; }
           if (verdict.outcome === "fallback") {
             // 404 or 405: this server has no batches. Anything else it would not read whole:
@@ -269,7 +269,7 @@
     return request(record, token).then(function (response) {
       return replyOf(response).then(function (reply) { return Gemba.reply.classify(reply, record); });
     }, function () {
-      return { outcome: "retry", error: "No connection; will try again.", network: true };
+      return { outcome: "retry", error: Gemba.words.say(Gemba.words.current(), "no_connection"), network: true };
     }).then(function (outcome) {
       if (outcome.outcome === "signin") { state.signIn = true; return "stop"; }
       if (outcome.outcome === "csrf" && mayRenewToken) {
