@@ -119,7 +119,8 @@ def test_every_sentence_the_offline_scripts_say_is_stated_once_in_python():
     for script in SCRIPTS.glob("*.js"):
         for kind, name in ASKED.findall(script.read_text()):
             asked[kind].add(name)
-    assert len(asked["say"]) > 80 and asked["count"]
+    assert len(asked["say"]) > 80
+    assert asked["count"]
     assert asked["say"] - set(pwa_texts.TEXTS) == set()
     assert asked["count"] - set(pwa_texts.PLURALS) == set()
     # Names the scripts put together: "state_" + a record's state, "too_long_" + a field, and
@@ -132,7 +133,8 @@ def test_every_sentence_the_offline_scripts_say_is_stated_once_in_python():
     # The node tests' vocabulary has no sentence the server does not.
     fixture = (Path(__file__).parent / "js" / "vocabulary.js").read_text()
     named = set(re.findall(r"^\s+(\w+): ", fixture.split("texts: {")[1].split("plurals:")[0], re.M))
-    assert named and named <= set(pwa_texts.TEXTS)
+    assert named
+    assert named <= set(pwa_texts.TEXTS)
 
 
 def test_the_offline_app_speaks_the_readers_language(client, manager):
