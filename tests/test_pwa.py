@@ -202,3 +202,11 @@ def test_the_walk_fields_the_device_sends_are_the_ones_the_api_reads(client):
         "place": "Gate",
         "unplanned": True,
     }
+
+
+def test_the_language_a_person_reads_is_not_a_new_release(client):
+    """One release for every reader: the worker keeps the shell in the person's language by
+    fetching it again (sw.js keepShellIn), never by offering an update."""
+    english = worker_config(client)["release"]
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "cy"
+    assert worker_config(client)["release"] == english

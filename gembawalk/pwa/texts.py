@@ -227,7 +227,7 @@ PLURALS: dict[str, Callable[[Any, int], str]] = {
 @cache
 def _samples(language: str) -> dict[str, int]:
     """A count for each of the language's plural categories ("one": 1, "other": 0, ...)."""
-    locale, found = Locale.parse(language), {}
+    locale, found = Locale.parse(language), dict[str, int]()
     for n in range(200):
         found.setdefault(locale.plural_form(n), n)
     return found

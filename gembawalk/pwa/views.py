@@ -13,9 +13,11 @@ from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, url_for
+from flask_babel import force_locale
 from flask_wtf import FlaskForm
 
 from ..extensions import assets
+from ..languages import SOURCE
 from ..walks.forms import (
     CompleteWalkForm,
     CorrectObservationForm,
@@ -35,6 +37,7 @@ ICONS = {
     "maskable": "icons/icon-maskable-512.png",
 }
 THEME_COLOUR = "#0f5c4d"
+CATALOGUES = Path(__file__).resolve().parents[1] / "translations"
 
 
 def _no_cache(response: Response) -> Response:
@@ -69,11 +72,16 @@ def release() -> str:
     """
     digest = hashlib.sha256()
     assert current_app.template_folder is not None  # create_app keeps Flask's "templates"
+    # The same for every reader: the words in the source language, and the catalogues. (The
+    # language a person reads is not a release: the worker fetches the shell again, sw.js.)
+    with force_locale(SOURCE):
+        words = json.dumps(offline_vocabulary(), sort_keys=True)
     for part in (
         *bundle_urls(),
         _file_digest(worker_source()),
         _file_digest(Path(current_app.template_folder) / "pwa" / "shell.html"),
-        json.dumps(offline_vocabulary(), sort_keys=True),
+        words,
+        *(_file_digest(path) for path in sorted(CATALOGUES.glob("*/LC_MESSAGES/messages.po"))),
         str(current_app.config.get("PWA_RELEASE", "")),
     ):
         digest.update(part.encode())

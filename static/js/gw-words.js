@@ -55,7 +55,8 @@
   // A moment in the page's language: `options` as Intl.DateTimeFormat takes them, in `zone`
   // when given (a walk's own time zone), else this device's.
   function when(vocab, moment, options, zone) {
-    var opts = Object.assign({}, options, zone ? { timeZone: zone } : {});
+    // A 24-hour clock in every language, as the server's pages write times.
+    var opts = Object.assign(options.hour ? { hourCycle: "h23" } : {}, options, zone ? { timeZone: zone } : {});
     try { return new Intl.DateTimeFormat(language(vocab), opts).format(moment); }
     catch (e) { delete opts.timeZone; return new Intl.DateTimeFormat(language(vocab), opts).format(moment); }
   }

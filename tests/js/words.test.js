@@ -57,3 +57,10 @@ test("Sign in leads where the server says, and back to the page it was asked fro
   assert.equal(words.signInAddress(VOCABULARY, "/walks/a b"), "/sign-in/elsewhere?next=%2Fwalks%2Fa%20b");
   assert.equal(words.signInAddress({ ...VOCABULARY, sign_in: "/sign-in/oidc" }, null), "/sign-in/oidc");
 });
+
+test("a time is written on a 24-hour clock in every language, in the zone asked for", () => {
+  const moment = new Date(Date.UTC(2026, 11, 5, 22, 7));
+  const time = { hour: "2-digit", minute: "2-digit" };
+  assert.equal(words.when(VOCABULARY, moment, time, "Europe/London"), "22:07");
+  assert.equal(words.when({ ...VOCABULARY, language: "en" }, moment, time, "Europe/Amsterdam"), "23:07");
+});
