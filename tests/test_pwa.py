@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from flask_babel import force_locale, get_translations, gettext
@@ -12,11 +13,14 @@ from PIL import Image
 
 from gembawalk import limits
 from gembawalk.api.walks import SCHEMAS as WALK_SCHEMAS
+from gembawalk.extensions import db
+from gembawalk.models import Correction
 from gembawalk.pwa import texts as pwa_texts
 from gembawalk.pwa import views as pwa_views
 from gembawalk.services.sync import walks as sync_walks
+from gembawalk.timeutil import utcnow
 from tests.conftest import sign_in
-from tests.factories import WalkFactory
+from tests.factories import PersonFactory, WalkFactory, done_walk
 
 
 def test_the_manifest_makes_the_app_installable(client, manager):
@@ -210,3 +214,35 @@ def test_the_language_a_person_reads_is_not_a_new_release(client):
     english = worker_config(client)["release"]
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "cy"
     assert worker_config(client)["release"] == english
+
+
+def test_a_device_keeps_corrected_walks_histories_as_their_pages_draw_them(client, manager):
+    """GET /app/history: the walk page's "Corrected" block for each walk asked that the reader
+    may see, and the walk's JSON says how many corrections its history holds."""
+    walk = done_walk(manager, utcnow() - timedelta(hours=2), summary="Returns wait two days.")
+    other = done_walk(PersonFactory(roles=["manager"]), utcnow() - timedelta(hours=2))
+    for record in (walk, other):
+        changes = {"summary": ["Returns wait a day.", "Returns wait two days."]}
+        db.session.add(
+            Correction(
+                walk_id=record.id,
+                version=2,
+                changed_by_id=record.manager_id,
+                changes_json=json.dumps(changes),
+            )
+        )
+    db.session.commit()
+    asked = f"/app/history?walk={walk.uuid}&walk={other.uuid}&walk=not-a-uuid"
+    assert client.get(asked).status_code == 401  # a device's fetch: never a redirect
+
+    sign_in(client, manager)
+    [listed] = [
+        w for w in client.get("/api/v1/walks").get_json()["walks"] if w["uuid"] == str(walk.uuid)
+    ]
+    assert listed["corrections"] == 1
+    drawn = client.get(asked).get_json()["history"]
+    assert list(drawn) == [str(walk.uuid)]  # someone else's walk is left out
+    page = client.get(f"/walks/{walk.uuid}").get_data(as_text=True)
+    block = re.search(r'<section class="card stack history".*?</section>', page, re.S)
+    assert block is not None
+    assert drawn[str(walk.uuid)].strip() == block.group(0).strip()

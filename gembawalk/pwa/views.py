@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import force_locale
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ..extensions import assets
 from ..languages import SOURCE
+from ..services.walks import corrections
 from ..walks.forms import (
     CompleteWalkForm,
     CorrectObservationForm,
@@ -37,6 +40,8 @@ ICONS = {
     "maskable": "icons/icon-maskable-512.png",
 }
 THEME_COLOUR = "#0f5c4d"
+# The most walks one GET /app/history draws: a device asks again at its next pull for the rest.
+HISTORIES_AT_ONCE = 20
 CATALOGUES = Path(__file__).resolve().parents[1] / "translations"
 
 
@@ -186,3 +191,25 @@ def shell():
 def outbox():
     """The outbox is drawn from IndexedDB on the device: the page is the shell itself."""
     return shell()
+
+
+@bp.get("/app/history")
+def walk_histories():
+    """The "Corrected" block of walks' pages, as each page draws it (walks/_history.html), for
+    the device to keep and show offline: `?walk=<uuid>&walk=…` → `{"history": {uuid: html}}`,
+    walks the reader may not see left out. Asked by a device's script, not a browser's
+    address bar: signed out is a 401, never a redirect, and the worker never caches it."""
+    if not current_user.is_authenticated:
+        return jsonify({"error": "Sign in first."}), 401
+    asked = []
+    for value in request.args.getlist("walk")[:HISTORIES_AT_ONCE]:
+        try:
+            asked.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    found = corrections.shown_histories(current_user, asked)
+    drawn = {
+        str(walk_id): render_template("walks/_history.html", history=history)
+        for walk_id, history in found.items()
+    }
+    return jsonify({"history": drawn})

@@ -247,8 +247,18 @@
       h("h2", { id: "questions-heading", text: words.heading }), body]);
   }
 
+  // A done walk's "Corrected" block, as the server drew it for its page (walks/_history.html,
+  // kept at the last pull: Gemba.sync keepHistories); nothing when it has no corrections.
+  function historyOf(walk, histories) {
+    var kept = (histories || {})[walk.uuid];
+    if (!kept || !walk.corrections) return null;
+    var holder = document.createElement("template");
+    holder.innerHTML = kept.html;  // the server's own markup, its user text escaped there
+    return holder.content.querySelector("section");
+  }
+
   // A walk as the server's page shows it, from what the device holds.
-  function walkPage(walk, records, customers, asked) {
+  function walkPage(walk, records, customers, asked, histories) {
     if (!walk) return notFound();
     var zone = zoneOf(walk);
     var names = {};
@@ -288,6 +298,7 @@
     }
     if (walk.status === "done") parts.push(recordFacts(walk, customers), questionsCard(walk, asked));
     if (Gemba.records.correctable(walk)) parts.push(Gemba.records.correctLink(walk));
+    if (walk.status === "done") parts.push(historyOf(walk, histories));
     if (walk.status === "cancelled") parts.push(h("section", { class: "card stack" }, [h("p", { text: say("cancelled") })]));
     if (walk.status !== "planned" && walk.status !== "cancelled" || (walk.observations || []).length) parts.push(observationList(walk, records));
     return parts;
@@ -461,7 +472,7 @@
       if (on) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
     });
     return Promise.all([Gemba.store.getMeta("me"), Gemba.store.records(), Gemba.store.customers(), Gemba.store.getMeta("pulledAt"),
-      Gemba.store.getMeta("questions")])
+      Gemba.store.getMeta("questions"), Gemba.store.getMeta("history")])
       .then(function (found) {
         me = found[0];
         customerNames = {};
@@ -476,7 +487,7 @@
           if (section === "outbox") view = outboxPage(found[1], walks);
           else if (match && match[2] === "/complete") view = completePage(walk, found[2], found[4]);
           else if (match && match[2] && /correct$/.test(match[2])) view = correctingPage(walk, match[3], found[2]);
-          else if (match) view = walkPage(walk, records, found[2], found[4]);
+          else if (match) view = walkPage(walk, records, found[2], found[4], found[5]);
           else if (section === "plan") view = planPage(found[2]);
           else if (section === "start-now") view = startNowPage();
           else if (section === "record-past") view = Gemba.records.recordPastPage(found[2], found[4]);
