@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import force_locale
-from flask_login import current_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from ..extensions import assets
@@ -194,13 +194,12 @@ def outbox():
 
 
 @bp.get("/app/history")
+@login_required
 def walk_histories():
     """The "Corrected" block of walks' pages, as each page draws it (walks/_history.html), for
     the device to keep and show offline: `?walk=<uuid>&walk=…` → `{"history": {uuid: html}}`,
-    walks the reader may not see left out. Asked by a device's script, not a browser's
-    address bar: signed out is a 401, never a redirect, and the worker never caches it."""
-    if not current_user.is_authenticated:
-        return jsonify({"error": "Sign in first."}), 401
+    walks the reader may not see left out. Signed out, it goes to sign in like every page
+    (the device's fetch follows no redirect); the worker never caches it."""
     asked = []
     for value in request.args.getlist("walk")[:HISTORIES_AT_ONCE]:
         try:
