@@ -120,13 +120,12 @@ TEXTS = {
     "never_synced": _l("Not synced yet"),
     "last_synced": _l("Last synced %(when)s"),
     "nothing_to_send": _l("Nothing waiting to be sent"),
-    "storage_at_risk_unsent": _l(
-        "Storage at risk: this browser may clear unsent records. Add the app to your home"
-        " screen, or sync soon."
+    "storage_at_risk": _l("Storage at risk"),
+    "storage_unsent": _l(
+        "This browser may clear unsent records. Add the app to your home screen, or sync soon."
     ),
-    "storage_at_risk": _l(
-        "Storage at risk: this browser may clear what this device keeps. Add the app to your"
-        " home screen."
+    "storage_kept": _l(
+        "This browser may clear what this device keeps. Add the app to your home screen."
     ),
     "open_the_outbox": _l("Open the outbox"),
     "new_version": _l("A new version of Gemba Walk is ready."),

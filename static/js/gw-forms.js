@@ -363,12 +363,28 @@
     update();
   }
 
+  // Record a past walk asks each kind's standard questions: with script, only the group of the
+  // kind chosen shows (its answers are the ones read: readRecord); without, both, as before.
+  function showChosenKindsQuestions(form) {
+    if (form.getAttribute("data-capture") !== "record-past" || form.dataset.kindWatched) return;
+    form.dataset.kindWatched = "1";
+    var show = function () {
+      var kind = checked(form, "kind");
+      form.querySelectorAll("[data-question-kind]").forEach(function (group) {
+        group.hidden = group.getAttribute("data-question-kind") !== kind;
+      });
+    };
+    show();
+    form.addEventListener("change", function (event) { if (event.target.name === "kind") show(); });
+  }
+
   // What every capture form gets with JavaScript, on a server page or in the shell.
   function enhance(root) {
     root.querySelectorAll("textarea[data-limit]").forEach(watchLength);
     root.querySelectorAll("[data-photo-field]").forEach(function (field) { field.hidden = false; });
     var forms = Array.prototype.slice.call(root.querySelectorAll("form"));
     if (root.matches && root.matches("form")) forms.push(root);
+    forms.forEach(showChosenKindsQuestions);
     forms.forEach(function (form) {
       var waste = form.querySelector(".waste-type");
       if (!waste || form.dataset.wasteWatched) return;

@@ -63,10 +63,9 @@
         if (sync.signIn) parts.push(banner("signin", count("sign_in_to_sync", waiting.length) + " ", [
           h("a", { href: Gemba.words.signInAddress(Gemba.words.current(), location.pathname), text: say("sign_in") })]));
         if (others.length) parts.push(banner("others", count("other_account_waits", others.length)));
-        // Storage at risk is a banner while records wait (they are what may be lost), else
-        // said inside the status line.
+        // Storage at risk is said in the status line: marked on it while records wait (they
+        // are what may be lost), explained when it opens.
         var atRisk = ui.storageAtRisk && (waiting.length || ui.forceShow);
-        if (atRisk && waiting.length) parts.push(banner("storage", say("storage_at_risk_unsent")));
         if (trouble.length) parts.push(banner("attention", count("need_attention", trouble.length) + " ", [h("a", { href: "/outbox", text: say("open_the_outbox") })]));
         if (ui.updateReady) parts.push(banner("update", say("new_version") + " ", [
           h("button", { type: "button", class: "button button-small", "data-update": true, text: say("update"), onclick: ui.updateReady })]));
@@ -76,15 +75,17 @@
         var synced = timeLabel(found[1]);
         var progress = syncing ? say("syncing", { done: Math.min(sync.done + 1, sync.total), total: sync.total }) : null;
         var short = [offline ? say("offline") : null, progress,
-          waiting.length ? count("records_waiting", waiting.length) : synced ? say("synced_at", { when: synced }) : say("never_synced")]
+          waiting.length ? count("records_waiting", waiting.length) : synced ? say("synced_at", { when: synced }) : say("never_synced"),
+          atRisk && waiting.length ? say("storage_at_risk") : null]
           .filter(Boolean).join(" · ");
         var onOutbox = location.pathname === "/outbox";
-        var line = h("details", { class: "syncline" + (offline ? " is-offline" : ""), "data-syncline": true, open: ui.lineOpen,
+        var line = h("details", { class: "syncline" + (offline ? " is-offline" : "") + (atRisk && waiting.length ? " is-at-risk" : ""),
+          "data-syncline": true, open: ui.lineOpen,
           ontoggle: function (event) { ui.lineOpen = event.target.open; } }, [
           h("summary", {}, [h("span", { class: "syncline-text", "data-status-line": true, text: short })]),
           h("div", { class: "syncline-more" }, [
             offline ? h("p", { "data-banner": "offline", text: say("offline_more") }) : null,
-            atRisk && !waiting.length ? h("p", { "data-banner": "storage", text: say("storage_at_risk") }) : null,
+            atRisk ? h("p", { "data-banner": "storage", text: say(waiting.length ? "storage_unsent" : "storage_kept") }) : null,
             syncing ? h("p", { "data-banner": "syncing", text: progress }) : null,
             h("p", {}, [
               h("span", { class: "syncbar-count", "data-pending-count": waiting.length, text: waiting.length ? count("records_waiting_to_send", waiting.length) : say("nothing_to_send") }),

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from gembawalk.extensions import db
 from gembawalk.models import Correction, Observation, Walk
 from gembawalk.models.conflicts import SyncConflict
-from tests.factories import ObservationFactory, done_walk
+from gembawalk.services.questions import rules
+from tests.factories import ObservationFactory, PersonFactory, done_walk
 
 from .offline import (
     a_manager,
@@ -291,3 +292,31 @@ def test_a_corrected_walks_history_shows_offline_as_it_does_online(live_server, 
     expect(offline).to_be_visible()
     assert offline.inner_html() == online_html
     expect(page.get_by_role("heading", name="Northgate counter", level=1)).to_be_visible()
+
+
+def test_record_a_past_walk_shows_only_the_chosen_kinds_questions(live_server, new_context):
+    """Each kind's questions are on the form; with script only the chosen kind's group shows,
+    online and offline alike."""
+    manager = a_manager()
+    admin = PersonFactory(roles=["admin"])
+    for kind, text in (("gemba_walk", "Is the board up to date?"), ("customer_visit", "Why now?")):
+        new = rules.NewQuestion(walk_kind=kind, text=text, answer_type="text")
+        rules.add_question(admin, manager.org_unit_id, new)
+    context, page = signed_in_phone(new_context, manager.email)
+
+    for offline in (False, True):
+        if offline:
+            go_offline(context, page, "/walks/record")
+        else:
+            page.goto("/walks/record")
+        form = page.locator("form[data-capture=record-past]")
+        gemba = form.locator("[data-question-kind=gemba_walk]")
+        visit = form.locator("[data-question-kind=customer_visit]")
+        expect(gemba).to_be_attached()
+        expect(visit).to_be_attached()
+        form.locator("input[name=kind][value=gemba_walk]").check()
+        expect(gemba).to_be_visible()
+        expect(visit).to_be_hidden()
+        form.locator("input[name=kind][value=customer_visit]").check()
+        expect(visit).to_be_visible()
+        expect(gemba).to_be_hidden()
