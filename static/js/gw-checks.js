@@ -13,11 +13,12 @@
     return (pairs || []).some(function (pair) { return pair[0] === value; });
   }
 
-  // A text over its limit, in a sentence naming the field (the vocabulary's too_long_<field>).
+  // A text over its limit, in a sentence naming the field (the vocabulary's too_long_<field>),
+  // its numbers written as the server's own check writes them.
   function tooLong(problems, vocab, field, value) {
     var most = vocab.limits.text[field];
     if ((value || "").length > most) {
-      problems.push(say(vocab, "too_long_" + field, { length: words().number(vocab, value.length), limit: words().number(vocab, most) }));
+      problems.push(say(vocab, "too_long_" + field, { length: value.length, limit: most }));
     }
   }
 
@@ -52,7 +53,7 @@
     var problems = [];
     var most = vocab.limits.customers_spoken_to_max;
     if (!/^\d+$/.test(fields.spokenTo) || Number(fields.spokenTo) > most) {
-      problems.push(say(vocab, "say_spoken_to", { most: words().number(vocab, most) }));
+      problems.push(say(vocab, "say_spoken_to", { most: most }));
     }
     if (!isDate(fields.started) || !isDate(fields.finished)) problems.push(say(vocab, "give_start_and_finish"));
     else if (fields.finished < fields.started) problems.push(say(vocab, "finish_before_start"));
@@ -66,7 +67,7 @@
   // the limit, the characters left once within a tenth of it, and how many are over past it.
   function counter(length, most, vocab) {
     if (length > most) {
-      return { over: true, text: words().count(vocab, "characters_over", length - most, { limit: words().number(vocab, most) }) };
+      return { over: true, text: words().count(vocab, "characters_over", length - most, { limit: most }) };
     }
     if (length < most * 0.9) return null;
     return { over: false, text: words().count(vocab, "characters_left", most - length) };

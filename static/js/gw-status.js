@@ -75,14 +75,14 @@
         var synced = timeLabel(found[1]);
         var progress = syncing ? say("syncing", { done: Math.min(sync.done + 1, sync.total), total: sync.total }) : null;
         var short = [offline ? say("offline") : null, progress,
-          waiting.length ? count("records_waiting", waiting.length) : synced ? say("synced_at", { when: synced }) : say("never_synced"),
-          atRisk && waiting.length ? say("storage_at_risk") : null]
+          waiting.length ? count("records_waiting", waiting.length) : synced ? say("synced_at", { when: synced }) : say("never_synced")]
           .filter(Boolean).join(" · ");
         var onOutbox = location.pathname === "/outbox";
         var line = h("details", { class: "syncline" + (offline ? " is-offline" : "") + (atRisk && waiting.length ? " is-at-risk" : ""),
           "data-syncline": true, open: ui.lineOpen,
           ontoggle: function (event) { ui.lineOpen = event.target.open; } }, [
-          h("summary", {}, [h("span", { class: "syncline-text", "data-status-line": true, text: short })]),
+          h("summary", {}, [h("span", { class: "syncline-text", "data-status-line": true, text: short }),
+            atRisk && waiting.length ? h("span", { class: "syncline-risk", "data-storage-risk": true, text: say("storage_at_risk") }) : null]),
           h("div", { class: "syncline-more" }, [
             offline ? h("p", { "data-banner": "offline", text: say("offline_more") }) : null,
             atRisk ? h("p", { "data-banner": "storage", text: say(waiting.length ? "storage_unsent" : "storage_kept") }) : null,

@@ -27,8 +27,6 @@
     return lang === "en" ? "en-GB" : lang;
   }
 
-  function number(vocab, n) { return new Intl.NumberFormat(language(vocab)).format(n); }
-
   // `text` with its %(name)s (or %(name)d) placeholders filled from `values`.
   function fill(text, values) {
     return text.replace(/%\((\w+)\)[sd]/g, function (whole, name) {
@@ -44,12 +42,12 @@
   }
 
   // A counted phrase (the vocabulary's plurals): the language's form for `n` (Welsh has six),
-  // with %(num)d the count written in the language.
+  // with %(num)d the count, in digits as the server's messages write counts.
   function count(vocab, key, n, values) {
     var forms = (vocab.plurals || {})[key];
     if (!forms) return key;
     var form = forms[new Intl.PluralRules(language(vocab)).select(n)] || forms.other;
-    return fill(form, Object.assign({}, values, { num: number(vocab, n) }));
+    return fill(form, Object.assign({}, values, { num: String(n) }));
   }
 
   // A moment in the page's language: `options` as Intl.DateTimeFormat takes them, in `zone`
@@ -97,7 +95,6 @@
   exports.dayLabel = dayLabel;
   exports.use = use;
   exports.language = language;
-  exports.number = number;
   exports.fill = fill;
   exports.say = say;
   exports.count = count;
