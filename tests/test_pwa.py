@@ -141,6 +141,28 @@ def test_every_sentence_the_offline_scripts_say_is_stated_once_in_python():
     assert named <= set(pwa_texts.TEXTS)
 
 
+# A string literal that reads as words for people: two words or more, capitalised or with a
+# sentence's punctuation (CSS class lists are neither).
+SENTENCE = re.compile(r'"([A-Z][\w’\']*(?: [^"]+)+|[a-z][\w’\']* [^"]*[.:!?…][^"]*)"')
+
+
+def test_the_offline_scripts_hold_no_words_of_their_own():
+    """Every word meant for people comes from the vocabulary: none is written into a script
+    (its comments, console messages and the product's name aside)."""
+    found = []
+    for script in sorted(SCRIPTS.glob("*.js")):
+        for number, line in enumerate(script.read_text().splitlines(), 1):
+            code = "" if line.lstrip().startswith("//") else line.split(" // ")[0]
+            if "console." in code or "Error(" in code:
+                continue
+            found += [
+                f"{script.name}:{number}: {words}"
+                for words in SENTENCE.findall(code)
+                if words != "Gemba Walk"
+            ]
+    assert found == []
+
+
 def test_the_offline_app_speaks_the_readers_language(client, manager):
     """The shell in Welsh: `<html lang="cy">`, the catalogue's sentences, and each counted
     phrase in Welsh's six plural forms (zero, one, two, few, many, other)."""
