@@ -35,7 +35,23 @@ self.addEventListener("activate", function (event) {
 
 self.addEventListener("message", function (event) {
   if (event.data && event.data.type === "skip-waiting") self.skipWaiting();
+  if (event.data && event.data.type === "language") event.waitUntil(keepShellIn(String(event.data.language)));
 });
+
+// The shell speaks the language of the pages its person last opened online (a server page
+// says so, gw-boot.js): the one kept is fetched again when it speaks another. A language is not
+// a new release: nothing else changes, and nothing waits for "Update".
+function keepShellIn(language) {
+  if (!/^[a-zA-Z-]+$/.test(language)) return Promise.resolve(null);
+  return caches.open(CACHE).then(function (cache) {
+    return cache.match(CONFIG.shell).then(function (cached) {
+      return cached ? cached.text() : "";
+    }).then(function (text) {
+      if (text.indexOf('<html lang="' + language + '"') !== -1) return null;
+      return cache.add(new Request(CONFIG.shell, { cache: "reload", credentials: "same-origin" }));
+    });
+  }).catch(function () { return null; });
+}
 
 function shell() {
   return caches.open(CACHE).then(function (cache) { return cache.match(CONFIG.shell); });

@@ -38,6 +38,7 @@ NOT_PAGES = {
     "api.openapi": "JSON for programs",
     "pwa.manifest": "the web app manifest (JSON)",
     "pwa.service_worker": "the service worker script",
+    "pwa.walk_histories": "walk pages' history blocks for the device to keep (JSON)",
     "walks.start": "a Start sent again (Back) is sent back to the walk's page",
     # Only with single sign-on set up; anonymous_pages checks the pages they answer with.
     "sso.start": "a redirect to the OpenID provider",

@@ -97,8 +97,10 @@ def marked() -> set[str | tuple[str, str]]:
     ]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
     found = set()
+    # As babel.cfg says: the templates with {% assets %} parse only with its extension.
+    options = {"templates/**.html": {"extensions": "webassets.ext.jinja2.AssetsExtension"}}
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map, keywords=keywords, directory_filter=_read_folder
+        str(ROOT), method_map, options_map=options, keywords=keywords, directory_filter=_read_folder
     ):
         found.add(message if isinstance(message, str) else tuple(message))
     return found

@@ -37,8 +37,14 @@ from .sync import (
 bp = device_records("walks", __name__)
 
 
-def walk_json(walk: Walk, day_start: datetime, observations: bool = False) -> dict[str, Any]:
+def walk_json(
+    walk: Walk, day_start: datetime, observations: bool = False, corrected: int | None = None
+) -> dict[str, Any]:
+    """`corrected`: how many corrections its history holds, when the caller counted them for
+    many walks at once (corrections.counted)."""
     zone = walk.timezone
+    if corrected is None:
+        corrected = corrections.counted([walk.id]).get(walk.id, 0)
     body = {
         "uuid": str(walk.uuid),
         "version": walk.version,
@@ -61,6 +67,7 @@ def walk_json(walk: Walk, day_start: datetime, observations: bool = False) -> di
         "answers": walk.answers,
         "unplanned": walk.unplanned,
         "recorded_after": walk.recorded_after,
+        "corrections": corrected,
     }
     if observations:
         body["observations"] = [observation_json(o) for o in walk.observations]
@@ -84,11 +91,15 @@ def list_walks():
     first = _day("from", today.today - timedelta(days=7))
     last = _day("to", today.today + timedelta(days=28))
     found = downloads.walks_between(current_user, first, last)
+    counted = corrections.counted([w.id for w in found])
     return jsonify(
         {
             "from": first.isoformat(),
             "to": last.isoformat(),
-            "walks": [walk_json(w, today.day_start, observations=True) for w in found],
+            "walks": [
+                walk_json(w, today.day_start, observations=True, corrected=counted.get(w.id, 0))
+                for w in found
+            ],
         }
     )
 
@@ -171,6 +182,7 @@ SCHEMAS = {
             "answers",
             "unplanned",
             "recorded_after",
+            "corrections",
         ],
         "properties": {
             "uuid": {"type": "string", "format": "uuid"},
@@ -210,6 +222,11 @@ SCHEMAS = {
             "recorded_after": {
                 "type": "boolean",
                 "description": "A done walk entered later from memory, not as it happened.",
+            },
+            "corrections": {
+                "type": "integer",
+                "description": "How many corrections its history holds (its own and its "
+                "observations'): GET /walks/{uuid}/history lists them.",
             },
             "observations": {
                 "type": "array",

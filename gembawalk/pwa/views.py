@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask_babel import force_locale
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from ..extensions import assets
+from ..languages import SOURCE
+from ..services.walks import corrections
 from ..walks.forms import (
     CompleteWalkForm,
     CorrectObservationForm,
@@ -35,6 +40,9 @@ ICONS = {
     "maskable": "icons/icon-maskable-512.png",
 }
 THEME_COLOUR = "#0f5c4d"
+# The most walks one GET /app/history draws: a device asks again at its next pull for the rest.
+HISTORIES_AT_ONCE = 20
+CATALOGUES = Path(__file__).resolve().parents[1] / "translations"
 
 
 def _no_cache(response: Response) -> Response:
@@ -69,11 +77,16 @@ def release() -> str:
     """
     digest = hashlib.sha256()
     assert current_app.template_folder is not None  # create_app keeps Flask's "templates"
+    # The same for every reader: the words in the source language, and the catalogues. (The
+    # language a person reads is not a release: the worker fetches the shell again, sw.js.)
+    with force_locale(SOURCE):
+        words = json.dumps(offline_vocabulary(), sort_keys=True)
     for part in (
         *bundle_urls(),
         _file_digest(worker_source()),
         _file_digest(Path(current_app.template_folder) / "pwa" / "shell.html"),
-        json.dumps(offline_vocabulary(), sort_keys=True),
+        words,
+        *(_file_digest(path) for path in sorted(CATALOGUES.glob("*/LC_MESSAGES/messages.po"))),
         str(current_app.config.get("PWA_RELEASE", "")),
     ):
         digest.update(part.encode())
@@ -178,3 +191,24 @@ def shell():
 def outbox():
     """The outbox is drawn from IndexedDB on the device: the page is the shell itself."""
     return shell()
+
+
+@bp.get("/app/history")
+@login_required
+def walk_histories():
+    """The "Corrected" block of walks' pages, as each page draws it (walks/_history.html), for
+    the device to keep and show offline: `?walk=<uuid>&walk=…` → `{"history": {uuid: html}}`,
+    walks the reader may not see left out. Signed out, it goes to sign in like every page
+    (the device's fetch follows no redirect); the worker never caches it."""
+    asked = []
+    for value in request.args.getlist("walk")[:HISTORIES_AT_ONCE]:
+        try:
+            asked.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    found = corrections.shown_histories(current_user, asked)
+    drawn = {
+        str(walk_id): render_template("walks/_history.html", history=history)
+        for walk_id, history in found.items()
+    }
+    return jsonify({"history": drawn})

@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 
 from .. import limits
+from ..i18n import current_language
 from ..models import (
     AnswerType,
     Category,
@@ -26,6 +27,7 @@ from ..services.people.single_sign_on import single_sign_on_enabled
 from ..services.sync.walks import WALK_FIELDS
 from ..services.walks.agenda import COMING_UP_SHOWN
 from ..services.walks.corrections import WINDOW as CORRECTION_WINDOW
+from .texts import plurals, texts
 
 # The words the offline pages show or offer, under the names the scripts ask for.
 WORDS = {
@@ -50,6 +52,9 @@ def _sign_in_path() -> str:
 
 def offline_vocabulary() -> dict[str, Any]:
     return {
+        # The language it is in, as `<html lang>` says it: the scripts write dates and pick
+        # plural forms for it with Intl.
+        "language": current_language(),
         # In the reader's language: the labels are looked up now, not when the module loaded.
         "words": {name: [[m.value, str(m.label)] for m in enum] for name, enum in WORDS.items()},
         "near_days": {str(offset): str(name) for offset, name in NEAR_DAYS.items()},
@@ -75,4 +80,7 @@ def offline_vocabulary() -> dict[str, Any]:
             },
         },
         "sign_in": _sign_in_path(),
+        # The offline app's own sentences and counted phrases (pwa/texts.py).
+        "texts": texts(),
+        "plurals": plurals(),
     }

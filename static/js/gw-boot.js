@@ -30,6 +30,13 @@
       document.addEventListener("visibilitychange", function () {
         if (document.visibilityState === "visible" && navigator.onLine) reg.update().catch(function () {});
       });
+      // A server page tells the worker its language: the shell it keeps for offline use
+      // follows (sw.js keepShellIn), so a person who reads Welsh online does offline too.
+      if (!document.querySelector("[data-shell]") && navigator.onLine) {
+        navigator.serviceWorker.ready.then(function (ready) {
+          if (ready.active) ready.active.postMessage({ type: "language", language: document.documentElement.lang });
+        });
+      }
     }).catch(function (error) { console.warn("Gemba Walk: no service worker", error); });
     navigator.serviceWorker.addEventListener("controllerchange", function () {
       if (applying) location.reload();

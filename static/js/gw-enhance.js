@@ -38,11 +38,11 @@
     var item = h("li", { class: "observation obs-" + obs.category }, [
       h("p", { class: "obs-meta" }, [
         h("span", { class: "badge badge-" + obs.category, text: label }),
-        h("span", { class: "muted", text: words.label(vocab, "said_by", obs.said_by) + " · " + new Date(obs.made_at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }) }),
-        h("span", { class: "record-state", "data-record": obs.uuid, "data-state": "pending", text: "Saved on this device" })
+        h("span", { class: "muted", text: words.label(vocab, "said_by", obs.said_by) + " · " + words.when(vocab, new Date(obs.made_at), { hour: "2-digit", minute: "2-digit" }) }),
+        h("span", { class: "record-state", "data-record": obs.uuid, "data-state": "pending", text: words.say(vocab, "state_pending") })
       ]),
       h("p", { class: "prose", text: obs.text }),
-      obs.photos.length ? h("p", { class: "muted small", text: Gemba.status.plural(obs.photos.length, "photo") }) : null
+      obs.photos.length ? h("p", { class: "muted small", text: words.count(vocab, "photos", obs.photos.length) }) : null
     ]);
     list.insertBefore(item, list.firstChild);
   }
@@ -135,8 +135,7 @@
       Gemba.store.records().then(function (records) {
         var unsent = Gemba.outbox.unsentBy(records, userId);
         if (unsent.length && !window.confirm(
-          Gemba.status.plural(unsent.length, "record") + " on this device are not sent yet. " +
-          "They stay here and are sent when you sign in again. Sign out anyway?")) return null;
+          Gemba.status.count("unsent_on_sign_out", unsent.length) + " " + Gemba.status.say("sign_out_anyway"))) return null;
         Gemba.sync.state.leaving = true;
         // Forgotten again once a pull under way has landed what it fetched, if it had begun to.
         return Gemba.store.forgetSynced(userId).then(function () {

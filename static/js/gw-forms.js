@@ -10,6 +10,7 @@
   "use strict";
 
   function h() { return Gemba.status.h.apply(null, arguments); }
+  function say(key, values) { return Gemba.words.say(Gemba.words.current(), key, values); }
 
   // A copy of the server's form `kind` ("plan", "observation", "complete", "start", "correct",
   // "correct-observation", "record-past", or the "record" of a done walk) from the shell.
@@ -113,7 +114,7 @@
     plan: function (form, submitter, userId, where) {
       var startNow = !!(submitter && submitter.name === "start_now");
       if (value(form, "repeat") || value(form, "new_customer_name")) {
-        return where === "page" ? PLAIN : problems(["Repeating walks and new customers are saved by the server: leave them empty for now, or plan this walk when you have signal."]);
+        return where === "page" ? PLAIN : problems([say("server_only")]);
       }
       var vocab = Gemba.words.current();
       var when = new Date(value(form, "day") + "T" + value(form, "at"));
@@ -269,11 +270,11 @@
       input.id = "customer_ids-" + i;
       input.value = String(c.id);
       input.checked = (chosen || []).indexOf(c.id) !== -1;
-      option.querySelector("span").textContent = c.name + " (" + Gemba.words.label(vocab, "customer_kind", c.kind).toLowerCase() + ")";
+      option.querySelector("span").textContent = say("customer_option", { name: c.name, kind: Gemba.words.label(vocab, "customer_kind", c.kind).toLowerCase() });
       return option;
     });
     options.replaceChildren.apply(options, copies.length ? copies
-      : [h("p", { class: "muted", text: "Nothing to choose from yet." })]);
+      : [h("p", { class: "muted", text: say("nothing_to_choose") })]);
   }
 
   // A walk's standard questions, drawn as the server draws them (capture.html question_fields),
@@ -320,7 +321,7 @@
       else if (input.hasAttribute("data-required")) {
         var group = input.closest("fieldset.choices, .field");
         var asked = group.querySelector("legend, label");
-        missing.push(asked.textContent.trim() + ": " + words.missing);
+        missing.push(say("question_missing", { question: asked.textContent.trim(), missing: words.missing }));
       }
     });
     return { answers: answers, missing: missing };
@@ -332,7 +333,7 @@
     if (old) old.remove();
     if (!problems.length) return false;
     var box = h("div", { class: "form-errors", role: "alert", tabindex: "-1" }, [
-      h("p", { text: "Please correct what is marked below. Nothing has been saved yet." }),
+      h("p", { text: say("problems_lead") }),
       h("ul", {}, problems.map(function (m) { return h("li", { text: m }); }))]);
     form.insertBefore(box, form.firstElementChild);
     box.focus();
@@ -351,7 +352,7 @@
     var described = (textarea.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
     textarea.setAttribute("aria-describedby", described.concat([id]).join(" "));
     function update() {
-      var said = Gemba.checks.counter(textarea.value.length, most);
+      var said = Gemba.checks.counter(textarea.value.length, most, Gemba.words.current());
       note.hidden = !said;
       note.textContent = said ? said.text : "";
       note.classList.toggle("is-over", !!(said && said.over));
@@ -362,12 +363,28 @@
     update();
   }
 
+  // Record a past walk asks each kind's standard questions: with script, only the group of the
+  // kind chosen shows (its answers are the ones read: readRecord); without, both, as before.
+  function showChosenKindsQuestions(form) {
+    if (form.getAttribute("data-capture") !== "record-past" || form.dataset.kindWatched) return;
+    form.dataset.kindWatched = "1";
+    var show = function () {
+      var kind = checked(form, "kind");
+      form.querySelectorAll("[data-question-kind]").forEach(function (group) {
+        group.hidden = group.getAttribute("data-question-kind") !== kind;
+      });
+    };
+    show();
+    form.addEventListener("change", function (event) { if (event.target.name === "kind") show(); });
+  }
+
   // What every capture form gets with JavaScript, on a server page or in the shell.
   function enhance(root) {
     root.querySelectorAll("textarea[data-limit]").forEach(watchLength);
     root.querySelectorAll("[data-photo-field]").forEach(function (field) { field.hidden = false; });
     var forms = Array.prototype.slice.call(root.querySelectorAll("form"));
     if (root.matches && root.matches("form")) forms.push(root);
+    forms.forEach(showChosenKindsQuestions);
     forms.forEach(function (form) {
       var waste = form.querySelector(".waste-type");
       if (!waste || form.dataset.wasteWatched) return;

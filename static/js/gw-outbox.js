@@ -1,7 +1,7 @@
 // Gemba Walk outbox rules: which records are due and in what order, and how a record changes
 // when it is saved again, tried, or answered. The records live in IndexedDB (gw-store.js).
-// Module Gemba.outbox. Needs nothing: pure, so node's test runner loads it as it is.
-(function (exports) {
+// Module Gemba.outbox. Needs Gemba.words (pure too), so node's test runner loads it as it is.
+(function (exports, words) {
   "use strict";
 
   // Parents before children: a walk before its observations, an observation before its photos.
@@ -96,7 +96,7 @@
   // `delay(attempts)`, the back-off).
   function retried(record, outcome, now, delay) {
     record.attempts = (record.attempts || 0) + 1;
-    record.error = outcome.error || "No connection; will try again.";
+    record.error = outcome.error || words().say(words().current(), "no_connection");
     record.nextAttemptAt = now + (outcome.wait || delay(record.attempts));
     return record;
   }
@@ -253,4 +253,5 @@
   exports.busyWalks = busyWalks;
   exports.tally = tally;
   exports.unsentBy = unsentBy;
-})(typeof module !== "undefined" ? module.exports : ((window.Gemba = window.Gemba || {}).outbox = {}));
+})(typeof module !== "undefined" ? module.exports : ((window.Gemba = window.Gemba || {}).outbox = {}),
+  function () { return typeof module !== "undefined" ? require("./gw-words.js") : window.Gemba.words; });

@@ -14,6 +14,7 @@
   function localInput(date) {
     return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) + "T" + pad(date.getHours()) + ":" + pad(date.getMinutes());
   }
+  function say(key, values) { return Gemba.words.say(Gemba.words.current(), key, values); }
   function title(walk) { return walk.place || Gemba.words.label(Gemba.words.current(), "walk_kind", walk.kind); }
 
   // Whether the walker may still correct this walk: done, and within the server's window after
@@ -24,7 +25,7 @@
   }
 
   function kept(walk) {
-    return h("p", { class: "muted", text: title(walk) + " · what it said before is kept in the walk’s history, for everyone who may see the walk" });
+    return h("p", { class: "muted", text: say("history_kept", { walk: title(walk) }) });
   }
 
   function choose(form, name, value) {
@@ -54,7 +55,7 @@
     });
     form.querySelector("[data-back]").setAttribute("href", "/walks/" + walk.uuid);
     Gemba.forms.enhance(form);
-    return [h("h1", { text: "Correct walk" }), kept(walk), form];
+    return [h("h1", { text: say("correct_walk") }), kept(walk), form];
   }
 
   // The server's Correct observation form, filled with what the note says.
@@ -70,7 +71,7 @@
     form.elements.text.value = obs.text || "";
     form.querySelector("[data-back]").setAttribute("href", "/walks/" + walk.uuid);
     Gemba.forms.enhance(form);
-    return [h("h1", { text: "Correct observation" }), kept(walk), form];
+    return [h("h1", { text: say("correct_observation") }), kept(walk), form];
   }
 
   // The server's Record a past walk form, under a new id of the device's.
@@ -83,18 +84,19 @@
       Gemba.forms.fillQuestions(form, (asked || {})[pair[0]] || [], pair[0]);
     });
     Gemba.forms.enhance(form);
-    return [h("h1", { text: "Record a past walk" }),
-      h("p", { class: "muted", text: "A walk you did but did not record at the time. It is shown as recorded after the fact, and counts like any other done walk." }),
+    return [h("h1", { text: say("record_a_past_walk") }),
+      h("p", { class: "muted", text: say("record_past_lead") }),
       form];
   }
 
   // Correct on a done walk's page, and on each of its notes.
   function correctLink(walk) {
-    return h("p", {}, [h("a", { class: "button", href: "/walks/" + walk.uuid + "/correct", text: "Correct" })]);
+    return h("p", {}, [h("a", { class: "button", href: "/walks/" + walk.uuid + "/correct", text: say("correct") })]);
   }
   function correctNoteLink(walk, obs) {
-    return h("a", { class: "button button-quiet", href: "/walks/" + walk.uuid + "/observations/" + obs.uuid + "/correct" },
-      ["Correct", h("span", { class: "visually-hidden", text: " this observation" })]);
+    // Its name says which note, in one sentence: "Correct this observation".
+    return h("a", { class: "button button-quiet", href: "/walks/" + walk.uuid + "/observations/" + obs.uuid + "/correct",
+      "aria-label": say("this_observation") }, [say("correct")]);
   }
 
   Gemba.records = {

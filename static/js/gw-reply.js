@@ -1,11 +1,15 @@
 // Gemba Walk replies: what the server's answer to a sent record means for it. A record counts
 // as sent only when the reply is the API's JSON and echoes its UUID.
-// Module Gemba.reply. Needs nothing: pure, so node's test runner loads it as it is.
+// Module Gemba.reply. Needs Gemba.words (pure too: its words are the page's vocabulary), so
+// node's test runner loads it as it is.
 //
 // A reply is read from a fetch Response into a plain object (gw-sync.js does that):
 //   { status, type, redirected, body: the JSON or null when it was not JSON, retryAfter }
-(function (exports) {
+(function (exports, words) {
   "use strict";
+
+  // Why a record waits or was refused, in the page's language (the vocabulary's texts).
+  function say(key, status) { return words().say(words().current(), key, { status: status }); }
 
   // The session is gone: a 401, or any redirect (the sign-in page's way of saying so).
   function signedOut(reply) {
@@ -34,23 +38,23 @@
       // A removal (DELETE): 204 is done, and says so again when repeated; 404 (not the
       // walker's) and 409 (the walk was completed) need a person, not a conflict page.
       if (status === 204) return { outcome: "sent", version: record.baseVersion };
-      if (status === 404 || status === 409) return { outcome: "attention", error: reason(body, "Not undone (" + status + ")") };
+      if (status === 404 || status === 409) return { outcome: "attention", error: reason(body, say("not_undone", status)) };
     }
     if (status === 200 || status === 201) {
       if (body && body.uuid === record.uuid) return { outcome: "sent", version: body.version || 1 };
       // A captive portal or a proxy answered: not an acknowledgement.
-      return { outcome: "retry", error: "The reply was not from Gemba Walk; will try again." };
+      return { outcome: "retry", error: say("not_our_reply") };
     }
-    if (status === 400) return { outcome: "csrf", error: reason(body, "Request refused") };
+    if (status === 400) return { outcome: "csrf", error: reason(body, say("request_refused")) };
     if (status === 408 || status === 429 || status >= 500) {
       var seconds = parseInt(reply.retryAfter || "", 10);
-      return { outcome: "retry", error: "Server busy (" + status + "); will try again.",
+      return { outcome: "retry", error: say("server_busy", status),
         wait: isNaN(seconds) ? null : seconds * 1000 };
     }
-    if (status === 409) return { outcome: "conflict", error: reason(body, "Changed on another device"), body: body };
-    if (status === 410) return { outcome: "removed", error: reason(body, "Removed on the server") };
-    if (status === 413) return { outcome: "attention", error: reason(body, "Too large to send") };
-    return { outcome: "attention", error: reason(body, "Refused (" + status + ")") };
+    if (status === 409) return { outcome: "conflict", error: reason(body, say("changed_elsewhere")), body: body };
+    if (status === 410) return { outcome: "removed", error: reason(body, say("state_removed")) };
+    if (status === 413) return { outcome: "attention", error: reason(body, say("too_large")) };
+    return { outcome: "attention", error: reason(body, say("refused", status)) };
   }
 
   // The reply to a batch (POST /api/v1/sync) of `records`, sorted into what happens next:
@@ -65,25 +69,27 @@
       var results = body && body.results;
       var ours = Array.isArray(results) && results.length === records.length &&
         records.every(function (record, n) { return results[n] && results[n].uuid === record.uuid; });
-      if (!ours) return { outcome: "retry", error: "The reply was not from Gemba Walk; will try again." };
+      if (!ours) return { outcome: "retry", error: say("not_our_reply") };
       return { outcome: "results", outcomes: records.map(function (record, n) {
         var result = results[n];
         var outcome = classify({ status: result.status, type: "basic", redirected: false,
           body: result.body, retryAfter: null }, record);
         // The session and the token are the whole request's: a record's own 400 is a refusal.
         if (outcome.outcome === "signin" || outcome.outcome === "csrf") {
-          outcome = { outcome: "attention", error: reason(result.body, "Refused (" + result.status + ")") };
+          outcome = { outcome: "attention", error: reason(result.body, say("refused", result.status)) };
         }
         return outcome;
       }) };
     }
-    if (status === 400) return { outcome: "csrf", error: reason(body, "Request refused") };
+    if (status === 400) return { outcome: "csrf", error: reason(body, say("request_refused")) };
     if (status === 408 || status === 429 || status >= 500) return classify(reply, {});
-    return { outcome: "fallback", error: reason(body, "Refused (" + status + ")") };
+    return { outcome: "fallback", error: reason(body, say("refused", status)) };
   }
 
   exports.signedOut = signedOut;
   exports.classifyBatch = classifyBatch;
   exports.reason = reason;
   exports.classify = classify;
-})(typeof module !== "undefined" ? module.exports : ((window.Gemba = window.Gemba || {}).reply = {}));
+})(typeof module !== "undefined" ? module.exports : ((window.Gemba = window.Gemba || {}).reply = {}),
+  // Looked up when used: the bundle's order does not matter.
+  function () { return typeof module !== "undefined" ? require("./gw-words.js") : window.Gemba.words; });

@@ -15,24 +15,29 @@
   var customerNames = {};  // the register as last synced, by id, for the page being drawn
 
   function vocab() { return Gemba.words.current(); }
+  function say(key, values) { return Gemba.words.say(vocab(), key, values); }
+  function count(key, n) { return Gemba.words.count(vocab(), key, n); }
   function label(kind, value) { return Gemba.words.label(vocab(), kind, value); }
   function choices(kind) { return Gemba.words.choices(vocab(), kind); }
 
   function zoneOf(walk) { return walk.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone; }
 
+  // A moment in the page's language (<html lang>), in the walk's zone.
   function fmt(iso, zone, opts) {
     if (!iso) return "";
-    try { return new Date(iso).toLocaleString("en-GB", Object.assign({ timeZone: zone }, opts)); }
-    catch (e) { return new Date(iso).toLocaleString("en-GB", opts); }
+    return Gemba.words.when(vocab(), new Date(iso), opts, zone);
   }
-  // A moment as the server's pages write it: "Fri 4 Dec 2026, 23:48" in the walk's zone.
+  // A moment as the server's pages write it: "Fri 4 Dec 2026, 23:48" in the walk's zone, in the
+  // page's language ("Gwen 4 Rhag 2026, 23:48").
   function stamp(iso, zone) {
     var parts = {};
-    var opts = { timeZone: zone, weekday: "short", day: "numeric", month: "short", year: "numeric",
+    var opts = { weekday: "short", day: "numeric", month: "short", year: "numeric",
       hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-    try { new Intl.DateTimeFormat("en-GB", opts).formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; }); }
-    catch (e) { return fmt(iso, undefined, {}); }
-    return parts.weekday + " " + parts.day + " " + parts.month.slice(0, 3) + " " + parts.year + ", " + parts.hour + ":" + parts.minute;
+    var language = Gemba.words.language(vocab());
+    try { new Intl.DateTimeFormat(language, Object.assign({ timeZone: zone }, opts)).formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; }); }
+    catch (e) { return fmt(iso, undefined, opts); }
+    var month = language === "en-GB" ? parts.month.slice(0, 3) : parts.month;
+    return parts.weekday + " " + parts.day + " " + month + " " + parts.year + ", " + parts.hour + ":" + parts.minute;
   }
   function dayKey(date) { return date.getFullYear() * 10000 + (date.getMonth() + 1) * 100 + date.getDate(); }
   function pad(n) { return String(n).padStart(2, "0"); }
@@ -73,10 +78,10 @@
         h("p", { class: "walk-meta" }, [
           h("span", { class: "badge badge-" + walk.kind, text: label("walk_kind", walk.kind) }), " ",
           h("span", { class: "badge badge-" + walk.status, text: label("walk_status", walk.status) }), " ",
-          notes ? h("span", { class: "nowrap muted", text: Gemba.status.plural(notes, "observation") }) : null,
+          notes ? h("span", { class: "nowrap muted", text: count("observations", notes) }) : null,
           recordState(records[walk.uuid])
         ]),
-        met.length ? h("p", { class: "walk-customers", text: "With " + met.join(", ") }) : null,
+        met.length ? h("p", { class: "walk-customers", text: say("with_customers", { customers: met.join(", ") }) }) : null,
         walk.purpose ? h("p", { class: "walk-purpose", text: walk.purpose }) : null
       ]),
       action || null
@@ -102,7 +107,7 @@
       go("/walks/" + result.walk, Gemba.forms.said(result.said, true), result.record);
     }).catch(function (error) {
       busy(form, false);
-      sayProblems(form, ["This device could not keep it: " + error]);
+      sayProblems(form, [say("could_not_keep", { error: error })]);
     });
   }
 
@@ -126,44 +131,44 @@
       .sort(function (a, b) { return a.completed_at < b.completed_at ? -1 : 1; });
     return [
       h("div", { class: "page-head" }, [
-        h("div", {}, [h("p", { class: "eyebrow", text: now.toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long" }) }),
-          h("h1", { text: "Today" })]),
-        h("a", { class: "button button-primary", href: "/walks/new", text: "Plan a walk" })
+        h("div", {}, [h("p", { class: "eyebrow", text: Gemba.words.when(vocab(), now, { weekday: "long", day: "numeric", month: "long" }) }),
+          h("h1", { text: say("today") })]),
+        h("a", { class: "button button-primary", href: "/walks/new", text: say("plan_a_walk") })
       ])
     ].concat(live.map(function (walk, i) {
       var title = walkTitle(walk);
       return h("section", { class: "card card-live", "aria-labelledby": "live-" + (i + 1) }, [
-        h("p", { class: "eyebrow" }, [h("span", { class: "pulse", "aria-hidden": "true" }), " In progress since " + fmt(walk.started_at, zoneOf(walk), { hour: "2-digit", minute: "2-digit" })]),
+        h("p", { class: "eyebrow" }, [h("span", { class: "pulse", "aria-hidden": "true" }), " " + say("in_progress_since", { time: fmt(walk.started_at, zoneOf(walk), { hour: "2-digit", minute: "2-digit" }) })]),
         h("h2", { id: "live-" + (i + 1), text: title }),
-        h("p", { class: "muted", text: label("walk_kind", walk.kind) + " · " + Gemba.status.plural((walk.observations || []).length, "observation") }),
-        h("a", { class: "button button-primary button-block button-large", href: "/walks/" + walk.uuid, text: "Continue" }),
-        h("p", { class: "label quick-label", text: "Add an observation" }),
-        h("ul", { class: "chips", "aria-label": "Add an observation to " + title }, choices("category").map(function (pair) {
+        h("p", { class: "muted", text: label("walk_kind", walk.kind) + " · " + count("observations", (walk.observations || []).length) }),
+        h("a", { class: "button button-primary button-block button-large", href: "/walks/" + walk.uuid, text: say("continue") }),
+        h("p", { class: "label quick-label", text: say("add_an_observation") }),
+        h("ul", { class: "chips", "aria-label": say("add_an_observation_to", { walk: title }) }, choices("category").map(function (pair) {
           return h("li", {}, [h("a", { class: "chip chip-" + pair[0], href: "/walks/" + walk.uuid + "?category=" + pair[0], text: pair[1] })]);
         }))
       ]);
     }), [
-      h("section", { class: "today-walks", "aria-labelledby": "today-heading" }, [h("h2", { id: "today-heading", class: "section-title", text: "Planned for today" })]
+      h("section", { class: "today-walks", "aria-labelledby": "today-heading" }, [h("h2", { id: "today-heading", class: "section-title", text: say("planned_for_today") })]
         .concat(todays.length ? todays.map(function (w) { return walkCard(w, records, startButton(w)); })
-          : [h("div", { class: "empty" }, [h("p", { text: live.length ? "Nothing else planned for today." : "Nothing planned for today." })])])),
+          : [h("div", { class: "empty" }, [h("p", { text: live.length ? say("nothing_else_today") : say("nothing_today") })])])),
       startNowButtons(),
-      h("p", { class: "muted" }, [h("a", { href: "/walks/start-now", text: "Name the place first" }), " · ",
-        h("a", { href: "/walks/record", text: "Record a past walk" })]),
+      h("p", { class: "muted" }, [h("a", { href: "/walks/start-now", text: say("name_the_place_first") }), " · ",
+        h("a", { href: "/walks/record", text: say("record_a_past_walk") })]),
       // The server's Today has the figures here: they are the server's to count.
-      doneToday.length ? h("section", { "aria-labelledby": "done-heading" }, [h("h2", { id: "done-heading", class: "section-title", text: "Done today" })]
+      doneToday.length ? h("section", { "aria-labelledby": "done-heading" }, [h("h2", { id: "done-heading", class: "section-title", text: say("done_today") })]
         .concat(doneToday.map(function (w) { return walkCard(w, records); }))) : null,
-      later.length ? h("section", { "aria-labelledby": "next-heading" }, [h("h2", { id: "next-heading", class: "section-title", text: "Coming up" })]
+      later.length ? h("section", { "aria-labelledby": "next-heading" }, [h("h2", { id: "next-heading", class: "section-title", text: say("coming_up") })]
         .concat(later.slice(0, vocab().today.coming_up).map(function (w) { return walkCard(w, records); }),
-          [h("p", {}, [h("a", { href: "/walks/", text: "All my walks" })])])) : null
+          [h("p", {}, [h("a", { href: "/walks/", text: say("all_my_walks") })])])) : null
     ]);
   }
 
   // The walks the device holds, by status (the vocabulary's order), newest first.
   function walksList(walks, records) {
     var sorted = walks.slice().sort(function (a, b) { return a.planned_start < b.planned_start ? 1 : -1; });
-    var parts = [h("div", { class: "page-head" }, [h("h1", { text: "My walks" }),
-      h("a", { class: "button button-primary", href: "/walks/new", text: "Plan a walk" })])];
-    if (!sorted.length) return parts.concat([h("div", { class: "empty" }, [h("p", { text: "No walks saved on this device yet." })])]);
+    var parts = [h("div", { class: "page-head" }, [h("h1", { text: say("my_walks") }),
+      h("a", { class: "button button-primary", href: "/walks/new", text: say("plan_a_walk") })])];
+    if (!sorted.length) return parts.concat([h("div", { class: "empty" }, [h("p", { text: say("no_walks_here") })])]);
     choices("walk_status").forEach(function (pair) {
       var these = sorted.filter(function (w) { return w.status === pair[0]; });
       if (!these.length) return;
@@ -188,7 +193,7 @@
   function observationList(walk, records) {
     var list = (walk.observations || []).slice().sort(function (a, b) { return a.made_at < b.made_at ? 1 : -1; });
     return h("section", { "aria-labelledby": "obs-heading" }, [
-      h("h2", { id: "obs-heading", class: "section-title" }, ["Observations ", h("span", { class: "count", text: String(list.length) })]),
+      h("h2", { id: "obs-heading", class: "section-title" }, [say("observations") + " ", h("span", { class: "count", text: String(list.length) })]),
       h("ol", { class: "observations", reversed: true, "data-observations": "" }, list.length ? list.map(function (obs) {
         var photos = (obs.photos || []);
         return h("li", { class: "observation obs-" + obs.category }, [
@@ -200,10 +205,10 @@
           h("p", { class: "prose", text: obs.text }),
           Gemba.records.correctable(walk) ? Gemba.records.correctNoteLink(walk, obs) : null,
           photos.length ? h("ul", { class: "photo-states" }, photos.map(function (p, i) {
-            return h("li", {}, ["Photo " + (i + 1) + " ", recordState(records[p.uuid]) || h("span", { class: "record-state", "data-state": "sent", text: "Sent" })]);
+            return h("li", {}, [say("photo_number", { number: i + 1 }) + " ", recordState(records[p.uuid]) || h("span", { class: "record-state", "data-state": "sent", text: say("state_sent") })]);
           })) : null
         ]);
-      }) : [h("li", { class: "empty", text: "No observations yet. What matters to the customer, in their own words?" })])
+      }) : [h("li", { class: "empty", text: say("no_observations") })])
     ]);
   }
 
@@ -235,25 +240,35 @@
     } else {
       body = h("ol", {}, questions.map(function (q) {
         return h("li", {}, [q.text, q.required ? " " : null,
-          q.required ? h("span", { class: "muted", text: "(" + words.required.toLowerCase().replace(".", "") + ")" }) : null]);
+          q.required ? h("span", { class: "muted", text: say("questions_required") }) : null]);
       }));
     }
     return h("section", { class: "card stack", "aria-labelledby": "questions-heading", "data-walk-questions": "" }, [
       h("h2", { id: "questions-heading", text: words.heading }), body]);
   }
 
+  // A done walk's "Corrected" block, as the server drew it for its page (walks/_history.html,
+  // kept at the last pull: Gemba.sync keepHistories); nothing when it has no corrections.
+  function historyOf(walk, histories) {
+    var kept = (histories || {})[walk.uuid];
+    if (!kept || !walk.corrections) return null;
+    var holder = document.createElement("template");
+    holder.innerHTML = kept.html;  // the server's own markup, its user text escaped there
+    return holder.content.querySelector("section");
+  }
+
   // A walk as the server's page shows it, from what the device holds.
-  function walkPage(walk, records, customers, asked) {
+  function walkPage(walk, records, customers, asked, histories) {
     if (!walk) return notFound();
     var zone = zoneOf(walk);
     var names = {};
     customers.forEach(function (c) { names[c.id] = c.name; });
     var line = walk.status === "in_progress"
-      ? "Started " + fmt(walk.started_at, zone, { hour: "2-digit", minute: "2-digit" }) + (walk.purpose ? " · " + walk.purpose : "")
-      : walk.recorded_after ? "Recorded after the fact"
-      : walk.unplanned ? "Started without a plan"
-      : "Planned for " + fmt(walk.planned_start, zone, { weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }) +
-        " (" + walk.planned_minutes + " min)";
+      ? say("started_at", { time: fmt(walk.started_at, zone, { hour: "2-digit", minute: "2-digit" }) }) + (walk.purpose ? " · " + walk.purpose : "")
+      : walk.recorded_after ? say("recorded_after")
+      : walk.unplanned ? say("unplanned")
+      : say("planned_for", { when: fmt(walk.planned_start, zone, { weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }),
+        minutes: walk.planned_minutes });
     var parts = [
       h("div", { class: "page-head" }, [h("div", {}, [
         h("p", { class: "eyebrow" }, [h("span", { class: "badge badge-" + walk.kind, text: label("walk_kind", walk.kind) }), " ",
@@ -267,7 +282,7 @@
     if (walk.status === "planned") {
       var planned = (walk.customer_ids || []).map(function (id) { return names[id]; }).filter(Boolean);
       parts.push(h("section", { class: "card stack" }, [
-        planned.length ? h("p", {}, [h("strong", { text: "Customers:" }), " " + planned.join(", ")]) : null,
+        planned.length ? h("p", {}, [h("strong", { text: say("customers") }), " " + planned.join(", ")]) : null,
         startButton(walk)]));
     }
     if (walk.status === "in_progress") {
@@ -276,14 +291,15 @@
       var chip = chosen && form.querySelector("input[name=category][value='" + chosen.replace(/[^a-z_]/g, "") + "']");
       if (chip) { chip.checked = true; chip.dispatchEvent(new Event("change", { bubbles: true })); }
       parts.push(h("section", { class: "card capture", id: "observe", "aria-labelledby": "observe-heading" }, [
-        h("h2", { id: "observe-heading", text: "Add an observation" }), form]));
+        h("h2", { id: "observe-heading", text: say("add_an_observation") }), form]));
       if (Gemba.tally) parts.splice(parts.length - 1, 0, Gemba.tally.holder(walk));
       parts.push(questionsCard(walk, asked));
-      parts.push(h("a", { class: "button button-block", href: "/walks/" + walk.uuid + "/complete", text: "Complete walk" }));
+      parts.push(h("a", { class: "button button-block", href: "/walks/" + walk.uuid + "/complete", text: say("complete_walk") }));
     }
     if (walk.status === "done") parts.push(recordFacts(walk, customers), questionsCard(walk, asked));
     if (Gemba.records.correctable(walk)) parts.push(Gemba.records.correctLink(walk));
-    if (walk.status === "cancelled") parts.push(h("section", { class: "card stack" }, [h("p", { text: "Cancelled." })]));
+    if (walk.status === "done") parts.push(historyOf(walk, histories));
+    if (walk.status === "cancelled") parts.push(h("section", { class: "card stack" }, [h("p", { text: say("cancelled") })]));
     if (walk.status !== "planned" && walk.status !== "cancelled" || (walk.observations || []).length) parts.push(observationList(walk, records));
     return parts;
   }
@@ -304,8 +320,8 @@
     form.querySelector("[data-back]").setAttribute("href", "/walks/" + walk.uuid);
     Gemba.forms.enhance(form);
     var count = (walk.observations || []).length;
-    return [h("h1", { text: "Complete walk" }),
-      h("p", { class: "muted", text: walkTitle(walk) + " · " + Gemba.status.plural(count, "observation") }), form];
+    return [h("h1", { text: say("complete_walk") }),
+      h("p", { class: "muted", text: walkTitle(walk) + " · " + Gemba.words.count(vocab(), "observations", count) }), form];
   }
 
   // Correct a done walk, or one of its notes (`obsUuid`), while it may be corrected; past that,
@@ -328,15 +344,15 @@
     form.elements.at.value = localInput(soon).slice(11);
     Gemba.forms.fillCustomers(form, customers, []);
     Gemba.forms.enhance(form);
-    return [h("h1", { text: "Plan a walk" }), form];
+    return [h("h1", { text: say("plan_a_walk") }), form];
   }
 
   // The server's Start a walk now form: a walk with no plan, started at once.
   function startNowPage() {
     var form = Gemba.forms.copy("start-now");
     form.elements.walk_id.value = Gemba.capture.uuid();
-    return [h("h1", { text: "Start a walk now" }),
-      h("p", { class: "muted", text: "No plan needed: the walk starts now, at the time you press Start." }), form];
+    return [h("h1", { text: say("start_a_walk_now") }),
+      h("p", { class: "muted", text: say("no_plan_needed") }), form];
   }
 
   // The server's record of a done walk, filled in from the device.
@@ -348,8 +364,8 @@
       started_at: stamp(walk.started_at, zone),
       completed_at: stamp(walk.completed_at, zone),
       customers_spoken_to: String(walk.customers_spoken_to),
-      customers: (walk.customer_ids || []).map(function (id) { return names[id] || "A customer"; }).join(", ") || "None named",
-      frontline_met: walk.frontline_met || "None noted",
+      customers: (walk.customer_ids || []).map(function (id) { return names[id] || say("a_customer"); }).join(", ") || say("none_named"),
+      frontline_met: walk.frontline_met || say("none_noted"),
       summary: walk.summary || ""
     };
     section.querySelectorAll("[data-fill]").forEach(function (el) { el.textContent = values[el.getAttribute("data-fill")]; });
@@ -363,20 +379,21 @@
       return h("li", {}, [h("a", { class: "menu-link", href: href }, [h("span", { class: "menu-text" }, [
         h("span", { text: text }), h("span", { class: "menu-hint", text: hint })])])]);
     }
-    return [h("h1", { text: "More" }),
+    return [h("h1", { text: say("more") }),
       h("ul", { class: "menu card" }, [
-        entry("/walks/new", "Plan a walk", "A customer visit or a gemba walk"),
-        entry("/outbox", "Outbox", "What this device holds, and what is sent"),
-        entry("/account", "Account", "Opens when you have signal")])];
+        entry("/walks/new", say("plan_a_walk"), say("plan_hint")),
+        entry("/outbox", say("outbox"), say("outbox_hint")),
+        entry("/account", say("account"), say("account_hint"))])];
   }
 
   function describe(record, walks) {
     var walk = walks[record.walkUuid];
-    var title = walk ? walkTitle(walk) : "a walk";
-    if (record.type === "walk") return "Walk: " + (record.body.place || title) + " (" + label("walk_status", record.body.status) + ")";
-    if (record.removal) return "Undo a tally on " + title;
-    if (record.type === "observation") return "Observation on " + title + ": " + (record.body.text || "").slice(0, 80);
-    return "Photo for an observation on " + title;
+    // Each sentence whole: one naming the walk, one for a walk the device no longer holds.
+    var title = walk ? walkTitle(walk) : null, known = title ? "" : "_unknown";
+    if (record.type === "walk") return say("outbox_walk", { place: record.body.place || title || label("walk_kind", record.body.kind), status: label("walk_status", record.body.status) });
+    if (record.removal) return say("outbox_undo_tally" + known, { walk: title });
+    if (record.type === "observation") return say("outbox_observation" + known, { walk: title, text: (record.body.text || "").slice(0, 80) });
+    return say("outbox_photo" + known, { walk: title });
   }
 
   function download(records) {
@@ -409,35 +426,35 @@
       return h("li", { class: "outbox-item state-" + r.state, "data-outbox-record": r.uuid }, [
         h("p", { class: "outbox-what", text: describe(r, walks) }),
         h("p", { class: "obs-meta" }, [recordState(r),
-          h("span", { class: "muted", text: "saved " + Gemba.status.timeLabel(r.createdAt) + (r.attempts ? " · " + Gemba.status.plural(r.attempts, "try") .replace("trys", "tries") : "") })]),
-        other ? h("p", { class: "muted small", text: "Made under another account: waits for that person to sign in." }) : null,
-        blocked ? h("p", { class: "muted small", text: "Waits until what it belongs to has been sent." }) : null,
-        r.state === "conflict" ? h("p", {}, [h("a", { href: r.conflictUrl || "/sync/conflicts", text: "Resolve the conflict" })]) : null
+          h("span", { class: "muted", text: say("outbox_saved", { when: Gemba.status.timeLabel(r.createdAt) }) + (r.attempts ? " · " + count("tries", r.attempts) : "") })]),
+        other ? h("p", { class: "muted small", text: say("other_account") }) : null,
+        blocked ? h("p", { class: "muted small", text: say("waits_for_parent") }) : null,
+        r.state === "conflict" ? h("p", {}, [h("a", { href: r.conflictUrl || "/sync/conflicts", text: say("resolve_conflict") })]) : null
       ]);
     }
     return [
-      h("div", { class: "page-head" }, [h("h1", { text: "Outbox" }),
+      h("div", { class: "page-head" }, [h("h1", { text: say("outbox") }),
         h("div", { class: "actions" }, [
-          h("button", { type: "button", class: "button button-primary", text: "Sync now", onclick: function () { Gemba.sync.syncNow(); } }),
-          h("button", { type: "button", class: "button", text: "Download unsent", "data-download": true, disabled: !unsent.length, onclick: function () { download(records); } })])]),
-      h("p", { class: "muted", text: "What you record is saved on this device first, then sent. “Sent” means the server has confirmed it." }),
-      h("section", { "aria-labelledby": "unsent-heading" }, [h("h2", { id: "unsent-heading", class: "section-title" }, ["Not sent yet ", h("span", { class: "count", text: String(unsent.length) })]),
-        unsent.length ? h("ul", { class: "outbox-list" }, unsent.map(item)) : h("div", { class: "empty" }, [h("p", { text: "Nothing waiting: everything is sent." })])]),
-      sent.length ? h("section", { "aria-labelledby": "sent-heading" }, [h("h2", { id: "sent-heading", class: "section-title", text: "Recently sent" }),
+          h("button", { type: "button", class: "button button-primary", text: say("sync_now"), onclick: function () { Gemba.sync.syncNow(); } }),
+          h("button", { type: "button", class: "button", text: say("download_unsent"), "data-download": true, disabled: !unsent.length, onclick: function () { download(records); } })])]),
+      h("p", { class: "muted", text: say("outbox_lead") }),
+      h("section", { "aria-labelledby": "unsent-heading" }, [h("h2", { id: "unsent-heading", class: "section-title" }, [say("not_sent_yet") + " ", h("span", { class: "count", text: String(unsent.length) })]),
+        unsent.length ? h("ul", { class: "outbox-list" }, unsent.map(item)) : h("div", { class: "empty" }, [h("p", { text: say("nothing_waiting") })])]),
+      sent.length ? h("section", { "aria-labelledby": "sent-heading" }, [h("h2", { id: "sent-heading", class: "section-title", text: say("recently_sent") }),
         h("ul", { class: "outbox-list" }, sent.map(item))]) : null
     ];
   }
 
   function notFound() {
-    return [h("h1", { text: "Not on this device" }),
-      h("p", { text: "This page is not saved on this device. It opens when you have signal." }),
-      h("p", {}, [h("a", { href: "/", text: "Back to Today" })])];
+    return [h("h1", { text: say("not_on_device") }),
+      h("p", { text: say("not_on_device_lead") }),
+      h("p", {}, [h("a", { href: "/", text: say("back_to_today") })])];
   }
 
   function needsAccount() {
     return [h("h1", { text: "Gemba Walk" }),
-      h("p", { text: "Sign in once while you have signal: your walks are then kept on this device for when there is none." }),
-      h("p", {}, [h("a", { class: "button button-primary", href: Gemba.words.signInAddress(vocab(), null), text: "Sign in" })])];
+      h("p", { text: say("sign_in_once") }),
+      h("p", {}, [h("a", { class: "button button-primary", href: Gemba.words.signInAddress(vocab(), null), text: say("sign_in") })])];
   }
 
   function render() {
@@ -455,7 +472,7 @@
       if (on) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
     });
     return Promise.all([Gemba.store.getMeta("me"), Gemba.store.records(), Gemba.store.customers(), Gemba.store.getMeta("pulledAt"),
-      Gemba.store.getMeta("questions")])
+      Gemba.store.getMeta("questions"), Gemba.store.getMeta("history")])
       .then(function (found) {
         me = found[0];
         customerNames = {};
@@ -470,7 +487,7 @@
           if (section === "outbox") view = outboxPage(found[1], walks);
           else if (match && match[2] === "/complete") view = completePage(walk, found[2], found[4]);
           else if (match && match[2] && /correct$/.test(match[2])) view = correctingPage(walk, match[3], found[2]);
-          else if (match) view = walkPage(walk, records, found[2], found[4]);
+          else if (match) view = walkPage(walk, records, found[2], found[4], found[5]);
           else if (section === "plan") view = planPage(found[2]);
           else if (section === "start-now") view = startNowPage();
           else if (section === "record-past") view = Gemba.records.recordPastPage(found[2], found[4]);
@@ -479,13 +496,14 @@
           else if (section === "today") view = today(walks, records);
           else view = notFound();
           if (section === "walks" && !match) {
-            view.splice(1, 0, h("p", { class: "muted small synced-note", text: "As last synced " + Gemba.status.timeLabel(found[3]) + "." }));
+            var synced = Gemba.status.timeLabel(found[3]);
+            view.splice(1, 0, h("p", { class: "muted small synced-note", text: synced ? say("as_last_synced", { when: synced }) : say("not_synced_yet") }));
           }
           return view;
         });
       }).then(function (view) {
         var title = view[0] && view[0].textContent;
-        document.title = (section === "today" ? "Today" : section === "outbox" ? "Outbox" : (root.querySelector("h1") || {}).textContent || "Gemba Walk") + " · Gemba Walk";
+        document.title = (section === "today" ? say("today") : section === "outbox" ? say("outbox") : (root.querySelector("h1") || {}).textContent || "Gemba Walk") + " · Gemba Walk";
         var parts = flash ? [h("div", { class: "flashes", role: "status" }, [h("p", { class: "flash flash-success", text: flash.text })])] : [];
         root.replaceChildren.apply(root, parts.concat(view.filter(Boolean)));
         var heading = root.querySelector("h1");
@@ -495,7 +513,7 @@
         return title;
       }).catch(function (error) {
         console.error(error);
-        root.replaceChildren(h("p", { class: "form-errors", text: "This device could not open what it saved: " + error }));
+        root.replaceChildren(h("p", { class: "form-errors", text: say("could_not_open", { error: error }) }));
       });
   }
 

@@ -5,13 +5,11 @@
   "use strict";
 
   var ui = { storageAtRisk: false, updateReady: null, forceShow: false, lineOpen: false };
-  var STATE_LABELS = {
-    pending: "Saved on this device",
-    sent: "Sent",
-    attention: "Needs attention",
-    conflict: "Conflict",
-    removed: "Removed on the server"
-  };
+  // The words for each state of a record (the vocabulary's state_* texts).
+  var STATES = ["pending", "sent", "attention", "conflict", "removed"];
+
+  function say(key, values) { return Gemba.words.say(Gemba.words.current(), key, values); }
+  function count(key, n, values) { return Gemba.words.count(Gemba.words.current(), key, n, values); }
 
   function h(tag, attrs, children) {
     var el = document.createElement(tag);
@@ -29,20 +27,19 @@
     return el;
   }
 
+  // When something happened, in the page's language: the time today, else the day and time;
+  // null for never.
   function timeLabel(ms) {
-    if (!ms) return "never";
-    var when = new Date(ms);
+    if (!ms) return null;
+    var when = new Date(ms), vocab = Gemba.words.current();
     var today = new Date().toDateString() === when.toDateString();
-    return today
-      ? when.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })
-      : when.toLocaleString("en-GB", { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    return Gemba.words.when(vocab, when, today ? { hour: "2-digit", minute: "2-digit" }
+      : { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
   }
-
-  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
   // A record's state in words, with the reason when it is not sent.
   function stateText(record) {
-    var text = STATE_LABELS[record.state] || record.state;
+    var text = STATES.indexOf(record.state) !== -1 ? say("state_" + record.state) : record.state;
     return record.error && record.state !== "sent" ? text + ": " + record.error : text;
   }
 
@@ -63,39 +60,40 @@
         // What needs the person's action stands out as a banner; the rest (offline, syncing,
         // what waits, when last synced) folds into one compact line that opens on a tap.
         var parts = [];
-        if (sync.signIn) parts.push(banner("signin", "Sign in to sync. " + plural(waiting.length, "record") + (waiting.length === 1 ? " waits" : " wait") + " on this device. ", [
-          h("a", { href: Gemba.words.signInAddress(Gemba.words.current(), location.pathname), text: "Sign in" })]));
-        if (others.length) parts.push(banner("others", plural(others.length, "record") + " from another account " + (others.length === 1 ? "waits" : "wait") + " here until that person signs in again."));
-        // Storage at risk is a banner while records wait (they are what may be lost), else
-        // said inside the status line.
+        if (sync.signIn) parts.push(banner("signin", count("sign_in_to_sync", waiting.length) + " ", [
+          h("a", { href: Gemba.words.signInAddress(Gemba.words.current(), location.pathname), text: say("sign_in") })]));
+        if (others.length) parts.push(banner("others", count("other_account_waits", others.length)));
+        // Storage at risk is said in the status line: marked on it while records wait (they
+        // are what may be lost), explained when it opens.
         var atRisk = ui.storageAtRisk && (waiting.length || ui.forceShow);
-        if (atRisk && waiting.length) parts.push(banner("storage", "Storage at risk: this browser may clear unsent records. Add the app to your home screen, or sync soon."));
-        if (trouble.length) parts.push(banner("attention", plural(trouble.length, "record") + (trouble.length === 1 ? " needs" : " need") + " attention. ", [h("a", { href: "/outbox", text: "Open the outbox" })]));
-        if (ui.updateReady) parts.push(banner("update", "A new version of Gemba Walk is ready. ", [
-          h("button", { type: "button", class: "button button-small", "data-update": true, text: "Update", onclick: ui.updateReady })]));
+        if (trouble.length) parts.push(banner("attention", count("need_attention", trouble.length) + " ", [h("a", { href: "/outbox", text: say("open_the_outbox") })]));
+        if (ui.updateReady) parts.push(banner("update", say("new_version") + " ", [
+          h("button", { type: "button", class: "button button-small", "data-update": true, text: say("update"), onclick: ui.updateReady })]));
 
         var offline = !navigator.onLine;
         var syncing = sync.running && sync.total;
-        var short = [offline ? "Offline" : null,
-          syncing ? "Syncing " + Math.min(sync.done + 1, sync.total) + " of " + sync.total + "…" : null,
-          waiting.length ? plural(waiting.length, "record") + " waiting" : "synced " + timeLabel(found[1])]
+        var synced = timeLabel(found[1]);
+        var progress = syncing ? say("syncing", { done: Math.min(sync.done + 1, sync.total), total: sync.total }) : null;
+        var short = [offline ? say("offline") : null, progress,
+          waiting.length ? count("records_waiting", waiting.length) : synced ? say("synced_at", { when: synced }) : say("never_synced")]
           .filter(Boolean).join(" · ");
-        short = short.charAt(0).toUpperCase() + short.slice(1);
         var onOutbox = location.pathname === "/outbox";
-        var line = h("details", { class: "syncline" + (offline ? " is-offline" : ""), "data-syncline": true, open: ui.lineOpen,
+        var line = h("details", { class: "syncline" + (offline ? " is-offline" : "") + (atRisk && waiting.length ? " is-at-risk" : ""),
+          "data-syncline": true, open: ui.lineOpen,
           ontoggle: function (event) { ui.lineOpen = event.target.open; } }, [
-          h("summary", {}, [h("span", { class: "syncline-text", "data-status-line": true, text: short })]),
+          h("summary", {}, [h("span", { class: "syncline-text", "data-status-line": true, text: short }),
+            atRisk && waiting.length ? h("span", { class: "syncline-risk", "data-storage-risk": true, text: say("storage_at_risk") }) : null]),
           h("div", { class: "syncline-more" }, [
-            offline ? h("p", { "data-banner": "offline", text: "Offline: what you record is saved on this device, and sent when there is signal." }) : null,
-            atRisk && !waiting.length ? h("p", { "data-banner": "storage", text: "Storage at risk: this browser may clear what this device keeps. Add the app to your home screen." }) : null,
-            syncing ? h("p", { "data-banner": "syncing", text: "Syncing " + Math.min(sync.done + 1, sync.total) + " of " + sync.total + "…" }) : null,
+            offline ? h("p", { "data-banner": "offline", text: say("offline_more") }) : null,
+            atRisk ? h("p", { "data-banner": "storage", text: say(waiting.length ? "storage_unsent" : "storage_kept") }) : null,
+            syncing ? h("p", { "data-banner": "syncing", text: progress }) : null,
             h("p", {}, [
-              h("span", { class: "syncbar-count", "data-pending-count": waiting.length, text: waiting.length ? plural(waiting.length, "record") + " waiting to be sent" : "Nothing waiting to be sent" }),
-              h("span", { class: "muted", "data-last-synced": true, text: " · Last synced " + timeLabel(found[1]) })]),
+              h("span", { class: "syncbar-count", "data-pending-count": waiting.length, text: waiting.length ? count("records_waiting_to_send", waiting.length) : say("nothing_to_send") }),
+              h("span", { class: "muted", "data-last-synced": true, text: " · " + (synced ? say("last_synced", { when: synced }) : say("never_synced")) })]),
             onOutbox ? null : h("p", { class: "syncbar-actions" }, [
-              h("button", { type: "button", class: "button button-small", "data-sync-now": true, text: "Sync now",
+              h("button", { type: "button", class: "button button-small", "data-sync-now": true, text: say("sync_now"),
                 onclick: function () { Gemba.sync.syncNow(); } }),
-              h("a", { href: "/outbox", class: "button button-small button-quiet", text: "Outbox" })])
+              h("a", { href: "/outbox", class: "button button-small button-quiet", text: say("outbox") })])
           ])
         ]);
         var show = parts.length || waiting.length || offline || syncing || ui.forceShow;
@@ -136,7 +134,8 @@
     h: h,
     stateText: stateText,
     timeLabel: timeLabel,
-    plural: plural,
+    say: say,
+    count: count,
     refresh: refresh,
     checkStorage: checkStorage,
     offerUpdate: function (apply) { ui.updateReady = apply; refresh(); }

@@ -156,6 +156,7 @@
           list.forEach(function (w) { if (w.userId === userId) s.walks.delete(w.uuid); });
           s.customers.clear();
           s.meta.delete("me");
+          s.meta.delete("history");
         });
       });
     },

@@ -225,7 +225,7 @@
       return requestBatch(records, session.token).then(replyOf, function () { return null; })
         .then(function (reply) {
           var verdict = reply ? Gemba.reply.classifyBatch(reply, records)
-            : { outcome: "retry", error: "No connection; will try again." };
+            : { outcome: "retry", error: Gemba.words.say(Gemba.words.current(), "no_connection") };
           if (verdict.outcome === "signin") { state.signIn = true; return "stop"; }
           if (verdict.outcome === "fallback") {
             // 404 or 405: this server has no batches. Anything else it would not read whole:
@@ -269,7 +269,7 @@
     return request(record, token).then(function (response) {
       return replyOf(response).then(function (reply) { return Gemba.reply.classify(reply, record); });
     }, function () {
-      return { outcome: "retry", error: "No connection; will try again.", network: true };
+      return { outcome: "retry", error: Gemba.words.say(Gemba.words.current(), "no_connection"), network: true };
     }).then(function (outcome) {
       if (outcome.outcome === "signin") { state.signIn = true; return "stop"; }
       if (outcome.outcome === "csrf" && mayRenewToken) {
@@ -327,6 +327,33 @@
     return !!bar && bar.getAttribute("data-user-id") === "" && !document.querySelector("[data-shell]");
   }
 
+  // Each done walk's history ("Corrected", as its page draws it: GET /app/history), kept on the
+  // device so the offline walk page shows it too. Asked only for walks whose count of
+  // corrections (the walk's JSON) differs from the one kept: one request, most pulls none.
+  function keepHistories(walks) {
+    return Gemba.store.getMeta("history").then(function (kept) {
+      kept = kept || {};
+      var held = {}, wanted = [];
+      walks.forEach(function (w) {
+        if (w.status !== "done" || !w.corrections) return;
+        var old = kept[w.uuid];
+        if (old && old.corrections === w.corrections) held[w.uuid] = old;
+        else wanted.push(w);
+      });
+      if (!wanted.length) return Gemba.store.setMeta("history", held);
+      var query = wanted.map(function (w) { return "walk=" + encodeURIComponent(w.uuid); }).join("&");
+      return call("/app/history?" + query).then(function (r) { return r.ok ? readJson(r) : null; })
+        .catch(function () { return null; })
+        .then(function (body) {
+          wanted.forEach(function (w) {
+            var html = body && body.history && body.history[w.uuid];
+            if (typeof html === "string") held[w.uuid] = { corrections: w.corrections, html: html };
+          });
+          return state.leaving ? null : Gemba.store.setMeta("history", held);
+        });
+    });
+  }
+
   function pull() {
     if (!navigator.onLine || signedOutPage()) return Promise.resolve(null);
     return whoAmI().then(function (me) {
@@ -344,6 +371,7 @@
         return Promise.resolve(asked).then(function () {
           return Gemba.store.replaceSynced(me.id, bodies[0].walks, bodies[1] && bodies[1].customers);
         })
+          .then(function () { return keepHistories(bodies[0].walks); })
           .then(function () {
             if (state.leaving) return null;
             return Gemba.store.setMeta("me", { id: me.id, display_name: me.display_name || me.name || "" })

@@ -80,7 +80,9 @@
 
   // --- the walk page's counters (the server's, or the offline shell's) --------------------
 
-  function say(section, text) {
+  function say(key, values) { return Gemba.words.say(Gemba.words.current(), key, values); }
+
+  function tell(section, text) {
     var status = section.querySelector("[data-tally-status]");
     if (status) status.textContent = text;
   }
@@ -88,7 +90,7 @@
   function show(item, count) {
     var counter = item.querySelector("[data-tally-count]");
     counter.textContent = String(count);
-    counter.setAttribute("aria-label", count + " heard");
+    counter.setAttribute("aria-label", Gemba.words.count(Gemba.words.current(), "heard_count", count));
     var undoButton = item.querySelector(".tally-undo button");
     if (undoButton) undoButton.disabled = count === 0;
   }
@@ -109,16 +111,16 @@
       var words = form.querySelector("input[name=words]");
       var step = adding
         ? me().then(function (userId) { return add(walkUuid, type, words ? words.value : "", userId); })
-            .then(function (obs) { uuids.push(obs.uuid); if (words) words.value = ""; return "Heard: " + type.name + "."; })
-        : (uuids.length ? undo(walkUuid, uuids[uuids.length - 1]).then(function () { uuids.pop(); return "Undone."; })
-                        : Promise.resolve("Nothing to undo."));
+            .then(function (obs) { uuids.push(obs.uuid); if (words) words.value = ""; return say("heard", { type: type.name }); })
+        : (uuids.length ? undo(walkUuid, uuids[uuids.length - 1]).then(function () { uuids.pop(); return say("undone"); })
+                        : Promise.resolve(say("nothing_to_undo")));
       step.then(function (message) {
         item.setAttribute("data-tallies", JSON.stringify(uuids));
         show(item, uuids.length);
-        say(section, message);
+        tell(section, message);
         // The page around it (the offline shell's observation list) draws what changed.
         section.dispatchEvent(new CustomEvent("gemba:tallied", { bubbles: true, detail: { walk: walkUuid } }));
-      }).catch(function (error) { say(section, error.message); });
+      }).catch(function (error) { tell(section, error.message); });
     });
   }
 
@@ -149,8 +151,11 @@
         badge.textContent = Gemba.words.label(Gemba.words.current(), "demand_kind", type.kind);
         item.querySelectorAll("form").forEach(function (f) { f.action = f.getAttribute("action").replace(pattern, walkUuid); });
         item.querySelectorAll("input[name=demand_type_id]").forEach(function (i) { i.value = type.id; });
-        item.querySelector(".tally-words .visually-hidden").textContent = "Their words for " + type.name + " (optional)";
-        item.querySelector(".tally-undo .visually-hidden").textContent = " one " + type.name;
+        item.querySelector(".tally-words .visually-hidden").textContent = say("their_words_for", { type: type.name });
+        // The button's whole name in one sentence ("Undo one Report a repair"), its visible word kept.
+        var undoing = item.querySelector(".tally-undo button");
+        undoing.querySelectorAll(".visually-hidden").forEach(function (part) { part.remove(); });
+        undoing.setAttribute("aria-label", say("undo_one", { type: type.name }));
         var mine = observations.filter(function (o) { return o.demand_type_id === type.id; })
           .map(function (o) { return o.uuid; });
         item.setAttribute("data-tallies", JSON.stringify(mine));

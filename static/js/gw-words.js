@@ -16,6 +16,48 @@
     if (!memo) memo = read(document);
     return memo;
   }
+  // The vocabulary current() answers with, where there is no page (node's tests).
+  function use(vocab) { memo = vocab; }
+
+  // The language dates, numbers and plural forms are written in: the page's <html lang> (the
+  // server sets it and the vocabulary's `language` alike). English is British English, as the
+  // server writes it ("Wed 9 Dec", a 24-hour clock).
+  function language(vocab) {
+    var lang = (typeof document !== "undefined" && document.documentElement.lang) || vocab.language || "en";
+    return lang === "en" ? "en-GB" : lang;
+  }
+
+  // `text` with its %(name)s (or %(name)d) placeholders filled from `values`.
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)[sd]/g, function (whole, name) {
+      return values && values[name] !== undefined && values[name] !== null ? String(values[name]) : whole;
+    });
+  }
+
+  // One of the offline app's sentences (the vocabulary's texts, pwa/texts.py) in the page's
+  // language, its placeholders filled in. A name the server does not know shows as itself.
+  function say(vocab, key, values) {
+    var text = (vocab.texts || {})[key];
+    return text === undefined ? key : fill(text, values);
+  }
+
+  // A counted phrase (the vocabulary's plurals): the language's form for `n` (Welsh has six),
+  // with %(num)d the count, in digits as the server's messages write counts.
+  function count(vocab, key, n, values) {
+    var forms = (vocab.plurals || {})[key];
+    if (!forms) return key;
+    var form = forms[new Intl.PluralRules(language(vocab)).select(n)] || forms.other;
+    return fill(form, Object.assign({}, values, { num: String(n) }));
+  }
+
+  // A moment in the page's language: `options` as Intl.DateTimeFormat takes them, in `zone`
+  // when given (a walk's own time zone), else this device's.
+  function when(vocab, moment, options, zone) {
+    // A 24-hour clock in every language, as the server's pages write times.
+    var opts = Object.assign(options.hour ? { hourCycle: "h23" } : {}, options, zone ? { timeZone: zone } : {});
+    try { return new Intl.DateTimeFormat(language(vocab), opts).format(moment); }
+    catch (e) { delete opts.timeZone; return new Intl.DateTimeFormat(language(vocab), opts).format(moment); }
+  }
 
   // The [value, label] pairs of one kind of word: "category", "said_by", "walk_kind", ...
   function choices(vocab, kind) { return vocab.words[kind] || []; }
@@ -41,7 +83,7 @@
     if (near) return near;
     var opts = { weekday: "short", day: "numeric", month: "short" };
     if (day.getFullYear() !== today.getFullYear()) opts.year = "numeric";
-    return day.toLocaleDateString("en-GB", opts).replace(/,/g, "");
+    return when(vocab, day, opts).replace(/,/g, "");
   }
 
   // Where a "Sign in" link leads (single sign-on when the server has it: the vocabulary's
@@ -51,6 +93,12 @@
   }
 
   exports.dayLabel = dayLabel;
+  exports.use = use;
+  exports.language = language;
+  exports.fill = fill;
+  exports.say = say;
+  exports.count = count;
+  exports.when = when;
   exports.signInAddress = signInAddress;
   exports.read = read;
   exports.current = current;

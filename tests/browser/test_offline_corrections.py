@@ -18,7 +18,8 @@ from sqlalchemy import select
 from gembawalk.extensions import db
 from gembawalk.models import Correction, Observation, Walk
 from gembawalk.models.conflicts import SyncConflict
-from tests.factories import ObservationFactory, done_walk
+from gembawalk.services.questions import rules
+from tests.factories import ObservationFactory, PersonFactory, done_walk
 
 from .offline import (
     a_manager,
@@ -244,3 +245,78 @@ def test_online_a_correction_the_walk_moved_on_from_is_said_on_the_form(live_ser
     wait_for_states(page, {walk_uuid: "conflict"})
     assert fresh(Walk, walk_uuid).summary == "Corrected on the laptop"
     let_the_server_write()
+
+
+def test_a_corrected_walks_history_shows_offline_as_it_does_online(live_server, new_context):
+    """The device keeps each corrected walk's "Corrected" block, drawn by the server from the
+    walk page's own template, and the offline walk page shows it just as the online one does.
+    It is asked for once after the walk was corrected, not at every pull."""
+    manager = a_manager()
+    walk, _ = a_done_walk_with_a_note(manager)
+    walk_uuid, walk_path = str(walk.uuid), f"/walks/{walk.uuid}"
+    context, page = signed_in_phone(new_context, manager.email)
+    asked = count_requests(context, "/app/history", method="GET")
+    assert asked == []  # nothing corrected yet: nothing asked
+
+    page.goto(walk_path)
+    correct_the_walk(page)
+    expect(page.get_by_text("Walk corrected. What it said before is kept")).to_be_visible()
+    correct_the_note(page)
+    expect(page.get_by_text("Observation corrected.")).to_be_visible()
+    page.reload()  # the walk's page as the server draws it, once both corrections are in
+    online = page.get_by_role("region", name="Corrected")
+    expect(online).to_contain_text("Being told → Being told when it will come")
+    expect(online).to_contain_text("Returns wait a day. → Returns wait two days.")
+    online_html = online.inner_html()
+
+    page.evaluate("Gemba.sync.pull()")
+    page.evaluate(
+        """async (uuid) => {
+            for (let i = 0; i < 100; i++) {
+                const kept = await Gemba.store.getMeta('history');
+                if (kept && kept[uuid] && kept[uuid].corrections === 2) return;
+                await new Promise((r) => setTimeout(r, 100));
+            }
+            throw new Error('the history was not kept');
+        }""",
+        walk_uuid,
+    )
+    requests_so_far = len(asked)
+    assert 1 <= requests_so_far <= 3  # one per pull that saw the count grow
+    page.evaluate("Gemba.sync.pull()")
+    page.wait_for_timeout(500)
+    assert len(asked) == requests_so_far  # unchanged: not asked again
+
+    go_offline(context, page, walk_path)
+    offline = page.get_by_role("region", name="Corrected")
+    expect(offline).to_be_visible()
+    assert offline.inner_html() == online_html
+    expect(page.get_by_role("heading", name="Northgate counter", level=1)).to_be_visible()
+
+
+def test_record_a_past_walk_shows_only_the_chosen_kinds_questions(live_server, new_context):
+    """Each kind's questions are on the form; with script only the chosen kind's group shows,
+    online and offline alike."""
+    manager = a_manager()
+    admin = PersonFactory(roles=["admin"])
+    for kind, text in (("gemba_walk", "Is the board up to date?"), ("customer_visit", "Why now?")):
+        new = rules.NewQuestion(walk_kind=kind, text=text, answer_type="text")
+        rules.add_question(admin, manager.org_unit_id, new)
+    context, page = signed_in_phone(new_context, manager.email)
+
+    for offline in (False, True):
+        if offline:
+            go_offline(context, page, "/walks/record")
+        else:
+            page.goto("/walks/record")
+        form = page.locator("form[data-capture=record-past]")
+        gemba = form.locator("[data-question-kind=gemba_walk]")
+        visit = form.locator("[data-question-kind=customer_visit]")
+        expect(gemba).to_be_attached()
+        expect(visit).to_be_attached()
+        form.locator("input[name=kind][value=gemba_walk]").check()
+        expect(gemba).to_be_visible()
+        expect(visit).to_be_hidden()
+        form.locator("input[name=kind][value=customer_visit]").check()
+        expect(visit).to_be_visible()
+        expect(gemba).to_be_hidden()

@@ -7,6 +7,9 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const outbox = require("../../static/js/gw-outbox.js");
 const reply = require("../../static/js/gw-reply.js");
+const words = require("../../static/js/gw-words.js");
+
+words.use(require("./vocabulary.js"));  // the page's vocabulary, as a page would carry it
 
 const NOW = 1_000_000;
 const TYPES = ["walk", "observation", "comment", "follow_up"];

@@ -5,6 +5,10 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const outbox = require("../../static/js/gw-outbox.js");
+const words = require("../../static/js/gw-words.js");
+const VOCABULARY = require("./vocabulary.js");
+
+words.use(VOCABULARY);  // the page's vocabulary, as a page would carry it
 
 const NOW = 1_000_000;
 
@@ -82,7 +86,7 @@ test("a retry counts the attempt and waits the back-off, or the server's wait", 
   outbox.retried(r, { error: "Server busy (503)" }, NOW, (attempts) => attempts * 100);
   assert.deepEqual([r.attempts, r.error, r.nextAttemptAt], [3, "Server busy (503)", NOW + 300]);
   outbox.retried(r, { wait: 7000 }, NOW, () => 1);
-  assert.deepEqual([r.attempts, r.error, r.nextAttemptAt], [4, "No connection; will try again.", NOW + 7000]);
+  assert.deepEqual([r.attempts, r.error, r.nextAttemptAt], [4, VOCABULARY.texts.no_connection, NOW + 7000]);
 });
 
 test("an answered record is sent, or takes the outcome's state and reason", () => {

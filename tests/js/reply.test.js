@@ -4,6 +4,9 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const { classify, signedOut, reason } = require("../../static/js/gw-reply.js");
+const words = require("../../static/js/gw-words.js");
+
+words.use(require("./vocabulary.js"));  // the page's vocabulary, as a page would carry it
 
 const RECORD = { uuid: "0f2b7c3e-0000-4000-8000-000000000001" };
 

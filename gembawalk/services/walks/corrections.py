@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -287,6 +287,19 @@ def corrections_of(walk: Walk) -> list[Correction]:
     return list(db.session.scalars(query))
 
 
+def counted(walk_ids: list[int]) -> dict[int, int]:
+    """How many corrections each of these walks' histories holds (walks with none left out),
+    in one query: a walk's JSON says so, and a device asks for the history only when it grew."""
+    if not walk_ids:
+        return {}
+    query = (
+        select(Correction.walk_id, func.count().label("n"))
+        .where(Correction.walk_id.in_(walk_ids))
+        .group_by(Correction.walk_id)
+    )
+    return {row.walk_id: row.n for row in db.session.execute(query)}
+
+
 def history(actor: Person, walk_id: uuid_lib.UUID) -> list[Correction]:
     """A walk's corrections for anyone who may see the walk (NotFound for anyone else)."""
     return corrections_of(access.get_visible_walk(actor, walk_id))
@@ -306,6 +319,21 @@ class ShownCorrection:
     correction: Correction
     observation: Observation | None
     changes: list[ShownChange]
+
+
+def shown_histories(
+    actor: Person, walk_ids: list[uuid_lib.UUID]
+) -> dict[uuid_lib.UUID, list[ShownCorrection]]:
+    """The histories in words of those of these walks the actor may see (others left out):
+    what a device keeps to show offline what each walk's page shows."""
+    found = {}
+    for walk_id in walk_ids:
+        try:
+            walk = access.get_visible_walk(actor, walk_id)
+        except NotFound:
+            continue
+        found[walk.uuid] = shown_history(walk)
+    return found
 
 
 def shown_history(walk: Walk) -> list[ShownCorrection]:
