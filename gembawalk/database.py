@@ -44,6 +44,12 @@ def _deferred() -> bool:
     return request.method in SAFE_METHODS or g.get("gembawalk_read_first", False)
 
 
+def plain_rows(statement):
+    """Run a query on the session's connection: plain rows, none of the ORM's per-row work,
+    which costs more than the query itself when a board has thousands of rows."""
+    return db.session.connection().execute(statement)
+
+
 def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         # isolation_level=None hands transaction control to our BEGIN listener below.

@@ -24,7 +24,7 @@ from .pwa.vocabulary import offline_vocabulary
 from .services import coaching, notifications
 from .services.demand import fixes, tallies
 from .services.demand import types as demand_types
-from .services.engagement import figures as engagement
+from .services.engagement import mine as engagement
 from .services.engagement.leaderboard import leads_a_unit as _leads_a_unit
 from .services.followups.predicates import is_overdue, may_add_follow_up, sees_closure_rates
 from .services.people.accounts import zone_for

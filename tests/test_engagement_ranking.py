@@ -10,7 +10,7 @@ import pytest
 from gembawalk.extensions import db
 from gembawalk.models import CadencePeriod, CustomerKind
 from gembawalk.services.engagement import figures as engagement
-from gembawalk.services.engagement import leaderboard, ranking
+from gembawalk.services.engagement import leaderboard, managers, ranking
 from gembawalk.services.engagement.periods import choose_period
 from gembawalk.services.people.org import subtree_ids
 
@@ -38,7 +38,7 @@ def world(app, unit):
 
 def python_board(units, period) -> list[tuple[int, int]]:
     """The board as Python ranks it: figures for everyone, sorted by their rank keys."""
-    found = engagement.figures_for(engagement.managers_in(units), period)
+    found = engagement.figures_for(managers.managers_in(units), period)
     shown = [row for row in found.values() if row.on_the_board]
     return [(row.manager.id, row.rank) for row in engagement.ranked(shown)]
 

@@ -24,7 +24,8 @@ from gembawalk.models import (
 )
 from gembawalk.services import customers as customer_register
 from gembawalk.services.engagement import figures as engagement
-from gembawalk.services.engagement import rollup
+from gembawalk.services.engagement import mine, rollup
+from gembawalk.services.engagement.periods import choose_period
 from gembawalk.services.walks import lifecycle as walks
 from gembawalk.services.walks import series
 from gembawalk.timeutil import to_utc
@@ -187,7 +188,7 @@ def test_after_the_time_zone_changes_the_days_are_cut_again(app, manager, extern
     app.config["GEMBAWALK_TIMEZONE"] = "Pacific/Auckland"
     try:
         mondays = [date(2026, 6, 8), date(2026, 6, 15)]
-        weeks = engagement.weekly_counts([manager.id], mondays, "Pacific/Auckland")
+        weeks = mine.weekly_counts([manager.id], mondays, "Pacific/Auckland")
         assert [week.customer_engagements for week in weeks] == [0, 1]
         assert db.session.scalar(select(RollupState.zone)) == "Pacific/Auckland"
         assert (manager.id, sunday + timedelta(days=1)) in days()
@@ -202,7 +203,7 @@ def test_days_never_cut_are_filled_by_the_first_read(app, manager, external):
     db.session.execute(delete(EngagementDay))
     db.session.execute(update(RollupState).values(zone=""))
     db.session.commit()
-    period = engagement.choose_period(first=date(2026, 6, 15), last=date(2026, 6, 21), now=NOW)
+    period = choose_period(first=date(2026, 6, 15), last=date(2026, 6, 21), now=NOW)
     assert engagement.figures_for([manager], period)[manager.id].customer_engagements == 1
     assert db.session.scalar(select(RollupState.zone)) == LONDON
 

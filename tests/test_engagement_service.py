@@ -10,6 +10,7 @@ from sqlalchemy import literal, select
 from gembawalk.extensions import db
 from gembawalk.models import Category, CustomerKind, WalkKind, WalkStatus
 from gembawalk.services.engagement import figures as engagement
+from gembawalk.services.engagement import managers, mine
 from gembawalk.services.engagement.periods import LocalClock, choose_period
 from gembawalk.services.walks import lifecycle as walks
 from gembawalk.timeutil import UTCDateTime, to_utc
@@ -55,7 +56,7 @@ def test_a_sunday_night_walk_belongs_to_its_local_week_though_utc_says_monday(ma
     next_week = figures(manager, date(2026, 6, 15), date(2026, 6, 21), NEW_YORK)
     assert week_of_sunday.customer_engagements == 1
     assert next_week.customer_engagements == 0
-    weeks = engagement.weekly_counts([manager.id], [date(2026, 6, 8), date(2026, 6, 15)], NEW_YORK)
+    weeks = mine.weekly_counts([manager.id], [date(2026, 6, 8), date(2026, 6, 15)], NEW_YORK)
     assert [w.customer_engagements for w in weeks] == [1, 0]
 
 
@@ -238,7 +239,7 @@ def test_failure_demand_share_and_follow_ups(manager, external):
 def test_figures_take_a_fixed_number_of_queries(manager, external, unit):
     period = choose_period("quarter", zone=LONDON, now=datetime(2026, 5, 28, 12, tzinfo=UTC))
     with count_queries() as few:
-        engagement.figures_for(engagement.managers_in({unit.id}), period)
+        engagement.figures_for(managers.managers_in({unit.id}), period)
     people = [factories.PersonFactory(org_unit=unit) for _ in range(5)]
     for person in people:
         for days in range(0, 40, 4):
@@ -247,7 +248,7 @@ def test_figures_take_a_fixed_number_of_queries(manager, external, unit):
             )
             factories.ObservationFactory(walk=walk, made_at=walk.completed_at)
     with count_queries() as many:
-        shown = engagement.managers_in({unit.id})
+        shown = managers.managers_in({unit.id})
         engagement.figures_for(shown, period)
     assert len(shown) == 6
     assert len(many) == len(few) <= 12

@@ -13,7 +13,7 @@ import pytest
 from gembawalk.extensions import db
 from gembawalk.models import CadencePeriod, CustomerKind, FollowUpStatus, WalkKind
 from gembawalk.services.engagement import figures as engagement
-from gembawalk.services.engagement import leaderboard, trends
+from gembawalk.services.engagement import leaderboard, managers, trends
 from gembawalk.services.engagement.definitions import measured_span
 from gembawalk.services.engagement.periods import choose_period
 from gembawalk.services.errors import Invalid
@@ -266,7 +266,7 @@ def test_the_figures_query_count_does_not_grow_with_joiners(app, unit, external)
         person.started_on = MONDAY + timedelta(days=n * 5)
         engage(person, external, MONDAY + timedelta(days=20))
     db.session.commit()
-    board = engagement.managers_in([unit.id])  # what a board reads: no person to reload
+    board = managers.managers_in([unit.id])  # what a board reads: no person to reload
     four_weeks(*board[:1])  # the days are summed once, on the first read
     with count_queries() as one:
         four_weeks(*board[:1])

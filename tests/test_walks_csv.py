@@ -22,8 +22,8 @@ from gembawalk.services.engagement.definitions import (
     in_period,
     with_external_customer,
 )
-from gembawalk.services.engagement.figures import manager_ids_in
 from gembawalk.services.engagement.leaderboard import Board
+from gembawalk.services.engagement.managers import manager_ids_in
 from gembawalk.services.engagement.periods import choose_period
 from gembawalk.services.people.org import subtree_ids
 from gembawalk.services.questions import answers as walk_answers

@@ -30,8 +30,8 @@ from .definitions import (
     walked,
     walks_in_unit,
 )
-from .figures import manager_ids_in
 from .leaderboard import Scope, scope_for
+from .managers import manager_ids_in
 from .periods import LocalClock, org_zone
 
 WEEKS = (4, 8, 12)  # the windows a director picks from

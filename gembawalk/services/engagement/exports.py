@@ -18,8 +18,9 @@ from ..people.org import subtree_ids
 from ..questions import answers as walk_answers
 from ..walks.agenda import missed_clause
 from .definitions import customer_engagement, in_period, measured_span, with_external_customer
-from .figures import Figures, manager_ids_in
+from .figures import Figures
 from .leaderboard import Board
+from .managers import manager_ids_in
 
 
 def _percent(value: float | None) -> float | None:

@@ -9,16 +9,13 @@ start on Monday.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
-    Integer,
     and_,
-    any_,
-    bindparam,
     case,
     cast,
     func,
@@ -29,10 +26,9 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 
-from ...extensions import db
-from ...models import CadencePeriod, FollowUp, FollowUpStatus, Person, PersonRole, Role
+from ...database import plain_rows
+from ...models import FollowUp, FollowUpStatus, Person
 from ...models.rollup import FACTS
 from ...models.rollup import EngagementDay as Day
 from ...models.rollup import EngagementMonth as Month
@@ -41,18 +37,15 @@ from ..cadence import targets as cadence
 from ..followups.predicates import overdue_clause
 from . import rollup
 from .definitions import measured_day, measured_span, share
+from .managers import Manager
 from .periods import (
     Period,
-    _on_postgres,
     as_date,
-    choose_period,
-    monday_of,
     month_start,
     next_month,
     week_index,
 )
 
-CHART_WEEKS = 26  # of history on a manager's own chart
 RECENT_WEEKS = 14  # a streak is read this far back first, then to the cap if it goes on
 STREAK_CAP_WEEKS = 52  # a streak of a year or more shows as "52+": its cost stays bounded
 # The sums a period's figures are, each filling the Figures field of its name (walks still
@@ -191,7 +184,7 @@ def _sum_days(found: dict[int, Figures], ids, period: Period) -> None:
     The months wholly inside the period are read from their monthly sums (one row per
     manager and month), for those measured on the whole of them; the days at the edges, and
     those months' days for anyone who joined or left within them, from the days."""
-    for manager_id, *sums in _rows(sums_query(ids, period)):
+    for manager_id, *sums in plain_rows(sums_query(ids, period)):
         row = found[manager_id]
         for name, value in zip((*SUMMED_NAMES, "planned_missed"), sums, strict=True):
             setattr(row, name, value or 0)
@@ -273,7 +266,7 @@ def _find_last_engagements(found: dict[int, Figures], ids, period: Period) -> No
         .where(Day.manager_id == Person.id, ENGAGED_DAY, Day.day <= period.as_of)
         .scalar_subquery()
     )
-    for manager_id, last in _rows(select(Person.id, latest).where(Person.id.in_(unknown))):
+    for manager_id, last in plain_rows(select(Person.id, latest).where(Person.id.in_(unknown))):
         if last is not None:
             _engaged_last_on(found[manager_id], as_date(last), period)
 
@@ -290,7 +283,7 @@ def _engaged_weeks(ids, first: date, last: date) -> dict[int, tuple[int, date]]:
     bit = cast(literal(1), BigInteger).op("<<")(week_index(Day.day, first))
     return {
         manager_id: (int(mask), as_date(latest))
-        for manager_id, mask, latest in _rows(
+        for manager_id, mask, latest in plain_rows(
             select(Day.manager_id, func.sum(bit.distinct()), func.max(Day.day))
             .where(Day.manager_id.in_(ids), ENGAGED_DAY, Day.day >= first, Day.day <= last)
             .group_by(Day.manager_id)
@@ -333,7 +326,7 @@ def _count_streaks(found: dict[int, Figures], ids, period: Period) -> None:
 
 def _count_follow_ups(found: dict[int, Figures], ids, period: Period) -> None:
     """Follow-ups as they stand today: open now, and open past their due date."""
-    for owner_id, open_count, overdue in _rows(
+    for owner_id, open_count, overdue in plain_rows(
         select(
             FollowUp.owner_id,
             func.count(),
@@ -344,12 +337,6 @@ def _count_follow_ups(found: dict[int, Figures], ids, period: Period) -> None:
     ):
         row = found[owner_id]
         row.follow_ups_open, row.follow_ups_overdue = open_count, overdue or 0
-
-
-def _rows(statement):
-    """Run an aggregate on the session's connection: plain rows, none of the ORM's per-row
-    work, which costs more than the query itself when a board has thousands of rows."""
-    return db.session.connection().execute(statement)
 
 
 def ranked(figures: list[Figures]) -> list[Figures]:
@@ -366,104 +353,3 @@ def ranked(figures: list[Figures]) -> list[Figures]:
             rank, previous = position, key
         row.rank = rank
     return [row for *_key, row in keyed]
-
-
-def manager_ids_in(unit_ids: set[int] | list[int]):
-    """A query for the ids of everyone with the manager role whose unit is one of these,
-    those who left included."""
-    return (
-        select(Person.id)
-        .join(PersonRole, PersonRole.person_id == Person.id)
-        .where(_one_of(Person.org_unit_id, unit_ids), PersonRole.role == Role.MANAGER)
-    )
-
-
-def _one_of(column, values: set[int] | list[int]):
-    """`column IN values`; on PostgreSQL `= ANY` of one array parameter: a whole
-    organisation's hundreds of units, named in each part of a board's query, are then one
-    value to send and plan each time instead of hundreds."""
-    if _on_postgres():
-        return column == any_(bindparam(None, sorted(values), type_=ARRAY(Integer), unique=True))
-    return column.in_(sorted(values))
-
-
-@dataclass(frozen=True, slots=True)
-class Manager:
-    """What a board needs of a manager: who they are, whether they left, their own cadence.
-    (A board of thousands costs less without thousands of full people behind it.)"""
-
-    id: int
-    display_name: str
-    email: str
-    active: bool
-    org_unit_id: int | None
-    cadence_period: CadencePeriod | None
-    cadence_customer_visits: int | None
-    cadence_gemba_walks: int | None
-    started_on: date
-    left_on: date | None
-
-
-def managers_in(unit_ids: set[int] | list[int]) -> list[Manager]:
-    """The people manager_ids_in names, by name."""
-    return managers_in_where(unit_ids)
-
-
-def managers_in_where(unit_ids: set[int] | list[int], *where) -> list[Manager]:
-    """The people manager_ids_in names who meet these conditions, by name."""
-    columns = [getattr(Person, name) for name in Manager.__slots__]
-    return [
-        Manager(*row)
-        for row in _rows(
-            select(*columns)
-            .where(Person.id.in_(manager_ids_in(unit_ids)), *where)
-            .order_by(Person.display_name)
-        )
-    ]
-
-
-@dataclass
-class WeekCount:
-    monday: date
-    customer_engagements: int = 0
-    gemba_walks: int = 0
-
-
-@dataclass
-class MyEngagement:
-    figures: Figures
-    period: Period
-    weeks: list[WeekCount] = field(default_factory=list)
-
-
-def weekly_counts(manager_ids, mondays: list[date], zone: str) -> list[WeekCount]:
-    """Customer engagements and done gemba walks per week, for a chart, in one query."""
-    rows = {monday: WeekCount(monday) for monday in mondays}
-    if not mondays or not manager_ids:
-        return list(rows.values())
-    rollup.ensure_current(zone)
-    week = monday_of(Day.day)
-    for monday, engagements, gemba in _rows(
-        select(week, func.sum(Day.customer_engagements), func.sum(Day.gemba_walks))
-        .join(Person, Person.id == Day.manager_id)
-        .where(Day.manager_id.in_(manager_ids), measured_day(Day.day))
-        .where(Day.day >= mondays[0], Day.day < mondays[-1] + timedelta(weeks=1))
-        .group_by(week)
-    ):
-        monday = as_date(monday)
-        if monday in rows:
-            rows[monday].customer_engagements = engagements or 0
-            rows[monday].gemba_walks = gemba or 0
-    return list(rows.values())
-
-
-def my_engagement(actor: Person, now: datetime | None = None) -> MyEngagement:
-    """A manager's own figures over the last 4 weeks, and their last 26 weeks week by week."""
-    period = choose_period("4w", now=now)
-    this_monday = week_start(period.today)
-    mondays = [this_monday - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
-    return MyEngagement(
-        figures=figures_for([actor], period)[actor.id],
-        period=period,
-        weeks=weekly_counts([actor.id], mondays, period.zone),
-    )

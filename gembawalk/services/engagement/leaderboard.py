@@ -15,7 +15,8 @@ from ..errors import Forbidden, NotFound
 from ..people.org import TreeRow, subtree_ids, tree
 from . import ranking
 from .definitions import in_period
-from .figures import Figures, figures_for, manager_ids_in, managers_in, managers_in_where
+from .figures import Figures, figures_for
+from .managers import manager_ids_in, managers_in, managers_in_where
 from .periods import Period
 
 DETAIL_LIMIT = 200  # walks and observations listed on a manager's page

@@ -21,7 +21,8 @@ from ...models import CadencePeriod, Person
 from ...models.rollup import EngagementDay as Day
 from ...models.rollup import EngagementMonth as Month
 from ..cadence import targets as cadence
-from .figures import ENGAGED_DAY, _unmeasured, manager_ids_in, managers_in_where, sums_query
+from .figures import ENGAGED_DAY, _unmeasured, sums_query
+from .managers import manager_ids_in, managers_in_where
 from .periods import Period, month_start
 
 

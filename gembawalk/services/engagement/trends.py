@@ -21,8 +21,8 @@ from .. import access
 from ..people.org import subtree_ids
 from . import rollup
 from .definitions import counts_as_engagement, measured_day, share, spoke_with_customers
-from .figures import Manager, manager_ids_in, managers_in
 from .leaderboard import Scope, scope_for
+from .managers import Manager, manager_ids_in, managers_in
 from .periods import Period, as_date, monday_of, org_zone
 
 HEAT_MAP_ROWS = 60  # managers drawn in the heat map; a bigger unit is better split
