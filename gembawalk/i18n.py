@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
@@ -138,5 +139,8 @@ def format_percent(value: float) -> str:
 
 def format_number(value: float | int, digits: int = 0) -> str:
     """A number with the language's decimal and group separators ("1,234.5"; "1.234,5")."""
+    language = current_language()
+    if language == SOURCE:  # the same text without Babel's pattern work: a board has hundreds
+        return f"{Decimal(str(value)):,.{digits}f}"  # as Babel rounds: half to even
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return babel_numbers.format_decimal(value, pattern, locale=current_language())
+    return babel_numbers.format_decimal(value, pattern, locale=language)

@@ -276,6 +276,19 @@ def test_numbers_in_each_language(app, language, percent, decimal):
         assert format_number(12000) == ("12.000" if language == "nl" else "12,000")
 
 
+def test_english_numbers_are_what_babel_writes_without_asking_it(app):
+    """English takes a short cut past Babel (a board writes hundreds of numbers): the same
+    text, the same rounding (half to even on the decimal written), whatever the value."""
+    from babel.numbers import format_decimal
+
+    values = [0.05, 0.15, 2.5, 3.5, -0.05, 1234.5, 123456.785, 1e9, 0, -7, 0.1 + 0.2]
+    with reading(app, "en"):
+        for value in values:
+            for digits in (0, 1, 2):
+                pattern = "#,##0" + ("." + "0" * digits if digits else "")
+                assert format_number(value, digits) == format_decimal(value, pattern, locale="en")
+
+
 def test_how_long_something_waited_in_each_plural_form(app):
     with reading(app):
         assert waited(timedelta(days=3)) == "3 days"
