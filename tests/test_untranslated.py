@@ -47,6 +47,8 @@ PYTHON_EXCLUDED = ("gembawalk/cli.py", "gembawalk/demo/", "gembawalk/data/")
 WORD = re.compile(r"[^\W\d_]{2,}")
 # Words for people, in code where most strings are names: two words, or a sentence's end.
 PROSE = re.compile(r"[^\W\d_]+[ \u00a0][^\W\d_]+|[^\W\d_]{2,}\s*[.…]$")
+# A label in a table: a capitalised word or words ("Kind", "Customers spoken to").
+LABEL = re.compile(r"^[A-Z][a-z]+(?:[ -][a-z]+)*$")
 HOLE = "\x00"  # where a template's expression stood: \x00<its number>\x01
 HOLES = re.compile(r"\x00(\d*)\x01")
 
@@ -242,6 +244,10 @@ def findings_in_template(env: Environment, source: str, name: str) -> list[str]:
 
 # --- Python ------------------------------------------------------------------------------------
 
+# The API's own document is English, for developers (README: Languages): its descriptions
+# and summaries are not words for people.
+OPENAPI_WORDS = {"description", "summary"}
+PATTERN = re.compile(r"\\[bdsSw]|\(\?:")  # a regular expression
 # Calls whose string arguments people read, and which of their arguments those are.
 ERRORS = {"Invalid", "NotFound", "Forbidden", "Conflict", "Gone", "TooMany", "DomainError",
           "ValidationError", "StopValidation"}  # fmt: skip
@@ -255,7 +261,8 @@ MESSAGE_FIRST = ERRORS | {"DataRequired", "InputRequired", "FileRequired"}
 POSITIONS = {"flash": (0,), "abort": (1,), "refuse": (1,), "error_response": (1,),
              "limited": (1,), "whole_number": (1,)}  # fmt: skip
 KEYWORDS = {"message", "description", "reason", "label", "subject", "title", "detail",
-            "hint", "placeholder"}  # fmt: skip
+            "hint", "placeholder", "fields"}  # fmt: skip
+MAIL = re.compile(r"mail|send|message", re.IGNORECASE)  # calls whose subject= is an email's
 
 
 def _name(func: ast.expr) -> str:
@@ -273,17 +280,20 @@ def _python_words(node: ast.AST | None, prose_only: bool = False) -> Iterator[as
     if isinstance(node, ast.Call) and _name(node.func) in TRANSLATING:
         return
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        test = PROSE.search if prose_only else WORD.search
-        if test(NAMES.sub(" ", node.value.strip())):
+        text = NAMES.sub(" ", node.value.strip())
+        if (PROSE.search(text) or LABEL.match(text)) if prose_only else WORD.search(text):
             yield node
     elif isinstance(node, ast.JoinedStr):
         text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
         if WORD.search(NAMES.sub(" ", text)):
             yield node
     elif isinstance(node, ast.Dict):
-        for value in node.values:
-            yield from _python_words(value, prose_only)
+        for key, value in zip(node.keys, node.values, strict=True):
+            if not (isinstance(key, ast.Constant) and key.value in OPENAPI_WORDS):
+                yield from _python_words(value, prose_only)
     elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        if any(isinstance(i, ast.Constant) and PATTERN.search(str(i.value)) for i in node.elts):
+            return  # (name, pattern) pairs: a regular expression and the proper name it finds
         for item in node.elts:
             yield from _python_words(item, prose_only)
     elif isinstance(node, ast.IfExp):
@@ -312,7 +322,8 @@ def _read_arguments(call: ast.Call) -> Iterator[ast.expr]:
     for keyword in call.keywords:
         if keyword.arg in KEYWORDS and (
             name in POSITIONS or name in ERRORS or name in VALIDATORS or name.endswith("Field")
-            or keyword.arg in {"subject", "reason", "message"}
+            or keyword.arg in {"reason", "message"}
+            or (keyword.arg == "subject" and MAIL.search(name))
         ):  # fmt: skip
             yield keyword.value
 
@@ -327,8 +338,8 @@ def _docstring_nodes(tree: ast.AST) -> set[int]:
     return found
 
 
-def findings_in_python(source: str, name: str) -> list[str]:
-    tree = ast.parse(source, filename=name)
+def untranslated_nodes(tree: ast.AST) -> list[ast.AST]:
+    """The literals (and f-strings) in `tree` that people would read untranslated."""
     found: dict[int, ast.AST] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -356,11 +367,14 @@ def findings_in_python(source: str, name: str) -> list[str]:
                 value, (ast.Dict, ast.List, ast.Tuple, ast.Set)
             ):
                 found.update((id(n), n) for n in _python_words(value, prose_only=True))
+    nodes_ = [node for key, node in found.items() if key not in docstrings]
+    return sorted(nodes_, key=lambda n: (n.lineno, n.col_offset))  # type: ignore[attr-defined]
+
+
+def findings_in_python(source: str, name: str) -> list[str]:
     lines = source.splitlines()
     report = []
-    for node in sorted(found.values(), key=lambda n: (n.lineno, n.col_offset)):  # type: ignore[attr-defined]
-        if id(node) in docstrings:
-            continue
+    for node in untranslated_nodes(ast.parse(source, filename=name)):
         text = node.value if isinstance(node, ast.Constant) else lines[node.lineno - 1].strip()  # type: ignore[attr-defined]
         report.append(f"{name}:{node.lineno}: {_shown(str(text))}")  # type: ignore[attr-defined]
     return report
@@ -631,7 +645,9 @@ def test_the_python_reader_finds_words_given_to_people():
 from flask import flash, abort
 from flask_babel import gettext as _, lazy_gettext as _l
 
-LABELS = {"open": "Still open", "done": _l("Done")}
+LABELS = {"open": "Still open", "done": _l("Done"), "kind": "Kind", "type": "JPEG"}
+PATHS = {"/walks": {"get": {"summary": "The signed-in manager's walks"}}}
+_BROWSERS = (("Samsung Internet", r"\\bSamsungBrowser/(\\d+)"),)
 KINDS = ("customer_visit", "gemba_walk")
 
 
@@ -652,12 +668,14 @@ def view(walk):
     raise NotFound(_("No such walk."))
     EqualTo("new_password", message=_("The two passwords differ."))
     message["Subject"] = "Your week"
+    doc = {"summary": "Sign in", "description": "For the API's own readers."}
     logger.info("Walk %s planned by someone", walk.id)
     return {"status": "in progress"}
 '''
     found = findings_in_python(source, "made-up.py")
     assert _texts(found) == [
         "Still open",
+        "Kind",
         "When",
         "Enter a date.",
         "Too long.",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from ... import limits
 from ...extensions import db
 from ...models import CadencePeriod, OrgUnit, Person
@@ -30,7 +32,15 @@ class CadenceSetting:
 
 def _count(value: int | None, field: str, label: str) -> int:
     if value is None or not 0 <= value <= MAX_PER_PERIOD:
-        raise Invalid({field: f"{label}: a whole number from 0 to {MAX_PER_PERIOD}."})
+        raise Invalid(
+            {
+                field: _(
+                    "%(label)s: a whole number from 0 to %(most)d.",
+                    label=label,
+                    most=MAX_PER_PERIOD,
+                )
+            }
+        )
     return value
 
 
@@ -40,7 +50,10 @@ def _apply(row: CadenceTargets, setting: CadenceSetting) -> None:
         return
     errors: dict[str, str] = {}
     values = {}
-    for field, label in (("customer_visits", "Customer visits"), ("gemba_walks", "Gemba walks")):
+    for field, label in (
+        ("customer_visits", _("Customer visits")),
+        ("gemba_walks", _("Gemba walks")),
+    ):
         try:
             values[field] = _count(getattr(setting, field), field, label)
         except Invalid as error:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ...extensions import db
@@ -29,45 +31,46 @@ def _ratio(value: float | None) -> float | None:
 
 
 LEADERBOARD_HEADER = [
-    "rank",
-    "manager",
-    "email",
-    "left",
-    "cadence attainment %",
-    "customer engagements",
-    "cadence target",
-    "customer contacts",
-    "last customer engagement",
-    "days since last customer engagement",
-    "streak weeks",
-    "plan adherence %",
-    "on time %",
-    "observations",
-    "failure demand %",
-    "follow-ups open",
-    "follow-ups overdue",
+    _l("rank"),
+    _l("manager"),
+    _l("email"),
+    _l("left"),
+    _l("cadence attainment %"),
+    _l("customer engagements"),
+    _l("cadence target"),
+    _l("customer contacts"),
+    _l("last customer engagement"),
+    _l("days since last customer engagement"),
+    _l("streak weeks"),
+    _l("plan adherence %"),
+    _l("on time %"),
+    _l("observations"),
+    _l("failure demand %"),
+    _l("follow-ups open"),
+    _l("follow-ups overdue"),
     # Added later, at the end, so the columns before keep their places for those who read them.
-    "gemba-walk attainment %",
-    "gemba walks",
-    "gemba-walk target",
-    "measured from",
-    "measured to",
+    _l("gemba-walk attainment %"),
+    _l("gemba walks"),
+    _l("gemba-walk target"),
+    _l("measured from"),
+    _l("measured to"),
 ]
 
 
 def leaderboard_rows(board: Board) -> Iterator[Sequence[object]]:
-    yield LEADERBOARD_HEADER
+    yield [str(name) for name in LEADERBOARD_HEADER]  # in the reader's language
+    yes, never = _("yes"), _("never")
     for f in board.rows:
         yield [
             f.rank,
             f.manager.display_name,
             f.manager.email,
-            "yes" if f.left else "",
+            yes if f.left else "",
             _percent(f.cadence_attainment),
             f.customer_engagements,
             round(f.target, 2),
             f.customer_contacts,
-            f.last_engagement.isoformat() if f.last_engagement else "never",
+            f.last_engagement.isoformat() if f.last_engagement else never,
             f.days_since_last,
             f.streak_weeks,
             _percent(f.plan_adherence),
@@ -92,24 +95,24 @@ def _measured(f: Figures, board: Board) -> list[str]:
 
 
 WALKS_HEADER = [
-    "manager",
-    "email",
-    "walk",
-    "kind",
-    "status",
-    "planned day",
-    "planned time",
-    "done at",
-    "done on the planned day",
-    "customers spoken to",
-    "external customer on the walk",
-    "customer engagement",
-    "observations",
-    "place",
-    "unplanned",
-    "recorded after the fact",
-    "demand types",
-    "answers",
+    _l("manager"),
+    _l("email"),
+    _l("walk"),
+    _l("kind"),
+    _l("status"),
+    _l("planned day"),
+    _l("planned time"),
+    _l("done at"),
+    _l("done on the planned day"),
+    _l("customers spoken to"),
+    _l("external customer on the walk"),
+    _l("customer engagement"),
+    _l("observations"),
+    _l("place"),
+    _l("unplanned"),
+    _l("recorded after the fact"),
+    _l("demand types"),
+    _l("answers"),
 ]
 
 
@@ -117,7 +120,8 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
     """Every walk behind the board: planned for the period or done in it, by its managers.
     Columns, not whole walks, are read: a quarter of a big organisation is many thousands."""
     period, zone = board.period, board.period.zone
-    yield WALKS_HEADER
+    yield [str(name) for name in WALKS_HEADER]
+    yes, no, missed_word = _("yes"), _("no"), _("Missed")  # once, not per row
     if not board.rows:
         return
     observations = (
@@ -182,20 +186,18 @@ def walks_rows(actor: Person, board: Board) -> Iterator[Sequence[object]]:
             email,
             str(walk_id),
             kind.label,
-            "Missed" if missed else status.label,
+            missed_word if missed else status.label,
             "" if unplanned else planned.date().isoformat(),
             "" if unplanned else planned.strftime("%H:%M"),
             local(completed_at, zone).isoformat(timespec="minutes") if done else "",
-            ("yes" if local(started_at, zone).date() == planned.date() else "no")
-            if on_plan
-            else "",
+            (yes if local(started_at, zone).date() == planned.date() else no) if on_plan else "",
             spoke if done else "",
-            "yes" if external else "no",
-            "yes" if engaged else "no",
+            yes if external else no,
+            yes if engaged else no,
             notes,
             place,
-            "yes" if unplanned else "no",
-            "yes" if recorded_after else "no",
+            yes if unplanned else no,
+            yes if recorded_after else no,
             "; ".join(f"{type_name} × {number}" for type_name, number in tallied.get(walk_id, ())),
             walk_answers.in_one_line(
                 json.loads(questions_json or "[]"), json.loads(answers_json or "{}")

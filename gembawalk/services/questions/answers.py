@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ... import limits
@@ -64,7 +65,7 @@ def _one(question: dict, given: object) -> str:
     if isinstance(given, int | float) and question["answer_type"] == AnswerType.NUMBER.value:
         given = str(given)
     if not isinstance(given, str):
-        raise Invalid({name: "Send the answer as text."})
+        raise Invalid({name: _("Send the answer as text.")})
     value = validation.text(given, name, "answer", label="The answer")
     if not value:
         if question["required"]:
@@ -75,14 +76,18 @@ def _one(question: dict, given: object) -> str:
         return validation.choice(YesNo, value.lower(), name, "Answer yes or no.").value
     if kind == AnswerType.CHOICE.value:
         if value not in question["choices"]:
-            raise Invalid({name: "Choose one of: " + ", ".join(question["choices"]) + "."})
+            raise Invalid(
+                {name: _("Choose one of: %(choices)s.", choices=", ".join(question["choices"]))}
+            )
         return value
     if kind == AnswerType.NUMBER.value:
         try:
             return _number(value)
         except ValueError as exc:
             most = f"{limits.ANSWER_NUMBER_MAX:,}"
-            raise Invalid({name: f"Enter a number between -{most} and {most}."}) from exc
+            raise Invalid(
+                {name: _("Enter a number between -%(most)d and %(most)d.", most=most)}
+            ) from exc
     return value
 
 
@@ -93,12 +98,14 @@ def read(questions: list[dict], given: object, checks: validation.Checks) -> dic
     if given is None:
         given = {}
     if not isinstance(given, dict):
-        checks.refuse("answers", "Send the answers as an object of answers by question id.")
+        checks.refuse("answers", _("Send the answers as an object of answers by question id."))
         return {}
     ids = {str(q["id"]) for q in questions}
     stray = sorted(key for key in given if str(key) not in ids)
     if stray:
-        checks.refuse("answers", "Not a question this walk was asked: " + ", ".join(stray) + ".")
+        checks.refuse(
+            "answers", _("Not a question this walk was asked: %(ids)s.", ids=", ".join(stray))
+        )
     kept: dict[str, str] = {}
     sent: dict = given
     for question in questions:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -202,7 +203,7 @@ def _check_until(until: date | None, first_day: date | None) -> None:
     if until is not None:
         validation.day(until, "repeat_until", "The last day")
     if until is not None and first_day is not None and until < first_day:
-        raise Invalid({"repeat_until": "The series cannot end before its first walk."})
+        raise Invalid({"repeat_until": _("The series cannot end before its first walk.")})
 
 
 def _plan_with_rule(
@@ -287,7 +288,7 @@ def plan_series(
 def get_own_series(actor: Person, series_id: uuid_lib.UUID) -> WalkSeries:
     series = db.session.scalar(select(WalkSeries).where(WalkSeries.uuid == series_id))
     if series is None or series.manager_id != actor.id:
-        raise NotFound("No such series.")
+        raise NotFound(_("No such series."))
     return series
 
 
@@ -322,9 +323,9 @@ def update_this_and_later(
     now = now or utcnow()
     walk = get_own_walk(actor, walk_id)
     if walk.series is None:
-        raise Conflict("This walk does not repeat.")
+        raise Conflict(_("This walk does not repeat."))
     if walk.status != WalkStatus.PLANNED:
-        raise Conflict("Only a planned walk can be changed.")
+        raise Conflict(_("Only a planned walk can be changed."))
     old, cut = walk.series, walk.occurrence_date
     with db.session.no_autoflush:
         rule = _plan_with_rule(actor, walk, plan, now, repeat, until, may_stop=True)
