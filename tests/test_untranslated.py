@@ -259,7 +259,7 @@ MESSAGE_FIRST = ERRORS | {"DataRequired", "InputRequired", "FileRequired"}
 # Argument positions read by people: flash(message), abort(code, description), the API's
 # refuse(status, reason) and error_response(status, reason), and the form helpers' labels.
 POSITIONS = {"flash": (0,), "abort": (1,), "refuse": (1,), "error_response": (1,),
-             "limited": (1,), "whole_number": (1,)}  # fmt: skip
+             "limited": (1,), "whole_number": (1,), "choice": (3,)}  # fmt: skip
 KEYWORDS = {"message", "description", "reason", "label", "subject", "title", "detail",
             "hint", "placeholder", "fields"}  # fmt: skip
 MAIL = re.compile(r"mail|send|message", re.IGNORECASE)  # calls whose subject= is an email's

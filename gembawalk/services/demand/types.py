@@ -84,7 +84,7 @@ def _check_unique(unit_id: int, name: str, keep: int | None = None) -> None:
 def add_type(actor: Person, unit_id: int, *, name: str | None, kind: str | None) -> DemandType:
     unit = _unit_to_edit(actor, unit_id)
     name = _name(name)
-    chosen = validation.choice(DemandKind, kind, "kind", "Choose value or failure.")
+    chosen = validation.choice(DemandKind, kind, "kind", _("Choose value or failure."))
     in_use = [t for t in own_types(actor, unit.id)[1] if not t.retired]
     if len(in_use) >= limits.DEMAND_TYPES_PER_UNIT:
         raise Invalid(

@@ -61,7 +61,7 @@ def wanted_follow_up(body: dict) -> dict[str, Any]:
         "owner_id": lambda: read_integer(body, "owner_id"),
         "due_date": lambda: _day(body, "due_date"),
         "status": lambda: validation.choice(
-            FollowUpStatus, body["status"], "status", "Send open or closed."
+            FollowUpStatus, body["status"], "status", _("Send open or closed.")
         ),
         "closing_note": lambda: read_text(body, "closing_note"),
         "demand_type_id": lambda: demand_types.read_type_id(body["demand_type_id"]),

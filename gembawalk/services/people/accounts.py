@@ -114,7 +114,9 @@ def _people(ids: Iterable[int], field: str, role: Role) -> list[Person]:
         return []
     found = list(db.session.scalars(select(Person).where(Person.id.in_(ids))))
     if len(found) != len(ids) or not all(p.has_role(role) for p in found):
-        raise Invalid({field: _("Choose people who hold the role %(role)s.", role=role.label)})
+        raise Invalid(
+            {field: _("Choose people who hold the %(role)s role.", role=role.label.lower())}
+        )
     return found
 
 

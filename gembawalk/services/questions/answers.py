@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ... import limits
 from ...extensions import db
+from ...i18n import format_number
 from ...models import AnswerType, Person, Walk, WalkKind, YesNo
 from ...models.vocabulary import QUESTION_WORDS
 from .. import validation
@@ -73,7 +74,7 @@ def _one(question: dict, given: object) -> str:
         return ""
     kind = question["answer_type"]
     if kind == AnswerType.YES_NO.value:
-        return validation.choice(YesNo, value.lower(), name, "Answer yes or no.").value
+        return validation.choice(YesNo, value.lower(), name, _("Answer yes or no.")).value
     if kind == AnswerType.CHOICE.value:
         if value not in question["choices"]:
             raise Invalid(
@@ -84,9 +85,9 @@ def _one(question: dict, given: object) -> str:
         try:
             return _number(value)
         except ValueError as exc:
-            most = f"{limits.ANSWER_NUMBER_MAX:,}"
+            most = format_number(limits.ANSWER_NUMBER_MAX)  # "1,000,000,000", "1.000.000.000"
             raise Invalid(
-                {name: _("Enter a number between -%(most)d and %(most)d.", most=most)}
+                {name: _("Enter a number between -%(most)s and %(most)s.", most=most)}
             ) from exc
     return value
 

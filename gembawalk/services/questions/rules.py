@@ -109,7 +109,7 @@ def check_question(actor: Person, unit_id: int, new: NewQuestion) -> dict:
     checks = validation.Checks()
     kind = checks.run(
         lambda: validation.choice(
-            WalkKind, new.walk_kind, "walk_kind", "Choose a customer visit or a gemba walk."
+            WalkKind, new.walk_kind, "walk_kind", _("Choose a customer visit or a gemba walk.")
         )
     )
     text = checks.run(
@@ -117,7 +117,7 @@ def check_question(actor: Person, unit_id: int, new: NewQuestion) -> dict:
     )
     answer_type = checks.run(
         lambda: validation.choice(
-            AnswerType, new.answer_type, "answer_type", "Choose an answer type."
+            AnswerType, new.answer_type, "answer_type", _("Choose an answer type.")
         )
     )
     choices = checks.run(lambda: _choices(answer_type, new.choices))

@@ -141,7 +141,7 @@ def apply_plan(
     checks = validation.Checks()
     kind = checks.run(
         lambda: validation.choice(
-            WalkKind, plan.kind, "kind", "Choose a customer visit or a gemba walk."
+            WalkKind, plan.kind, "kind", _("Choose a customer visit or a gemba walk.")
         )
     )
     start = checks.run(lambda: _instant(plan.day, plan.at, zone, "day", "at"))
@@ -334,13 +334,15 @@ def describe(
     """Set what an observation says, holding each field to its rule (new or edited alike). A
     tally names its demand type, whose kind must match the category; its words are optional.
     Its walk is set first: the customer it names is checked against it."""
-    observation.category = validation.choice(Category, category, "category", "Choose a category.")
+    observation.category = validation.choice(
+        Category, category, "category", _("Choose a category.")
+    )
     observation.waste_type = None
     if observation.category == Category.WASTE:
         observation.waste_type = validation.choice(
-            WasteType, waste_type, "waste_type", "Choose which waste this is."
+            WasteType, waste_type, "waste_type", _("Choose which waste this is.")
         )
-    observation.said_by = validation.choice(SaidBy, said_by, "said_by", "Choose who said it.")
+    observation.said_by = validation.choice(SaidBy, said_by, "said_by", _("Choose who said it."))
     kept = observation.demand_type_id
     wanted = kept if demand_type_id is KEEP_TYPE else demand_types.read_type_id(demand_type_id)
     with db.session.no_autoflush:  # a new note is not in the session yet

@@ -66,7 +66,7 @@ def _read(actor: Person, zone: str, kind: str, place: str, record: WalkRecord, n
     values = {
         "kind": checks.run(
             lambda: validation.choice(
-                WalkKind, kind, "kind", "Choose a customer visit or a gemba walk."
+                WalkKind, kind, "kind", _("Choose a customer visit or a gemba walk.")
             )
         ),
         "place": checks.run(lambda: validation.text(place, "place", "place", label="Place")),

@@ -196,7 +196,7 @@ def generate(now: datetime | None = None) -> int:
 
 
 def _repeat_rule(repeat: str | None) -> RepeatRule:
-    return choice(RepeatRule, repeat, "repeat", "Choose how often the walk repeats.")
+    return choice(RepeatRule, repeat, "repeat", _("Choose how often the walk repeats."))
 
 
 def _check_until(until: date | None, first_day: date | None) -> None:
