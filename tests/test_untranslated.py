@@ -248,6 +248,9 @@ def findings_in_template(env: Environment, source: str, name: str) -> list[str]:
 # and summaries are not words for people.
 OPENAPI_WORDS = {"description", "summary"}
 PATTERN = re.compile(r"\\[bdsSw]|\(\?:")  # a regular expression
+# Module-level tables that hold names, not words: a module's exported names, and each
+# language's name in itself (the chooser shows "Cymraeg" to everyone, gembawalk/languages.py).
+NOT_WORD_TABLES = {"__all__", "LANGUAGES"}
 # Calls whose string arguments people read, and which of their arguments those are.
 ERRORS = {"Invalid", "NotFound", "Forbidden", "Conflict", "Gone", "TooMany", "DomainError",
           "ValidationError", "StopValidation"}  # fmt: skip
@@ -363,6 +366,9 @@ def untranslated_nodes(tree: ast.AST) -> list[ast.AST]:
     for scope in scopes:
         for statement in scope.body:  # type: ignore[attr-defined]
             value = getattr(statement, "value", None)
+            targets = getattr(statement, "targets", [getattr(statement, "target", None)])
+            if any(isinstance(t, ast.Name) and t.id in NOT_WORD_TABLES for t in targets):
+                continue
             if isinstance(statement, (ast.Assign, ast.AnnAssign)) and isinstance(
                 value, (ast.Dict, ast.List, ast.Tuple, ast.Set)
             ):
@@ -647,6 +653,8 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 LABELS = {"open": "Still open", "done": _l("Done"), "kind": "Kind", "type": "JPEG"}
 PATHS = {"/walks": {"get": {"summary": "The signed-in manager's walks"}}}
+__all__ = ["Walk", "Person"]
+LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 _BROWSERS = (("Samsung Internet", r"\\bSamsungBrowser/(\\d+)"),)
 KINDS = ("customer_visit", "gemba_walk")
 
