@@ -6,6 +6,7 @@ import secrets
 
 from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
@@ -95,14 +96,18 @@ def init_errors(app: Flask) -> None:
             # Over HTTPS the Referer must name this site; the token itself may be fine.
             return error_response(
                 400,
-                "The Referer header is missing or names another site: over HTTPS, send "
-                "requests from this site's pages with their Referer (browsers do).",
+                _(
+                    "The Referer header is missing or names another site: over HTTPS, send "
+                    "requests from this site's pages with their Referer (browsers do)."
+                ),
             )
         if wants_json():
             return error_response(
                 400,
-                "The CSRF token is missing or expired: get a fresh one from GET /api/v1/csrf "
-                "and send it in the X-CSRFToken header.",
+                _(
+                    "The CSRF token is missing or expired: get a fresh one from GET /api/v1/csrf "
+                    "and send it in the X-CSRFToken header."
+                ),
             )
         return error_response(
             400, gettext("The form expired. Go back, reload the page and send it again.")
@@ -147,8 +152,10 @@ def init_errors(app: Flask) -> None:
         response = make_response(
             error_response(
                 503,
-                "The photo store cannot be reached just now; nothing was saved. "
-                "Try again in a moment.",
+                _(
+                    "The photo store cannot be reached just now; nothing was saved. "
+                    "Try again in a moment."
+                ),
                 incident=incident,
             )
         )

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from flask import flash
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs predate 3.3
@@ -88,6 +89,10 @@ def password_length() -> Length:
     return Length(min=low, max=high, message=message)
 
 
-def whole_number(most: int, message: str) -> NumberRange:
-    """A count from 0 to `most`; the field gets its min and max attributes from it."""
-    return NumberRange(0, most, message.format(most=most))
+def whole_number(most: int, message) -> NumberRange:
+    """A count from 0 to `most`; the field gets its min and max attributes from it. The
+    message names the most as `%(most)d` (a lazy word, `_l("... 0 to %(most)d.")`), looked up
+    in the reader's language when shown; plain text may name it `{most}`."""
+    if isinstance(message, str):
+        return NumberRange(0, most, message.format(most=most))
+    return NumberRange(0, most, LazyString(lambda: str(message) % {"most": most}))

@@ -3,6 +3,8 @@ offline client (through the JSON each page embeds, see pwa/vocabulary.py) read t
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 # Characters per text field. The columns are sized from these; SQLite does not enforce a
 # length, PostgreSQL does, so the services hold every value to them first.
 TEXT = {
@@ -65,16 +67,16 @@ PASSWORD_MIN = 12
 PASSWORD_MAX = 128
 
 # How long a walk is planned for, in minutes: the lengths every form offers, and the only ones
-# the server accepts from a page or a device.
+# the server accepts from a page or a device (each with its words, in the reader's language).
 WALK_MINUTES = {
-    15: "15 minutes",
-    30: "30 minutes",
-    45: "45 minutes",
-    60: "1 hour",
-    90: "1½ hours",
-    120: "2 hours",
-    180: "3 hours",
-    240: "4 hours",
+    15: _l("15 minutes"),
+    30: _l("30 minutes"),
+    45: _l("45 minutes"),
+    60: _l("1 hour"),
+    90: _l("1½ hours"),
+    120: _l("2 hours"),
+    180: _l("3 hours"),
+    240: _l("4 hours"),
 }
 WALK_MINUTES_DEFAULT = 60
 

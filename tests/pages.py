@@ -51,6 +51,27 @@ UNREACHABLE = {
     "auth.first_run": "only before anybody exists; redirects to sign-in afterwards",
 }
 
+# Every page is checked in each language (README: Languages): the source and each catalogue.
+LANGUAGES = ("en", "nl", "cy")
+HTML_LANG = re.compile(r"<html\b[^>]*\blang=\"([^\"]*)\"")
+
+
+def speaking(client, language: str):
+    """The test client asking for `language` on every request (its Accept-Language)."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    return client
+
+
+def wrong_language(pages: dict[str, str], language: str) -> list[str]:
+    """The pages whose `<html lang>` is not `language`, each with what it says instead."""
+    found = {name: HTML_LANG.search(html) for name, html in pages.items()}
+    return [
+        f"{name}: lang={match.group(1) if match else None!r}"
+        for name, match in found.items()
+        if match is None or match.group(1) != language
+    ]
+
+
 HREF = re.compile(r"""href="([^"#]*)(?:#[^"]*)?\"""")
 # Query-string values that make a page look different; other values are one shape.
 SHAPING = {"show", "category", "period", "tab", "view"}

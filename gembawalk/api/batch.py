@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from flask import current_app, jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import inspect
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -56,10 +57,17 @@ def read_batch(envelope: dict[str, Any]) -> list[Item]:
     record is applied. A record's own body is its PUT's to judge."""
     records = envelope.get("records")
     if not isinstance(records, list):
-        refuse(400, 'Send {"records": [...]}, a list of records.')
+        refuse(400, _('Send {"records": [...]}, a list of records.'))
     most = limits.SYNC_BATCH_MAX_RECORDS
     if len(records) > most:
-        refuse(413, f"Send at most {most} records at once; this batch holds {len(records)}.")
+        refuse(
+            413,
+            _(
+                "Send at most %(most)d records at once; this batch holds %(held)d.",
+                most=most,
+                held=len(records),
+            ),
+        )
     items: list[Item] = []
     fields: dict[str, str] = {}
     for n, record in enumerate(records):
@@ -79,7 +87,7 @@ def read_batch(envelope: dict[str, Any]) -> list[Item]:
         if kind is not None and record_id is not None:
             items.append((kind, record_id, record.get("body")))
     if fields:
-        refuse(422, "Some records cannot be read; none was applied.", fields=fields)
+        refuse(422, _("Some records cannot be read; none was applied."), fields=fields)
     return items
 
 
@@ -120,7 +128,7 @@ def answer_one(actor: Person, kind: DeviceRecord, record_id: UUID, body: Any) ->
     app's error handlers (the same JSON error, the same audit), and never stops the batch."""
     try:
         if not isinstance(body, dict):
-            raise Invalid({"body": "Send the record's body as a JSON object."})
+            raise Invalid({"body": _("Send the record's body as a JSON object.")})
         if _encoded_size(body) > kind.max_bytes:
             raise RequestEntityTooLarge()
         answer_body, status = put_record(kind, record_id, body, actor)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, make_response
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
@@ -41,11 +42,11 @@ def sign_in():
     body = json_object()
     email, password = body.get("email"), body.get("password")
     if not isinstance(email, str) or not isinstance(password, str):
-        refuse(400, "Send email and password as strings.")
+        refuse(400, _("Send email and password as strings."))
     person = people.authenticate(email, password)
     if person is None:
         audit.record(audit.SIGN_IN_FAILED, subject=people.email_key(email), **request_facts())
-        refuse(401, "That email and password do not match an active account.")
+        refuse(401, _("That email and password do not match an active account."))
     if not sso.may_use_password(person):
         audit.record(
             audit.SIGN_IN_REFUSED, subject=person.email, detail="password sign-in is off",

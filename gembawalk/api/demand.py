@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..models import DEMAND_CATEGORY, DemandKind, DemandType
@@ -44,7 +45,7 @@ def demand():
     unit = request.args.get("unit") or None
     unit_id = request.args.get("unit", type=record_id)
     if unit is not None and unit_id is None:
-        raise Invalid({"unit": "Give the org unit as its id, a whole number."})
+        raise Invalid({"unit": _("Give the org unit as its id, a whole number.")})
     period = choose_period(
         first=parse_day(request.args.get("from"), "from"),
         last=parse_day(request.args.get("to"), "to"),

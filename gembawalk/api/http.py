@@ -6,6 +6,7 @@ from typing import Any, NoReturn
 
 from flask import Response, abort, current_app, make_response, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
 
 from ..errors import error_response
 from ..models import Person
@@ -20,7 +21,7 @@ class UnreadableJSON(ValueError):
 def _checked_int(digits: str) -> int:
     number = int(digits)
     if abs(number) > LARGEST_INTEGER:
-        raise UnreadableJSON("A number in the body is too large: whole numbers fit in 64 bits.")
+        raise UnreadableJSON(_("A number in the body is too large: whole numbers fit in 64 bits."))
     return number
 
 
@@ -39,7 +40,7 @@ def _refuse_lone_surrogates(value: Any) -> None:
                 item.encode("utf-8")
             except UnicodeEncodeError:
                 raise UnreadableJSON(
-                    "The body holds text that is not valid Unicode (a lone surrogate)."
+                    _("The body holds text that is not valid Unicode (a lone surrogate).")
                 ) from None
 
 
@@ -53,7 +54,7 @@ class StrictJSONProvider(DefaultJSONProvider):
         try:
             value = super().loads(s, **kwargs)
         except RecursionError:
-            raise UnreadableJSON("The body is nested too deeply.") from None
+            raise UnreadableJSON(_("The body is nested too deeply.")) from None
         _refuse_lone_surrogates(value)
         return value
 
@@ -66,15 +67,15 @@ def refuse(status: int, reason: str, **extra: Any) -> NoReturn:
 def json_object() -> dict[str, Any]:
     """The request body as a JSON object, or a 400 that says what was wrong with it."""
     if not request.is_json:
-        refuse(400, "Send a JSON object with Content-Type: application/json.")
+        refuse(400, _("Send a JSON object with Content-Type: application/json."))
     try:
         body = current_app.json.loads(request.get_data(cache=True))
     except UnreadableJSON as error:
         refuse(400, str(error))
     except ValueError:  # not JSON at all, or not UTF-8
-        refuse(400, "The body is not valid JSON.")
+        refuse(400, _("The body is not valid JSON."))
     if not isinstance(body, dict):
-        refuse(400, "The body is not a JSON object.")
+        refuse(400, _("The body is not a JSON object."))
     return body
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..services.engagement import exports, leaderboard
@@ -19,7 +20,7 @@ def board():
     unit = request.args.get("unit") or None
     unit_id = request.args.get("unit", type=record_id)
     if unit is not None and unit_id is None:
-        raise Invalid({"unit": "Give the org unit as its id, a whole number."})
+        raise Invalid({"unit": _("Give the org unit as its id, a whole number.")})
     period = choose_period(
         first=parse_day(request.args.get("from"), "from"),
         last=parse_day(request.args.get("to"), "to"),

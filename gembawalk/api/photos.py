@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, Response, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import limits
@@ -45,7 +46,7 @@ def photo_json(photo: Photo) -> dict[str, Any]:
 def put_photo(observation_id: UUID, photo_id: UUID):
     declared = request.mimetype
     if declared not in photos.FORMATS.values():
-        refuse(415, "Send the photo as the raw body with Content-Type image/jpeg, png or webp.")
+        refuse(415, _("Send the photo as the raw body with Content-Type image/jpeg, png or webp."))
     data = request.get_data(cache=False)
     outcome = photos.put_photo(
         current_user, observation_id, photo_id, data, declared, photo_store()
@@ -69,7 +70,7 @@ def streamed(photo: Photo) -> Response:
     """The photo read from the store a chunk at a time, never whole into memory."""
     stored = photos.open_stored(photo, photo_store())
     if stored is None:
-        refuse(404, "This photo's file is missing on the server.")
+        refuse(404, _("This photo's file is missing on the server."))
     response = Response(stored.chunks(), mimetype=photo.content_type, direct_passthrough=True)
     response.content_length = stored.size
     response.call_on_close(stored.stream.close)  # also when the body is never read (HEAD)

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import limits
@@ -81,7 +82,11 @@ def _day(name: str, default: date) -> date:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        refuse(422, f"Send {name} as a date, YYYY-MM-DD.", fields={name: "Not a date."})
+        refuse(
+            422,
+            _("Send %(name)s as a date, YYYY-MM-DD.", name=name),
+            fields={name: _("Not a date.")},
+        )
     return validation.day(day, name)
 
 

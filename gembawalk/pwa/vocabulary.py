@@ -67,7 +67,9 @@ def offline_vocabulary() -> dict[str, Any]:
         "defaults": {"said_by": SaidBy.WALKER.value, "walk_minutes": limits.WALK_MINUTES_DEFAULT},
         "limits": {
             "text": limits.TEXT,
-            "walk_minutes": [[minutes, label] for minutes, label in limits.WALK_MINUTES.items()],
+            "walk_minutes": [
+                [minutes, str(label)] for minutes, label in limits.WALK_MINUTES.items()
+            ],
             "customers_spoken_to_max": limits.CUSTOMERS_SPOKEN_TO_MAX,
             "photo": {"side": limits.PHOTO_DEVICE_SIDE},
             # How many days after a walk finished its walker may correct it.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, or_, select, true
 
 from ..extensions import db
@@ -63,7 +64,7 @@ def can_see_person(actor: Person, person_id: int) -> bool:
 def get_visible_person(actor: Person, person_id: int) -> Person:
     person = db.session.get(Person, person_id) if can_see_person(actor, person_id) else None
     if person is None:
-        raise NotFound("person")
+        raise NotFound(_("No such person."))
     return person
 
 
@@ -72,5 +73,5 @@ def get_visible_walk(actor: Person, walk_uuid: uuid.UUID) -> Walk:
         select(Walk).where(Walk.uuid == walk_uuid, visible_walks_clause(actor))
     )
     if walk is None:
-        raise NotFound("walk")
+        raise NotFound(_("No such walk."))
     return walk

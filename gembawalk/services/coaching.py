@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -70,7 +71,7 @@ def _unreviewed():
 
 def review_queue(actor: Person, now: datetime | None = None, limit: int = 100) -> ReviewQueue:
     if not actor.has_role(Role.COACH):
-        raise Forbidden("Only coaches review walks.")
+        raise Forbidden(_("Only coaches review walks."))
     waiting = (
         Walk.manager_id.in_(_coached_ids(actor)),
         Walk.status == WalkStatus.DONE,
@@ -140,9 +141,9 @@ def mark_reviewed(
     the first; the others get that one back. Returns the review and whether this call made it."""
     walk = access.get_visible_walk(actor, walk_id)
     if not may_review(actor, walk):
-        raise Forbidden("Only a coach of this manager marks their walks reviewed.")
+        raise Forbidden(_("Only a coach of this manager marks their walks reviewed."))
     if walk.status != WalkStatus.DONE:
-        raise Conflict("Only a done walk can be reviewed.")
+        raise Conflict(_("Only a done walk can be reviewed."))
     existing = review_of(walk)
     if existing is not None:
         return existing, False
@@ -212,7 +213,7 @@ def _observation_of(walk: Walk, observation_id: uuid_lib.UUID | None) -> Observa
         )
     )
     if observation is None:
-        raise Invalid({"observation_id": "That observation is not on this walk."})
+        raise Invalid({"observation_id": _("That observation is not on this walk.")})
     return observation
 
 
@@ -223,7 +224,7 @@ def _thread_of(walk: Walk, parent_id: uuid_lib.UUID | None) -> Comment | None:
         select(Comment).where(Comment.uuid == parent_id, Comment.walk_id == walk.id)
     )
     if parent is None:
-        raise Invalid({"parent_id": "That comment is not on this walk."})
+        raise Invalid({"parent_id": _("That comment is not on this walk.")})
     return parent.parent or parent  # answering a reply answers its thread
 
 
@@ -234,7 +235,7 @@ def get_comment(actor: Person, comment_id: uuid_lib.UUID) -> Comment:
         .where(Comment.uuid == comment_id, access.visible_walks_clause(actor))
     )
     if comment is None:
-        raise NotFound("No such comment.")
+        raise NotFound(_("No such comment."))
     return comment
 
 
@@ -298,7 +299,7 @@ def add_comment(
         if found is not None:
             if _same_comment(found, actor, walk, text, parent, observation):
                 return found, False
-            raise Invalid({"": "That comment id is already used for a different comment."})
+            raise Invalid({"": _("That comment id is already used for a different comment.")})
     comment = Comment(
         uuid=comment_id or uuid_lib.uuid4(),
         walk_id=walk.id,

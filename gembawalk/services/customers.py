@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -54,7 +55,7 @@ def resolve_choice(
     unit_ids = choosable_unit_ids(person)
     found = list(db.session.scalars(select(Customer).where(Customer.id.in_(ids))))
     if len(found) != len(ids) or any(c.org_unit_id not in unit_ids or not c.active for c in found):
-        raise Invalid({field: "Choose customers from your unit's register."})
+        raise Invalid({field: _("Choose customers from your unit's register.")})
     return found
 
 
@@ -78,11 +79,15 @@ def named_customer(
     try:
         wanted = validation.record_id(customer_id)
     except (TypeError, ValueError) as exc:
-        raise Invalid({"customer_id": "Choose a customer from the register."}) from exc
+        raise Invalid({"customer_id": _("Choose a customer from the register.")}) from exc
     if category != Category.WHAT_MATTERS:
-        raise Invalid({"customer_id": "Only a what matters note names the customer who said it."})
+        raise Invalid(
+            {"customer_id": _("Only a what matters note names the customer who said it.")}
+        )
     if said_by != SaidBy.CUSTOMER:
-        raise Invalid({"said_by": "A note naming the customer who said it is said by a customer."})
+        raise Invalid(
+            {"said_by": _("A note naming the customer who said it is said by a customer.")}
+        )
     met = next((c for c in walk.customers if c.id == wanted), None)
     if met is not None:
         return met
@@ -97,7 +102,7 @@ def _kind(value: str, field: str = "kind") -> CustomerKind:
     try:
         return CustomerKind(value)
     except ValueError as exc:
-        raise Invalid({field: "Choose external or internal."}) from exc
+        raise Invalid({field: _("Choose external or internal.")}) from exc
 
 
 def _check_unique(name: str, org_unit_id: int, field: str, customer_id: int | None = None) -> None:
@@ -107,7 +112,7 @@ def _check_unique(name: str, org_unit_id: int, field: str, customer_id: int | No
     if customer_id is not None:
         query = query.where(Customer.id != customer_id)
     if db.session.scalar(query) is not None:
-        raise Invalid({field: "This unit's register already has a customer of that name."})
+        raise Invalid({field: _("This unit's register already has a customer of that name.")})
 
 
 def add_on_the_spot(
@@ -115,7 +120,7 @@ def add_on_the_spot(
 ) -> Customer:
     """A manager adds a customer they are about to meet to their own unit's register."""
     if not actor.has_role(Role.MANAGER) or actor.org_unit_id is None:
-        raise Forbidden("Only a manager in an org unit can add to its register.")
+        raise Forbidden(_("Only a manager in an org unit can add to its register."))
     name = validation.text(name, f"{prefix}name", "customer_name", required=True, label="Name")
     _check_unique(name, actor.org_unit_id, f"{prefix}name")
     customer = Customer(name=name, kind=_kind(kind, f"{prefix}kind"), org_unit_id=actor.org_unit_id)
@@ -140,7 +145,7 @@ def get_customer(actor: Person, customer_id: int) -> Customer:
     require_admin(actor)
     customer = db.session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound("No such customer.")
+        raise NotFound(_("No such customer."))
     return customer
 
 
@@ -222,7 +227,7 @@ def visible_customer(actor: Person, customer_id: int) -> Customer:
     one for an admin), or one met or named on a walk they may see. Anyone else: Not Found."""
     customer = db.session.get(Customer, customer_id)
     if customer is None:
-        raise NotFound("No such customer.")
+        raise NotFound(_("No such customer."))
     if access.sees_everyone(actor):
         return customer
     units = set(choosable_unit_ids(actor)) | access.led_unit_ids(actor)
@@ -235,7 +240,7 @@ def visible_customer(actor: Person, customer_id: int) -> Customer:
     named = named.where(Observation.customer_id == customer.id, visible)
     if db.session.scalar(met.limit(1)) or db.session.scalar(named.limit(1)):
         return customer
-    raise NotFound("No such customer.")
+    raise NotFound(_("No such customer."))
 
 
 def customer_words(actor: Person, customer_id: int) -> CustomerWords:

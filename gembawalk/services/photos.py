@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Iterator
 from datetime import datetime
 
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -44,14 +45,16 @@ def _observation_of(actor: Person, observation_id: uuid_lib.UUID) -> Observation
         select(Observation).join(Observation.walk).where(Observation.uuid == observation_id)
     )
     if observation is None or observation.walk.manager_id != actor.id:
-        raise Invalid({"": "No such observation: send the observation first."})
+        raise Invalid({"": _("No such observation: send the observation first.")})
     return observation
 
 
 def reencode(data: bytes, declared_type: str) -> tuple[bytes, str, int, int]:
     """The picture drawn again from its pixels: EXIF, GPS, XMP and comments stay behind."""
     if len(data) > MAX_BYTES:
-        raise Invalid({"": f"A photo may be at most {MAX_BYTES // (1024 * 1024)} MiB."})
+        raise Invalid(
+            {"": _("A photo may be at most %(most)d MiB.", most=MAX_BYTES // (1024 * 1024))}
+        )
     image: Image.Image  # the file as opened, then the picture drawn again from it
     try:
         with warnings.catch_warnings():
@@ -59,19 +62,27 @@ def reencode(data: bytes, declared_type: str) -> tuple[bytes, str, int, int]:
             image = Image.open(io.BytesIO(data))
             kind = image.format
             if kind not in FORMATS:
-                raise Invalid({"": "Send a JPEG, PNG or WebP photo."})
+                raise Invalid({"": _("Send a JPEG, PNG or WebP photo.")})
             if FORMATS[kind] != declared_type:
-                raise Invalid({"": f"The photo is {FORMATS[kind]}, not {declared_type}."})
+                raise Invalid(
+                    {
+                        "": _(
+                            "The photo is %(kind)s, not %(declared)s.",
+                            kind=FORMATS[kind],
+                            declared=declared_type,
+                        )
+                    }
+                )
             limit = MAX_PIXELS if kind == "JPEG" else MAX_WHOLE_DECODE_PIXELS
             if image.width * image.height > limit:  # read from the header: nothing decoded yet
-                raise Invalid({"": "The photo has too many pixels; send a smaller one."})
+                raise Invalid({"": _("The photo has too many pixels; send a smaller one.")})
             if kind == "JPEG":  # decode at 1/2, 1/4 or 1/8 while both sides stay >= half
                 image.draft(None, (MAX_SIDE // 2, MAX_SIDE // 2))
             image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise Invalid({"": "That is not a photo that can be read."}) from exc
+        raise Invalid({"": _("That is not a photo that can be read.")}) from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise Invalid({"": "The photo has too many pixels; send a smaller one."}) from exc
+        raise Invalid({"": _("The photo has too many pixels; send a smaller one.")}) from exc
     profile = image.info.get("icc_profile")
     # Keep the way up the camera meant, then drop EXIF; in place, since without an orientation
     # to apply exif_transpose would otherwise return a whole copy of the pixels.
@@ -160,7 +171,7 @@ def _remove(store: PhotoStore, name: str) -> None:
 
 def _repeat(existing: Photo, observation: Observation, digest: str) -> Outcome:
     if existing.observation_id != observation.id or existing.received_sha256 != digest:
-        raise Invalid({"": "This id already names a different photo; send a new id."})
+        raise Invalid({"": _("This id already names a different photo; send a new id.")})
     db.session.commit()
     return Outcome(existing)
 
@@ -216,5 +227,5 @@ def get_photo(actor: Person, photo_id: uuid_lib.UUID) -> Photo:
     """A photo for someone who may see its walk; to anyone else it does not exist."""
     photo = db.session.scalar(select(Photo).where(Photo.uuid == photo_id))
     if photo is None or not can_see_person(actor, photo.observation.walk.manager_id):
-        raise NotFound("No such photo.")
+        raise NotFound(_("No such photo."))
     return photo

@@ -7,6 +7,7 @@ from datetime import date
 from typing import TypeVar
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from .. import limits
 from .errors import Invalid
@@ -36,27 +37,46 @@ EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
 
 
-def day(value: date, field: str, label: str = "The date") -> date:
+def day(value: date, field: str, label: str | None = None) -> date:
     """`value` when it lies within EARLIEST_DAY..LATEST_DAY; anything else is refused."""
     if not EARLIEST_DAY <= value <= LATEST_DAY:
         raise Invalid(
-            {field: f"{label} must be between {EARLIEST_DAY.year} and {LATEST_DAY.year}."}
+            {
+                field: _(
+                    "%(label)s must be between %(first)d and %(last)d.",
+                    label=label or _("The date"),
+                    first=EARLIEST_DAY.year,
+                    last=LATEST_DAY.year,
+                )
+            }
         )
     return value
 
 
 def text(
-    value: str | None, field: str, limit: str, *, required: bool = False, label: str = "This"
+    value: str | None, field: str, limit: str, *, required: bool = False, label: str | None = None
 ) -> str:
     """Strip a text value and hold it to its limit; refuse NUL bytes (PostgreSQL would)."""
     value = (value or "").strip()
+    label = label or _("This")
     if "\x00" in value:
-        raise Invalid({field: f"{label} contains a character that cannot be stored."})
+        raise Invalid(
+            {field: _("%(label)s contains a character that cannot be stored.", label=label)}
+        )
     if required and not value:
-        raise Invalid({field: f"{label} is required."})
+        raise Invalid({field: _("%(label)s is required.", label=label)})
     maximum = LIMITS[limit]
     if len(value) > maximum:
-        raise Invalid({field: f"{label} is {len(value)} characters long; the limit is {maximum}."})
+        raise Invalid(
+            {
+                field: _(
+                    "%(label)s is %(length)d characters long; the limit is %(most)d.",
+                    label=label,
+                    length=len(value),
+                    most=maximum,
+                )
+            }
+        )
     return value
 
 
@@ -69,18 +89,22 @@ def choice(enum_cls, value, field: str, message: str):
 
 
 def email(value: str | None, field: str = "email") -> str:
-    value = text(value, field, "email", required=True, label="Email")
+    value = text(value, field, "email", required=True, label=_("Email"))
     try:
         return validate_email(value, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise Invalid({field: f"Enter a valid email address ({exc})."}) from exc
+        raise Invalid(
+            {field: _("Enter a valid email address (%(problem)s).", problem=exc)}
+        ) from exc
 
 
 def count(value: int | None, field: str, *, maximum: int, label: str) -> int:
     if value is None:
-        raise Invalid({field: f"{label} is required."})
+        raise Invalid({field: _("%(label)s is required.", label=label)})
     if value < 0 or value > maximum:
-        raise Invalid({field: f"{label} must be between 0 and {maximum}."})
+        raise Invalid(
+            {field: _("%(label)s must be between 0 and %(most)d.", label=label, most=maximum)}
+        )
     return value
 
 

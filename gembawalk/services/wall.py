@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -71,7 +72,7 @@ def managed_unit(actor: Person, unit_id: int) -> OrgUnit:
     nothing about what exists."""
     unit = db.session.get(OrgUnit, unit_id) if may_manage(actor, unit_id) else None
     if unit is None:
-        raise NotFound("unit")
+        raise NotFound(_("No such org unit."))
     return unit
 
 
@@ -119,13 +120,13 @@ def regenerate(actor: Person, unit_id: int) -> str:
 def unit_for_token(token: str) -> OrgUnit:
     """Whose wall a token opens. Unknown, revoked or malformed: the same NotFound."""
     if not TOKEN_SHAPE.fullmatch(token or ""):
-        raise NotFound("No such wall.")
+        raise NotFound(_("No such wall."))
     wall = db.session.scalar(select(UnitWall).where(UnitWall.token == token))
     if wall is None or not hmac.compare_digest(wall.token.encode(), token.encode()):
-        raise NotFound("No such wall.")
+        raise NotFound(_("No such wall."))
     unit = db.session.get(OrgUnit, wall.org_unit_id)
     if unit is None:
-        raise NotFound("No such wall.")
+        raise NotFound(_("No such wall."))
     return unit
 
 
@@ -282,21 +283,21 @@ def answer(
     try:
         choice = FixedForUs(given)
     except ValueError:
-        raise Invalid({"answer": "Answer yes or not yet."}) from None
+        raise Invalid({"answer": _("Answer yes or not yet.")}) from None
     if not is_device(device):
-        raise Invalid("This device has no answer cookie: open the wall again, then answer.")
+        raise Invalid(_("This device has no answer cookie: open the wall again, then answer."))
     try:
         key = uuid.UUID(item_key)
     except (TypeError, ValueError):
-        raise NotFound("No such item on this wall.") from None
+        raise NotFound(_("No such item on this wall.")) from None
     observation = db.session.scalar(_wall_query(unit, now).where(Observation.uuid == key))
     if observation is None:
-        raise NotFound("No such item on this wall.")
+        raise NotFound(_("No such item on this wall."))
     if state_of(observation.follow_ups) != WallState.DONE:
-        raise Conflict("Only what is done can be answered: this is not done yet.")
+        raise Conflict(_("Only what is done can be answered: this is not done yet."))
     address = (address or "")[:64] or None
     if address and _over_limit(address, allowance, now):
-        raise TooMany("Too many answers from this network just now: try again later.")
+        raise TooMany(_("Too many answers from this network just now: try again later."))
     row = WallAnswer(
         observation_id=observation.id,
         device=device,
@@ -308,6 +309,6 @@ def answer(
         with db.session.begin_nested():
             db.session.add(row)
     except IntegrityError:
-        raise Conflict("This device has already answered this one.") from None
+        raise Conflict(_("This device has already answered this one.")) from None
     db.session.commit()
     return row

@@ -120,7 +120,7 @@
         tell(section, message);
         // The page around it (the offline shell's observation list) draws what changed.
         section.dispatchEvent(new CustomEvent("gemba:tallied", { bubbles: true, detail: { walk: walkUuid } }));
-      }).catch(function (error) { tell(section, error.message); });
+      }).catch(function (error) { tell(section, say("could_not_keep", { error: error.message })); });
     });
   }
 

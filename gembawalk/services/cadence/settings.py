@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+
 from ... import limits
 from ...extensions import db
+from ...languages import SOURCE
 from ...models import CadencePeriod, OrgUnit, Person
 from ...models.cadence import CadenceTargets
 from .. import audit
@@ -30,7 +34,15 @@ class CadenceSetting:
 
 def _count(value: int | None, field: str, label: str) -> int:
     if value is None or not 0 <= value <= MAX_PER_PERIOD:
-        raise Invalid({field: f"{label}: a whole number from 0 to {MAX_PER_PERIOD}."})
+        raise Invalid(
+            {
+                field: _(
+                    "%(label)s: a whole number from 0 to %(most)d.",
+                    label=label,
+                    most=MAX_PER_PERIOD,
+                )
+            }
+        )
     return value
 
 
@@ -40,7 +52,10 @@ def _apply(row: CadenceTargets, setting: CadenceSetting) -> None:
         return
     errors: dict[str, str] = {}
     values = {}
-    for field, label in (("customer_visits", "Customer visits"), ("gemba_walks", "Gemba walks")):
+    for field, label in (
+        ("customer_visits", _("Customer visits")),
+        ("gemba_walks", _("Gemba walks")),
+    ):
         try:
             values[field] = _count(getattr(setting, field), field, label)
         except Invalid as error:
@@ -67,7 +82,8 @@ def _logged(actor: Person, row: CadenceTargets, subject: str) -> None:
     if visits is None or walks is None or period is None:  # _apply sets all three or none
         detail = "no cadence of its own: the default from above applies"
     else:
-        detail = describe(cadence.Target(visits, walks, period, "own"))
+        with force_locale(SOURCE):  # the audit log is kept in one language
+            detail = describe(cadence.Target(visits, walks, period, "own"))
     audit.add(audit.CADENCE_CHANGED, actor=actor, subject=subject, detail=detail)
 
 
@@ -106,20 +122,18 @@ def inherited_by_unit(actor: Person, unit: OrgUnit) -> cadence.Target:
 
 
 def describe(target: cadence.Target) -> str:
-    """ "1 customer visit and 3 gemba walks a week" """
-
-    def count(n: int, word: str) -> str:
-        return f"{n} {word}{'s' if n != 1 else ''}"
-
-    return (
-        f"{count(target.customer_visits, 'customer visit')} and "
-        f"{count(target.gemba_walks, 'gemba walk')} a {target.period.value}"
-    )
+    """ "1 customer visit and 3 gemba walks a week", in the reader's language."""
+    visits = ngettext("%(num)d customer visit", "%(num)d customer visits", target.customer_visits)
+    walks = ngettext("%(num)d gemba walk", "%(num)d gemba walks", target.gemba_walks)
+    if target.period == CadencePeriod.MONTH:
+        return _("%(visits)s and %(walks)s a month", visits=visits, walks=walks)
+    return _("%(visits)s and %(walks)s a week", visits=visits, walks=walks)
 
 
-def source(target: cadence.Target) -> str:
+def source(target: cadence.Target, about_them: bool = False) -> str:
+    """Where the target comes from, said to the person (or, `about_them`, to an admin)."""
     if target.source == "person":
-        return "set for you"
+        return _("set for them") if about_them else _("set for you")
     if target.source == "unit":
-        return f"the default for {target.source_name}"
-    return "the organisation's default"
+        return _("the default for %(unit)s", unit=target.source_name)
+    return _("the organisation's default")

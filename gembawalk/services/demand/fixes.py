@@ -8,6 +8,7 @@ import uuid as uuid_lib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ... import limits
@@ -123,7 +124,7 @@ def set_aim(item: FollowUp, type_id: object) -> None:
         return
     found = db.session.get(DemandType, wanted)
     if found is None or found not in aim_choices(item):
-        raise Invalid({"demand_type_id": "This demand type is not one of this walk’s unit."})
+        raise Invalid({"demand_type_id": _("This demand type is not one of this walk’s unit.")})
     item.demand_type = found
 
 
@@ -132,7 +133,7 @@ def aim(actor: Person, follow_up_id: uuid_lib.UUID, type_id: object) -> FollowUp
     """From the follow-up's page: whoever may close it names the type it means to reduce."""
     item = followup_rules.get_follow_up(actor, follow_up_id)
     if not followup_rules.may_close(actor, item):
-        raise Forbidden("Only the owner, or whoever made it, changes a follow-up.")
+        raise Forbidden(_("Only the owner, or whoever made it, changes a follow-up."))
     set_aim(item, type_id)
     item.version += 1
     db.session.commit()

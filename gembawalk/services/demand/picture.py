@@ -10,6 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from ... import limits
@@ -104,7 +105,7 @@ def unit_for(actor: Person, unit_id: int | None) -> OrgUnit:
         unit_id = min(led, key=lambda row: row.depth).unit.id if led else actor.org_unit_id
     unit = db.session.get(OrgUnit, unit_id) if unit_id in allowed else None
     if unit is None:
-        raise NotFound("No such org unit.")
+        raise NotFound(_("No such org unit."))
     return unit
 
 

@@ -8,6 +8,7 @@ import uuid as uuid_lib
 from collections import Counter
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from ...extensions import db
@@ -34,7 +35,7 @@ def tally(
     type_id = demand_types.read_type_id(demand_type_id)
     found = db.session.get(DemandType, type_id) if type_id else None
     if found is None:
-        raise Invalid({"demand_type_id": "This demand type is not one of this walk’s unit."})
+        raise Invalid({"demand_type_id": _("This demand type is not one of this walk’s unit.")})
     return walks.add_observation(
         actor,
         walk_id,
@@ -56,13 +57,13 @@ def undo_tally(actor: Person, observation_id: uuid_lib.UUID) -> None:
         stone = db.session.get(RemovedRecord, observation_id)
         if stone is not None and stone.person_id == actor.id:
             return
-        raise NotFound("No such tally.")
+        raise NotFound(_("No such tally."))
     if observation.walk.manager_id != actor.id:
-        raise NotFound("No such tally.")
+        raise NotFound(_("No such tally."))
     if observation.demand_type_id is None:
-        raise Conflict("Only a tally is undone this way: correct other notes instead.")
+        raise Conflict(_("Only a tally is undone this way: correct other notes instead."))
     if observation.walk.status != WalkStatus.IN_PROGRESS:
-        raise Conflict("The walk is no longer being recorded: correct it instead.")
+        raise Conflict(_("The walk is no longer being recorded: correct it instead."))
     db.session.add(
         RemovedRecord(
             uuid=observation.uuid, record_type="observation", person_id=actor.id, reason=UNDONE

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ... import limits
@@ -42,9 +43,9 @@ def may_edit(actor: Person, unit_id: int) -> bool:
 def _unit_to_edit(actor: Person, unit_id: int) -> OrgUnit:
     unit = db.session.get(OrgUnit, unit_id)
     if unit is None or not (may_edit(actor, unit_id) or _sees_unit(actor, unit_id)):
-        raise NotFound("No such org unit.")
+        raise NotFound(_("No such org unit."))
     if not may_edit(actor, unit_id):
-        raise Forbidden("Only whoever leads this unit, or an admin, edits its demand types.")
+        raise Forbidden(_("Only whoever leads this unit, or an admin, edits its demand types."))
     return unit
 
 
@@ -76,19 +77,19 @@ def _check_unique(unit_id: int, name: str, keep: int | None = None) -> None:
     if keep is not None:
         query = query.where(DemandType.id != keep)
     if db.session.scalar(query) is not None:
-        raise Invalid({"name": "This unit already has a demand type by that name."})
+        raise Invalid({"name": _("This unit already has a demand type by that name.")})
 
 
 @rolls_back
 def add_type(actor: Person, unit_id: int, *, name: str | None, kind: str | None) -> DemandType:
     unit = _unit_to_edit(actor, unit_id)
     name = _name(name)
-    chosen = validation.choice(DemandKind, kind, "kind", "Choose value or failure.")
+    chosen = validation.choice(DemandKind, kind, "kind", _("Choose value or failure."))
     in_use = [t for t in own_types(actor, unit.id)[1] if not t.retired]
     if len(in_use) >= limits.DEMAND_TYPES_PER_UNIT:
         raise Invalid(
-            {"": f"A unit keeps at most {limits.DEMAND_TYPES_PER_UNIT} demand types in use: "
-             "retire one first."}
+            {"": _("A unit keeps at most %(most)d demand types in use: retire one first.",
+                   most=limits.DEMAND_TYPES_PER_UNIT)}
         )  # fmt: skip
     _check_unique(unit.id, name)
     position = max((t.position for t in in_use), default=-1) + 1
@@ -101,7 +102,7 @@ def add_type(actor: Person, unit_id: int, *, name: str | None, kind: str | None)
 def _get_editable(actor: Person, type_id: int) -> DemandType:
     demand_type = db.session.get(DemandType, type_id)
     if demand_type is None:
-        raise NotFound("No such demand type.")
+        raise NotFound(_("No such demand type."))
     _unit_to_edit(actor, demand_type.org_unit_id)
     return demand_type
 
@@ -152,12 +153,12 @@ def read_type_id(value: object) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise Invalid({"demand_type_id": "Give the demand type as its id, a whole number."})
+        raise Invalid({"demand_type_id": _("Give the demand type as its id, a whole number.")})
     try:
         return validation.record_id(value)
     except (TypeError, ValueError) as exc:
         raise Invalid(
-            {"demand_type_id": "Give the demand type as its id, a whole number."}
+            {"demand_type_id": _("Give the demand type as its id, a whole number.")}
         ) from exc
 
 
@@ -175,12 +176,17 @@ def type_for(
     if allowed and demand_type.retired and demand_type.id != kept:  # type: ignore[union-attr]
         allowed = False
     if not allowed or demand_type is None:
-        raise Invalid({"demand_type_id": "This demand type is not one of this walk’s unit."})
+        raise Invalid({"demand_type_id": _("This demand type is not one of this walk’s unit.")})
     if DEMAND_CATEGORY[demand_type.kind] != category:
         raise Invalid(
             {
-                "demand_type_id": f"“{demand_type.name}” is {demand_type.kind.label.lower()} "
-                f"demand: its category is {DEMAND_CATEGORY[demand_type.kind].value}."
+                "demand_type_id": _(
+                    "“%(name)s” is a demand type of the kind %(kind)s: its category is "
+                    "%(category)s.",
+                    name=demand_type.name,
+                    kind=demand_type.kind.label,
+                    category=DEMAND_CATEGORY[demand_type.kind].label,
+                )
             }
         )
     return demand_type

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, not_, select, union_all
 
 from ...extensions import db
@@ -36,9 +37,19 @@ from .periods import LocalClock, org_zone
 
 WEEKS = (4, 8, 12)  # the windows a director picks from
 DEFAULT_WEEKS = WEEKS[0]
-WEEKS_MESSAGE = f"Choose {', '.join(map(str, WEEKS[:-1]))} or {WEEKS[-1]} weeks."
+WEEKS_MESSAGE = _l(
+    "Choose %(some)s or %(last)d weeks.", some=", ".join(map(str, WEEKS[:-1])), last=WEEKS[-1]
+)
 UNHEARD_LIMIT = 100  # walks listed; the count covers them all
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # short: 24 hours share the row
+DAYS = (
+    _l("Mon"),
+    _l("Tue"),
+    _l("Wed"),
+    _l("Thu"),
+    _l("Fri"),
+    _l("Sat"),
+    _l("Sun"),
+)  # short: 24 hours share the row
 HOURS = tuple(f"{hour:02d}" for hour in range(24))
 
 

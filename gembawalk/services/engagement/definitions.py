@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnClause, ColumnElement, and_, exists, literal_column, or_, select
 
 from ...models import (
@@ -105,15 +106,21 @@ def voices_heard():
 
 # The coverage figures' definitions in words, for the page beside them (README.md says the same).
 COVERAGE_WORDS = {
-    "unit_walked": "A unit is walked by a done gemba walk or customer visit whose walker belongs "
-    "to it or that met a customer on its register; planned, missed and cancelled walks do not "
-    "count. Among the walks you may see; the window runs from the same weekday that many weeks "
-    "ago to today, both included.",
-    "heat": "Each done walk counts once, at the hour it started in the organisation's time "
-    "zone. An empty cell is an hour of the week no walk has seen: a shift nobody visits.",
-    "unheard": "A done walk with observations none of which says a customer or frontline "
-    "staff said it: every note was left at “Me (the walker)”. The share is of the done walks "
-    "with observations.",
+    "unit_walked": _l(
+        "A unit is walked by a done gemba walk or customer visit whose walker belongs "
+        "to it or that met a customer on its register; planned, missed and cancelled walks do not "
+        "count. Among the walks you may see; the window runs from the same weekday that many weeks "
+        "ago to today, both included."
+    ),
+    "heat": _l(
+        "Each done walk counts once, at the hour it started in the organisation's time "
+        "zone. An empty cell is an hour of the week no walk has seen: a shift nobody visits."
+    ),
+    "unheard": _l(
+        "A done walk with observations none of which says a customer or frontline "
+        "staff said it: every note was left at “Me (the walker)”. The share is of the done walks "
+        "with observations."
+    ),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -98,7 +99,7 @@ def unit_choices(actor: Person) -> list[TreeRow]:
         return rows
     allowed = access.led_unit_ids(actor)
     if not allowed:
-        raise Forbidden("Only people who lead an org unit have a leaderboard.")
+        raise Forbidden(_("Only people who lead an org unit have a leaderboard."))
     return [row for row in rows if row.unit.id in allowed]
 
 
@@ -107,13 +108,13 @@ def scope_for(actor: Person, unit_id: int | None) -> Scope:
     Not Found, and someone who leads nothing is Forbidden."""
     choices = unit_choices(actor)
     if not choices:
-        raise NotFound("No org units exist yet.")
+        raise NotFound(_("No org units exist yet."))
     if unit_id is None:
         return Scope(unit=min(choices, key=lambda row: row.depth).unit, choices=choices)
     for row in choices:
         if row.unit.id == unit_id:
             return Scope(unit=row.unit, choices=choices)
-    raise NotFound("No such org unit.")
+    raise NotFound(_("No such org unit."))
 
 
 def leaderboard(actor: Person, unit_id: int | None, period: Period) -> Board:
@@ -157,7 +158,7 @@ def manager_detail(actor: Person, manager_id: int, period: Period) -> ManagerDet
     may see that manager's walks (services.access), Not Found for anyone else."""
     manager = access.get_visible_person(actor, manager_id)
     if not manager.has_role(Role.MANAGER):
-        raise NotFound("No such manager.")
+        raise NotFound(_("No such manager."))
     figures = figures_for([manager], period)[manager.id]
     visible = access.visible_walks_clause(actor)
     walks = db.session.scalars(

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Integer, case, cast, func, literal, type_coerce
 
 from ...extensions import db
@@ -21,11 +23,11 @@ from .. import validation
 from ..errors import Invalid
 
 PRESETS = {
-    "week": "This week",
-    "4w": "Last 4 weeks",
-    "quarter": "This quarter",
-    "26w": "Last 26 weeks",
-    "custom": "From – to",
+    "week": _l("This week"),
+    "4w": _l("Last 4 weeks"),
+    "quarter": _l("This quarter"),
+    "26w": _l("Last 26 weeks"),
+    "custom": _l("From – to"),
 }
 MAX_DAYS = 2 * 366  # a custom period's cost follows its length: keep it bounded
 
@@ -42,7 +44,7 @@ def parse_day(text: str | None, field: str) -> date | None:
             raise ValueError(text)
         day = date.fromisoformat(text)
     except ValueError as exc:
-        raise Invalid({field: "Give the day as YYYY-MM-DD."}) from exc
+        raise Invalid({field: _("Give the day as YYYY-MM-DD.")}) from exc
     return validation.day(day, field)
 
 
@@ -148,9 +150,9 @@ def choose_period(
     assert first is not None  # every preset sets both ends, as does custom
     assert last is not None
     if last < first:
-        raise Invalid({names[1]: "The end of the period comes before its start."})
+        raise Invalid({names[1]: _("The end of the period comes before its start.")})
     if (last - first).days + 1 > MAX_DAYS:
-        raise Invalid({names[0]: f"Choose a period of at most {MAX_DAYS} days."})
+        raise Invalid({names[0]: _("Choose a period of at most %(most)d days.", most=MAX_DAYS)})
     return Period(first=first, last=last, zone=zone, today=today, preset=preset)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import selectinload
 
@@ -127,7 +128,7 @@ def closure_rates(actor: Person, now: datetime | None = None) -> tuple[list[Unit
     the sum of its teams), and how many are closed. An admin sees
     every unit. Returns the rows (tree order) and the first day of the period."""
     if not sees_closure_rates(actor):
-        raise Forbidden("Closure rates are for directors.")
+        raise Forbidden(_("Closure rates are for directors."))
     today = today_for(actor, now)
     since = today - RATE_PERIOD
     rows = org.tree()

@@ -10,6 +10,7 @@ import uuid as uuid_lib
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
+from flask_babel import gettext as _
 from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -50,17 +51,17 @@ def owner_choices() -> list[Person]:
 def _owner(owner_id: int | None) -> Person:
     person = db.session.get(Person, owner_id) if owner_id else None
     if person is None or not person.active or person.org_unit_id is None:
-        raise Invalid({"owner_id": "Choose an owner from the organisation."})
+        raise Invalid({"owner_id": _("Choose an owner from the organisation.")})
     return person
 
 
 def _due(due_date: date | None, today: date) -> date:
     if due_date is None:
-        raise Invalid({"due_date": "Enter a due date."})
+        raise Invalid({"due_date": _("Enter a due date.")})
     if due_date < today:
-        raise Invalid({"due_date": "Choose today or a later day: a due date cannot be past."})
+        raise Invalid({"due_date": _("Choose today or a later day: a due date cannot be past.")})
     if due_date > today + timedelta(days=3 * 366):
-        raise Invalid({"due_date": "Choose a due date within three years."})
+        raise Invalid({"due_date": _("Choose a due date within three years.")})
     return due_date
 
 
@@ -97,7 +98,7 @@ def get_follow_up(actor: Person, follow_up_id: uuid_lib.UUID) -> FollowUp:
         .options(selectinload(FollowUp.observation), selectinload(FollowUp.owner))
     )
     if item is None:
-        raise NotFound("No such follow-up.")
+        raise NotFound(_("No such follow-up."))
     return item
 
 
@@ -133,7 +134,7 @@ def create_follow_up(
     Returns the follow-up and whether this call made it."""
     walk = access.get_visible_walk(actor, walk_id)
     if not may_add_follow_up(actor, walk):
-        raise Invalid({"walk_id": "Follow-ups come from what was seen: start the walk first."})
+        raise Invalid({"walk_id": _("Follow-ups come from what was seen: start the walk first.")})
     errors: dict[str, str] = {}
     checked: dict[str, Any] = {}  # each rule's answer: the text, the owner, the due date
     for name, rule in (
@@ -162,7 +163,7 @@ def create_follow_up(
         if found is not None:
             if _same(found, actor, walk, observation, text, owner, due):
                 return found, False
-            raise Invalid({"": "That follow-up id is already used for a different follow-up."})
+            raise Invalid({"": _("That follow-up id is already used for a different follow-up.")})
     item = FollowUp(
         uuid=follow_up_id or uuid_lib.uuid4(),
         walk_id=walk.id,
@@ -237,7 +238,7 @@ def close_follow_up(
     Returns the follow-up and whether this call closed it."""
     item = get_follow_up(actor, follow_up_id)
     if not may_close(actor, item):
-        raise Forbidden("Only the owner, or whoever made it, closes a follow-up.")
+        raise Forbidden(_("Only the owner, or whoever made it, closes a follow-up."))
     values = closing(actor, note, now)
     text = values["closing_note"]
     condition = FollowUp.status == FollowUpStatus.OPEN
@@ -252,10 +253,15 @@ def close_follow_up(
         return item, False
     if item.status == FollowUpStatus.CLOSED:
         raise Conflict(
-            f"Already closed by {item.closed_by.display_name if item.closed_by else 'someone'}: "
-            f"{quote(item.closing_note)}"
+            _(
+                "Already closed by %(name)s: %(note)s",
+                name=item.closed_by.display_name,
+                note=quote(item.closing_note),
+            )
+            if item.closed_by
+            else _("Already closed by someone: %(note)s", note=quote(item.closing_note))
         )
-    raise Conflict("The follow-up changed since; reload it and close it again.")
+    raise Conflict(_("The follow-up changed since; reload it and close it again."))
 
 
 def checked_change(
@@ -270,7 +276,7 @@ def checked_change(
     """An open follow-up's new action, owner and due date, held to the rules (a due date left
     as it was may have passed since; a new one may not be past)."""
     if item.status != FollowUpStatus.OPEN:
-        raise Invalid({"": "A closed follow-up cannot be changed."})
+        raise Invalid({"": _("A closed follow-up cannot be changed.")})
     text, owner = _action(action), _owner(owner_id)
     due = due_date if due_date == item.due_date else _due(due_date, today_for(actor, now))
     return text, owner, due

@@ -7,6 +7,8 @@ import uuid as uuid_lib
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ...extensions import db
 from ...models import FollowUp, FollowUpStatus, Person
 from .. import validation
@@ -46,7 +48,7 @@ def _day(body: dict, name: str) -> date:
             return date.fromisoformat(value)
     except ValueError:
         pass
-    raise Invalid({name: "Send a date, YYYY-MM-DD."})
+    raise Invalid({name: _("Send a date, YYYY-MM-DD.")})
 
 
 def wanted_follow_up(body: dict) -> dict[str, Any]:
@@ -59,7 +61,7 @@ def wanted_follow_up(body: dict) -> dict[str, Any]:
         "owner_id": lambda: read_integer(body, "owner_id"),
         "due_date": lambda: _day(body, "due_date"),
         "status": lambda: validation.choice(
-            FollowUpStatus, body["status"], "status", "Send open or closed."
+            FollowUpStatus, body["status"], "status", _("Send open or closed.")
         ),
         "closing_note": lambda: read_text(body, "closing_note"),
         "demand_type_id": lambda: demand_types.read_type_id(body["demand_type_id"]),
@@ -101,12 +103,12 @@ def put_follow_up(actor: Person, follow_up_id: uuid_lib.UUID, body: dict, now: d
             rules.get_follow_up(actor, item.uuid)
         except NotFound:
             raise Invalid({"": TAKEN}) from None
-        raise Forbidden("Only the owner, or whoever made it, changes a follow-up.")
+        raise Forbidden(_("Only the owner, or whoever made it, changes a follow-up."))
 
     def change(item: FollowUp) -> None:
         state = follow_up_state(item)
         if differences(state, wanted, ("walk_id", "observation_id")):
-            raise Invalid({"walk_id": "A follow-up stays on the walk it came from."})
+            raise Invalid({"walk_id": _("A follow-up stays on the walk it came from.")})
         merged = {**state, **wanted}
         if differences(state, wanted, ("demand_type_id",)):  # the demand type it means to reduce
             fixes.set_aim(item, merged["demand_type_id"])
@@ -127,13 +129,13 @@ def put_follow_up(actor: Person, follow_up_id: uuid_lib.UUID, body: dict, now: d
         ):
             return
         if item.status == FollowUpStatus.CLOSED:
-            raise Invalid({"status": "A closed follow-up cannot be changed."})
+            raise Invalid({"status": _("A closed follow-up cannot be changed.")})
         for name, value in rules.closing(actor, merged["closing_note"], now).items():
             setattr(item, name, value)
 
     def create() -> Outcome:
         if wanted.get("walk_id") is None:
-            raise Invalid({"walk_id": "Name the walk the follow-up comes from."})
+            raise Invalid({"walk_id": _("Name the walk the follow-up comes from.")})
         closes = wanted.get("status") == FollowUpStatus.CLOSED
         if closes:  # made and done while offline: refused whole if the note breaks a rule
             rules.clean_closing_note(wanted.get("closing_note"))

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -80,10 +81,10 @@ def change_password(actor: Person, *, current: str, new: str) -> None:
     """A new password ends every session of the actor's: whoever knew the old one is signed
     out everywhere (the view then starts a fresh session for the device that changed it)."""
     if not passwords.verify_password(actor.password_hash, current or ""):
-        raise Invalid({"current_password": "That is not your current password."})
+        raise Invalid({"current_password": _("That is not your current password.")})
     passwords.check_policy(new, "new_password")
     if new == current:
-        raise Invalid({"new_password": "Choose a password different from the current one."})
+        raise Invalid({"new_password": _("Choose a password different from the current one.")})
     actor.password_hash = passwords.hash_password(new)
     audit.add(audit.PASSWORD_CHANGED, actor=actor, subject=actor.email)
     sessions.end_all(actor)
@@ -104,7 +105,7 @@ def _roles(values: Iterable[str]) -> set[Role]:
     try:
         return {Role(v) for v in values}
     except ValueError as exc:
-        raise Invalid({"roles": "Choose roles from the list."}) from exc
+        raise Invalid({"roles": _("Choose roles from the list.")}) from exc
 
 
 def _people(ids: Iterable[int], field: str, role: Role) -> list[Person]:
@@ -113,7 +114,9 @@ def _people(ids: Iterable[int], field: str, role: Role) -> list[Person]:
         return []
     found = list(db.session.scalars(select(Person).where(Person.id.in_(ids))))
     if len(found) != len(ids) or not all(p.has_role(role) for p in found):
-        raise Invalid({field: f"Choose people who hold the {role.value} role."})
+        raise Invalid(
+            {field: _("Choose people who hold the %(role)s role.", role=role.label.lower())}
+        )
     return found
 
 
@@ -121,7 +124,7 @@ def _units(ids: Iterable[int], field: str) -> list[OrgUnit]:
     ids = set(ids)
     found = list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))) if ids else []
     if len(found) != len(ids):
-        raise Invalid({field: "Choose org units from the list."})
+        raise Invalid({field: _("Choose org units from the list.")})
     return found
 
 
@@ -137,12 +140,12 @@ def known_zones() -> frozenset[str]:
 def timezone_name(value: str | None, field: str = "timezone") -> str | None:
     """An IANA zone name such as Europe/London, or None for the organisation's zone."""
     if value is not None and not isinstance(value, str):  # a JSON body may send anything
-        raise Invalid({field: "Use an IANA time zone name, such as Europe/Paris."})
+        raise Invalid({field: _("Use an IANA time zone name, such as Europe/Paris.")})
     value = (value or "").strip()
     if not value:
         return None
     if value not in known_zones():  # also keeps out NUL bytes and paths such as ../etc
-        raise Invalid({field: "Use an IANA time zone name, such as Europe/Paris."})
+        raise Invalid({field: _("Use an IANA time zone name, such as Europe/Paris.")})
     return value
 
 
@@ -157,14 +160,14 @@ def _free_email(value: str, person: Person) -> str:
 def _wanted_roles(values: Iterable[str]) -> set[Role]:
     wanted = _roles(values)
     if not wanted:
-        raise Invalid({"roles": "Give at least one role."})
+        raise Invalid({"roles": _("Give at least one role.")})
     return wanted
 
 
 def _coaches(ids: Iterable[int], person: Person) -> list[Person]:
     coaches = _people(ids, "coach_ids", Role.COACH)
     if person.id is not None and any(c.id == person.id for c in coaches):
-        raise Invalid({"coach_ids": "Nobody coaches themselves."})
+        raise Invalid({"coach_ids": _("Nobody coaches themselves.")})
     return coaches
 
 
@@ -288,7 +291,7 @@ def get_person(actor: Person, person_id: int) -> Person:
     require_admin(actor)
     person = db.session.get(Person, person_id)
     if person is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return person
 
 
@@ -303,7 +306,7 @@ def update_person(actor: Person, person_id: int, **fields) -> Person:
         audit.add(audit.PERSON_CHANGED, actor=actor, subject=person.email, detail=after)
     # Ids, not identity: the actor may be a proxy such as Flask-Login's current_user.
     if person.id == actor.id and Role.ADMIN not in person.roles:
-        raise Invalid({"roles": "You cannot remove your own admin role."})
+        raise Invalid({"roles": _("You cannot remove your own admin role.")})
     _commit_person()
     return person
 
@@ -313,7 +316,7 @@ def set_active(actor: Person, person_id: int, active: bool) -> Person:
     """Deactivate (ending every session at once) or reactivate someone; never oneself."""
     person = get_person(actor, person_id)
     if person.id == actor.id and not active:
-        raise Forbidden("You cannot deactivate yourself. Ask another admin.")
+        raise Forbidden(_("You cannot deactivate yourself. Ask another admin."))
     if person.active != active:
         kind = audit.PERSON_REACTIVATED if active else audit.PERSON_DEACTIVATED
         audit.add(kind, actor=actor, subject=person.email)
@@ -378,7 +381,7 @@ def bootstrap_admin(
 ) -> Person:
     """Make an admin without an acting admin: the first-run page, or `flask create-admin`."""
     if only_if_empty and count_people() > 0:
-        raise Forbidden("The first admin already exists.")
+        raise Forbidden(_("The first admin already exists."))
     passwords.check_policy(password)
     person = Person(
         email=validation.email(email),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -33,7 +34,7 @@ class UnitSummary:
 
 def require_admin(actor: Person) -> None:
     if not actor.has_role(Role.ADMIN):
-        raise Forbidden("Only an admin can do this.")
+        raise Forbidden(_("Only an admin can do this."))
 
 
 def all_units() -> list[OrgUnit]:
@@ -108,7 +109,7 @@ def find_unit(actor: Person, unit_id: int) -> OrgUnit:
     require_admin(actor)
     unit = db.session.get(OrgUnit, unit_id)
     if unit is None:
-        raise NotFound("No such org unit.")
+        raise NotFound(_("No such org unit."))
     return unit
 
 
@@ -148,7 +149,7 @@ def lineage_ids(unit_id: int) -> list[int]:
 def get_unit(unit_id: int | None, field: str = "org_unit_id") -> OrgUnit:
     unit = db.session.get(OrgUnit, unit_id) if unit_id else None
     if unit is None:
-        raise Invalid({field: "Choose an org unit."})
+        raise Invalid({field: _("Choose an org unit.")})
     return unit
 
 
@@ -159,7 +160,9 @@ def _validated(
     if parent_id:
         get_unit(parent_id, "parent_id")
         if unit_id is not None and parent_id in subtree_ids(unit_id):
-            raise Invalid({"parent_id": "A unit cannot sit below itself or one of its own units."})
+            raise Invalid(
+                {"parent_id": _("A unit cannot sit below itself or one of its own units.")}
+            )
     parent_id = parent_id or None
     siblings = named(parent_id, name)
     if unit_id is not None:

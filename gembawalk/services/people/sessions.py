@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import contains_eager
@@ -156,7 +157,7 @@ def end(actor: Person, session_id: int, *, facts: dict | None = None) -> str:
         )
     )
     if device is None:
-        raise NotFound("That session has ended already.")
+        raise NotFound(_("That session has ended already."))
     label = device.label
     audit.add(audit.SIGN_OUT, actor=actor, subject=actor.email, detail=label, **(facts or {}))
     db.session.delete(device)

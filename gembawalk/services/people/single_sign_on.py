@@ -19,14 +19,22 @@ UNVERIFIED = "unverified"
 UNKNOWN = "unknown"
 INACTIVE = "inactive"
 REASONS = {
-    NO_EMAIL: "Your sign-in did not tell Gemba Walk your email address, so it cannot tell who "
-    "you are. Ask your IT team to release the email claim to Gemba Walk.",
-    UNVERIFIED: "Your sign-in service has not verified the email address {email}, so Gemba "
-    "Walk will not sign you in with it.",
-    UNKNOWN: "Nobody in Gemba Walk has the email address {email}. Ask your Gemba Walk admin to "
-    "add you with that address.",
-    INACTIVE: "The Gemba Walk account for {email} is switched off. Ask your Gemba Walk admin "
-    "to switch it on again.",
+    NO_EMAIL: _l(
+        "Your sign-in did not tell Gemba Walk your email address, so it cannot tell who "
+        "you are. Ask your IT team to release the email claim to Gemba Walk."
+    ),
+    UNVERIFIED: _l(
+        "Your sign-in service has not verified the email address %(email)s, so Gemba "
+        "Walk will not sign you in with it."
+    ),
+    UNKNOWN: _l(
+        "Nobody in Gemba Walk has the email address %(email)s. Ask your Gemba Walk admin to "
+        "add you with that address."
+    ),
+    INACTIVE: _l(
+        "The Gemba Walk account for %(email)s is switched off. Ask your Gemba Walk admin "
+        "to switch it on again."
+    ),
 }
 USE_SINGLE_SIGN_ON = _l("Password sign-in is off here: sign in with single sign-on.")
 NOTHING_TO_CHANGE = _l(
@@ -40,7 +48,7 @@ class SignInRefused(DomainError):
 
     def __init__(self, reason: str, email: str | None = None):
         self.reason, self.email = reason, email
-        super().__init__(REASONS[reason].format(email=email))
+        super().__init__(str(REASONS[reason]) % {"email": email})
 
 
 def email_verified(claims: Mapping[str, Any]) -> bool:

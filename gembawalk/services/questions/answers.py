@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ... import limits
 from ...extensions import db
+from ...i18n import format_number
 from ...models import AnswerType, Person, Walk, WalkKind, YesNo
 from ...models.vocabulary import QUESTION_WORDS
 from .. import validation
@@ -64,7 +66,7 @@ def _one(question: dict, given: object) -> str:
     if isinstance(given, int | float) and question["answer_type"] == AnswerType.NUMBER.value:
         given = str(given)
     if not isinstance(given, str):
-        raise Invalid({name: "Send the answer as text."})
+        raise Invalid({name: _("Send the answer as text.")})
     value = validation.text(given, name, "answer", label="The answer")
     if not value:
         if question["required"]:
@@ -72,17 +74,21 @@ def _one(question: dict, given: object) -> str:
         return ""
     kind = question["answer_type"]
     if kind == AnswerType.YES_NO.value:
-        return validation.choice(YesNo, value.lower(), name, "Answer yes or no.").value
+        return validation.choice(YesNo, value.lower(), name, _("Answer yes or no.")).value
     if kind == AnswerType.CHOICE.value:
         if value not in question["choices"]:
-            raise Invalid({name: "Choose one of: " + ", ".join(question["choices"]) + "."})
+            raise Invalid(
+                {name: _("Choose one of: %(choices)s.", choices=", ".join(question["choices"]))}
+            )
         return value
     if kind == AnswerType.NUMBER.value:
         try:
             return _number(value)
         except ValueError as exc:
-            most = f"{limits.ANSWER_NUMBER_MAX:,}"
-            raise Invalid({name: f"Enter a number between -{most} and {most}."}) from exc
+            most = format_number(limits.ANSWER_NUMBER_MAX)  # "1,000,000,000", "1.000.000.000"
+            raise Invalid(
+                {name: _("Enter a number between -%(most)s and %(most)s.", most=most)}
+            ) from exc
     return value
 
 
@@ -93,12 +99,14 @@ def read(questions: list[dict], given: object, checks: validation.Checks) -> dic
     if given is None:
         given = {}
     if not isinstance(given, dict):
-        checks.refuse("answers", "Send the answers as an object of answers by question id.")
+        checks.refuse("answers", _("Send the answers as an object of answers by question id."))
         return {}
     ids = {str(q["id"]) for q in questions}
     stray = sorted(key for key in given if str(key) not in ids)
     if stray:
-        checks.refuse("answers", "Not a question this walk was asked: " + ", ".join(stray) + ".")
+        checks.refuse(
+            "answers", _("Not a question this walk was asked: %(ids)s.", ids=", ".join(stray))
+        )
     kept: dict[str, str] = {}
     sent: dict = given
     for question in questions:

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ... import limits
@@ -28,9 +29,9 @@ def _unit_to_edit(actor: Person, unit_id: int) -> OrgUnit:
     unit = db.session.get(OrgUnit, unit_id)
     sees = actor.org_unit_id is not None and unit_id in lineage_ids(actor.org_unit_id)
     if unit is None or not (may_edit(actor, unit_id) or sees):
-        raise NotFound("No such org unit.")
+        raise NotFound(_("No such org unit."))
     if not may_edit(actor, unit_id):
-        raise Forbidden("Only whoever leads this unit, or an admin, edits its questions.")
+        raise Forbidden(_("Only whoever leads this unit, or an admin, edits its questions."))
     return unit
 
 
@@ -85,14 +86,20 @@ def _choices(answer_type: AnswerType | None, given: str | None) -> list[str]:
         return []
     low, high = limits.QUESTION_CHOICES_MIN, limits.QUESTION_CHOICES_MAX
     if not low <= len(lines) <= high:
-        raise Invalid({"choices": f"Give from {low} to {high} choices, one per line."})
+        raise Invalid(
+            {
+                "choices": _(
+                    "Give from %(low)d to %(high)d choices, one per line.", low=low, high=high
+                )
+            }
+        )
     most = limits.TEXT["question_choice"]
     if any(len(line) > most for line in lines):
-        raise Invalid({"choices": f"Each choice can be at most {most} characters."})
+        raise Invalid({"choices": _("Each choice can be at most %(most)d characters.", most=most)})
     if len({line.lower() for line in lines}) != len(lines):
-        raise Invalid({"choices": "Give each choice once."})
+        raise Invalid({"choices": _("Give each choice once.")})
     if any("\x00" in line for line in lines):
-        raise Invalid({"choices": "A choice contains a character that cannot be stored."})
+        raise Invalid({"choices": _("A choice contains a character that cannot be stored.")})
     return lines
 
 
@@ -102,7 +109,7 @@ def check_question(actor: Person, unit_id: int, new: NewQuestion) -> dict:
     checks = validation.Checks()
     kind = checks.run(
         lambda: validation.choice(
-            WalkKind, new.walk_kind, "walk_kind", "Choose a customer visit or a gemba walk."
+            WalkKind, new.walk_kind, "walk_kind", _("Choose a customer visit or a gemba walk.")
         )
     )
     text = checks.run(
@@ -110,7 +117,7 @@ def check_question(actor: Person, unit_id: int, new: NewQuestion) -> dict:
     )
     answer_type = checks.run(
         lambda: validation.choice(
-            AnswerType, new.answer_type, "answer_type", "Choose an answer type."
+            AnswerType, new.answer_type, "answer_type", _("Choose an answer type.")
         )
     )
     choices = checks.run(lambda: _choices(answer_type, new.choices))
@@ -121,8 +128,12 @@ def check_question(actor: Person, unit_id: int, new: NewQuestion) -> dict:
         if len(in_use) >= limits.QUESTIONS_PER_KIND:
             checks.refuse(
                 "walk_kind",
-                f"A unit asks at most {limits.QUESTIONS_PER_KIND} questions on a "
-                f"{kind.label.lower()}: retire one first.",
+                _(
+                    "A unit asks at most %(most)d questions on one kind of walk (%(kind)s): "
+                    "retire one first.",
+                    most=limits.QUESTIONS_PER_KIND,
+                    kind=kind.label,
+                ),
             )
     checks.raise_any()
     return {
@@ -162,7 +173,7 @@ def _siblings(unit_id: int, kind: WalkKind) -> list[UnitQuestion]:
 def _get_editable(actor: Person, question_id: int) -> UnitQuestion:
     question = db.session.get(UnitQuestion, question_id)
     if question is None:
-        raise NotFound("No such question.")
+        raise NotFound(_("No such question."))
     _unit_to_edit(actor, question.org_unit_id)
     return question
 
@@ -191,8 +202,8 @@ def restore_question(actor: Person, question_id: int) -> UnitQuestion:
     if question.retired_at is not None:
         if len(_siblings(question.org_unit_id, question.walk_kind)) >= limits.QUESTIONS_PER_KIND:
             raise Invalid(
-                {"": f"A unit asks at most {limits.QUESTIONS_PER_KIND} questions on one kind "
-                 "of walk: retire one first."}
+                {"": _("A unit asks at most %(most)d questions on one kind of walk: retire "
+                       "one first.", most=limits.QUESTIONS_PER_KIND)}
             )  # fmt: skip
         question.retired_at = None
         question.position = len(_siblings(question.org_unit_id, question.walk_kind))

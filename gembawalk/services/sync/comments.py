@@ -7,6 +7,8 @@ import uuid as uuid_lib
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ...models import Comment, Person
 from .. import access, coaching
 from ..errors import Forbidden, Invalid
@@ -67,17 +69,17 @@ def put_comment(actor: Person, comment_id: uuid_lib.UUID, body: dict, now: datet
 
     def not_mine(comment: Comment) -> None:
         if access.can_see_person(actor, comment.walk.manager_id):
-            raise Forbidden("Only the author changes a comment.")
+            raise Forbidden(_("Only the author changes a comment."))
         raise Invalid({"": TAKEN})
 
     def change(comment: Comment) -> None:
         if "walk_id" in wanted and wanted["walk_id"] != comment.walk.uuid:
-            raise Invalid({"walk_id": "A comment cannot move to another walk."})
+            raise Invalid({"walk_id": _("A comment cannot move to another walk.")})
         comment.body = coaching.comment_text(wanted.get("body"))
 
     def create() -> Outcome:
         if wanted.get("walk_id") is None:
-            raise Invalid({"walk_id": "Name the walk the comment is on."})
+            raise Invalid({"walk_id": _("Name the walk the comment is on.")})
         refuse_on_removed_walk(actor, wanted["walk_id"])
         comment, created = coaching.add_comment(
             actor,

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ...extensions import db
@@ -99,7 +101,7 @@ def count_open_conflicts(actor: Person) -> int:
 def get_conflict(actor: Person, conflict_id: int) -> SyncConflict:
     conflict = db.session.get(SyncConflict, conflict_id)
     if conflict is None or conflict.person_id != actor.id:
-        raise NotFound("No such conflict.")
+        raise NotFound(_("No such conflict."))
     return conflict
 
 
@@ -110,28 +112,28 @@ def conflicting_record(conflict: SyncConflict) -> Record | None:
 
 
 LABELS = {
-    "kind": "Kind",
-    "status": "Status",
-    "planned_start": "Planned for",
-    "planned_minutes": "Minutes planned",
-    "place": "Place",
-    "purpose": "Purpose",
-    "customer_ids": "Customers",
-    "started_at": "Started",
-    "completed_at": "Finished",
-    "customers_spoken_to": "Customers spoken to",
-    "frontline_met": "Frontline people met",
+    "kind": _l("Kind"),
+    "status": _l("Status"),
+    "planned_start": _l("Planned for"),
+    "planned_minutes": _l("Minutes planned"),
+    "place": _l("Place"),
+    "purpose": _l("Purpose"),
+    "customer_ids": _l("Customers"),
+    "started_at": _l("Started"),
+    "completed_at": _l("Finished"),
+    "customers_spoken_to": _l("Customers spoken to"),
+    "frontline_met": _l("Frontline people met"),
     "summary": "Summary",
-    "category": "Category",
-    "waste_type": "Waste",
-    "said_by": "Said by",
-    "text": "Note",
-    "made_at": "Made at",
-    "body": "Comment",
-    "action": "Action",
-    "owner_id": "Owner (person number)",
-    "due_date": "Due",
-    "closing_note": "What was done",
+    "category": _l("Category"),
+    "waste_type": _l("Waste"),
+    "said_by": _l("Said by"),
+    "text": _l("Note"),
+    "made_at": _l("Made at"),
+    "body": _l("Comment"),
+    "action": _l("Action"),
+    "owner_id": _l("Owner (person number)"),
+    "due_date": _l("Due"),
+    "closing_note": _l("What was done"),
 }
 
 
@@ -201,12 +203,12 @@ def apply_mine(actor: Person, conflict_id: int, now: datetime | None = None) -> 
         return conflict
     record = conflicting_record(conflict)
     if record is None:
-        raise NotFound("That record is no longer held.")
+        raise NotFound(_("That record is no longer held."))
     body = {**json.loads(conflict.body), "base_version": record.version}
     put = KINDS[conflict.record_type].put
     outcome = put(actor, record.uuid, body, now=now)
     if outcome.conflict is not None:
-        raise Conflict("It changed again in the meantime. Look again.")
+        raise Conflict(_("It changed again in the meantime. Look again."))
     conflict = get_conflict(actor, conflict_id)
     conflict.resolved_at, conflict.resolution = now or utcnow(), ConflictResolution.APPLIED_MINE
     db.session.commit()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid as uuid_lib
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -27,7 +28,7 @@ MAX_DAYS = 400
 def held(actor: Person, uuids: object) -> tuple[list[dict], list[str]]:
     """Which of these ids the server holds for this person, and at which version."""
     if not isinstance(uuids, list) or len(uuids) > MAX_STATUS_UUIDS:
-        raise Invalid({"uuids": f"Send a list of at most {MAX_STATUS_UUIDS} ids."})
+        raise Invalid({"uuids": _("Send a list of at most %(most)d ids.", most=MAX_STATUS_UUIDS)})
     wanted = {parse_uuid(value, "uuids") for value in uuids}
     found: dict[uuid_lib.UUID, dict] = {}
     if wanted:
@@ -58,9 +59,9 @@ def walks_between(actor: Person, first: date, last: date) -> list[Walk]:
     """The manager's walks planned from `first` to `last` (their local days, inclusive), and
     any walk in progress, with customers, observations and photos loaded in a few queries."""
     if last < first:
-        raise Invalid({"to": "The end comes before the start."})
+        raise Invalid({"to": _("The end comes before the start.")})
     if (last - first).days > MAX_DAYS:
-        raise Invalid({"to": f"Ask for at most {MAX_DAYS} days at a time."})
+        raise Invalid({"to": _("Ask for at most %(most)d days at a time.", most=MAX_DAYS)})
     zone = zone_for(actor)
     start, end = day_range_utc(first, zone)[0], day_range_utc(last, zone)[1]
     query = (

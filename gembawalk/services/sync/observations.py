@@ -8,6 +8,7 @@ import uuid as uuid_lib
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
@@ -95,7 +96,7 @@ def put_observation(
 
     def change(observation: Observation) -> None:
         if "walk_id" in wanted and wanted["walk_id"] != observation.walk.uuid:
-            raise Invalid({"walk_id": "An observation cannot move to another walk."})
+            raise Invalid({"walk_id": _("An observation cannot move to another walk.")})
         walks.check_observable(observation.walk)
         merged = {**observation_state(observation), **wanted}
         said = {name: merged[name] for name in SAID}
@@ -103,7 +104,7 @@ def put_observation(
             # A note on a done walk is corrected, and what it said is kept; when it was made
             # is not part of a correction.
             if differences(observation_state(observation), wanted, ("made_at",)):
-                raise Invalid({"made_at": "When a note on a done walk was made is kept."})
+                raise Invalid({"made_at": _("When a note on a done walk was made is kept.")})
             corrections.revise_observation(actor, observation, **said, now=now)
             return
         with db.session.no_autoflush:
@@ -129,12 +130,12 @@ def _create_observation(
     actor: Person, observation_id: uuid_lib.UUID, wanted: dict, now: datetime
 ) -> Outcome:
     if "walk_id" not in wanted:
-        raise Invalid({"walk_id": "Send the walk's id."})
+        raise Invalid({"walk_id": _("Send the walk's id.")})
     walk = find_by_uuid(Walk, wanted["walk_id"])
     if walk is None:
         refuse_on_removed_walk(actor, wanted["walk_id"])
     if walk is None or walk.manager_id != actor.id:
-        raise Invalid({"walk_id": "No such walk: send the walk first."})
+        raise Invalid({"walk_id": _("No such walk: send the walk first.")})
     walks.check_observable(walk)
     observation = Observation(
         uuid=observation_id,
@@ -162,5 +163,5 @@ def _create_observation(
     if stored is observation:
         return Outcome(observation, created=True)
     if not _observation_holds(stored, wanted):
-        raise Invalid({"": "This id already names a different observation; send a new id."})
+        raise Invalid({"": _("This id already names a different observation; send a new id.")})
     return Outcome(stored)

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -61,6 +63,16 @@ def answer_from_memory() -> Iterator[None]:
         session.expire_on_commit = True
 
 
+# A create under an id another record of the same kind already has, by the kind's name.
+TAKEN_BY_ANOTHER = {
+    "walk": _l("This id already names a different walk; send a new id."),
+    "observation": _l("This id already names a different observation; send a new id."),
+    "comment": _l("This id already names a different comment; send a new id."),
+    "follow-up": _l("This id already names a different follow-up; send a new id."),
+    "": _l("This id already names a different record; send a new id."),
+}
+
+
 def device_put(fn):
     """The outer shape of every put by UUID: a refused one leaves nothing half-written, the
     answer is built from what was written, and `now` is the clock's unless a test gives one.
@@ -84,7 +96,7 @@ def read_text(body: dict, name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise Invalid({name: "Send text."})
+        raise Invalid({name: _("Send text.")})
     return value.strip()
 
 
@@ -98,7 +110,7 @@ def read_instant(body: dict, name: str) -> datetime | None:
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
-        raise Invalid({name: "Send an ISO 8601 date and time with its UTC offset."})
+        raise Invalid({name: _("Send an ISO 8601 date and time with its UTC offset.")})
     validation.day(parsed.date(), name)  # before astimezone, which overflows at year 1 or 9999
     return parsed.astimezone(utcnow().tzinfo)
 
@@ -109,7 +121,7 @@ def read_integer(body: dict, name: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid({name: "Send a whole number."})
+        raise Invalid({name: _("Send a whole number.")})
     return value
 
 
@@ -118,7 +130,7 @@ def parse_uuid(value: Any, name: str) -> uuid_lib.UUID:
     try:
         return uuid_lib.UUID(str(value))
     except ValueError as exc:
-        raise Invalid({name: "Send a UUID."}) from exc
+        raise Invalid({name: _("Send a UUID.")}) from exc
 
 
 def read_uuid(body: dict, name: str) -> uuid_lib.UUID | None:
@@ -135,7 +147,7 @@ def not_future(moment: datetime, now: datetime, name: str) -> datetime:
     """A moment the device says something happened at, refused when it has not come yet."""
     # The same allowance for a device clock as completing a walk on the page gives.
     if moment > now + walks.CLOCK_SKEW:
-        raise Invalid({name: "That time has not come yet."})
+        raise Invalid({name: _("That time has not come yet.")})
     return moment
 
 
@@ -240,7 +252,7 @@ def put_by_uuid(
             db.session.commit()
             return Outcome(record)
         if based_on is None:
-            raise Invalid({"": f"This id already names a different {what}; send a new id."})
+            raise Invalid({"": str(TAKEN_BY_ANOTHER.get(what, TAKEN_BY_ANOTHER[""]))})
         if based_on != record.version:
             return Outcome(record, conflict=keep_conflict(actor, what, record, based_on, body))
         change(record)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid as uuid_lib
 from collections.abc import Sequence
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
@@ -57,4 +58,4 @@ def refuse_on_removed_walk(actor: Person, walk_id: uuid_lib.UUID | None) -> None
         return
     stone = db.session.get(RemovedRecord, walk_id)
     if stone is not None and stone.record_type == "walk" and stone.person_id == actor.id:
-        raise Gone(f"The walk it was on is gone. {stone.reason}")
+        raise Gone(_("The walk it was on is gone. %(reason)s", reason=stone.reason))

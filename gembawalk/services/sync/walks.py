@@ -8,6 +8,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ... import limits
 from ...extensions import db
 from ...models import Person, Walk, WalkKind, WalkStatus
@@ -58,7 +60,7 @@ def _ids(body: dict, name: str) -> list[int]:
     if not isinstance(value, list) or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in value
     ):
-        raise Invalid({name: "Send a list of customer ids."})
+        raise Invalid({name: _("Send a list of customer ids.")})
     return sorted(set(value))
 
 
@@ -70,7 +72,7 @@ def _enum(enum_cls, body: dict, name: str, default=None):
         return enum_cls(value)
     except ValueError as exc:
         choices = ", ".join(m.value for m in enum_cls)
-        raise Invalid({name: f"Send one of: {choices}."}) from exc
+        raise Invalid({name: _("Send one of: %(choices)s.", choices=choices)}) from exc
 
 
 def _answers(body: dict) -> dict[str, str]:
@@ -81,7 +83,7 @@ def _answers(body: dict) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise Invalid({"answers": "Send the answers as an object of answers by question id."})
+        raise Invalid({"answers": _("Send the answers as an object of answers by question id.")})
     found: dict[str, str] = {}
     for key, given in value.items():
         if isinstance(given, bool):
@@ -91,7 +93,7 @@ def _answers(body: dict) -> dict[str, str]:
         elif given is None:
             continue
         elif not isinstance(given, str):
-            raise Invalid({"answers": "Send each answer as text, a number, true or false."})
+            raise Invalid({"answers": _("Send each answer as text, a number, true or false.")})
         if given.strip():
             found[str(key)] = given
     return found
@@ -100,7 +102,7 @@ def _answers(body: dict) -> dict[str, str]:
 def _flag(body: dict, name: str) -> bool:
     value = body.get(name)
     if not isinstance(value, bool):
-        raise Invalid({name: "Send true or false."})
+        raise Invalid({name: _("Send true or false.")})
     return value
 
 
@@ -198,12 +200,12 @@ def _move_walk(actor: Person, walk: Walk, wanted: dict[str, Any], now: datetime,
     merged = {**state, **wanted}
     target = merged["status"]
     if not new and differences(state, wanted, FLAGS):
-        raise Invalid({"": "Whether a walk was planned is set when it is made."})
+        raise Invalid({"": _("Whether a walk was planned is set when it is made.")})
     # customer_ids are the customers to meet on a plan, and those met on a done walk.
     plan_names = PLAN_FIELDS if target != WalkStatus.DONE else PLAN_FIELDS[:-1]
     if new or differences(state, wanted, plan_names):
         if walk.status != WalkStatus.PLANNED:
-            raise Invalid({"": "Only a planned walk can be changed."})
+            raise Invalid({"": _("Only a planned walk can be changed.")})
         walks.apply_plan(actor, walk, _plan_for(walk, merged), now, allow_past=True)
     if target == walk.status:
         changed = differences(walk_state(walk), wanted, COMPARED[target])
@@ -211,12 +213,20 @@ def _move_walk(actor: Person, walk: Walk, wanted: dict[str, Any], now: datetime,
             # What is left to differ on a done walk is its record: a correction, kept.
             corrections.revise_walk(actor, walk, _record_for(walk, merged), now)
         elif target != WalkStatus.PLANNED and changed:
-            raise Invalid({"": f"A walk {target.label.lower()} cannot be changed."})
+            raise Invalid(
+                {"": _("A walk that is %(status)s cannot be changed.", status=target.label.lower())}
+            )
         return
     steps = PATHS.get((walk.status, target))
     if steps is None:
         raise Invalid(
-            {"status": f"A walk {walk.status.label.lower()} cannot become {target.label.lower()}."}
+            {
+                "status": _(
+                    "A walk that is %(status)s cannot become %(target)s.",
+                    status=walk.status.label.lower(),
+                    target=target.label.lower(),
+                )
+            }
         )
     for step in steps:
         if step == "start":
@@ -275,12 +285,12 @@ def _create_walk(actor: Person, walk_id: uuid_lib.UUID, wanted: dict, now: datet
     walk.recorded_after = wanted.get("recorded_after", False)
     walk.unplanned = wanted.get("unplanned", walk.recorded_after)
     if walk.recorded_after and wanted.get("status") != WalkStatus.DONE:
-        raise Invalid({"recorded_after": "Only a done walk is recorded after the fact."})
+        raise Invalid({"recorded_after": _("Only a done walk is recorded after the fact.")})
     with db.session.no_autoflush:
         _move_walk(actor, walk, {"status": WalkStatus.PLANNED, **wanted}, now, new=True)
     stored = walks.store_new_walk(actor, walk)
     if stored is walk:
         return Outcome(walk, created=True)
     if not _holds(stored, wanted):  # another request made this id first, with another body
-        raise Invalid({"": "This id already names a different walk; send a new id."})
+        raise Invalid({"": _("This id already names a different walk; send a new id.")})
     return Outcome(stored)

@@ -65,14 +65,14 @@ def person_for_token(token: str) -> Person:
     """Whose feed a token opens. Unknown, revoked, malformed, or a deactivated person's: all
     the same NotFound, so the answer tells a guesser nothing."""
     if not TOKEN_SHAPE.fullmatch(token or ""):
-        raise NotFound("No such calendar.")
+        raise NotFound(gettext("No such calendar."))
     person = db.session.scalar(select(Person).where(Person.calendar_token == token))
     if (
         person is None
         or not person.active
         or not hmac.compare_digest(person.calendar_token.encode(), token.encode())
     ):
-        raise NotFound("No such calendar.")
+        raise NotFound(gettext("No such calendar."))
     return person
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid as uuid_lib
 from typing import TypeVar
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -22,7 +23,7 @@ def existing_row(model: type[Record], public_id: uuid_lib.UUID | None, ours) -> 
         return None
     found = db.session.scalar(select(model).where(model.uuid == public_id))
     if found is not None and not ours(found):
-        raise Conflict("That id is already taken.")
+        raise Conflict(_("That id is already taken."))
     return found
 
 

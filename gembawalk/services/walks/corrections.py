@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -37,20 +39,20 @@ WINDOW = timedelta(days=14)
 
 # What a correction may change, with the words the page shows each by (the API uses the names).
 WALK_LABELS = {
-    "started_at": "Started",
-    "completed_at": "Finished",
-    "customers_spoken_to": "Customers spoken to",
-    "customer_ids": "Customers met",
-    "frontline_met": "Frontline people met",
+    "started_at": _l("Started"),
+    "completed_at": _l("Finished"),
+    "customers_spoken_to": _l("Customers spoken to"),
+    "customer_ids": _l("Customers met"),
+    "frontline_met": _l("Frontline people met"),
     "summary": "Summary",
-    "answers": "Answers",
+    "answers": _l("Answers"),
 }
 OBSERVATION_LABELS = {
-    "category": "Category",
-    "waste_type": "Which waste",
-    "said_by": "Who said it",
-    "text": "Note",
-    "customer_id": "Customer who said it",
+    "category": _l("Category"),
+    "waste_type": _l("Which waste"),
+    "said_by": _l("Who said it"),
+    "text": _l("Note"),
+    "customer_id": _l("Customer who said it"),
 }
 LABELS = {**WALK_LABELS, **OBSERVATION_LABELS}
 ENUMS = {"category": Category, "waste_type": WasteType, "said_by": SaidBy}
@@ -97,7 +99,7 @@ def why_not(walk: Walk) -> str:
 
 def _require_correctable(actor: Person, walk: Walk, now: datetime) -> None:
     if walk.manager_id != actor.id:
-        raise NotFound("No such walk.")
+        raise NotFound(_("No such walk."))
     if not may_correct(actor, walk, now):
         raise Conflict(why_not(walk))
 
@@ -244,7 +246,7 @@ def get_own_observation(
     walk = walks.get_own_walk(actor, walk_id)
     found = next((o for o in walk.observations if o.uuid == observation_id), None)
     if found is None:
-        raise NotFound("No such observation.")
+        raise NotFound(_("No such observation."))
     return found
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ... import limits
@@ -74,24 +75,24 @@ RECORD_FIELDS = tuple(item.name for item in fields(WalkRecord) if item.name != "
 def require_manager(actor: Person) -> None:
     """Refuse anyone who is not a manager: only managers plan and record walks."""
     if not actor.has_role(Role.MANAGER):
-        raise Forbidden("Only managers record walks.")
+        raise Forbidden(_("Only managers record walks."))
 
 
 def _instant(day: date | None, at: time | None, zone: str, day_field: str, time_field: str):
     if day is None:
-        raise Invalid({day_field: "Enter a date."})
+        raise Invalid({day_field: _("Enter a date.")})
     if at is None:
-        raise Invalid({time_field: "Enter a time."})
+        raise Invalid({time_field: _("Enter a time.")})
     validation.day(day, day_field)
     try:
         return to_utc(day, at, zone)
     except NonexistentLocalTime as exc:
-        raise Invalid({time_field: f"{exc}. Choose another time."}) from exc
+        raise Invalid({time_field: _("%(problem)s. Choose another time.", problem=exc)}) from exc
 
 
-def _local_instant(value: datetime | None, zone: str, field_name: str, label: str) -> datetime:
+def _local_instant(value: datetime | None, zone: str, field_name: str, missing: str) -> datetime:
     if value is None:
-        raise Invalid({field_name: f"Enter when the walk {label}."})
+        raise Invalid({field_name: missing})
     return _instant(value.date(), value.time(), zone, field_name, field_name)
 
 
@@ -99,7 +100,7 @@ def get_own_walk(actor: Person, walk_id: uuid_lib.UUID) -> Walk:
     """A manager's own walk; anyone else's answers as if it did not exist."""
     walk = db.session.scalar(select(Walk).where(Walk.uuid == walk_id))
     if walk is None or walk.manager_id != actor.id:
-        raise NotFound("No such walk.")
+        raise NotFound(_("No such walk."))
     return walk
 
 
@@ -140,19 +141,19 @@ def apply_plan(
     checks = validation.Checks()
     kind = checks.run(
         lambda: validation.choice(
-            WalkKind, plan.kind, "kind", "Choose a customer visit or a gemba walk."
+            WalkKind, plan.kind, "kind", _("Choose a customer visit or a gemba walk.")
         )
     )
     start = checks.run(lambda: _instant(plan.day, plan.at, zone, "day", "at"))
     if not allow_past and plan.day is not None and plan.day < local_today(zone, now):
-        checks.refuse("day", "Choose today or a later day.")
+        checks.refuse("day", _("Choose today or a later day."))
     # One of the lengths the forms offer; a walk planned under the older, wider rule keeps
     # its length when something else about it changes.
     if plan.planned_minutes not in limits.WALK_MINUTES and (
         plan.planned_minutes is None or plan.planned_minutes != walk.planned_minutes
     ):
         choices = ", ".join(str(m) for m in limits.WALK_MINUTES)
-        checks.refuse("planned_minutes", f"Plan one of {choices} minutes.")
+        checks.refuse("planned_minutes", _("Plan one of %(choices)s minutes.", choices=choices))
     place = checks.run(lambda: validation.text(plan.place, "place", "place", label="Place"))
     purpose = checks.run(
         lambda: validation.text(plan.purpose, "purpose", "purpose", label="Purpose")
@@ -217,7 +218,7 @@ def update_walk(
 ) -> Walk:
     walk = get_own_walk(actor, walk_id)
     if walk.status != WalkStatus.PLANNED:
-        raise Conflict("Only a planned walk can be changed.")
+        raise Conflict(_("Only a planned walk can be changed."))
     with db.session.no_autoflush:
         apply_plan(actor, walk, plan, now or utcnow())
     walk.version += 1
@@ -238,7 +239,7 @@ def cancel_walk(actor: Person, walk_id: uuid_lib.UUID, now: datetime | None = No
 
 def call_off(walk: Walk, at: datetime) -> None:
     if walk.status != WalkStatus.PLANNED:
-        raise Conflict("Only a planned walk can be cancelled.")
+        raise Conflict(_("Only a planned walk can be cancelled."))
     walk.status, walk.cancelled_at = WalkStatus.CANCELLED, at
 
 
@@ -256,7 +257,9 @@ def start_walk(actor: Person, walk_id: uuid_lib.UUID, now: datetime | None = Non
 def begin(walk: Walk, at: datetime) -> None:
     """Start a planned walk at a moment (the page says now; a synced device says when)."""
     if walk.status != WalkStatus.PLANNED:
-        raise Conflict(f"This walk is {walk.status.label.lower()}; it cannot be started.")
+        raise Conflict(
+            _("This walk is %(status)s; it cannot be started.", status=walk.status.label.lower())
+        )
     walk.status, walk.started_at = WalkStatus.IN_PROGRESS, at
     walk_answers.keep(walk)  # the questions it is asked, kept from now on
 
@@ -312,7 +315,7 @@ def has_started(walk: Walk) -> bool:
 
 def check_observable(walk: Walk) -> None:
     if not has_started(walk):
-        raise Conflict("Start the walk before adding observations.")
+        raise Conflict(_("Start the walk before adding observations."))
 
 
 KEEP_TYPE = object()  # describe(): leave the demand type a note already names as it is
@@ -331,13 +334,15 @@ def describe(
     """Set what an observation says, holding each field to its rule (new or edited alike). A
     tally names its demand type, whose kind must match the category; its words are optional.
     Its walk is set first: the customer it names is checked against it."""
-    observation.category = validation.choice(Category, category, "category", "Choose a category.")
+    observation.category = validation.choice(
+        Category, category, "category", _("Choose a category.")
+    )
     observation.waste_type = None
     if observation.category == Category.WASTE:
         observation.waste_type = validation.choice(
-            WasteType, waste_type, "waste_type", "Choose which waste this is."
+            WasteType, waste_type, "waste_type", _("Choose which waste this is.")
         )
-    observation.said_by = validation.choice(SaidBy, said_by, "said_by", "Choose who said it.")
+    observation.said_by = validation.choice(SaidBy, said_by, "said_by", _("Choose who said it."))
     kept = observation.demand_type_id
     wanted = kept if demand_type_id is KEEP_TYPE else demand_types.read_type_id(demand_type_id)
     with db.session.no_autoflush:  # a new note is not in the session yet
@@ -380,7 +385,7 @@ def check_record(actor: Person, walk: Walk, record: WalkRecord, now: datetime | 
 def finish(actor: Person, walk: Walk, record: WalkRecord, now: datetime) -> None:
     """Record how a walk in progress went and mark it done; the caller commits."""
     if walk.status != WalkStatus.IN_PROGRESS:
-        raise Conflict("Start the walk before completing it.")
+        raise Conflict(_("Start the walk before completing it."))
     walk_answers.keep(walk)  # a walk started before questions were kept: asked them now
     checks = validation.Checks()
     values = read_record(actor, walk.timezone, record, now, checks)
@@ -397,14 +402,20 @@ def read_record(
 ) -> dict:
     """A walk's record as the model holds it, each field held to its rule and the times to
     each other; every refusal goes to `checks`, so a form shows them all at once."""
-    started = checks.run(lambda: _local_instant(record.started_at, zone, "started_at", "started"))
+    started = checks.run(
+        lambda: _local_instant(
+            record.started_at, zone, "started_at", _("Enter when the walk started.")
+        )
+    )
     completed = checks.run(
-        lambda: _local_instant(record.completed_at, zone, "completed_at", "finished")
+        lambda: _local_instant(
+            record.completed_at, zone, "completed_at", _("Enter when the walk finished.")
+        )
     )
     if started and completed and completed < started:
-        checks.refuse("completed_at", "A walk cannot finish before it started.")
+        checks.refuse("completed_at", _("A walk cannot finish before it started."))
     if completed and completed > now + CLOCK_SKEW:
-        checks.refuse("completed_at", "That time has not come yet.")
+        checks.refuse("completed_at", _("That time has not come yet."))
     with db.session.no_autoflush:
         customers = checks.run(lambda: customer_register.resolve_choice(actor, record.customer_ids))
     return {

@@ -7,6 +7,8 @@ import json
 import uuid as uuid_lib
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from ...extensions import db
 from ...models import Person, Walk, WalkKind, WalkStatus
 from ...timeutil import utcnow
@@ -64,7 +66,7 @@ def _read(actor: Person, zone: str, kind: str, place: str, record: WalkRecord, n
     values = {
         "kind": checks.run(
             lambda: validation.choice(
-                WalkKind, kind, "kind", "Choose a customer visit or a gemba walk."
+                WalkKind, kind, "kind", _("Choose a customer visit or a gemba walk.")
             )
         ),
         "place": checks.run(lambda: validation.text(place, "place", "place", label="Place")),
@@ -72,7 +74,7 @@ def _read(actor: Person, zone: str, kind: str, place: str, record: WalkRecord, n
     }
     for name in ("started_at", "completed_at"):
         if values[name] is not None and values[name] > now:
-            checks.refuse(name, "Enter a time no later than now.")
+            checks.refuse(name, _("Enter a time no later than now."))
     # The questions a walk of this kind is asked now: it keeps them with its answers.
     questions = walk_answers.current(actor.id, values["kind"]) if values["kind"] else []
     values["questions"] = questions

@@ -13,10 +13,13 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
+from ...i18n import current_language, format_when
 from ...models import Person, RepeatRule, Walk, WalkSeries, WalkStatus
 from ...timeutil import local_today, utcnow
 from .. import validation
@@ -27,7 +30,23 @@ from .lifecycle import WalkPlan, apply_plan, begin, get_own_walk, store_new_walk
 
 # How far ahead occurrences exist: far enough for a calendar to show the next two months.
 HORIZON = timedelta(weeks=8)
-ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", -1: "last"}
+# "The 2nd Tuesday": which such weekday of the month, as a word before the weekday's name.
+ORDINALS = {1: _l("1st"), 2: _l("2nd"), 3: _l("3rd"), 4: _l("4th"), -1: _l("last")}
+# A day of the month as an ordinal, by language: English's suffixes, Dutch's "e", Welsh's.
+_WELSH_SUFFIXES = {1: "af", 2: "il", 3: "ydd", 4: "ydd", 5: "ed", 6: "ed", 11: "eg", 13: "eg",
+                   14: "eg", 16: "eg", 17: "eg", 19: "eg"}  # fmt: skip
+
+
+def _day_ordinal(day: int) -> str:
+    language = current_language()
+    if language == "nl":
+        return f"{day}e"
+    if language == "cy":
+        return f"{day}{_WELSH_SUFFIXES.get(day, 'ain' if day > 20 else 'fed')}"
+    suffix = "th" if 11 <= day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
 NO_REPEAT = ""
 
 
@@ -97,22 +116,23 @@ def occurrence_start(series: WalkSeries, day: date) -> datetime:
 
 def describe(series: WalkSeries) -> str:
     """The rule in words: "Every Tuesday at 09:00, until 3 March 2027"."""
-    weekday = series.starts_on.strftime("%A")
+    weekday = format_when(series.starts_on, "%A")
     at = series.at.strftime("%H:%M")
     if series.rule == RepeatRule.WEEKLY:
-        text = f"Every {weekday} at {at}"
+        text = _("Every %(weekday)s at %(at)s", weekday=weekday, at=at)
     elif series.rule == RepeatRule.EVERY_TWO_WEEKS:
-        text = f"Every two weeks on {weekday} at {at}"
+        text = _("Every two weeks on %(weekday)s at %(at)s", weekday=weekday, at=at)
     elif series.rule == RepeatRule.MONTHLY_WEEKDAY:
-        text = f"Monthly on the {ORDINALS[_nth_weekday(series.starts_on)]} {weekday} at {at}"
+        nth = ORDINALS[_nth_weekday(series.starts_on)]
+        text = _("Monthly on the %(nth)s %(weekday)s at %(at)s", nth=nth, weekday=weekday, at=at)
     else:
         day = series.starts_on.day
-        suffix = "th" if 11 <= day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-        text = f"Monthly on the {day}{suffix} at {at}"
+        text = _("Monthly on the %(nth)s at %(at)s", nth=_day_ordinal(day), at=at)
         if day > 28:
-            text += " (the last day in shorter months)"
+            text = _("%(rule)s (the last day in shorter months)", rule=text)
     if series.ends_on is not None:
-        text += f", until {series.ends_on:%-d %B %Y}"
+        until = format_when(series.ends_on, "%-d %B %Y")
+        text = _("%(rule)s, until %(day)s", rule=text, day=until)
     return text
 
 
@@ -195,14 +215,14 @@ def generate(now: datetime | None = None) -> int:
 
 
 def _repeat_rule(repeat: str | None) -> RepeatRule:
-    return choice(RepeatRule, repeat, "repeat", "Choose how often the walk repeats.")
+    return choice(RepeatRule, repeat, "repeat", _("Choose how often the walk repeats."))
 
 
 def _check_until(until: date | None, first_day: date | None) -> None:
     if until is not None:
         validation.day(until, "repeat_until", "The last day")
     if until is not None and first_day is not None and until < first_day:
-        raise Invalid({"repeat_until": "The series cannot end before its first walk."})
+        raise Invalid({"repeat_until": _("The series cannot end before its first walk.")})
 
 
 def _plan_with_rule(
@@ -287,7 +307,7 @@ def plan_series(
 def get_own_series(actor: Person, series_id: uuid_lib.UUID) -> WalkSeries:
     series = db.session.scalar(select(WalkSeries).where(WalkSeries.uuid == series_id))
     if series is None or series.manager_id != actor.id:
-        raise NotFound("No such series.")
+        raise NotFound(_("No such series."))
     return series
 
 
@@ -322,9 +342,9 @@ def update_this_and_later(
     now = now or utcnow()
     walk = get_own_walk(actor, walk_id)
     if walk.series is None:
-        raise Conflict("This walk does not repeat.")
+        raise Conflict(_("This walk does not repeat."))
     if walk.status != WalkStatus.PLANNED:
-        raise Conflict("Only a planned walk can be changed.")
+        raise Conflict(_("Only a planned walk can be changed."))
     old, cut = walk.series, walk.occurrence_date
     with db.session.no_autoflush:
         rule = _plan_with_rule(actor, walk, plan, now, repeat, until, may_stop=True)

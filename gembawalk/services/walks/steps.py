@@ -6,6 +6,8 @@ from __future__ import annotations
 import uuid as uuid_lib
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from ...extensions import db
 from ...models import Person, Walk, WalkStatus
 from ...timeutil import local, utcnow
@@ -20,7 +22,7 @@ def reinstate_walk(actor: Person, walk_id: uuid_lib.UUID, now: datetime | None =
     if walk.status == WalkStatus.PLANNED:
         return walk  # a second tap on "Reinstate" changes nothing
     if not may_reinstate(walk, now or utcnow()):
-        raise Conflict("Only a cancelled walk whose time has not passed can be reinstated.")
+        raise Conflict(_("Only a cancelled walk whose time has not passed can be reinstated."))
     walk.status, walk.cancelled_at = WalkStatus.PLANNED, None
     walk.version += 1
     db.session.commit()
