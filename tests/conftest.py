@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 
@@ -120,6 +121,15 @@ def csrf_on(app):
     app.config["WTF_CSRF_ENABLED"] = True
     yield
     app.config["WTF_CSRF_ENABLED"] = False
+
+
+VOCABULARY = re.compile(r'<script type="application/json" id="gw-vocabulary">.*?</script>', re.S)
+
+
+def page_html(response) -> str:
+    """A page's HTML without the offline vocabulary every page embeds (every word the offline
+    app may show, templates/pwa/_vocabulary.html): what the page itself shows."""
+    return VOCABULARY.sub("", response.get_data(as_text=True))
 
 
 def sign_in(client, person, password: str = factories.PASSWORD):

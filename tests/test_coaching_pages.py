@@ -15,7 +15,7 @@ from gembawalk.services import coaching
 from gembawalk.services.followups import rules as followups
 
 from .coaching_world import build_world
-from .conftest import count_queries, sign_in
+from .conftest import count_queries, page_html, sign_in
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def as_(client, person):
 
 
 def html(response) -> str:
-    return response.get_data(as_text=True)
+    return page_html(response)
 
 
 def in_days(days: int) -> str:
