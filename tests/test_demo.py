@@ -34,7 +34,7 @@ from gembawalk.services.people import accounts as people
 from gembawalk.timeutil import day_start_utc, local, utcnow
 
 from . import factories
-from .conftest import sign_in
+from .conftest import page_html, sign_in
 
 PASSWORD = "gemba-demo"
 MANAGER_EMAILS = ["manager@example.org", *(f"manager{n}@example.org" for n in range(2, 13))]
@@ -176,7 +176,7 @@ def test_manager_signs_in_and_sees_a_walk_planned_for_today(app, client, summary
     sign_in(client, manager, PASSWORD)
     response = client.get("/")
     assert response.status_code == 200
-    page = response.get_data(as_text=True)
+    page = page_html(response)
     assert "Nothing planned for today" not in page
     planned_today = page.split('id="today-heading"')[1].split("</section>")[0]
     assert any(str(walk.uuid) in planned_today for walk in todays)

@@ -14,6 +14,7 @@ from gembawalk.extensions import db
 from gembawalk.models import EngagementDay, Walk, WalkKind, WalkStatus
 from gembawalk.timeutil import local
 
+from .conftest import page_html
 from .factories import WalkFactory, done_walk
 from .test_walk_pages import plan_form
 
@@ -48,7 +49,7 @@ def test_start_one_now_is_a_link_on_today_that_starts_an_unplanned_walk(manager_
     assert walk.status == WalkStatus.IN_PROGRESS
     assert walk.unplanned
     assert walk.planned_start == walk.started_at >= before.replace(microsecond=0)
-    page = manager_client.get(f"/walks/{walk.uuid}").get_data(as_text=True)
+    page = page_html(manager_client.get(f"/walks/{walk.uuid}"))
     assert "Started without a plan" not in page  # in progress: the page says when it started
     assert "Started " in page
 
