@@ -558,15 +558,6 @@ def js_findings() -> list[str]:
     return found
 
 
-def by_folder(findings: list[str]) -> dict[str, int]:
-    """How many findings in each folder (for a report)."""
-    counts: dict[str, int] = {}
-    for finding in findings:
-        folder = str(Path(finding.split(":", 1)[0]).parent)
-        counts[folder] = counts.get(folder, 0) + 1
-    return dict(sorted(counts.items()))
-
-
 def test_no_template_shows_untranslated_words(app):
     found = template_findings(app.jinja_env)
     assert not found, f"{len(found)} untranslated:\n" + "\n".join(found)
