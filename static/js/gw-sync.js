@@ -354,7 +354,19 @@
     });
   }
 
+  // One pull at a time in a page: a pull asked for while one runs (a page's own on load beside
+  // "Sync now") runs once after it, so it reads what changed meanwhile and asks nothing twice.
+  var pulling = null, pullAgain = null;
   function pull() {
+    if (pulling) {
+      if (!pullAgain) pullAgain = pulling.then(function () { pullAgain = null; return pull(); });
+      return pullAgain;
+    }
+    pulling = pullOnce().then(function () { pulling = null; });
+    return pulling;
+  }
+
+  function pullOnce() {
     if (!navigator.onLine || signedOutPage()) return Promise.resolve(null);
     return whoAmI().then(function (me) {
       if (me.signedOut) return null;

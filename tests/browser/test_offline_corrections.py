@@ -287,6 +287,11 @@ def test_a_corrected_walks_history_shows_offline_as_it_does_online(live_server, 
     page.wait_for_timeout(500)
     assert len(asked) == requests_so_far  # unchanged: not asked again
 
+    # Two pulls at once (the page's own beside "Sync now") ask for a missing history once.
+    page.evaluate("Gemba.store.setMeta('history', {})")
+    page.evaluate("Promise.all([Gemba.sync.pull(), Gemba.sync.pull()])")
+    assert len(asked) == requests_so_far + 1
+
     go_offline(context, page, walk_path)
     offline = page.get_by_role("region", name="Corrected")
     expect(offline).to_be_visible()
