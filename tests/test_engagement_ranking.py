@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 import pytest
+from sqlalchemy import select
 
 from gembawalk.extensions import db
-from gembawalk.models import CadencePeriod, CustomerKind
+from gembawalk.models import CadencePeriod, CustomerKind, OrgUnit
 from gembawalk.services.engagement import figures as engagement
 from gembawalk.services.engagement import leaderboard, managers, ranking
 from gembawalk.services.engagement.periods import choose_period
-from gembawalk.services.people.org import subtree_ids
+from gembawalk.services.people.org import every_unit, subtree_ids
 
 from . import factories
 from .test_engagement_months import NOW, PERIODS, build
@@ -44,15 +45,23 @@ def python_board(units, period) -> list[tuple[int, int]]:
 
 
 def test_sql_ranks_as_python_does(world):
+    """For the whole organisation (whose sums are read for everyone) and for a team in it
+    (whose sums are read for its own managers only)."""
     unit, _director = world
-    units = subtree_ids(unit.id)
-    for first, last in PERIODS:
-        period = choose_period(first=first, last=last, zone="Europe/London", now=NOW)
-        expected = python_board(units, period)
-        found = ranking.rank(units, period)
-        assert [(row.manager_id, row.rank) for row in found.rows] == expected, (first, last)
-        assert found.total == len(expected)
-        assert len({rank for _id, rank in expected}) > 2  # something to order
+    team = db.session.scalars(select(OrgUnit).where(OrgUnit.name == "Team")).one()
+    assert every_unit(subtree_ids(unit.id)) and not every_unit(subtree_ids(team.id))
+    for top in (unit, team):
+        units = subtree_ids(top.id)
+        most_ranks = 0
+        for first, last in PERIODS:
+            period = choose_period(first=first, last=last, zone="Europe/London", now=NOW)
+            expected = python_board(units, period)
+            found = ranking.rank(units, period)
+            shown = [(row.manager_id, row.rank) for row in found.rows]
+            assert shown == expected, (top.name, first, last)
+            assert found.total == len(expected)
+            most_ranks = max(most_ranks, len({rank for _id, rank in expected}))
+        assert most_ranks > 2  # something to order
 
 
 def test_a_page_holds_its_slice_of_the_board_with_the_same_figures(world, monkeypatch):

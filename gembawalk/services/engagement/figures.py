@@ -199,13 +199,17 @@ def _whole_months(period: Period) -> tuple[date, date] | None:
 
 
 def sums_query(ids, period: Period):
-    """The SELECT _sum_days reads: manager_id, then SUMMED and planned_missed, summed."""
+    """The SELECT _sum_days reads: manager_id, then SUMMED and planned_missed, summed. With
+    `ids` None, every manager's (for a board that joins them to its own managers)."""
+
+    def among(table):
+        return () if ids is None else (table.manager_id.in_(ids),)
 
     def facts(table, missed, *where):
         return (
             select(table.manager_id, *(getattr(table, name) for name in SUMMED_NAMES), missed)
             .join(Person, Person.id == table.manager_id)
-            .where(table.manager_id.in_(ids), *where)
+            .where(*among(table), *where)
         )
 
     def day_missed(before: date):
@@ -244,7 +248,7 @@ def sums_query(ids, period: Period):
             parts.append(
                 select(Day.manager_id, *zero, Day.planned_open)
                 .join(Person, Person.id == Day.manager_id)
-                .where(Day.manager_id.in_(ids), whole, Day.planned_open > literal_column("0"))
+                .where(*among(Day), whole, Day.planned_open > literal_column("0"))
                 .where(Day.day >= this_month, Day.day < period.today)
             )
     found = union_all(*parts).subquery()

@@ -21,8 +21,9 @@ from ...models import CadencePeriod, Person
 from ...models.rollup import EngagementDay as Day
 from ...models.rollup import EngagementMonth as Month
 from ..cadence import targets as cadence
+from ..people.org import every_unit
 from .figures import ENGAGED_DAY, _unmeasured, sums_query
-from .managers import manager_ids_in, managers_in_where
+from .managers import manager_ids_in, managers_in_where, one_of
 from .periods import Period, month_start
 
 
@@ -42,9 +43,13 @@ def rank(units: set[int], period: Period, offset: int = 0, limit: int | None = N
     """The board of these units over the period, in order: `limit` rows from `offset` (every
     row when None), with the number of rows on the whole board."""
     ids = manager_ids_in(units)
-    sums = sums_query(ids, period).subquery()
+    # The sums and last engagements are joined to the board's own managers below: naming
+    # them in each part too only pays off when the board is part of the organisation. For
+    # the whole of it, each part would only hash every manager's id again.
+    among = None if every_unit(units) else ids
+    sums = sums_query(among, period).subquery()
     engaged = func.coalesce(sums.c.customer_engagements, 0)
-    recent = _recent_engagements(ids, period)
+    recent = _recent_engagements(among, period)
     # Looked up in the days only for those the period's months cannot answer for: who did
     # not engage in them (COALESCE runs its subquery only when the first value is NULL).
     last = func.coalesce(
@@ -107,11 +112,12 @@ def rank(units: set[int], period: Period, offset: int = 0, limit: int | None = N
 
 
 def _recent_engagements(ids, period: Period):
-    """Each manager's last engagement up to the period's end, from the months since the
-    period's first (one row per manager and month): the newest engaged day of those months
-    when it is on or before the end, else NULL (none, or one after the end, whose month may
-    also hold the answer: the days are asked then). An engaged day before these months is
-    older than any in them, so where there is one in them it is the last."""
+    """Each manager's last engagement up to the period's end (of `ids`, or of everyone with
+    None), from the months since the period's first (one row per manager and month): the
+    newest engaged day of those months when it is on or before the end, else NULL (none, or
+    one after the end, whose month may also hold the answer: the days are asked then). An
+    engaged day before these months is older than any in them, so where there is one in
+    them it is the last."""
     newest = func.max(Month.last_engaged_on)
     return (
         select(
@@ -119,7 +125,7 @@ def _recent_engagements(ids, period: Period):
             case((newest <= period.as_of, newest)).label("last_engaged_on"),
         )
         .where(
-            Month.manager_id.in_(ids),
+            *(() if ids is None else (Month.manager_id.in_(ids),)),
             Month.month >= month_start(period.first),
             Month.month <= period.as_of,
         )
@@ -157,14 +163,17 @@ def _target(units: set[int], period: Period):
     for unit_id in sorted(units):
         target = resolved.get(unit_id, cadence.DEFAULT)
         by_target[(target.period, target.customer_visits)].append(unit_id)
-    default = literal(cadence.DEFAULT.customer_visits, Integer) * periods[cadence.DEFAULT.period]
-    inherited = case(
-        *(
-            (Person.org_unit_id.in_(unit_ids), literal(visits, Integer) * periods[kind])
-            for (kind, visits), unit_ids in by_target.items()
-        ),
-        else_=default,
-    )
+    # The target most units share needs no list of them: it is what the others are not.
+    common = max(by_target, key=lambda key: len(by_target[key]), default=None)
+    kind, visits = common or (cadence.DEFAULT.period, cadence.DEFAULT.customer_visits)
+    inherited = literal(visits, Integer) * periods[kind]
+    others = [
+        (one_of(Person.org_unit_id, unit_ids), literal(visits, Integer) * periods[kind])
+        for (kind, visits), unit_ids in by_target.items()
+        if (kind, visits) != common
+    ]
+    if others:
+        inherited = case(*others, else_=inherited)
     whole = case((Person.cadence_period.is_not(None), own * own_periods), else_=inherited)
     part = _part_targets(units, period)
     if not part:

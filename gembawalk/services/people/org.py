@@ -125,6 +125,11 @@ def subtree_ids(unit_id: int) -> set[int]:
     return found
 
 
+def every_unit(unit_ids: set[int]) -> bool:
+    """Whether these are all the organisation's units (a board of the whole of it)."""
+    return len(unit_ids) >= (db.session.scalar(select(func.count()).select_from(OrgUnit)) or 0)
+
+
 def subtrees(rows: list[TreeRow]) -> dict[int, set[int]]:
     """Each unit of a depth-first tree (tree()'s order, or some of its rows) with every unit
     below it among those rows, itself included: figures covering a subtree add these up."""
