@@ -27,6 +27,7 @@ from .services.demand import types as demand_types
 from .services.engagement import mine as engagement
 from .services.engagement.leaderboard import leads_a_unit as _leads_a_unit
 from .services.followups.predicates import is_overdue, may_add_follow_up, sees_closure_rates
+from .services.people import devices
 from .services.people.accounts import zone_for
 from .services.people.single_sign_on import may_use_password
 from .services.photos import known_missing
@@ -191,3 +192,4 @@ def init_templating(app: Flask) -> None:
     for predicate in (is_overdue, may_add_follow_up, sees_closure_rates, has_started):
         app.add_template_global(predicate)
     app.add_template_global(may_use_password)  # the Change password link
+    app.add_template_global(devices.label, "device_label")  # the sessions page

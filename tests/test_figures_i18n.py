@@ -7,11 +7,8 @@ dates the language's way (a decimal comma in Dutch)."""
 from __future__ import annotations
 
 import html
-import json
 import re
-import subprocess
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from babel import dates as babel_dates
@@ -27,7 +24,6 @@ from gembawalk.timeutil import utcnow
 from . import factories
 from .coaching_world import build_world
 from .conftest import sign_in
-from .test_html_valid import _vnu
 
 LANGUAGES = ["nl", "cy"]
 HTML_LANG = re.compile(r'<html lang="([a-z]+)">')
@@ -235,48 +231,17 @@ def test_a_persons_own_language_names_the_figures_whatever_the_browser_asks(app,
     assert HTML_LANG.search(english.get_data(as_text=True)).group(1) == "cy"
 
 
-def test_the_figures_pages_are_valid_html_in_dutch_and_welsh(app, client, org, tmp_path):
-    """The Nu Html Checker over these pages in both languages (tests/test_html_valid.py checks
-    every page in English): the translations' markup and soft hyphens keep the pages valid."""
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("markup does not depend on the database: checked once, on SQLite")
-    vnu = _vnu()
-    token = wall.wall_token(org["north"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_other_figures_pages_answer_in_the_language(client, org, language):
+    """The figures pages the tests above do not read answer in the language too. The markup of
+    every one of them is checked in each language by tests/test_html_valid.py, whose crawl of
+    the demo reaches each of these addresses (a unit chosen, too) in English, Dutch and Welsh."""
     north = org["north"].id
     sign_in(client, org["director"])
-    addresses = [
-        "/engagement/leaderboard",
-        f"/engagement/managers/{org['ben'].id}",
-        f"/engagement/trends?unit={north}",
-        f"/engagement/coverage?unit={north}",
+    for address in (
         f"/engagement/customers?unit={north}",
         f"/engagement/customers/{org['customer'].id}",
-        f"/demand?unit={north}",
         "/walls/",
         f"/walls/{north}",
-        f"/wall/{token}",
-        f"/wall/{token}/poster",
-    ]
-    names = {}
-    for language in LANGUAGES:
-        for n, address in enumerate(addresses):
-            response = client.get(address, headers={"Accept-Language": language})
-            assert response.status_code == 200, address
-            path = tmp_path / f"{language}-{n:02d}.html"
-            path.write_text(response.get_data(as_text=True), encoding="utf-8")
-            names[path.name] = f"{address} {language}"
-    run = subprocess.run(  # noqa: S603 - fixed arguments, our own files
-        [*vnu, "--errors-only", "--format", "json", *sorted(names)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    messages = json.loads(run.stderr or run.stdout)["messages"]
-    problems = [
-        f"{names.get(Path(m.get('url', '')).name)}: {m['message']}"
-        for m in messages
-        if m.get("type") in ("error", "non-document-error")
-    ]
-    assert problems == []
+    ):
+        read(client, address, language)

@@ -233,3 +233,53 @@ def test_days_summed_before_the_months_are_summed_into_months(empty_database):
         }
         db.session.remove()
         db.engine.dispose()
+
+
+def test_unknown_devices_are_stored_blank_and_named_when_read(empty_database):
+    """The English words stored for an unknown browser or system (and for a session of before a
+    session per device) become "", which the sessions page names in the reader's language; the
+    downgrade stores the words again."""
+    stored = [
+        (1, "Chrome 131", "Android 14"),
+        (2, "Unknown browser", "Unknown system"),
+        (3, "python-requests 2", "Unknown system"),
+        (4, "Signed in before the upgrade", ""),
+    ]
+    with empty_database.app_context():
+        upgrade(revision="d8a4f6b1c7e3")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO people (id, email, display_name, password_hash, active,"
+                    " created_at, started_on) VALUES (1, 'p@example.org', 'P', 'x', true,"
+                    " '2026-01-05 09:00:00', '2026-01-01')"
+                )
+            )
+            for session_id, browser, system in stored:
+                conn.execute(
+                    text(
+                        "INSERT INTO device_sessions (id, person_id, secret_hash, remember,"
+                        " created_at, last_seen_at, browser, system) VALUES (:id, 1, :hash,"
+                        " false, '2026-01-05 09:00:00', '2026-01-05 09:00:00', :browser, :system)"
+                    ),
+                    {"id": session_id, "hash": f"{session_id:064}", "browser": browser,
+                     "system": system},
+                )  # fmt: skip
+        query = text("SELECT id, browser, system FROM device_sessions ORDER BY id")
+        upgrade()
+        with db.engine.connect() as conn:
+            assert [tuple(row) for row in conn.execute(query)] == [
+                (1, "Chrome 131", "Android 14"),
+                (2, "", ""),
+                (3, "python-requests 2", ""),
+                (4, "", ""),
+            ]
+        downgrade(revision="d8a4f6b1c7e3")
+        with db.engine.connect() as conn:
+            assert [tuple(row) for row in conn.execute(query)] == [
+                (1, "Chrome 131", "Android 14"),
+                (2, "Unknown browser", "Unknown system"),
+                (3, "python-requests 2", "Unknown system"),
+                (4, "Unknown browser", "Unknown system"),
+            ]
+        db.engine.dispose()

@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 import time
 from datetime import timedelta
+from html import unescape
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import inspect, select
 
 from gembawalk.auth.session import SEEN_AT
@@ -44,6 +46,10 @@ def device(app, person, user_agent: str = PHONE, remember: bool = False):
     response = client.post("/sign-in", data=data)
     assert response.status_code == 302
     return client
+
+
+def named(device_session: DeviceSession) -> tuple[str, str]:
+    return device_session.browser, device_session.system
 
 
 def cookie(client, name: str = "session") -> str:
@@ -178,11 +184,11 @@ def test_the_list_holds_ones_own_live_sessions_only(app, manager, admin):
         manager, remember=False, user_agent=None, address=None, now=utcnow() - timedelta(days=2)
     )
     listed = sessions.list_for(manager)
-    assert [d.label for d in listed] == ["Firefox 133 on macOS", "Chrome 131 on Android 14"]
+    assert [named(d) for d in listed] == [("Firefox 133", "macOS"), ("Chrome 131", "Android 14")]
     phone = listed[1]
-    assert [d.label for d in sessions.list_for(manager, first=phone.id)] == [
-        "Chrome 131 on Android 14",
-        "Firefox 133 on macOS",
+    assert [named(d) for d in sessions.list_for(manager, first=phone.id)] == [
+        ("Chrome 131", "Android 14"),
+        ("Firefox 133", "macOS"),
     ]
 
 
@@ -256,11 +262,11 @@ def test_an_admins_end_sessions_ends_every_device(app, admin, manager):
             "Chrome 131",
             "ChromeOS",
         ),
-        ("python-requests/2.32.3", "python-requests 2", devices.UNKNOWN_SYSTEM),
-        ("", devices.UNKNOWN_BROWSER, devices.UNKNOWN_SYSTEM),
-        (None, devices.UNKNOWN_BROWSER, devices.UNKNOWN_SYSTEM),
-        ("Mozilla/5.0 " + "(" * 10000, devices.UNKNOWN_BROWSER, devices.UNKNOWN_SYSTEM),
-        ("\x00\x01<script>", devices.UNKNOWN_BROWSER, devices.UNKNOWN_SYSTEM),
+        ("python-requests/2.32.3", "python-requests 2", ""),
+        ("", "", ""),
+        (None, "", ""),
+        ("Mozilla/5.0 " + "(" * 10000, "", ""),
+        ("\x00\x01<script>", "", ""),
     ],
 )
 def test_the_user_agent_reads_as_a_browser_and_a_system(user_agent, browser, system):
@@ -279,7 +285,7 @@ def test_signing_out_on_one_device_keeps_the_other_signed_in(app, manager):
     assert phone.get("/").status_code == 200
     assert phone.get("/api/v1/me").status_code == 200
     assert replayed(app, "session", captured).status_code == 401  # the ended one stays ended
-    assert [r.label for r in rows(manager)] == ["Chrome 131 on Android 14"]
+    assert [named(r) for r in rows(manager)] == [("Chrome 131", "Android 14")]
     signed_out = db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "sign_out")).one()
     assert signed_out.detail == "Firefox 133 on macOS"
 
@@ -298,6 +304,45 @@ def test_the_sessions_page_lists_mine_and_marks_this_one(app, manager, admin):
     assert html.index("This device") < html.index("Chrome 131 on Android 14")
     assert "Sign out everywhere else" in html
     assert "/account/sessions" in laptop.get("/account").get_data(as_text=True)
+
+
+def said(app, code: str, message: str, **variables) -> str:
+    """What the catalogue says for `message` in language `code`."""
+    with app.test_request_context(), force_locale(code):
+        return gettext(message, **variables)
+
+
+@pytest.mark.parametrize("code", ["nl", "cy"])
+def test_the_sessions_page_names_devices_in_the_persons_language(app, manager, code):
+    """The product names stay as stored; "on" and the unknown browser and system are the
+    catalogue's words in the person's own language, and the audit log keeps English."""
+    manager.language = code
+    db.session.commit()
+    laptop = device(app, manager, LAPTOP)
+    device(app, manager, "")
+    [unknown_id] = [r.id for r in rows(manager) if r.browser == ""]
+    assert named(db.session.get(DeviceSession, unknown_id)) == ("", "")
+    on = "%(browser)s on %(system)s"
+    firefox = said(app, code, on, browser="Firefox 133", system="macOS")
+    unknown = said(
+        app,
+        code,
+        on,
+        browser=said(app, code, "Unknown browser"),
+        system=said(app, code, "Unknown system"),
+    )
+    assert firefox != "Firefox 133 on macOS"  # the catalogue has the words
+    page = unescape(laptop.get("/account/sessions").get_data(as_text=True))
+    assert f'<h2 class="h3">{firefox} <span class="tag">' in page
+    assert f'<h2 class="h3">{unknown}</h2>' in page
+    assert "Unknown browser" not in page
+    assert " on macOS" not in page
+
+    response = laptop.post(f"/account/sessions/{unknown_id}/end")
+    flashed = unescape(laptop.get(response.headers["Location"]).get_data(as_text=True))
+    assert said(app, code, "Signed out: %(device)s.", device=unknown) in flashed
+    signed_out = db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "sign_out")).one()
+    assert signed_out.detail == "Unknown browser on Unknown system"
 
 
 def test_a_device_is_signed_out_from_the_sessions_page(app, manager):

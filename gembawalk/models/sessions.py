@@ -28,17 +28,14 @@ class DeviceSession(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Written at most once a minute (sessions.TOUCH_EVERY), not on every request.
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Product names ("Chrome 131", "Android 14"), "" where the User-Agent named none: words
+    # for them are the reader's (services/people/devices.label), not stored.
     browser: Mapped[str] = mapped_column(String(TEXT["device_part"]), default="")
     system: Mapped[str] = mapped_column(String(TEXT["device_part"]), default="")
     # The client's address when last seen (the proxy's X-Forwarded-For, as far as trusted).
     address: Mapped[str | None] = mapped_column(String(TEXT["address"]))
 
     person: Mapped[Person] = relationship()
-
-    @property
-    def label(self) -> str:
-        """How the sessions page and the audit log name it: "Chrome 131 on Android 14"."""
-        return f"{self.browser} on {self.system}" if self.system else self.browser
 
     def __repr__(self) -> str:
         return f"<DeviceSession {self.id} of person {self.person_id}>"

@@ -1,5 +1,5 @@
-"""What a User-Agent header says about a device, in words a person recognises on the sessions
-page ("Chrome 131", "Android 14").
+"""What a User-Agent header says about a device, in names a person recognises on the sessions
+page ("Chrome 131", "Android 14"), and the label that page shows in the reader's language.
 
 A dozen rules rather than a library: the page needs a label to tell one's own phone from one's
 laptop, not a full parse. The well-kept parsers (ua-parser and its uap-core database) carry
@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 
-from ...limits import TEXT
+from flask_babel import gettext
 
-UNKNOWN_BROWSER = "Unknown browser"
-UNKNOWN_SYSTEM = "Unknown system"
+from ...limits import TEXT
 
 # (label, pattern whose group 1 is the major version), first match wins: Edge, Opera and
 # Samsung Internet also say "Chrome", Chrome also says "Safari".
@@ -51,7 +50,9 @@ def _named(rules, text: str) -> str | None:
 
 
 def describe(user_agent: str | None) -> tuple[str, str]:
-    """(browser, system) for a User-Agent header, each within TEXT["device_part"]."""
+    """(browser, system) for a User-Agent header, each within TEXT["device_part"]: product
+    names, stored as they are, or "" for one it does not name (which `label` puts in words when
+    it is read, in the reader's language)."""
     text = (user_agent or "")[:512]  # a header can be kilobytes; the tokens come early
     browser = _named(_BROWSERS, text)
     if browser is None:
@@ -60,4 +61,13 @@ def describe(user_agent: str | None) -> tuple[str, str]:
             browser = f"{product.group(1)} {product.group(2)}"
     system = _named(_SYSTEMS, text)
     most = TEXT["device_part"]
-    return (browser or UNKNOWN_BROWSER)[:most], (system or UNKNOWN_SYSTEM)[:most]
+    return (browser or "")[:most], (system or "")[:most]
+
+
+def label(browser: str, system: str) -> str:
+    """How a device is named to a person: "Chrome 131 on Android 14", in the current language."""
+    return gettext(
+        "%(browser)s on %(system)s",
+        browser=browser or gettext("Unknown browser"),
+        system=system or gettext("Unknown system"),
+    )

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.engine import CursorResult
@@ -20,6 +21,7 @@ from sqlalchemy.orm import contains_eager
 
 from ...database import writing
 from ...extensions import db
+from ...languages import SOURCE
 from ...limits import TEXT
 from ...models import Person
 from ...models.sessions import DeviceSession
@@ -150,7 +152,7 @@ def list_for(
 @rolls_back
 def end(actor: Person, session_id: int, *, facts: dict | None = None) -> str:
     """The actor signs one of their own devices out (this one, or one they no longer hold);
-    what it was, in words ("Chrome 131 on Android 14")."""
+    what it was, in the actor's words ("Chrome 131 on Android 14")."""
     device = db.session.scalar(
         select(DeviceSession).where(
             DeviceSession.id == session_id, DeviceSession.person_id == actor.id
@@ -158,8 +160,10 @@ def end(actor: Person, session_id: int, *, facts: dict | None = None) -> str:
     )
     if device is None:
         raise NotFound(_("That session has ended already."))
-    label = device.label
-    audit.add(audit.SIGN_OUT, actor=actor, subject=actor.email, detail=label, **(facts or {}))
+    label = devices.label(device.browser, device.system)
+    with force_locale(SOURCE):  # the audit log is kept in one language
+        logged = devices.label(device.browser, device.system)
+    audit.add(audit.SIGN_OUT, actor=actor, subject=actor.email, detail=logged, **(facts or {}))
     db.session.delete(device)
     db.session.commit()
     return label
