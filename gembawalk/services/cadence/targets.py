@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
-from ...extensions import db
+from ...database import plain_rows
 from ...models import CadencePeriod, OrgUnit, Person
 from ...models.cadence import CadenceTargets
 
@@ -73,7 +73,16 @@ def periods_in(period: CadencePeriod, first: date, last: date) -> float:
     return total
 
 
-def own_target(row: CadenceTargets | HasCadence, source: str, name: str = "") -> Target | None:
+_CADENCE_COLUMNS = (
+    OrgUnit.cadence_period,
+    OrgUnit.cadence_customer_visits,
+    OrgUnit.cadence_gemba_walks,
+)
+
+
+def own_target(
+    row: CadenceTargets | HasCadence | Row, source: str, name: str = ""
+) -> Target | None:
     if row.cadence_period is None:
         return None
     return Target(
@@ -88,7 +97,10 @@ def own_target(row: CadenceTargets | HasCadence, source: str, name: str = "") ->
 def unit_targets() -> dict[int | None, Target]:  # None: no unit, so the default
     """Every unit's effective default (its own, else the nearest parent's, else the product's),
     from one query: the tree is small, the people are many."""
-    units = {unit.id: unit for unit in db.session.scalars(select(OrgUnit))}
+    # Plain rows: a board asks this for every request, and hundreds of units made into
+    # objects cost more than the query.
+    columns = (OrgUnit.id, OrgUnit.parent_id, OrgUnit.name, *_CADENCE_COLUMNS)
+    units = {row.id: row for row in plain_rows(select(*columns))}
     resolved: dict[int | None, Target] = {}
 
     def resolve(unit_id: int, seen: frozenset[int] = frozenset()) -> Target:
