@@ -49,7 +49,8 @@ def test_sql_ranks_as_python_does(world):
     (whose sums are read for its own managers only)."""
     unit, _director = world
     team = db.session.scalars(select(OrgUnit).where(OrgUnit.name == "Team")).one()
-    assert every_unit(subtree_ids(unit.id)) and not every_unit(subtree_ids(team.id))
+    assert every_unit(subtree_ids(unit.id))
+    assert not every_unit(subtree_ids(team.id))
     for top in (unit, team):
         units = subtree_ids(top.id)
         most_ranks = 0
