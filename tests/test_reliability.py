@@ -14,6 +14,7 @@ from flask import has_request_context
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
+from gembawalk.database import PARALLEL_SETUP_COST
 from gembawalk.extensions import db
 from gembawalk.models import Observation, Walk, WalkStatus
 from gembawalk.timeutil import utcnow
@@ -298,3 +299,13 @@ def test_a_forked_worker_makes_its_own_database_connections(app):
     if engine.dialect.name == "postgresql":
         assert child["backend"] != before["backend"]
         assert after["backend"] == before["backend"]  # and the child did not close it
+
+
+def test_postgresql_connections_turn_jit_off_and_price_parallel_workers_at_their_cost(app):
+    """Set on every connection the app makes (database.engine_options says why)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL settings")
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SHOW jit")).scalar() == "off"
+        setup = connection.execute(text("SHOW parallel_setup_cost")).scalar()
+    assert float(setup) == PARALLEL_SETUP_COST > 1000
