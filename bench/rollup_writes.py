@@ -3,7 +3,7 @@ service, with the days kept (as the app runs) and with their listeners taken awa
 
 Run by `make bench`. SQLite in a temporary folder always; PostgreSQL too when
 BENCH_DATABASE_URL names a database it may wipe. Reports the CPU time (p50, p95) of one
-`walks.add_observation`: its own work and the driver's, whatever else the machine is doing.
+`add_observation`: its own work and the driver's, whatever else the machine is doing.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ ROUNDS = 200
 
 
 def cpu_per_note(manager, walk, rounds: int) -> tuple[float, float]:
-    from gembawalk.services.walks import lifecycle as walks
+    from gembawalk.services.walks.observations import add_observation
 
     samples = []
     for n in range(rounds):
         start = time.process_time()
-        walks.add_observation(
+        add_observation(
             manager, walk.uuid, category="waste", waste_type="waiting", text=f"Queue {n}",
             observation_id=uuid.uuid4(),
         )  # fmt: skip
