@@ -40,7 +40,7 @@ def measure(database_url: str) -> dict[str, tuple[float, float]]:
 
     from gembawalk.extensions import db
     from gembawalk.models import Person
-    from gembawalk.services.engagement import rollup
+    from gembawalk.services.engagement import touched
     from gembawalk.services.walks import lifecycle as walks
 
     with demo_app(database_url) as app, app.app_context():
@@ -51,9 +51,9 @@ def measure(database_url: str) -> dict[str, tuple[float, float]]:
         cpu_per_note(manager, walk, 20)  # warm up
         results = {"days kept (as the app runs)": cpu_per_note(manager, walk, ROUNDS)}
         listeners = [
-            ("before_flush", rollup._before_flush),
-            ("after_flush", rollup._after_flush),
-            ("before_commit", rollup._before_commit),
+            ("before_flush", touched._before_flush),
+            ("after_flush", touched._after_flush),
+            ("before_commit", touched._before_commit),
         ]
         for name, listener in listeners:
             event.remove(AppSession, name, listener)
