@@ -3,7 +3,7 @@ service, with the days kept (as the app runs) and with their listeners taken awa
 
 Run by `make bench`. SQLite in a temporary folder always; PostgreSQL too when
 BENCH_DATABASE_URL names a database it may wipe. Reports the CPU time (p50, p95) of one
-`walks.add_observation`: its own work and the driver's, whatever else the machine is doing.
+`add_observation`: its own work and the driver's, whatever else the machine is doing.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ ROUNDS = 200
 
 
 def cpu_per_note(manager, walk, rounds: int) -> tuple[float, float]:
-    from gembawalk.services.walks import lifecycle as walks
+    from gembawalk.services.walks.observations import add_observation
 
     samples = []
     for n in range(rounds):
         start = time.process_time()
-        walks.add_observation(
+        add_observation(
             manager, walk.uuid, category="waste", waste_type="waiting", text=f"Queue {n}",
             observation_id=uuid.uuid4(),
         )  # fmt: skip
@@ -40,7 +40,7 @@ def measure(database_url: str) -> dict[str, tuple[float, float]]:
 
     from gembawalk.extensions import db
     from gembawalk.models import Person
-    from gembawalk.services.engagement import rollup
+    from gembawalk.services.engagement import touched
     from gembawalk.services.walks import lifecycle as walks
 
     with demo_app(database_url) as app, app.app_context():
@@ -51,9 +51,9 @@ def measure(database_url: str) -> dict[str, tuple[float, float]]:
         cpu_per_note(manager, walk, 20)  # warm up
         results = {"days kept (as the app runs)": cpu_per_note(manager, walk, ROUNDS)}
         listeners = [
-            ("before_flush", rollup._before_flush),
-            ("after_flush", rollup._after_flush),
-            ("before_commit", rollup._before_commit),
+            ("before_flush", touched._before_flush),
+            ("after_flush", touched._after_flush),
+            ("before_commit", touched._before_commit),
         ]
         for name, listener in listeners:
             event.remove(AppSession, name, listener)

@@ -38,11 +38,11 @@ def register_extensions(app: Flask) -> None:
     from .extensions import db
     from .i18n import init_i18n
     from .security import init_security
-    from .services.engagement import rollup
+    from .services.engagement import touched
 
     init_database(app)
     init_security(app)  # first: its body limit must act before the CSRF check reads a body
-    rollup.track()  # engagement days follow every walk and observation written
+    touched.track()  # engagement days follow every walk and observation written
     # Batch mode lets SQLite alter tables; compare_type keeps column types honest.
     migrate.init_app(
         app,

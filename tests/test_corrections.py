@@ -17,6 +17,7 @@ from gembawalk.services.engagement.periods import Period
 from gembawalk.services.errors import Conflict, Invalid, NotFound
 from gembawalk.services.walks import corrections
 from gembawalk.services.walks import lifecycle as walks
+from gembawalk.services.walks.observations import add_observation
 
 from . import factories
 
@@ -50,7 +51,7 @@ def done(manager, external) -> Walk:
         start_now=True,
         now=datetime(2026, 3, 9, 14, 0, tzinfo=UTC),
     )
-    walks.add_observation(manager, walk.uuid, category="what_matters", text="Being told when")
+    add_observation(manager, walk.uuid, category="what_matters", text="Being told when")
     return walks.complete_walk(
         manager, walk.uuid, a_record(customer_ids=[external.id]), now=FINISHED
     )

@@ -15,7 +15,7 @@ from gembawalk.models import CustomerKind, Observation, WalkStatus
 from gembawalk.services import customers
 from gembawalk.services.errors import Invalid, NotFound
 from gembawalk.services.walks import corrections
-from gembawalk.services.walks import lifecycle as walks
+from gembawalk.services.walks.observations import add_observation
 
 from . import factories
 from .conftest import sign_in
@@ -54,7 +54,7 @@ def started(manager, customers=()):
 
 def say(manager, walk, customer, text=WORDS, **extra):
     fields = {"category": "what_matters", "said_by": "customer", **extra}
-    return walks.add_observation(manager, walk.uuid, text=text, customer_id=customer.id, **fields)
+    return add_observation(manager, walk.uuid, text=text, customer_id=customer.id, **fields)
 
 
 def test_a_what_matters_note_names_the_customer_who_said_it(world):
@@ -77,7 +77,7 @@ def test_only_a_what_matters_note_said_by_a_customer_names_one(world, fields, fi
     customer_id = fields.pop("customer_id", world["patel"].id)
     body = {"category": "what_matters", "said_by": "customer", **fields}
     with pytest.raises(Invalid) as refused:
-        walks.add_observation(world["maya"], walk.uuid, text=WORDS, customer_id=customer_id, **body)
+        add_observation(world["maya"], walk.uuid, text=WORDS, customer_id=customer_id, **body)
     assert field in refused.value.errors
     assert db.session.scalar(select(func.count()).select_from(Observation)) == 0
 
@@ -93,7 +93,7 @@ def test_a_customer_outside_the_walkers_register_is_refused_unless_met_on_the_wa
 
 def test_a_correction_can_name_the_customer_and_keeps_who_was_named_before(world):
     walk = started(world["maya"])
-    note = walks.add_observation(world["maya"], walk.uuid, category="what_matters", text=WORDS)
+    note = add_observation(world["maya"], walk.uuid, category="what_matters", text=WORDS)
     walk.status, walk.completed_at = WalkStatus.DONE, datetime.now(UTC)
     walk.customers_spoken_to = 1
     db.session.commit()

@@ -24,7 +24,7 @@ from gembawalk.services.demand import types as demand_types
 from gembawalk.services.engagement import figures
 from gembawalk.services.engagement.periods import choose_period
 from gembawalk.services.errors import Conflict, Forbidden, Invalid, NotFound
-from gembawalk.services.walks import lifecycle
+from gembawalk.services.walks.observations import add_observation
 
 from . import factories
 
@@ -164,14 +164,12 @@ def test_a_note_whose_type_disagrees_with_its_category_is_refused(tree, admin):
         ("failure_demand", 10**9),
     ):
         with pytest.raises(Invalid) as refused:
-            lifecycle.add_observation(
-                manager, walk.uuid, category=category, text="x", demand_type_id=type_id
-            )
+            add_observation(manager, walk.uuid, category=category, text="x", demand_type_id=type_id)
         assert "demand_type_id" in refused.value.errors
     assert db.session.scalar(select(func.count()).select_from(Observation)) == 0
     # An untyped demand note still needs its words.
     with pytest.raises(Invalid):
-        lifecycle.add_observation(manager, walk.uuid, category="failure_demand", text="")
+        add_observation(manager, walk.uuid, category="failure_demand", text="")
 
 
 def test_undoing_a_tally_removes_it_and_leaves_a_tombstone(tree, admin):
@@ -180,7 +178,7 @@ def test_undoing_a_tally_removes_it_and_leaves_a_tombstone(tree, admin):
     manager = factories.PersonFactory(roles=["manager"], org_unit=depot)
     walk = _started_walk(manager)
     heard = tallies.tally(manager, walk.uuid, chasing.id)
-    note = lifecycle.add_observation(manager, walk.uuid, category="waste", waste_type="waiting",
+    note = add_observation(manager, walk.uuid, category="waste", waste_type="waiting",
                                      text="Queue")  # fmt: skip
     someone = factories.PersonFactory(roles=["manager"], org_unit=depot)
     with pytest.raises(NotFound):

@@ -28,6 +28,7 @@ from gembawalk.services.engagement import mine, rollup
 from gembawalk.services.engagement.periods import choose_period
 from gembawalk.services.walks import lifecycle as walks
 from gembawalk.services.walks import series
+from gembawalk.services.walks.observations import add_observation
 from gembawalk.timeutil import to_utc
 
 from . import factories
@@ -122,7 +123,7 @@ def test_every_kind_of_change_leaves_the_days_as_a_rebuild_would(app, manager, a
         manager, walks.WalkPlan(kind="customer_visit", day=monday, at=time(9)), now=at(monday, 8)
     )
     walks.start_walk(manager, later.uuid, now=at(monday + timedelta(days=1), 9))
-    note = walks.add_observation(
+    note = add_observation(
         manager, later.uuid, category="value_demand", text="Asked for the forms", made_at=NOW
     )
     record = walks.WalkRecord(
@@ -231,7 +232,7 @@ def test_notes_sent_at_once_are_all_counted(app, manager):
 
     def note(index: int) -> None:
         actor = db.session.get(type(manager), manager_id)
-        walks.add_observation(
+        add_observation(
             actor, walk_id, category="waste", waste_type="waiting", text=f"Note {index}",
             observation_id=uuid.uuid4(), made_at=NOW,
         )  # fmt: skip

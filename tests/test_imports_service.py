@@ -18,6 +18,7 @@ from gembawalk.models import (
 )
 from gembawalk.services import audit
 from gembawalk.services.errors import Forbidden
+from gembawalk.services.imports import cells
 from gembawalk.services.imports import customers as customer_imports
 from gembawalk.services.imports import people as people_imports
 from gembawalk.services.imports.plan import ImportRefused, PreviewOutdated
@@ -540,7 +541,7 @@ def test_reading_an_address_in_bulk_agrees_with_the_app(app, address):
     except Invalid:
         expected = None
     try:
-        found = people_imports._address(address)
+        found = cells.address(address)
     except Invalid:
         found = None
     assert found == expected

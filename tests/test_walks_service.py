@@ -14,6 +14,7 @@ from gembawalk.models import Customer, Observation, Walk, WalkStatus
 from gembawalk.services.errors import Conflict, Forbidden, Invalid, NotFound
 from gembawalk.services.walks import agenda
 from gembawalk.services.walks import lifecycle as walks
+from gembawalk.services.walks.observations import add_observation
 
 from .factories import CustomerFactory, OrgUnitFactory, PersonFactory, WalkFactory
 
@@ -157,14 +158,14 @@ def test_the_walk_loop_start_observe_complete(manager):
     walks.start_walk(manager, walk.uuid, now=NOW)
     assert walk.status == WalkStatus.IN_PROGRESS
     assert walk.started_at == NOW
-    walks.add_observation(
+    add_observation(
         manager,
         walk.uuid,
         category="failure_demand",
         said_by="customer",
         text="Second call: the letter did not say what to bring",
     )
-    walks.add_observation(
+    add_observation(
         manager,
         walk.uuid,
         category="waste",
@@ -183,9 +184,9 @@ def test_the_walk_loop_start_observe_complete(manager):
 def test_waste_needs_its_type_and_other_categories_drop_it(manager):
     walk = WalkFactory(manager=manager, status=WalkStatus.IN_PROGRESS, started_at=NOW)
     with pytest.raises(Invalid) as refused:
-        walks.add_observation(manager, walk.uuid, category="waste", text="Forms copied twice")
+        add_observation(manager, walk.uuid, category="waste", text="Forms copied twice")
     assert "waste_type" in refused.value.errors
-    note = walks.add_observation(
+    note = add_observation(
         manager, walk.uuid, category="good_practice", waste_type="defects", text="Team huddle at 8"
     )
     assert note.waste_type is None
@@ -194,13 +195,13 @@ def test_waste_needs_its_type_and_other_categories_drop_it(manager):
 def test_observations_need_a_started_walk_and_text(manager):
     planned = WalkFactory(manager=manager)
     with pytest.raises(Conflict):
-        walks.add_observation(manager, planned.uuid, category="what_matters", text="Speed")
+        add_observation(manager, planned.uuid, category="what_matters", text="Speed")
     live = WalkFactory(manager=manager, status=WalkStatus.IN_PROGRESS, started_at=NOW)
     with pytest.raises(Invalid) as refused:
-        walks.add_observation(manager, live.uuid, category="what_matters", text="   ")
+        add_observation(manager, live.uuid, category="what_matters", text="   ")
     assert "text" in refused.value.errors
     with pytest.raises(Invalid):
-        walks.add_observation(manager, live.uuid, category="what_matters", text="x" * 2001)
+        add_observation(manager, live.uuid, category="what_matters", text="x" * 2001)
     assert count(Observation) == 0
 
 
@@ -208,7 +209,7 @@ def test_an_observation_sent_twice_is_stored_once(manager):
     walk = WalkFactory(manager=manager, status=WalkStatus.IN_PROGRESS, started_at=NOW)
     obs_id = uuid.uuid4()
     for _ in range(2):
-        walks.add_observation(
+        add_observation(
             manager, walk.uuid, category="what_matters", text="Being told", observation_id=obs_id
         )
     assert count(Observation) == 1
@@ -262,7 +263,7 @@ def test_another_managers_walk_does_not_exist_for_you(app, unit):
         lambda: walks.get_own_walk(mine, theirs.uuid),
         lambda: walks.start_walk(mine, theirs.uuid),
         lambda: walks.cancel_walk(mine, theirs.uuid),
-        lambda: walks.add_observation(mine, theirs.uuid, category="waste", text="x"),
+        lambda: add_observation(mine, theirs.uuid, category="waste", text="x"),
     ):
         with pytest.raises(NotFound):
             action()

@@ -17,7 +17,7 @@ from ..services import access, customers
 from ..services.errors import Conflict, Invalid
 from ..services.people.accounts import zone_for
 from ..services.questions import answers as walk_answers
-from ..services.walks import agenda, corrections, past, series, steps
+from ..services.walks import agenda, corrections, observations, past, series, steps
 from ..services.walks import lifecycle as walks
 from ..timeutil import local, utcnow
 from .forms import (
@@ -228,7 +228,7 @@ def observe(walk_id: UUID):
     form = ObservationForm()
     if form.validate_on_submit():
         try:
-            walks.add_observation(
+            observations.add_observation(
                 current_user,
                 walk_id,
                 category=form.category.data,

@@ -15,6 +15,7 @@ from ...extensions import db
 from ...models import DemandType, Observation, Person, RemovedRecord, SaidBy, Walk, WalkStatus
 from ..errors import Conflict, Invalid, NotFound, rolls_back
 from ..walks import lifecycle as walks
+from ..walks.observations import add_observation
 from . import types as demand_types
 
 UNDONE = "This tally was undone on the walk."
@@ -36,7 +37,7 @@ def tally(
     found = db.session.get(DemandType, type_id) if type_id else None
     if found is None:
         raise Invalid({"demand_type_id": _("This demand type is not one of this walk’s unit.")})
-    return walks.add_observation(
+    return add_observation(
         actor,
         walk_id,
         category=found.category.value,

@@ -8,8 +8,6 @@ stops the whole import."""
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -21,16 +19,14 @@ from ...extensions import db
 from ...models import Person, PersonRole, Role, coach_assignments, unit_leaders
 from .. import audit, validation
 from ..errors import Invalid, rolls_back
-from ..people import accounts
 from ..people.language import language_code
 from ..people.org import require_admin
-from . import bulk, coaching, table
+from . import bulk, cells, coaching, table
 from .plan import CHANGED, NEW, NONE, Change, ImportRefused, Plan, PreviewOutdated, missing
 from .tree import Tree, UnitKey
 
 COLUMNS = ("email", "name", "org_unit", "roles", "coach", "leads", "timezone", "language")
 REQUIRED = ("email", "name", "roles")
-ROLE_NAMES = ", ".join(role.value for role in Role)
 
 
 @dataclass(frozen=True)
@@ -120,10 +116,6 @@ def _load() -> dict[str, Current]:
     }
 
 
-def _quoted(value: str) -> str:
-    return f"“{value[:60]}{'…' if len(value) > 60 else ''}”"
-
-
 class _Row:
     """One row read against the app: its problems gathered, never the first one only."""
 
@@ -142,81 +134,15 @@ class _Row:
             return fallback
 
 
-# A local part of plain ASCII (RFC 5322 dot-atom): what nearly every address in an HR export
-# is. Such an address is checked as validation.email would, with its domain checked once per
-# file rather than once per row: the domain's checks are most of the cost of 10,000 rows.
-_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
-LOCAL_MAX = 64  # RFC 5321
-
-
-@functools.lru_cache(maxsize=1024)
-def _domain(domain: str) -> str:
-    return validation.email(f"x@{domain}").rpartition("@")[2]
-
-
-def _address(value: str) -> str:
-    """validation.email's answer, sooner for a plain address."""
-    value = value.strip()
-    local, at, domain = value.rpartition("@")
-    fits = len(value) <= validation.LIMITS["email"] and len(local) <= LOCAL_MAX
-    if at and fits and _PLAIN_LOCAL.fullmatch(local):
-        return f"{local.lower()}@{_domain(domain)}"
-    return validation.email(value)
-
-
-def _email(value: str, coach: bool = False) -> str:
-    try:
-        return _address(value)
-    except Invalid:
-        if not value:
-            raise Invalid(gettext("no coach email") if coach else gettext("no email")) from None
-        if coach:
-            raise Invalid(
-                gettext("malformed coach email %(value)s", value=_quoted(value))
-            ) from None
-        raise Invalid(gettext("malformed email %(value)s", value=_quoted(value))) from None
-
-
-def _roles(value: str) -> frozenset[Role]:
-    found, unknown = set(), []
-    for name in table.split(value):
-        try:
-            found.add(Role(name.lower()))
-        except ValueError:
-            unknown.append(name)
-    if unknown:
-        words = ", ".join(_quoted(name) for name in unknown)
-        raise Invalid(
-            gettext(
-                "unknown role %(value)s (the roles are %(roles)s)", value=words, roles=ROLE_NAMES
-            )
-        )
-    if not found:
-        raise Invalid(gettext("no role: give at least one of %(roles)s", roles=ROLE_NAMES))
-    return frozenset(found)
-
-
-def _zone(value: str) -> str | None:
-    try:
-        return accounts.timezone_name(value)
-    except Invalid:
-        raise Invalid(
-            gettext(
-                "unknown time zone %(value)s (use an IANA name such as Europe/Amsterdam)",
-                value=_quoted(value),
-            )
-        ) from None
-
-
 def _read(row: _Row, names: list[str], people: dict[str, Current], tree: Tree) -> Wanted | None:
     values = row.values
-    email = row.check(lambda: _email(values["email"]))
+    email = row.check(lambda: cells.email(values["email"]))
     name = row.check(
         lambda: validation.text(
             values["name"], "name", "display_name", required=True, label=gettext("Name")
         )
     )
-    roles = row.check(lambda: _roles(values["roles"]), frozenset())
+    roles = row.check(lambda: cells.roles(values["roles"]), frozenset())
     now = people.get(email) if email else None
     unit = now.unit if now else None
     if "org_unit" in names:
@@ -224,7 +150,9 @@ def _read(row: _Row, names: list[str], people: dict[str, Current], tree: Tree) -
     coaches = now.coaches if now else frozenset()
     if "coach" in names:
         coach = values["coach"]
-        coaches = frozenset([row.check(lambda: _email(coach, coach=True), "")] if coach else [])
+        coaches = frozenset(
+            [row.check(lambda: cells.email(coach, coach=True), "")] if coach else []
+        )
     leads: frozenset[UnitKey] = now.leads if now else frozenset()
     if "leads" in names:
         leads = frozenset(
@@ -234,7 +162,7 @@ def _read(row: _Row, names: list[str], people: dict[str, Current], tree: Tree) -
         )
     zone = now.timezone if now else None
     if "timezone" in names:
-        zone = row.check(lambda: _zone(values["timezone"]))
+        zone = row.check(lambda: cells.zone(values["timezone"]))
     language = now.language if now else None
     if "language" in names:
         language = row.check(lambda: language_code(values["language"]))

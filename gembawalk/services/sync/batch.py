@@ -28,7 +28,7 @@ from ...database import writing
 from ...extensions import db
 from ...models import Observation, Walk
 from ...models.tombstones import RemovedRecord
-from ..engagement import rollup
+from ..engagement import touched
 
 
 class _SavepointSession(AppSession):
@@ -58,11 +58,11 @@ def one_transaction() -> Iterator[None]:
         transaction = connection.begin()
         options = {**scoped.session_factory.kw, "bind": connection}
         session = _SavepointSession(**options, join_transaction_mode="create_savepoint")
-        rollup.defer(session)
+        touched.defer(session)
         scoped.registry.set(session)
         try:
             yield
-            rollup.refresh_deferred(session)
+            touched.refresh_deferred(session)
             session.commit()
             transaction.commit()
         finally:
@@ -240,6 +240,6 @@ def write_queued() -> bool:
             connection.execute(insert(table), values)
     except IntegrityError:
         return False
-    rollup.note_inserted(session, rows)
+    touched.note_inserted(session, rows)
     session.commit()
     return True

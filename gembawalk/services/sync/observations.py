@@ -18,6 +18,7 @@ from ..errors import Invalid
 from ..walks import corrections
 from ..walks import lifecycle as walks
 from ..walks.client_ids import insert_once
+from ..walks.observations import check_observable, describe
 from . import batch
 from .batch import find_by_uuid
 from .protocol import (
@@ -97,7 +98,7 @@ def put_observation(
     def change(observation: Observation) -> None:
         if "walk_id" in wanted and wanted["walk_id"] != observation.walk.uuid:
             raise Invalid({"walk_id": _("An observation cannot move to another walk.")})
-        walks.check_observable(observation.walk)
+        check_observable(observation.walk)
         merged = {**observation_state(observation), **wanted}
         said = {name: merged[name] for name in SAID}
         if observation.walk.status == WalkStatus.DONE:
@@ -108,7 +109,7 @@ def put_observation(
             corrections.revise_observation(actor, observation, **said, now=now)
             return
         with db.session.no_autoflush:
-            walks.describe(observation, **said)
+            describe(observation, **said)
         if merged["made_at"] is not None:
             observation.made_at = not_future(merged["made_at"], now, "made_at")
 
@@ -136,7 +137,7 @@ def _create_observation(
         refuse_on_removed_walk(actor, wanted["walk_id"])
     if walk is None or walk.manager_id != actor.id:
         raise Invalid({"walk_id": _("No such walk: send the walk first.")})
-    walks.check_observable(walk)
+    check_observable(walk)
     observation = Observation(
         uuid=observation_id,
         walk=walk,
@@ -147,7 +148,7 @@ def _create_observation(
         photos=[],  # known empty: answering needs no query
     )
     with db.session.no_autoflush:
-        walks.describe(
+        describe(
             observation,
             category=wanted.get("category"),
             waste_type=wanted.get("waste_type"),

@@ -33,6 +33,7 @@ from .. import access, validation
 from ..errors import Conflict, NotFound, rolls_back
 from ..questions import answers as walk_answers
 from . import lifecycle as walks
+from . import observations
 
 # How long after a walk finished its walker may still correct it.
 WINDOW = timedelta(days=14)
@@ -205,7 +206,7 @@ def revise_observation(
     said_by: str,
     text: str | None,
     now: datetime,
-    demand_type_id: object = walks.KEEP_TYPE,
+    demand_type_id: object = observations.KEEP_TYPE,
     customer_id: object = None,
 ) -> bool:
     """Correct an observation of a done walk, keeping what it replaced (as revise_walk)."""
@@ -213,7 +214,7 @@ def revise_observation(
     _require_correctable(actor, walk, now)
     before = _observation_values(observation)
     with db.session.no_autoflush:
-        walks.describe(
+        observations.describe(
             observation,
             category=category,
             waste_type=waste_type,
