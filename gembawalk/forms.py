@@ -8,10 +8,11 @@ from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs predate 3.3
 from wtforms.validators import Length, NumberRange
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from . import limits
 from .services.errors import Invalid
@@ -59,6 +60,20 @@ def validate_all(form: FlaskForm, check: Callable[[], object]) -> bool:
 def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """Choices for select, radio and checkbox fields, from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ManyOptions(Select):
+    """WTForms' select, each plain option written in one step: the unit picker of a whole
+    organisation has hundreds, and WTForms' own way costs a millisecond a hundred."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):  # type: ignore[override]  # stubs predate 3.3
+        plain = isinstance(choice.value, int | str) and not isinstance(choice.value, bool)
+        if kwargs or choice.render_kw or not plain:
+            return super().render_option(choice, **kwargs)
+        selected = Markup(" selected") if choice.selected else ""
+        label = choice.label or choice.value
+        return Markup('<option{} value="{}">{}</option>').format(selected, choice.value, label)
 
 
 class MultiCheckboxField(SelectMultipleField):

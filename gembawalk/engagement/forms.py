@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField, StringField
 
-from ..forms import options
+from ..forms import ManyOptions, options
 from ..services.engagement.periods import PRESETS, choose_period, parse_day
 from ..services.people.org import TreeRow
 from ..services.validation import record_id
@@ -31,7 +31,9 @@ class PeriodForm(Form):
 
 
 class BoardForm(PeriodForm):
-    unit = SelectField(_l("Org unit"), coerce=record_id, validate_choice=False)
+    unit = SelectField(
+        _l("Org unit"), coerce=record_id, validate_choice=False, widget=ManyOptions()
+    )
 
     def offer(self, choices: list[TreeRow]) -> None:
         top = min((row.depth for row in choices), default=0)
