@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Date,
     and_,
     case,
     cast,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     not_,
+    null,
     or_,
     select,
     union_all,
@@ -198,16 +200,24 @@ def _whole_months(period: Period) -> tuple[date, date] | None:
     return (first, after) if first < after else None
 
 
-def sums_query(ids, period: Period):
+def sums_query(ids, period: Period, last_engaged: bool = False):
     """The SELECT _sum_days reads: manager_id, then SUMMED and planned_missed, summed. With
-    `ids` None, every manager's (for a board that joins them to its own managers)."""
+    `ids` None, every manager's (for a board that joins them to its own managers). With
+    `last_engaged`, a last column: the newest engaged day among the days summed, read from
+    the same rows (a month's newest), for a board that orders by it."""
 
     def among(table):
         return () if ids is None else (table.manager_id.in_(ids),)
 
     def facts(table, missed, *where):
+        newest = table.last_engaged_on if table is Month else case((ENGAGED_DAY, Day.day))
         return (
-            select(table.manager_id, *(getattr(table, name) for name in SUMMED_NAMES), missed)
+            select(
+                table.manager_id,
+                *(getattr(table, name) for name in SUMMED_NAMES),
+                missed,
+                *((newest,) if last_engaged else ()),
+            )
             .join(Person, Person.id == table.manager_id)
             .where(*among(table), *where)
         )
@@ -245,8 +255,9 @@ def sums_query(ids, period: Period):
             # A month's sums cannot tell which of its walks still planned were for a day
             # already past: in the month under way, those are read from its days.
             zero: list[ColumnElement[int]] = [literal_column("0")] * len(SUMMED_NAMES)
+            nothing = (null().cast(Date),) if last_engaged else ()
             parts.append(
-                select(Day.manager_id, *zero, Day.planned_open)
+                select(Day.manager_id, *zero, Day.planned_open, *nothing)
                 .join(Person, Person.id == Day.manager_id)
                 .where(*among(Day), whole, Day.planned_open > literal_column("0"))
                 .where(Day.day >= this_month, Day.day < period.today)
@@ -254,9 +265,11 @@ def sums_query(ids, period: Period):
     found = union_all(*parts).subquery()
     columns = list(found.c)
     names = (*SUMMED_NAMES, "planned_missed")
+    summed = columns[1 : 1 + len(names)]
     return select(
         columns[0].label("manager_id"),
-        *(func.sum(column).label(name) for column, name in zip(columns[1:], names, strict=True)),
+        *(func.sum(column).label(name) for column, name in zip(summed, names, strict=True)),
+        *((func.max(columns[-1]).label("last_engaged_on"),) if last_engaged else ()),
     ).group_by(columns[0])
 
 

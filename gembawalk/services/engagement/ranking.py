@@ -19,12 +19,11 @@ from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, sel
 from ...extensions import db
 from ...models import CadencePeriod, Person
 from ...models.rollup import EngagementDay as Day
-from ...models.rollup import EngagementMonth as Month
 from ..cadence import targets as cadence
 from ..people.org import every_unit
 from .figures import ENGAGED_DAY, _unmeasured, sums_query
 from .managers import manager_ids_in, managers_in_where, one_of
-from .periods import Period, month_start
+from .periods import Period
 
 
 @dataclass(frozen=True)
@@ -47,13 +46,19 @@ def rank(units: set[int], period: Period, offset: int = 0, limit: int | None = N
     # them in each part too only pays off when the board is part of the organisation. For
     # the whole of it, each part would only hash every manager's id again.
     among = None if every_unit(units) else ids
-    sums = sums_query(among, period).subquery()
+    sums = sums_query(among, period, last_engaged=True).subquery()
     engaged = func.coalesce(sums.c.customer_engagements, 0)
-    recent = _recent_engagements(among, period)
-    # Looked up in the days only for those the period's months cannot answer for: who did
-    # not engage in them (COALESCE runs its subquery only when the first value is NULL).
+    # The newest engaged day the sums read is the last engagement up to the period's end for
+    # whoever was measured on the whole period and engaged in it by then: no later day of the
+    # period can be missing from them. For the others, the days are asked (COALESCE runs
+    # its subquery only when the first value is NULL).
+    whole_period = and_(
+        Person.started_on <= period.first,
+        or_(Person.left_on.is_(None), Person.left_on >= period.last),
+    )
+    newest = sums.c.last_engaged_on
     last = func.coalesce(
-        recent.c.last_engaged_on,
+        case((and_(whole_period, newest <= period.as_of), newest)),
         select(func.max(Day.day))
         .where(Day.manager_id == Person.id, ENGAGED_DAY, Day.day <= period.as_of)
         .scalar_subquery(),
@@ -79,7 +84,6 @@ def rank(units: set[int], period: Period, offset: int = 0, limit: int | None = N
             engaged.label("engaged"),
         )
         .outerjoin(sums, sums.c.manager_id == Person.id)
-        .outerjoin(recent, recent.c.manager_id == Person.id)
         .where(Person.id.in_(ids), on_board)
         # Worked out once: inlined, PostgreSQL would look up each last engagement twice.
         .cte("board")
@@ -109,29 +113,6 @@ def rank(units: set[int], period: Period, offset: int = 0, limit: int | None = N
     found = db.session.connection().execute(statement).all()
     total = found[0][2] if found else _count(statement)
     return RankedPage(rows=[Ranked(row[0], row[1]) for row in found], total=total)
-
-
-def _recent_engagements(ids, period: Period):
-    """Each manager's last engagement up to the period's end (of `ids`, or of everyone with
-    None), from the months since the period's first (one row per manager and month): the
-    newest engaged day of those months when it is on or before the end, else NULL (none, or
-    one after the end, whose month may also hold the answer: the days are asked then). An
-    engaged day before these months is older than any in them, so where there is one in
-    them it is the last."""
-    newest = func.max(Month.last_engaged_on)
-    return (
-        select(
-            Month.manager_id,
-            case((newest <= period.as_of, newest)).label("last_engaged_on"),
-        )
-        .where(
-            *(() if ids is None else (Month.manager_id.in_(ids),)),
-            Month.month >= month_start(period.first),
-            Month.month <= period.as_of,
-        )
-        .group_by(Month.manager_id)
-        .subquery()
-    )
 
 
 def _count(statement) -> int:
