@@ -8,7 +8,7 @@ from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs predate 3.3
 from wtforms.validators import Length, NumberRange
@@ -71,9 +71,9 @@ class ManyOptions(Select):
         plain = isinstance(choice.value, int | str) and not isinstance(choice.value, bool)
         if kwargs or choice.render_kw or not plain:
             return super().render_option(choice, **kwargs)
-        selected = Markup(" selected") if choice.selected else ""
-        label = choice.label or choice.value
-        return Markup('<option{} value="{}">{}</option>').format(selected, choice.value, label)
+        selected = " selected" if choice.selected else ""
+        value, label = escape(choice.value), escape(choice.label or choice.value)
+        return Markup(f'<option{selected} value="{value}">{label}</option>')  # noqa: S704 (escaped above)
 
 
 class MultiCheckboxField(SelectMultipleField):
