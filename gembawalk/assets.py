@@ -29,6 +29,7 @@ OFFLINE_JS = (
     "js/gw-checks.js",
     "js/gw-store.js",
     "js/gw-sync.js",
+    "js/gw-pull.js",
     "js/gw-capture.js",
     "js/gw-status.js",
     "js/gw-forms.js",

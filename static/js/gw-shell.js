@@ -2,7 +2,7 @@
 // the walks, a walk being recorded and the outbox from IndexedDB. Its forms are the server's own,
 // copied from the shell's <template>s (gw-forms.js); its words and limits are the server's too.
 // Module Gemba.shell. Needs Gemba.status, Gemba.store, Gemba.capture, Gemba.sync,
-// Gemba.outbox, Gemba.words, Gemba.forms, Gemba.tally, Gemba.records.
+// Gemba.pull, Gemba.outbox, Gemba.words, Gemba.forms, Gemba.tally, Gemba.records.
 (function (Gemba) {
   "use strict";
 
@@ -248,7 +248,7 @@
   }
 
   // A done walk's "Corrected" block, as the server drew it for its page (walks/_history.html,
-  // kept at the last pull: Gemba.sync keepHistories); nothing when it has no corrections.
+  // kept at the last pull: Gemba.pull keepHistories); nothing when it has no corrections.
   function historyOf(walk, histories) {
     var kept = (histories || {})[walk.uuid];
     if (!kept || !walk.corrections) return null;
@@ -435,7 +435,7 @@
     return [
       h("div", { class: "page-head" }, [h("h1", { text: say("outbox") }),
         h("div", { class: "actions" }, [
-          h("button", { type: "button", class: "button button-primary", text: say("sync_now"), onclick: function () { Gemba.sync.syncNow(); } }),
+          h("button", { type: "button", class: "button button-primary", text: say("sync_now"), onclick: function () { Gemba.pull.syncNow(); } }),
           h("button", { type: "button", class: "button", text: say("download_unsent"), "data-download": true, disabled: !unsent.length, onclick: function () { download(records); } })])]),
       h("p", { class: "muted", text: say("outbox_lead") }),
       h("section", { "aria-labelledby": "unsent-heading" }, [h("h2", { id: "unsent-heading", class: "section-title" }, [say("not_sent_yet") + " ", h("span", { class: "count", text: String(unsent.length) })]),
