@@ -33,6 +33,7 @@ OFFLINE_JS = (
     "js/gw-capture.js",
     "js/gw-status.js",
     "js/gw-forms.js",
+    "js/gw-submit.js",
     "js/gw-enhance.js",
     "js/gw-records.js",
     "js/gw-tally.js",

@@ -2,7 +2,7 @@
 // the walks, a walk being recorded and the outbox from IndexedDB. Its forms are the server's own,
 // copied from the shell's <template>s (gw-forms.js); its words and limits are the server's too.
 // Module Gemba.shell. Needs Gemba.status, Gemba.store, Gemba.capture, Gemba.sync,
-// Gemba.pull, Gemba.outbox, Gemba.words, Gemba.forms, Gemba.tally, Gemba.records.
+// Gemba.pull, Gemba.outbox, Gemba.words, Gemba.forms, Gemba.submit, Gemba.tally, Gemba.records.
 (function (Gemba) {
   "use strict";
 
@@ -95,16 +95,16 @@
     return form;
   }
 
-  // Every capture form is sent one way (gw-forms.js): to the outbox, then to the walk's page
+  // Every capture form is sent one way (gw-submit.js): to the outbox, then to the walk's page
   // with what was done ("Saved on this device" until the server has it).
   function onSubmit(event) {
     var form = event.target.closest("form[data-capture]");
     if (!form) return;
     event.preventDefault();
     busy(form, true);
-    Gemba.forms.send(form, event.submitter, me.id, "shell").then(function (result) {
+    Gemba.submit.send(form, event.submitter, me.id, "shell").then(function (result) {
       if (!result.walk) { busy(form, false); return; }
-      go("/walks/" + result.walk, Gemba.forms.said(result.said, true), result.record);
+      go("/walks/" + result.walk, Gemba.submit.said(result.said, true), result.record);
     }).catch(function (error) {
       busy(form, false);
       sayProblems(form, [say("could_not_keep", { error: error })]);
@@ -524,7 +524,7 @@
       root.addEventListener("submit", onSubmit);
       root.addEventListener("gemba:tallied", redrawObservations);
       // A message a server page left for the page it went to (gw-enhance.js).
-      var kept = Gemba.forms.takeMessage();
+      var kept = Gemba.submit.takeMessage();
       if (kept) flash = kept;
       // Offline, moving around stays inside the shell; online, links reach the server's pages.
       document.addEventListener("click", function (event) {
