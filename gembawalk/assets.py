@@ -37,6 +37,7 @@ OFFLINE_JS = (
     "js/gw-enhance.js",
     "js/gw-records.js",
     "js/gw-tally.js",
+    "js/gw-walk.js",
     "js/gw-shell.js",
     "js/gw-boot.js",
 )
