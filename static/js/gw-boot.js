@@ -1,7 +1,7 @@
 // Gemba Walk start-up: the service worker and its "Update" offer, and when the outbox flushes:
 // on load, back online, page visible again, after each save, on a timer, and "Sync now".
 // Module Gemba.boot (it starts the others and registers nothing). Needs Gemba.sync,
-// Gemba.status, Gemba.enhance, Gemba.shell.
+// Gemba.pull, Gemba.status, Gemba.enhance, Gemba.shell.
 (function (Gemba) {
   "use strict";
 
@@ -47,7 +47,7 @@
     Gemba.sync.onChange(function () { Gemba.status.refresh(); });
     window.addEventListener("online", function () {
       Gemba.sync.state.offline = false;
-      Gemba.sync.flush("online").then(Gemba.sync.pull);
+      Gemba.sync.flush("online").then(Gemba.pull.run);
     });
     window.addEventListener("offline", function () { Gemba.sync.state.offline = true; Gemba.status.refresh(); });
     document.addEventListener("visibilitychange", function () {
@@ -58,7 +58,7 @@
     if (document.querySelector("[data-shell]")) Gemba.shell.start();
     Gemba.status.refresh();
     Gemba.status.checkStorage();
-    Gemba.sync.flush("load").then(Gemba.sync.pull);
+    Gemba.sync.flush("load").then(Gemba.pull.run);
   }
 
   start();

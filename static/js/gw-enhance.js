@@ -2,7 +2,7 @@
 // observation, Complete) writes to the device first and the outbox sends it, the same path as
 // offline, so losing signal mid-walk loses nothing; once sent, the page shows the server's
 // state. Without JavaScript the forms post. Module Gemba.enhance. Needs Gemba.status,
-// Gemba.store, Gemba.outbox, Gemba.words, Gemba.forms, Gemba.sync.
+// Gemba.store, Gemba.outbox, Gemba.words, Gemba.forms, Gemba.submit, Gemba.sync.
 (function (Gemba) {
   "use strict";
 
@@ -75,7 +75,7 @@
   function observed(form, result) {
     var list = document.querySelector("[data-observations]");
     if (list) showSaved(list, result.observation);
-    flash(Gemba.forms.said("observed", true), result.record);
+    flash(Gemba.submit.said("observed", true), result.record);
     form.querySelector("textarea[name=text]").value = "";
     if (form.elements.photos) form.elements.photos.value = "";
     var count = document.querySelector("#obs-heading .count");
@@ -102,13 +102,13 @@
         return;
       }
       var sent = !record || record.state === "sent";
-      Gemba.forms.keepMessage(Gemba.forms.said(result.said, !sent), sent ? null : result.record);
+      Gemba.submit.keepMessage(Gemba.submit.said(result.said, !sent), sent ? null : result.record);
       location.assign("/walks/" + result.walk);
     });
   }
 
   // With JavaScript every capture form goes through the outbox, online as offline: one path
-  // (gw-forms.js send). Delegated, so a form drawn again from the server is handled too.
+  // (gw-submit.js send). Delegated, so a form drawn again from the server is handled too.
   function onCapture(event) {
     var form = event.target.closest ? event.target.closest("form[data-capture]") : null;
     var userId = pageUserId();
@@ -116,7 +116,7 @@
     event.preventDefault();
     var submitter = event.submitter;
     busy(form, true);
-    Gemba.forms.send(form, submitter, userId, "page").then(function (result) {
+    Gemba.submit.send(form, submitter, userId, "page").then(function (result) {
       if (result.plain) return postPlainly(form, submitter);
       if (!result.walk) return busy(form, false);
       return result.said === "observed" ? observed(form, result) : stepped(form, result);
@@ -249,7 +249,7 @@
     Gemba.forms.enhance(document);
     refreshOnSync();
     if (!document.querySelector("[data-shell]")) document.addEventListener("submit", onCapture);
-    var kept = Gemba.forms.takeMessage();
+    var kept = Gemba.submit.takeMessage();
     if (kept && !document.querySelector("[data-shell]")) flash(kept.text, kept.uuid);
     document.querySelectorAll("form[action$='/sign-out']").forEach(guardSignOut);
   };

@@ -1,6 +1,6 @@
 // Gemba Walk status: what is waiting on this device, when it last synced, and banners for
 // offline, syncing, signing in, storage at risk and a new version ready.
-// Module Gemba.status. Needs Gemba.store, Gemba.sync, Gemba.outbox, Gemba.words.
+// Module Gemba.status. Needs Gemba.store, Gemba.sync, Gemba.pull, Gemba.outbox, Gemba.words.
 (function (Gemba) {
   "use strict";
 
@@ -92,7 +92,7 @@
               h("span", { class: "muted", "data-last-synced": true, text: " · " + (synced ? say("last_synced", { when: synced }) : say("never_synced")) })]),
             onOutbox ? null : h("p", { class: "syncbar-actions" }, [
               h("button", { type: "button", class: "button button-small", "data-sync-now": true, text: say("sync_now"),
-                onclick: function () { Gemba.sync.syncNow(); } }),
+                onclick: function () { Gemba.pull.syncNow(); } }),
               h("a", { href: "/outbox", class: "button button-small button-quiet", text: say("outbox") })])
           ])
         ]);

@@ -2,7 +2,8 @@
 // demand type's category, written to the device first and sent by the outbox (so offline too).
 // Undo drops a tally not yet sent, or queues the removal of one the server holds.
 // The demand types reach the device from GET /api/v1/demand-types, kept in the store's meta.
-// Module Gemba.tally. Needs Gemba.store, Gemba.sync, Gemba.words. Its pure rules load in node too.
+// Module Gemba.tally. Needs Gemba.store, Gemba.sync, Gemba.pull, Gemba.words. Its pure rules
+// load in node too.
 (function (exports, Gemba) {
   "use strict";
 
@@ -49,7 +50,7 @@
   // Keep the demand types for offline use whenever there is signal (not on a page drawn for
   // nobody, the sign-in page: asking there would only log a 401).
   function pullTypes() {
-    if (!navigator.onLine || Gemba.sync.signedOutPage()) return Promise.resolve(null);
+    if (!navigator.onLine || Gemba.pull.signedOutPage()) return Promise.resolve(null);
     return fetch(API + "/demand-types", { credentials: "same-origin", redirect: "manual", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (body) { return body && Gemba.store.setMeta("demandTypes", body.demand_types); })

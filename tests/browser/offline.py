@@ -162,7 +162,7 @@ def sync_now(page: Page) -> None:
     if button.is_visible():
         button.click()
     else:
-        page.evaluate("Gemba.sync.syncNow()")
+        page.evaluate("Gemba.pull.syncNow()")
 
 
 def count_requests(context: BrowserContext, pattern: str, method: str = "PUT") -> list[str]:

@@ -269,7 +269,7 @@ def test_a_corrected_walks_history_shows_offline_as_it_does_online(live_server, 
     expect(online).to_contain_text("Returns wait a day. → Returns wait two days.")
     online_html = online.inner_html()
 
-    page.evaluate("Gemba.sync.pull()")
+    page.evaluate("Gemba.pull.run()")
     page.evaluate(
         """async (uuid) => {
             for (let i = 0; i < 100; i++) {
@@ -283,13 +283,13 @@ def test_a_corrected_walks_history_shows_offline_as_it_does_online(live_server, 
     )
     requests_so_far = len(asked)
     assert 1 <= requests_so_far <= 3  # one per pull that saw the count grow
-    page.evaluate("Gemba.sync.pull()")
+    page.evaluate("Gemba.pull.run()")
     page.wait_for_timeout(500)
     assert len(asked) == requests_so_far  # unchanged: not asked again
 
     # Two pulls at once (the page's own beside "Sync now") ask for a missing history once.
     page.evaluate("Gemba.store.setMeta('history', {})")
-    page.evaluate("Promise.all([Gemba.sync.pull(), Gemba.sync.pull()])")
+    page.evaluate("Promise.all([Gemba.pull.run(), Gemba.pull.run()])")
     assert len(asked) == requests_so_far + 1
 
     go_offline(context, page, walk_path)

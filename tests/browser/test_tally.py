@@ -184,7 +184,7 @@ def test_undoing_offline_a_tally_the_server_holds_sends_one_removal(live_server,
     context.set_offline(False)
     _until_stored(page, types["Chasing a repair"], 0)
     until(page, "async () => (await Gemba.store.records()).every(r => r.state === 'sent')")
-    page.evaluate("async () => { await Gemba.sync.syncNow(); }")
+    page.evaluate("async () => { await Gemba.pull.syncNow(); }")
     deletes = [s for s in sent if s[0] == "DELETE"]
     assert len(deletes) == 1, sent
     db.session.rollback()
