@@ -37,8 +37,11 @@ def openapi_document():
     return jsonify(openapi.document(MODULES, API_VERSION))
 
 
+PREFIX = "/api/v1"  # the offline client reads it from the vocabulary every page embeds
+
+
 def create_api() -> Blueprint:
-    api = Blueprint("api", __name__, url_prefix="/api/v1")
+    api = Blueprint("api", __name__, url_prefix=PREFIX)
     for module in MODULES:
         api.register_blueprint(module.bp)
     api.add_url_rule("/openapi.json", "openapi", openapi_document)

@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 
 from .. import limits
+from ..api import PREFIX as API_PREFIX
 from ..i18n import current_language
 from ..models import (
     AnswerType,
@@ -55,6 +56,8 @@ def offline_vocabulary() -> dict[str, Any]:
         # The language it is in, as `<html lang>` says it: the scripts write dates and pick
         # plural forms for it with Intl.
         "language": current_language(),
+        # Where the JSON API answers (gw-sync.js: Gemba.sync.api).
+        "api": API_PREFIX,
         # In the reader's language: the labels are looked up now, not when the module loaded.
         "words": {name: [[m.value, str(m.label)] for m in enum] for name, enum in WORDS.items()},
         "near_days": {str(offset): str(name) for offset, name in NEAR_DAYS.items()},

@@ -6,7 +6,6 @@
 (function (Gemba) {
   "use strict";
 
-  var API = "/api/v1";
   var state = Gemba.sync.state;
   function call(url, options, timeoutMs) { return Gemba.sync.call(url, options, timeoutMs); }
   function readJson(response) { return Gemba.sync.readJson(response); }
@@ -73,10 +72,10 @@
       if (me.signedOut) return null;
       state.me = me;
       return Promise.all([
-        call(API + "/walks").then(function (r) { return r.ok ? readJson(r) : null; }),
-        call(API + "/customers").then(function (r) { return r.ok ? readJson(r) : null; }),
+        call(Gemba.sync.api("/walks")).then(function (r) { return r.ok ? readJson(r) : null; }),
+        call(Gemba.sync.api("/customers")).then(function (r) { return r.ok ? readJson(r) : null; }),
         // The standard questions a walk started here without signal is asked, by kind.
-        call(API + "/questions").then(function (r) { return r.ok ? readJson(r) : null; }).catch(function () { return null; })
+        call(Gemba.sync.api("/questions")).then(function (r) { return r.ok ? readJson(r) : null; }).catch(function () { return null; })
       ]).then(function (bodies) {
         // Signing out meanwhile: what came back is not to be kept (the sign-out forgot it).
         if (state.leaving || !bodies[0] || !bodies[0].walks) return null;

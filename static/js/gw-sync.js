@@ -5,7 +5,8 @@
 (function (Gemba) {
   "use strict";
 
-  var API = "/api/v1";
+  // An address of the JSON API, under the prefix the server names in the vocabulary.
+  function api(path) { return Gemba.words.current().api + path; }
   var listeners = [];
   var timer = null;
   var queued = null;
@@ -32,7 +33,7 @@
 
   // Who is signed in here, or null when nobody is (or the answer was not the API's).
   function whoAmI() {
-    return call(API + "/me").then(function (response) {
+    return call(api("/me")).then(function (response) {
       if (Gemba.reply.signedOut(response)) return { signedOut: true };
       if (!response.ok) throw new Error("HTTP " + response.status);
       return readJson(response).then(function (me) {
@@ -43,7 +44,7 @@
   }
 
   function freshToken() {
-    return call(API + "/csrf").then(function (response) {
+    return call(api("/csrf")).then(function (response) {
       if (Gemba.reply.signedOut(response)) return { signedOut: true };
       return readJson(response).then(function (body) {
         if (!response.ok || !body || !body.csrf_token) throw new Error("no CSRF token");
@@ -54,15 +55,15 @@
 
   function request(record, token) {
     if (record.removal) {
-      return call(API + Gemba.outbox.putPath(record), { method: "DELETE", headers: { "X-CSRFToken": token } });
+      return call(api(Gemba.outbox.putPath(record)), { method: "DELETE", headers: { "X-CSRFToken": token } });
     }
     if (record.type === "photo") {
-      return call(API + Gemba.outbox.putPath(record), {
+      return call(api(Gemba.outbox.putPath(record)), {
         method: "PUT", body: record.body.data,
         headers: { "Content-Type": record.body.type, "X-CSRFToken": token }
       }, 2 * 60 * 1000);
     }
-    return call(API + Gemba.outbox.putPath(record), {
+    return call(api(Gemba.outbox.putPath(record)), {
       method: "PUT", body: JSON.stringify(Gemba.outbox.putBody(record)),
       headers: { "Content-Type": "application/json", "X-CSRFToken": token }
     });
@@ -78,7 +79,7 @@
 
   function requestBatch(records, token) {
     var types = batchLimit().types;
-    return call(API + "/sync", {
+    return call(api("/sync"), {
       method: "POST",
       body: JSON.stringify({ records: records.map(function (r) { return Gemba.outbox.batchEntry(r, types); }) }),
       headers: { "Content-Type": "application/json", "X-CSRFToken": token }
@@ -313,6 +314,7 @@
 
   Gemba.sync = {
     state: state,
+    api: api,
     flush: flush,
     exclusive: exclusive,
     soon: soon,

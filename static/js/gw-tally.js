@@ -7,7 +7,6 @@
 (function (exports, Gemba) {
   "use strict";
 
-  var API = "/api/v1";
 
   // How many of each demand type the walk holds, by type id.
   function counts(observations) {
@@ -51,7 +50,7 @@
   // nobody, the sign-in page: asking there would only log a 401).
   function pullTypes() {
     if (!navigator.onLine || Gemba.pull.signedOutPage()) return Promise.resolve(null);
-    return fetch(API + "/demand-types", { credentials: "same-origin", redirect: "manual", headers: { Accept: "application/json" } })
+    return fetch(Gemba.sync.api("/demand-types"), { credentials: "same-origin", redirect: "manual", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (body) { return body && Gemba.store.setMeta("demandTypes", body.demand_types); })
       .catch(function () { return null; });
