@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from gembawalk.extensions import db
-from gembawalk.models import CadencePeriod, CustomerKind, OrgUnit
+from gembawalk.models import CadencePeriod, CustomerKind, OrgUnit, Person
 from gembawalk.services.engagement import figures as engagement
 from gembawalk.services.engagement import leaderboard, managers, ranking
 from gembawalk.services.engagement.periods import choose_period
@@ -63,6 +63,25 @@ def test_sql_ranks_as_python_does(world):
             assert found.total == len(expected)
             most_ranks = max(most_ranks, len({rank for _id, rank in expected}))
         assert most_ranks > 2  # something to order
+
+
+def test_sql_ranks_as_python_does_when_most_units_share_a_target_of_their_own(world):
+    """The target most units share is the query's ELSE: here the top unit's own, inherited by
+    the units below it that set none, beside a team with its own."""
+    unit, _director = world
+    unit.cadence_period, unit.cadence_customer_visits = CadencePeriod.MONTH, 2
+    for name in ("North", "South"):  # inherit the top unit's target
+        factories.OrgUnitFactory(name=name, parent=unit)
+    team = db.session.scalars(select(OrgUnit).where(OrgUnit.name == "Team")).one()
+    moved = db.session.scalars(select(Person).where(Person.org_unit_id == team.id)).first()
+    moved.org_unit = db.session.scalars(select(OrgUnit).where(OrgUnit.name == "North")).one()
+    db.session.commit()
+    units = subtree_ids(unit.id)
+    for first, last in PERIODS:
+        period = choose_period(first=first, last=last, zone="Europe/London", now=NOW)
+        expected = python_board(units, period)
+        found = ranking.rank(units, period)
+        assert [(row.manager_id, row.rank) for row in found.rows] == expected, (first, last)
 
 
 def test_a_page_holds_its_slice_of_the_board_with_the_same_figures(world, monkeypatch):

@@ -146,8 +146,8 @@ def _target(units: set[int], period: Period):
         by_target[(target.period, target.customer_visits)].append(unit_id)
     # The target most units share needs no list of them: it is what the others are not.
     common = max(by_target, key=lambda key: len(by_target[key]), default=None)
-    kind, visits = common or (cadence.DEFAULT.period, cadence.DEFAULT.customer_visits)
-    inherited = literal(visits, Integer) * periods[kind]
+    common_kind, common_visits = common or (cadence.DEFAULT.period, cadence.DEFAULT.customer_visits)
+    inherited = literal(common_visits, Integer) * periods[common_kind]
     others = [
         (one_of(Person.org_unit_id, unit_ids), literal(visits, Integer) * periods[kind])
         for (kind, visits), unit_ids in by_target.items()
