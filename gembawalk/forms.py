@@ -73,7 +73,7 @@ class ManyOptions(Select):
             return super().render_option(choice, **kwargs)
         selected = " selected" if choice.selected else ""
         value, label = escape(choice.value), escape(choice.label or choice.value)
-        return Markup(f'<option{selected} value="{value}">{label}</option>')  # noqa: S704 (escaped above)
+        return Markup(f'<option{selected} value="{value}">{label}</option>')  # noqa: S704  # nosec B704  (escaped above)
 
 
 class MultiCheckboxField(SelectMultipleField):
