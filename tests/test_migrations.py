@@ -197,6 +197,13 @@ def test_sessions_of_before_a_session_per_device_carry_on(empty_database):
         db.engine.dispose()
 
 
+# Person 1, as the schema since `started_on` holds people.
+ONE_PERSON = (
+    "INSERT INTO people (id, email, display_name, password_hash, active, created_at, started_on)"
+    " VALUES (1, 'p@example.org', 'P', 'x', true, '2026-01-05 09:00:00', '2026-01-01')"
+)
+
+
 def test_days_summed_before_the_months_are_summed_into_months(empty_database):
     """Upgrading where days were summed sums their months from them, with no rebuild."""
     from gembawalk.models import EngagementMonth
@@ -207,13 +214,7 @@ def test_days_summed_before_the_months_are_summed_into_months(empty_database):
         names = ", ".join(FACTS)
         marks = ", ".join(":e" if name == "customer_engagements" else "1" for name in FACTS)
         with db.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO people (id, email, display_name, password_hash, active,"
-                    " created_at, started_on) VALUES (1, 'p@example.org', 'P', 'x', true,"
-                    " '2026-01-05 09:00:00', '2026-01-01')"
-                )
-            )
+            conn.execute(text(ONE_PERSON))
             for day, engaged in (("2026-01-31", 1), ("2026-02-01", 0), ("2026-02-27", 2)):
                 conn.execute(
                     text(
@@ -248,13 +249,7 @@ def test_unknown_devices_are_stored_blank_and_named_when_read(empty_database):
     with empty_database.app_context():
         upgrade(revision="d8a4f6b1c7e3")
         with db.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO people (id, email, display_name, password_hash, active,"
-                    " created_at, started_on) VALUES (1, 'p@example.org', 'P', 'x', true,"
-                    " '2026-01-05 09:00:00', '2026-01-01')"
-                )
-            )
+            conn.execute(text(ONE_PERSON))
             for session_id, browser, system in stored:
                 conn.execute(
                     text(
