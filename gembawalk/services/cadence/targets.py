@@ -73,13 +73,6 @@ def periods_in(period: CadencePeriod, first: date, last: date) -> float:
     return total
 
 
-_CADENCE_COLUMNS = (
-    OrgUnit.cadence_period,
-    OrgUnit.cadence_customer_visits,
-    OrgUnit.cadence_gemba_walks,
-)
-
-
 def own_target(
     row: CadenceTargets | HasCadence | Row, source: str, name: str = ""
 ) -> Target | None:
@@ -99,8 +92,15 @@ def unit_targets() -> dict[int | None, Target]:  # None: no unit, so the default
     from one query: the tree is small, the people are many."""
     # Plain rows: a board asks this for every request, and hundreds of units made into
     # objects cost more than the query.
-    columns = (OrgUnit.id, OrgUnit.parent_id, OrgUnit.name, *_CADENCE_COLUMNS)
-    units = {row.id: row for row in plain_rows(select(*columns))}
+    columns = select(
+        OrgUnit.id,
+        OrgUnit.parent_id,
+        OrgUnit.name,
+        OrgUnit.cadence_period,
+        OrgUnit.cadence_customer_visits,
+        OrgUnit.cadence_gemba_walks,
+    )
+    units = {row.id: row for row in plain_rows(columns)}
     resolved: dict[int | None, Target] = {}
 
     def resolve(unit_id: int, seen: frozenset[int] = frozenset()) -> Target:
